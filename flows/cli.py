@@ -1,0 +1,309 @@
+"""``scout``: the command line for marketers, researchers and data engineers.
+
+Every input is validated before any work starts, so bad input costs one clear line and a
+non-zero exit, never a traceback and never a half-written file. Heavy imports (Prefect) happen
+inside the commands that need them, so ``scout --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scrapers.errors import ScraperError
+from scrapers.registry import PLATFORMS, get_platform
+from scrapers.validate import validate_base_url, validate_handle
+from warehouse.db import DEFAULT_DB_PATH, WarehouseError
+
+app = typer.Typer(
+    name="scout",
+    help="creator-scout: find real nano and micro creators, with the evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="SCOUT_DB", help="DuckDB file (created if missing)."),
+]
+EXPORT_FORMATS = ("csv", "xlsx", "parquet")
+DEMO_SEED = 42
+DEMO_CREATORS = 400
+DEMO_LIMIT_PER_PLATFORM = 150
+DEMO_POSTS_PER_CREATOR = 30
+DEMO_QUERIES = ["baking", "vegan", "fitness", "travel", "books", "gaming", "photography", "gardening",
+                "fashion", "music", "tech", "beauty", "parenting", "pets"]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """One red line on stderr and a non-zero exit."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Turn the project's own exceptions into one-line messages."""
+    try:
+        yield
+    except (ScraperError, WarehouseError, ValueError) as exc:
+        raise fail(str(exc)) from None
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """Prefect logs at INFO are for the UI; on a terminal, warnings are enough by default."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+
+
+def check_platform(name: str) -> str:
+    with clear_errors():
+        get_platform(name)
+    return name
+
+
+def split_csv(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def ensure_db_writable(db_path: Path) -> None:
+    from warehouse.db import connect
+
+    with clear_errors(), connect(db_path):
+        pass
+
+
+def render_candidates(df: Any, title: str) -> None:
+    table = Table(title=title, show_lines=False)
+    columns = [
+        ("platform", "platform"), ("handle", "handle"), ("display_name", "name"),
+        ("tier", "tier"), ("followers", "followers"), ("er_median", "median ER"),
+        ("posts_per_week", "posts/wk"), ("account_type", "type"),
+        ("person_probability", "p(person)"),
+    ]
+    for _, header in columns:
+        table.add_column(header, overflow="fold")
+    for row in df.to_dict(orient="records"):
+        cells = []
+        for key, _ in columns:
+            value = row.get(key)
+            if value is None or value != value:  # None or NaN
+                cells.append("")
+            elif key == "er_median":
+                cells.append(f"{value:.2%}")
+            elif isinstance(value, float):
+                cells.append(f"{value:.2f}")
+            else:
+                cells.append(str(value))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def run_discover(**params: Any) -> dict[str, Any]:
+    from flows.discover import discover
+
+    return discover(**params)
+
+
+@app.command()
+def discover(
+    platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")],
+    instance: Annotated[
+        str | None,
+        typer.Option("--instance", "--base-url", help="Instance or API base URL (default: the public one)."),
+    ] = None,
+    query: Annotated[list[str] | None, typer.Option("--query", "-q", help="Search words; repeatable.")] = None,
+    hashtag: Annotated[list[str] | None, typer.Option("--hashtag", help="Hashtag without #; repeatable.")] = None,
+    handle: Annotated[list[str] | None, typer.Option("--handle", help="Seed handle; repeatable or comma-separated.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="Most creators to fetch.")] = 100,
+    posts: Annotated[int, typer.Option("--posts", min=0, max=1000, help="Recent posts per creator.")] = 30,
+    tier_scheme: Annotated[str, typer.Option(help="Tier scheme: default, later_fohr, hypeauditor_legacy.")] = "default",
+    rate: Annotated[float | None, typer.Option(min=0.01, help="Requests per second (default: 90% of the platform budget).")] = None,
+    db: DbOption = DEFAULT_DB_PATH,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
+) -> None:
+    """Find creators on a platform, score them and load them into the warehouse."""
+    check_platform(platform)
+    with clear_errors():
+        from transforms.tiers import get_scheme
+
+        get_scheme(tier_scheme)
+        base_url = validate_base_url(instance) if instance else None
+        handles = [validate_handle(platform, h) for h in split_csv(handle)]
+    ensure_db_writable(db)
+    quiet_prefect(verbose)
+    started = time.perf_counter()
+    with console.status(f"discovering on {platform}…"), clear_errors():
+        summary = run_discover(
+            platform=platform, base_url=base_url, queries=query or [], hashtags=hashtag or [],
+            handles=handles, limit=limit, posts_per_creator=posts, db_path=str(db),
+            tier_scheme=tier_scheme, rate_per_second=rate,
+        )
+    print_summary(summary, time.perf_counter() - started)
+    if summary["creators"] == 0:
+        console.print(f"No creators found on {platform} for that search; nothing was loaded.")
+
+
+def print_summary(summary: dict[str, Any], seconds: float) -> None:
+    loaded = summary.get("loaded", {})
+    console.print(
+        f"[bold]{summary['platform']}[/]: {summary['creators']} creators, {summary['posts']} posts, "
+        f"{summary['requests']} requests ({summary['requests_per_creator']:.2f}/creator), "
+        f"{summary['retries']} retries, {summary['errors']} errors, "
+        f"{loaded.get('creators_new', 0)} new creators, in {seconds:.1f}s"
+    )
+
+
+def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:
+    platforms = [check_platform(p) for p in split_csv(platform)] or None
+    tiers = split_csv(tier) or None
+    return {"platforms": platforms, "tiers": tiers, "min_er": min_er}
+
+
+PlatformFilter = Annotated[list[str] | None, typer.Option("--platform", "-p", help="Platform(s); repeatable or comma-separated.")]
+TierFilter = Annotated[list[str] | None, typer.Option("--tier", help="Tier(s), e.g. nano,micro.")]
+MinErFilter = Annotated[float | None, typer.Option("--min-er", min=0.0, help="Minimum median ER, e.g. 0.02 for 2%.")]
+
+
+@app.command("candidates")
+def candidates_cmd(
+    platform: PlatformFilter = None,
+    tier: TierFilter = None,
+    min_er: MinErFilter = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(min=1, help="Most rows to show.")] = 50,
+    db: DbOption = DEFAULT_DB_PATH,
+) -> None:
+    """Show the candidate list: real people, nano and micro tiers, best engagement first."""
+    if fmt not in ("table", "csv", "json"):
+        raise fail(f"unknown format {fmt!r}; use table, csv or json", 2)
+    filters = candidate_filters(platform, tier, min_er)
+    from warehouse.queries import candidates
+
+    with clear_errors():
+        df = candidates(db, limit=limit, **filters)
+    if fmt == "csv":
+        sys.stdout.write(df.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
+    elif df.empty:
+        console.print("No candidates match these filters.")
+    else:
+        render_candidates(df, f"{len(df)} candidates")
+
+
+@app.command("export")
+def export_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx or parquet (default: from the suffix).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    platform: PlatformFilter = None,
+    tier: TierFilter = None,
+    min_er: MinErFilter = None,
+    db: DbOption = DEFAULT_DB_PATH,
+) -> None:
+    """Export the candidate list for a spreadsheet or a notebook."""
+    fmt = fmt or output.suffix.lstrip(".").lower()
+    if fmt not in EXPORT_FORMATS:
+        raise fail(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}", 2)
+    if output.exists() and not force:
+        raise fail(f"{output} exists; use --force to overwrite")
+    filters = candidate_filters(platform, tier, min_er)
+    from warehouse.export import export_candidates
+    from warehouse.queries import candidates
+
+    with clear_errors():
+        df = candidates(db, **filters)
+        path = export_candidates(df, output, fmt, force=force)
+    console.print(f"wrote {len(df)} candidates to {path}")
+
+
+@app.command()
+def sandbox(
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0 = any free port).")] = 8765,
+    creators: Annotated[int, typer.Option(min=50, max=100_000, help="Size of the generated universe.")] = 300,
+    seed: Annotated[int, typer.Option(help="Seed of the generated universe.")] = DEMO_SEED,
+    rate_limit: Annotated[int, typer.Option(min=1, help="Requests allowed per window, per platform.")] = 600,
+    rate_window: Annotated[float, typer.Option(min=0.1, help="Rate window in seconds.")] = 10.0,
+) -> None:
+    """Serve the offline twin of Bluesky and Mastodon on 127.0.0.1."""
+    from scrapers.sandbox import SandboxServer
+
+    try:
+        server = SandboxServer(creators=creators, seed=seed, port=port,
+                               rate_limit=rate_limit, rate_window=rate_window)
+    except OSError as exc:
+        raise fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    console.print(
+        f"sandbox with {creators} creators (seed {seed}) on [bold]{server.base_url}[/]\n"
+        f"  scout discover -p bluesky --base-url {server.base_url} -q baking\n"
+        f"  scout discover -p mastodon --instance {server.base_url} -q baking\n"
+        "Ctrl-C to stop."
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop()
+
+
+@app.command()
+def demo(
+    db: DbOption = Path("data/scout.duckdb"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where the candidate CSV goes.")] = Path("exports/candidates.csv"),
+    creators: Annotated[int, typer.Option(min=50, max=100_000, help="Sandbox universe size.")] = DEMO_CREATORS,
+    limit: Annotated[int, typer.Option(min=1, help="Creators per platform.")] = DEMO_LIMIT_PER_PLATFORM,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
+) -> None:
+    """Run the whole pipeline offline: sandbox -> discover (Bluesky, Mastodon) -> warehouse -> CSV."""
+    from scrapers.sandbox import SandboxServer
+
+    ensure_db_writable(db)
+    quiet_prefect(verbose)
+    started = time.perf_counter()
+    rate_limit, rate_window = 600, 10.0
+    with SandboxServer(creators=creators, seed=DEMO_SEED, rate_limit=rate_limit,
+                       rate_window=rate_window).start() as server:
+        console.print(f"sandbox: {creators} generated creators on {server.base_url}")
+        for platform in PLATFORMS:
+            step = time.perf_counter()
+            with console.status(f"discovering on {platform}…"), clear_errors():
+                summary = run_discover(
+                    platform=platform, base_url=server.base_url, queries=DEMO_QUERIES,
+                    limit=limit, posts_per_creator=DEMO_POSTS_PER_CREATOR, db_path=str(db),
+                    rate_per_second=0.9 * rate_limit / rate_window,
+                )
+            print_summary(summary, time.perf_counter() - step)
+        sandbox_stats = dict(server.stats)
+    from warehouse.export import export_candidates
+    from warehouse.queries import candidates, table_counts
+
+    with clear_errors():
+        top = candidates(db)
+        export_candidates(top, output, "csv", force=True)
+        counts = table_counts(db)
+    render_candidates(top.head(15), f"Top candidates ({len(top)} in all)")
+    console.print(
+        f"warehouse {db}: " + ", ".join(f"{name} {n}" for name, n in counts.items())
+        + f"\nexported {len(top)} candidates to {output}"
+        + f"\nsandbox answered {sandbox_stats.get('requests', '?')} requests, "
+        f"{sandbox_stats.get('rate_limited', sandbox_stats.get('429', 0))} of them 429"
+        + f"\ndemo finished in {time.perf_counter() - started:.1f}s"
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+Callback = Callable[..., None]

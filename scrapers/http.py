@@ -1,0 +1,244 @@
+"""The one HTTP layer: a single owner of the ``requests.Session``.
+
+Like instaloader's context object, it owns the session, the sleeps and the 429 handling, so
+platform clients only say *what* to fetch. Every response body is kept as a ``RawResponse``
+so parsing can be redone later without refetching.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib import robotparser
+from urllib.parse import urlsplit
+
+import requests
+
+from scrapers.errors import FetchFailed, RobotsDisallowed
+from scrapers.ratelimit import TokenBucket, bucket_for
+from scrapers.records import RawResponse, utcnow
+from scrapers.settings import MAX_RETRIES, TIMEOUT, USER_AGENT
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Fraction of a published budget we allow ourselves: close to the limit, never over it.
+BUDGET_SHARE = 0.9
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Parse ``Retry-After``: delta-seconds or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or utcnow())).total_seconds())
+
+
+def reset_in_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """Seconds until the window resets, from Bluesky's epoch or Mastodon's ISO-8601 header."""
+    now = now or utcnow()
+    epoch = headers.get("RateLimit-Reset")
+    if epoch and epoch.strip().isdigit():
+        return max(0.0, int(epoch) - now.timestamp())
+    iso = headers.get("X-RateLimit-Reset")
+    if iso:
+        try:
+            when = datetime.fromisoformat(iso.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return max(0.0, (when - now).total_seconds())
+    return None
+
+
+def remaining_requests(headers: Mapping[str, str]) -> int | None:
+    for name in ("RateLimit-Remaining", "X-RateLimit-Remaining"):
+        value = headers.get(name)
+        if value is not None and value.strip().lstrip("-").isdigit():
+            return int(value)
+    return None
+
+
+def policy_rate(headers: Mapping[str, str]) -> float | None:
+    """Requests per second from ``RateLimit-Policy: "<n>;w=<seconds>"`` (Bluesky)."""
+    policy = headers.get("RateLimit-Policy")
+    if not policy:
+        return None
+    first = policy.split(",")[0].strip().strip('"')
+    parts = [p.strip() for p in first.split(";")]
+    try:
+        limit = float(parts[0])
+        window = next(float(p[2:]) for p in parts[1:] if p.startswith("w="))
+    except (ValueError, StopIteration):
+        return None
+    return limit / window if window > 0 else None
+
+
+def decode_body(resp: requests.Response) -> str:
+    """Text of a body: the declared charset, else UTF-8 (JSON's only encoding, RFC 8259).
+
+    Avoids requests' charset sniffing, which is slow and guesses wrong on short bodies.
+    """
+    declared = requests.utils.get_encoding_from_headers(resp.headers)
+    if declared and "charset" in resp.headers.get("Content-Type", "").lower():
+        return resp.content.decode(declared, errors="replace")
+    return resp.content.decode("utf-8", errors="replace")
+
+
+class HttpClient:
+    """Rate-limited, retrying, robots-aware GETs that record every raw response."""
+
+    def __init__(
+        self,
+        platform: str,
+        *,
+        rate_per_second: float,
+        burst: int = 10,
+        max_retries: int = MAX_RETRIES,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+        timeout: tuple[float, float] = TIMEOUT,
+        user_agent: str = USER_AGENT,
+        sleep: Callable[[float], None] = time.sleep,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.platform = platform
+        self.rate_per_second = rate_per_second
+        self.burst = burst
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.timeout = timeout
+        self.user_agent = user_agent
+        self._sleep = sleep
+        self._jitter = random.Random()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.raw_responses: list[RawResponse] = []
+        self.last_headers: Mapping[str, str] = {}
+        self.stats = {"requests": 0, "retries": 0, "throttle_waits": 0, "robots_checks": 0}
+        self._robots: dict[str, robotparser.RobotFileParser] = {}
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> "HttpClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _bucket(self, url: str) -> TokenBucket:
+        return bucket_for(urlsplit(url).netloc, self.rate_per_second, self.burst)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with full jitter (AWS architecture blog's recommendation)."""
+        ceiling = min(self.backoff_cap, self.backoff_base * 2**attempt)
+        return self._jitter.uniform(ceiling / 2, ceiling)
+
+    def _observe_limits(self, bucket: TokenBucket, headers: Mapping[str, str]) -> None:
+        """Adopt the server's published pace and pause when its window is spent."""
+        rate = policy_rate(headers)
+        if rate is not None:
+            target = rate * BUDGET_SHARE
+            if abs(target - bucket.rate) > 1e-9:
+                bucket.configure(target, bucket.burst)
+        remaining = remaining_requests(headers)
+        if remaining is not None and remaining <= 0:
+            wait = reset_in_seconds(headers)
+            if wait:
+                bucket.pause_until(time.monotonic() + wait)
+
+    def allowed_by_robots(self, url: str) -> bool:
+        """robots.txt verdict for our user agent; an unreachable robots.txt allows (RFC 9309)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        parser = self._robots.get(origin)
+        if parser is None:
+            parser = robotparser.RobotFileParser(origin + "/robots.txt")
+            self._bucket(url).acquire()
+            try:
+                resp = self.session.get(origin + "/robots.txt", timeout=self.timeout)
+                if resp.status_code in (401, 403):
+                    parser.disallow_all = True
+                elif resp.status_code >= 400:
+                    parser.allow_all = True
+                else:
+                    parser.parse(resp.text.splitlines())
+            except requests.RequestException:
+                parser.allow_all = True
+            self._robots[origin] = parser
+        self.stats["robots_checks"] += 1
+        return parser.can_fetch(self.user_agent, url)
+
+    def get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        kind: str,
+        request_key: str = "",
+        html: bool = False,
+    ) -> RawResponse:
+        """GET with retries; returns the final response (any status), recorded as raw.
+
+        4xx other than 429 are answers, not failures, so they are returned for the parser to
+        explain. 429/5xx/network errors are retried; when retries run out, ``FetchFailed``.
+        """
+        if html and not self.allowed_by_robots(url):
+            raise RobotsDisallowed(f"robots.txt disallows {url} for creator-scout")
+        bucket = self._bucket(url)
+        last_problem = ""
+        for attempt in range(self.max_retries + 1):
+            if bucket.acquire():
+                self.stats["throttle_waits"] += 1
+            self.stats["requests"] += 1
+            try:
+                resp = self.session.get(url, params=params, timeout=self.timeout)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last_problem = f"{type(exc).__name__}: {exc}"
+                delay = self._backoff(attempt)
+            else:
+                self.last_headers = resp.headers
+                self._observe_limits(bucket, resp.headers)
+                if resp.status_code not in RETRYABLE_STATUSES:
+                    return self._record(resp, kind, request_key)
+                last_problem = f"HTTP {resp.status_code}"
+                delay = self._backoff(attempt)
+                hinted = retry_after_seconds(resp.headers.get("Retry-After"))
+                if hinted is not None:
+                    delay = max(hinted, 0.05)
+                    bucket.pause_until(time.monotonic() + delay)
+            if attempt == self.max_retries:
+                break
+            self.stats["retries"] += 1
+            log.info("retrying %s in %.2fs after %s", url, delay, last_problem)
+            self._sleep(delay)
+        raise FetchFailed(f"{url}: gave up after {self.max_retries + 1} attempts ({last_problem})")
+
+    def _record(self, resp: requests.Response, kind: str, request_key: str) -> RawResponse:
+        raw = RawResponse(
+            platform=self.platform,
+            kind=kind,
+            request_key=request_key,
+            url=resp.url,
+            status=resp.status_code,
+            body=decode_body(resp),
+            content_type=resp.headers.get("Content-Type"),
+        )
+        self.raw_responses.append(raw)
+        return raw

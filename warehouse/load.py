@@ -1,0 +1,387 @@
+"""Load one run's frames into the warehouse: all of it in one transaction, or none of it.
+
+Each frame is registered with DuckDB and staged into a typed temp table (casts and in-frame
+de-duplication in one readable CTE), then written in bulk with ``INSERT ... BY NAME``.
+Idempotence comes from the keys:
+
+* ``creators`` and ``posts`` are upserts: a new run updates them, never duplicates them, and
+  ``first_seen_at`` survives. The newer observation wins; an unknown (NULL) value never erases a
+  known one, because NULL means "not observed", not "zero" or "empty".
+* ``creator_snapshots``, ``creator_scores`` and ``scrape_errors`` are partitioned by run: the run's
+  rows are deleted and inserted again, so a rerun of a run_id replaces and a new run adds.
+* ``raw_responses`` are kept once per response_id (the first run that stored a body owns it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import DbPath, WarehouseError, connect
+
+PROFILE_COLUMNS = (
+    "platform", "creator_id", "handle", "display_name", "bio", "followers", "following",
+    "posts_count", "verified", "avatar_url", "external_url", "profile_url", "is_bot", "observed_at",
+)
+POST_COLUMNS = (
+    "platform", "post_id", "creator_id", "published_at", "text", "likes", "comments", "shares",
+    "views", "is_repost", "is_sponsored", "observed_at",
+)
+SCORE_COLUMNS = (
+    "platform", "creator_id", "scored_at", "n_posts", "er_median", "er_mean", "er_formula",
+    "posts_per_week", "days_since_last_post", "sponsored_share", "repost_share", "tier",
+    "tier_scheme", "account_type", "person_probability", "is_person", "evidence", "model_version",
+    "metrics_version", "contact_email", "contact_link",
+)
+RAW_COLUMNS = (
+    "platform", "kind", "request_key", "url", "status", "body", "fetched_at", "content_type",
+    "response_id",
+)
+ERROR_COLUMNS = ("platform", "handle", "url", "status", "reason", "raw_response_id", "occurred_at")
+RUN_KEYS = ("flow", "platform", "params", "started_at", "finished_at", "status")
+
+# Profile columns that are upserted with "newer observation wins, NULL never erases".
+_CREATOR_FIELDS = (
+    "handle", "display_name", "bio", "followers", "following", "posts_count", "verified",
+    "is_bot", "avatar_url", "external_url", "profile_url",
+)
+_POST_FIELDS = ("creator_id", "published_at", "text", "likes", "comments", "shares", "views")
+
+# ---------------------------------------------------------------------------------------------
+# Staging: one typed, de-duplicated temp table per input frame.
+# ---------------------------------------------------------------------------------------------
+
+_STAGE_PROFILES = """
+CREATE OR REPLACE TEMP TABLE stg_profiles AS
+WITH typed AS (
+    SELECT
+        CAST(platform AS VARCHAR)       AS platform,
+        CAST(creator_id AS VARCHAR)     AS creator_id,
+        CAST(handle AS VARCHAR)         AS handle,
+        CAST(display_name AS VARCHAR)   AS display_name,
+        CAST(bio AS VARCHAR)            AS bio,
+        CAST(followers AS BIGINT)       AS followers,
+        CAST(following AS BIGINT)       AS following,
+        CAST(posts_count AS BIGINT)     AS posts_count,
+        CAST(verified AS BOOLEAN)       AS verified,
+        CAST(is_bot AS BOOLEAN)         AS is_bot,
+        CAST(avatar_url AS VARCHAR)     AS avatar_url,
+        CAST(external_url AS VARCHAR)   AS external_url,
+        CAST(profile_url AS VARCHAR)    AS profile_url,
+        CAST(observed_at AS TIMESTAMPTZ) AS observed_at
+    FROM in_profiles
+),
+newest_per_creator AS (
+    SELECT *
+    FROM typed
+    QUALIFY row_number() OVER (
+        PARTITION BY platform, creator_id ORDER BY observed_at DESC NULLS LAST
+    ) = 1
+)
+SELECT * FROM newest_per_creator
+"""
+
+_STAGE_POSTS = """
+CREATE OR REPLACE TEMP TABLE stg_posts AS
+WITH typed AS (
+    SELECT
+        CAST(platform AS VARCHAR)               AS platform,
+        CAST(post_id AS VARCHAR)                AS post_id,
+        CAST(creator_id AS VARCHAR)             AS creator_id,
+        CAST(published_at AS TIMESTAMPTZ)       AS published_at,
+        CAST(text AS VARCHAR)                   AS text,
+        CAST(likes AS BIGINT)                   AS likes,
+        CAST(comments AS BIGINT)                AS comments,
+        CAST(shares AS BIGINT)                  AS shares,
+        CAST(views AS BIGINT)                   AS views,
+        coalesce(CAST(is_repost AS BOOLEAN), false)    AS is_repost,
+        coalesce(CAST(is_sponsored AS BOOLEAN), false) AS is_sponsored,
+        CAST(observed_at AS TIMESTAMPTZ)        AS observed_at
+    FROM in_posts
+),
+newest_per_post AS (
+    SELECT *
+    FROM typed
+    QUALIFY row_number() OVER (
+        PARTITION BY platform, post_id ORDER BY observed_at DESC NULLS LAST
+    ) = 1
+)
+SELECT * FROM newest_per_post
+"""
+
+_STAGE_SCORES = """
+CREATE OR REPLACE TEMP TABLE stg_scores AS
+WITH typed AS (
+    SELECT
+        CAST(platform AS VARCHAR)              AS platform,
+        CAST(creator_id AS VARCHAR)            AS creator_id,
+        CAST(scored_at AS TIMESTAMPTZ)         AS scored_at,
+        CAST(n_posts AS BIGINT)                AS n_posts,
+        CAST(er_median AS DOUBLE)              AS er_median,
+        CAST(er_mean AS DOUBLE)                AS er_mean,
+        CAST(er_formula AS VARCHAR)            AS er_formula,
+        CAST(posts_per_week AS DOUBLE)         AS posts_per_week,
+        CAST(days_since_last_post AS DOUBLE)   AS days_since_last_post,
+        CAST(sponsored_share AS DOUBLE)        AS sponsored_share,
+        CAST(repost_share AS DOUBLE)           AS repost_share,
+        CAST(tier AS VARCHAR)                  AS tier,
+        CAST(tier_scheme AS VARCHAR)           AS tier_scheme,
+        CAST(account_type AS VARCHAR)          AS account_type,
+        CAST(person_probability AS DOUBLE)     AS person_probability,
+        CAST(is_person AS BOOLEAN)             AS is_person,
+        CAST(evidence AS JSON)                 AS evidence,
+        CAST(model_version AS VARCHAR)         AS model_version,
+        CAST(metrics_version AS VARCHAR)       AS metrics_version,
+        CAST(contact_email AS VARCHAR)         AS contact_email,
+        CAST(contact_link AS VARCHAR)          AS contact_link
+    FROM in_scores
+),
+newest_per_creator AS (
+    SELECT *
+    FROM typed
+    QUALIFY row_number() OVER (
+        PARTITION BY platform, creator_id ORDER BY scored_at DESC NULLS LAST
+    ) = 1
+)
+SELECT * FROM newest_per_creator
+"""
+
+_STAGE_RAW = """
+CREATE OR REPLACE TEMP TABLE stg_raw AS
+WITH typed AS (
+    SELECT
+        CAST(response_id AS VARCHAR)   AS response_id,
+        CAST(platform AS VARCHAR)      AS platform,
+        CAST(kind AS VARCHAR)          AS kind,
+        CAST(request_key AS VARCHAR)   AS request_key,
+        CAST(url AS VARCHAR)           AS url,
+        CAST(status AS INTEGER)        AS status,
+        CAST(content_type AS VARCHAR)  AS content_type,
+        CAST(fetched_at AS TIMESTAMPTZ) AS fetched_at,
+        CAST(body AS VARCHAR)          AS body
+    FROM in_raw
+),
+one_per_response AS (
+    SELECT *
+    FROM typed
+    QUALIFY row_number() OVER (PARTITION BY response_id ORDER BY fetched_at) = 1
+)
+SELECT * FROM one_per_response
+"""
+
+_STAGE_ERRORS = """
+CREATE OR REPLACE TEMP TABLE stg_errors AS
+SELECT
+    CAST(platform AS VARCHAR)          AS platform,
+    CAST(handle AS VARCHAR)            AS handle,
+    CAST(url AS VARCHAR)               AS url,
+    CAST(status AS INTEGER)            AS status,
+    CAST(reason AS VARCHAR)            AS reason,
+    CAST(raw_response_id AS VARCHAR)   AS raw_response_id,
+    CAST(occurred_at AS TIMESTAMPTZ)   AS occurred_at
+FROM in_errors
+"""
+
+
+def _prefer_newer(table: str, columns: tuple[str, ...]) -> str:
+    """SET clauses: the newer observation wins, and NULL (unknown) never erases a known value."""
+    newer = f"excluded.last_seen_at >= {table}.last_seen_at"
+    return ",\n    ".join(
+        f"{c} = CASE WHEN {newer} THEN coalesce(excluded.{c}, {table}.{c}) "
+        f"ELSE coalesce({table}.{c}, excluded.{c}) END"
+        for c in columns
+    )
+
+
+_UPSERT_CREATORS = f"""
+INSERT INTO creators BY NAME
+SELECT
+    platform, creator_id, handle, display_name, bio, followers, following, posts_count,
+    verified, is_bot, avatar_url, external_url, profile_url,
+    observed_at AS first_seen_at,
+    observed_at AS last_seen_at,
+    $run_id     AS first_run_id,
+    $run_id     AS last_run_id
+FROM stg_profiles
+ON CONFLICT (platform, creator_id) DO UPDATE SET
+    {_prefer_newer("creators", _CREATOR_FIELDS)},
+    last_run_id = CASE WHEN excluded.last_seen_at >= creators.last_seen_at
+                       THEN excluded.last_run_id ELSE creators.last_run_id END,
+    first_seen_at = least(creators.first_seen_at, excluded.first_seen_at),
+    last_seen_at = greatest(creators.last_seen_at, excluded.last_seen_at)
+"""
+
+_UPSERT_POSTS = f"""
+INSERT INTO posts BY NAME
+SELECT
+    platform, post_id, creator_id, published_at, text, likes, comments, shares, views,
+    is_repost, is_sponsored,
+    observed_at AS first_seen_at,
+    observed_at AS last_seen_at,
+    $run_id     AS first_run_id
+FROM stg_posts
+ON CONFLICT (platform, post_id) DO UPDATE SET
+    {_prefer_newer("posts", _POST_FIELDS)},
+    is_repost = CASE WHEN excluded.last_seen_at >= posts.last_seen_at
+                     THEN excluded.is_repost ELSE posts.is_repost END,
+    is_sponsored = CASE WHEN excluded.last_seen_at >= posts.last_seen_at
+                        THEN excluded.is_sponsored ELSE posts.is_sponsored END,
+    first_seen_at = least(posts.first_seen_at, excluded.first_seen_at),
+    last_seen_at = greatest(posts.last_seen_at, excluded.last_seen_at)
+"""
+
+# "New" means first stored by this run, so a retried load of the same run reports the same counts.
+_COUNT_NEW_AND_EXISTING = """
+WITH matched AS (
+    SELECT t.{key} IS NULL OR t.first_run_id = $run_id AS is_new
+    FROM {staged} AS s
+    LEFT JOIN {table} AS t
+      ON t.platform = s.platform AND t.{key} = s.{key}
+)
+SELECT
+    count(*) FILTER (WHERE is_new)     AS new_rows,
+    count(*) FILTER (WHERE NOT is_new) AS existing_rows
+FROM matched
+"""
+
+
+def load_run(
+    db_path: DbPath,
+    *,
+    run_id: str,
+    profiles: pd.DataFrame,
+    posts: pd.DataFrame,
+    scores: pd.DataFrame,
+    raw_responses: pd.DataFrame,
+    errors: pd.DataFrame,
+    run: Mapping[str, Any],
+) -> dict[str, int]:
+    """Write one run's frames atomically and return what changed (also stored in ``runs.counts``)."""
+    if not run_id or not isinstance(run_id, str):
+        raise WarehouseError("A run needs a non-empty run_id string to be loaded.")
+    frames = {
+        "profiles": (profiles, PROFILE_COLUMNS),
+        "posts": (posts, POST_COLUMNS),
+        "scores": (scores, SCORE_COLUMNS),
+        "raw": (raw_responses, RAW_COLUMNS),
+        "errors": (errors, ERROR_COLUMNS),
+    }
+    for name, (frame, columns) in frames.items():
+        _require_columns(name, frame, columns)
+    run_row = _run_row(run_id, run)
+
+    with connect(db_path) as con:
+        for name, (frame, _) in frames.items():
+            con.register(f"in_{name}", frame)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            counts = _load_all(con, run_id)
+            con.execute(
+                "INSERT OR REPLACE INTO runs "
+                "(run_id, flow, platform, params, started_at, finished_at, status, counts) "
+                "VALUES (?, ?, ?, CAST(? AS JSON), ?, ?, ?, CAST(? AS JSON))",
+                [*run_row, json.dumps(counts)],
+            )
+            con.execute("COMMIT")
+        except BaseException as exc:
+            con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                first_line = str(exc).splitlines()[0]
+                raise WarehouseError(
+                    f"Loading run {run_id} failed, so nothing was saved: {first_line}"
+                ) from exc
+            raise
+        finally:
+            for name in frames:
+                con.unregister(f"in_{name}")
+    return counts
+
+
+def _load_all(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
+    """Every write of the run, in dependency order; the caller owns the transaction."""
+    params = {"run_id": run_id}
+    for stage in (_STAGE_PROFILES, _STAGE_POSTS, _STAGE_SCORES, _STAGE_RAW, _STAGE_ERRORS):
+        con.execute(stage)
+
+    creators_new, creators_updated = _new_and_existing(con, run_id, "stg_profiles", "creators", "creator_id")
+    con.execute(_UPSERT_CREATORS, params)
+    con.execute("DELETE FROM creator_snapshots WHERE run_id = $run_id", params)
+    con.execute(
+        """
+        INSERT INTO creator_snapshots BY NAME
+        SELECT platform, creator_id, observed_at, $run_id AS run_id, followers, following, posts_count
+        FROM stg_profiles
+        """,
+        params,
+    )
+
+    posts_new, posts_updated = _new_and_existing(con, run_id, "stg_posts", "posts", "post_id")
+    con.execute(_UPSERT_POSTS, params)
+
+    con.execute("DELETE FROM creator_scores WHERE run_id = $run_id", params)
+    con.execute("INSERT INTO creator_scores BY NAME SELECT *, $run_id AS run_id FROM stg_scores", params)
+
+    con.execute(
+        "INSERT INTO raw_responses BY NAME SELECT *, $run_id AS run_id FROM stg_raw "
+        "ON CONFLICT (response_id) DO NOTHING",
+        params,
+    )
+
+    con.execute("DELETE FROM scrape_errors WHERE run_id = $run_id", params)
+    con.execute("INSERT INTO scrape_errors BY NAME SELECT *, $run_id AS run_id FROM stg_errors", params)
+
+    return {
+        "creators_new": creators_new,
+        "creators_updated": creators_updated,
+        "posts_new": posts_new,
+        "posts_updated": posts_updated,
+        "snapshots": _count(con, "stg_profiles"),
+        "scores": _count(con, "stg_scores"),
+        "raw_responses": _count(con, "stg_raw"),
+        "errors": _count(con, "stg_errors"),
+    }
+
+
+def _new_and_existing(
+    con: duckdb.DuckDBPyConnection, run_id: str, staged: str, table: str, key: str
+) -> tuple[int, int]:
+    """How many staged rows this run added to the table and how many it updated."""
+    sql = _COUNT_NEW_AND_EXISTING.format(staged=staged, table=table, key=key)
+    row = con.execute(sql, {"run_id": run_id}).fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _require_columns(name: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    """Fail before touching the database when a frame does not follow the contract."""
+    if not isinstance(frame, pd.DataFrame):
+        raise WarehouseError(f"The {name} input must be a pandas DataFrame, not {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise WarehouseError(f"The {name} frame is missing column(s) {', '.join(missing)}.")
+
+
+def _run_row(run_id: str, run: Mapping[str, Any]) -> list[Any]:
+    """The ``runs`` row (without counts); params are stored as JSON text."""
+    missing = [k for k in RUN_KEYS if k not in run]
+    if missing:
+        raise WarehouseError(f"The run record is missing {', '.join(missing)}.")
+    for key in ("started_at", "finished_at"):
+        value = run[key]
+        if value is not None and not isinstance(value, datetime):
+            raise WarehouseError(f"The run's {key} must be a datetime, not {type(value).__name__}.")
+    params = json.dumps(run["params"] or {}, default=str, sort_keys=True)
+    return [
+        run_id, run["flow"], run["platform"], params,
+        run["started_at"], run["finished_at"], run["status"],
+    ]

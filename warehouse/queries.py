@@ -1,0 +1,165 @@
+"""Read-only questions the CLI and flows ask of the warehouse.
+
+User values only ever travel as bound parameters; the only SQL assembled from strings is a
+fixed set of identifiers (``ORDER_BY`` and ``MAIN_TABLES``) chosen from whitelists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from warehouse.db import DbPath, WarehouseError, connect
+
+#: The tiers the ``candidates`` view can hold; a tier filter narrows within these.
+CANDIDATE_TIERS = ("nano", "micro")
+
+#: order_by name -> ORDER BY clause. Best first; the key columns make ties deterministic.
+ORDER_BY: dict[str, str] = {
+    "er_median": "er_median DESC NULLS LAST",
+    "er_mean": "er_mean DESC NULLS LAST",
+    "followers": "followers DESC NULLS LAST",
+    "posts_per_week": "posts_per_week DESC NULLS LAST",
+    "person_probability": "person_probability DESC NULLS LAST",
+    "days_since_last_post": "days_since_last_post ASC NULLS LAST",
+    "handle": "handle ASC",
+    "scored_at": "scored_at DESC",
+}
+
+MAIN_TABLES = (
+    "runs", "creators", "creator_snapshots", "posts", "creator_scores", "raw_responses", "scrape_errors",
+)
+
+
+def candidates(
+    db_path: DbPath,
+    *,
+    platforms: Iterable[str] | None = None,
+    tiers: Iterable[str] | None = None,
+    min_er: float | None = None,
+    limit: int | None = None,
+    order_by: str = "er_median",
+) -> pd.DataFrame:
+    """Rows of the ``candidates`` view, filtered and ordered; an empty frame when none match."""
+    if order_by not in ORDER_BY:
+        raise WarehouseError(f"Cannot order by {order_by!r}; choose one of {', '.join(ORDER_BY)}.")
+    where: list[str] = []
+    params: list[Any] = []
+    if platforms is not None:
+        wanted = _as_list(platforms)
+        where.append(f"platform IN ({_placeholders(wanted)})")
+        params.extend(wanted)
+    if tiers is not None:
+        wanted = _as_list(tiers)
+        unknown = [t for t in wanted if t not in CANDIDATE_TIERS]
+        if unknown:
+            raise WarehouseError(
+                f"Candidates are only in the tiers {', '.join(CANDIDATE_TIERS)}; "
+                f"{', '.join(map(repr, unknown))} is not one of them."
+            )
+        where.append(f"tier IN ({_placeholders(wanted)})")
+        params.extend(wanted)
+    if min_er is not None:
+        where.append("er_median >= ?")
+        params.append(float(min_er))
+    sql = "SELECT * FROM candidates"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {ORDER_BY[order_by]}, platform, creator_id"
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise WarehouseError(f"The limit must be a whole number of 0 or more, not {limit!r}.")
+        sql += " LIMIT ?"
+        params.append(limit)
+    with connect(db_path, read_only=True) as con:
+        return _nullable(con.execute(sql, params).df())
+
+
+def table_counts(db_path: DbPath) -> dict[str, int]:
+    """Row counts of the main tables, for `scout` status lines and tests."""
+    with connect(db_path, read_only=True) as con:
+        counts: dict[str, int] = {}
+        for table in MAIN_TABLES:
+            row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            counts[table] = int(row[0]) if row else 0
+        return counts
+
+
+def run_summary(db_path: DbPath, run_id: str, *, top_reasons: int = 5) -> dict[str, Any]:
+    """What one run produced: its record, score counts by tier and account type, and its errors."""
+    with connect(db_path, read_only=True) as con:
+        run = con.execute(
+            "SELECT flow, platform, status, started_at, finished_at, counts FROM runs WHERE run_id = ?",
+            [run_id],
+        ).fetchone()
+        if run is None:
+            raise WarehouseError(f"No run with id {run_id!r} is in the warehouse.")
+        by_tier = _grouped(con, "tier", run_id)
+        by_type = _grouped(con, "account_type", run_id)
+        n_errors = con.execute("SELECT count(*) FROM scrape_errors WHERE run_id = ?", [run_id]).fetchone()
+        reasons = con.execute(
+            """
+            SELECT reason, count(*) AS n
+            FROM scrape_errors
+            WHERE run_id = ?
+            GROUP BY reason
+            ORDER BY n DESC, reason
+            LIMIT ?
+            """,
+            [run_id, top_reasons],
+        ).fetchall()
+    flow, platform, status, started_at, finished_at, counts = run
+    return {
+        "run_id": run_id,
+        "flow": flow,
+        "platform": platform,
+        "status": status,
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "counts": json.loads(counts) if counts else {},
+        "scores": sum(by_tier.values()),
+        "by_tier": by_tier,
+        "by_account_type": by_type,
+        "errors": int(n_errors[0]) if n_errors else 0,
+        "top_error_reasons": [(reason, int(n)) for reason, n in reasons],
+    }
+
+
+def _grouped(con: Any, column: str, run_id: str) -> dict[str, int]:
+    """Score counts of one run grouped by a whitelisted column; NULL shows as "unknown"."""
+    assert column in ("tier", "account_type")
+    rows = con.execute(
+        f"""
+        SELECT coalesce({column}, 'unknown') AS value, count(*) AS n
+        FROM creator_scores
+        WHERE run_id = ?
+        GROUP BY value
+        ORDER BY n DESC, value
+        """,
+        [run_id],
+    ).fetchall()
+    return {value: int(n) for value, n in rows}
+
+
+def _nullable(df: pd.DataFrame) -> pd.DataFrame:
+    """Same dtypes whether or not a column has NULLs (DuckDB picks int64 only when it has none)."""
+    for column in df.columns:
+        if pd.api.types.is_integer_dtype(df[column].dtype):
+            df[column] = df[column].astype("Int64")
+        elif pd.api.types.is_bool_dtype(df[column].dtype):
+            df[column] = df[column].astype("boolean")
+    return df
+
+
+def _as_list(values: Iterable[str]) -> list[str]:
+    """Accept one string or many, trimmed and lower-cased (platform and tier names are)."""
+    items = [values] if isinstance(values, str) else list(values)
+    return [str(v).strip().lower() for v in items]
+
+
+def _placeholders(values: list[str]) -> str:
+    # IN () is a syntax error; IN (NULL) matches nothing, which is what an empty filter means.
+    return ", ".join("?" for _ in values) if values else "NULL"
