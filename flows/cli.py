@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,7 +40,7 @@ DbOption = Annotated[
 ]
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 DEMO_SEED = 42
-DEMO_CREATORS = 400
+DEMO_CREATORS = 600
 DEMO_LIMIT_PER_PLATFORM = 150
 DEMO_POSTS_PER_CREATOR = 30
 DEMO_QUERIES = ["baking", "vegan", "fitness", "travel", "books", "gaming", "photography", "gardening",
@@ -89,11 +89,12 @@ def render_candidates(df: Any, title: str) -> None:
     columns = [
         ("platform", "platform"), ("handle", "handle"), ("display_name", "name"),
         ("tier", "tier"), ("followers", "followers"), ("er_median", "median ER"),
-        ("posts_per_week", "posts/wk"), ("account_type", "type"),
-        ("person_probability", "p(person)"),
+        ("posts_per_week", "posts/wk"), ("person_probability", "p(person)"),
     ]
-    for _, header in columns:
-        table.add_column(header, overflow="fold")
+    for key, header in columns:
+        wide = key in ("handle", "display_name")
+        table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=28 if wide else None,
+                         justify="left" if wide or key in ("platform", "tier") else "right")
     for row in df.to_dict(orient="records"):
         cells = []
         for key, _ in columns:
@@ -301,9 +302,3 @@ def demo(
         + f"\ndemo finished in {time.perf_counter() - started:.1f}s"
     )
 
-
-def main() -> None:  # pragma: no cover - console entry
-    app()
-
-
-Callback = Callable[..., None]

@@ -147,16 +147,16 @@ def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[st
         "",
         "| tier | creators |",
         "|---|---|",
-        *[f"| {tier} | {n} |" for tier, n in details.get("by_tier", {}).items()],
+        *[f"| {tier} | {n} |" for tier, n in details["by_tier"].items()],
         "",
         "| account type | creators |",
         "|---|---|",
-        *[f"| {kind} | {n} |" for kind, n in details.get("by_account_type", {}).items()],
+        *[f"| {kind} | {n} |" for kind, n in details["by_account_type"].items()],
     ]
-    reasons = details.get("top_error_reasons", {})
+    reasons = details["top_error_reasons"]
     if reasons:
         lines += ["", "| error | count |", "|---|---|"]
-        lines += [f"| {reason} | {n} |" for reason, n in reasons.items()]
+        lines += [f"| {reason} | {n} |" for reason, n in reasons]
     create_markdown_artifact(key=f"discover-summary-{platform}", markdown="\n".join(lines))
 
 

@@ -1,0 +1,11 @@
+"""Bluesky via the public, unauthenticated AppView XRPC API (``<base>/xrpc/<NSID>``).
+
+The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``.
+"""
+
+from scrapers.bluesky.client import discover, fetch_creators
+from scrapers.bluesky.parse import parse
+
+PLATFORM = "bluesky"
+
+__all__ = ["PLATFORM", "discover", "fetch_creators", "parse"]

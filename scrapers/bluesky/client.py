@@ -1,0 +1,138 @@
+"""Bluesky fetching: XRPC URLs, cursor paging and batching over the shared HttpClient.
+
+Everything here goes through ``http.get`` so every response is kept as a RawResponse; the
+pure parsers in ``parse.py`` only peek at pages to learn DIDs and cursors.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from scrapers.bluesky import parse as bsky_parse
+from scrapers.records import RawResponse
+from scrapers.validate import validate_base_url, validate_handle
+
+PLATFORM = "bluesky"
+SEARCH_ACTORS = "app.bsky.actor.searchActors"
+GET_PROFILES = "app.bsky.actor.getProfiles"
+GET_AUTHOR_FEED = "app.bsky.feed.getAuthorFeed"
+SEARCH_PAGE_MAX = 100
+PROFILES_BATCH = 25  # getProfiles accepts at most 25 actors
+FEED_PAGE_MAX = 100
+FEED_FILTER = "posts_no_replies"
+# Guard against a server that keeps handing out cursors with empty pages.
+MAX_PAGES = 50
+
+
+def xrpc(base_url: str, nsid: str) -> str:
+    return f"{base_url.rstrip('/')}/xrpc/{nsid}"
+
+
+def discover(
+    http: Any,
+    base_url: str,
+    *,
+    queries: list[str],
+    hashtags: list[str],
+    handles: list[str],
+    limit: int,
+) -> list[str]:
+    """Account refs (handles as given, then DIDs from actor search), de-duplicated.
+
+    Handles are validated and always included, even past ``limit``. Hashtags: the public,
+    unauthenticated AppView answers searchPosts with 403, so a hashtag is searched as actor
+    text (``searchActors?q=<tag>``), which finds accounts naming the topic in name or bio.
+    The search budget is shared fairly: each term gets an equal part of what is left.
+    """
+    base_url = validate_base_url(base_url)
+    refs: list[str] = []
+    seen: set[str] = set()
+    for handle in handles:
+        _add(refs, seen, validate_handle(PLATFORM, handle))
+    terms = [q.strip() for q in queries if q and q.strip()]
+    terms += [t.strip().lstrip("#") for t in hashtags if t and t.strip().lstrip("#")]
+    for index, term in enumerate(terms):
+        left = limit - len(refs)
+        if left <= 0:
+            break
+        quota = math.ceil(left / (len(terms) - index))
+        for did in _search_actors(http, base_url, term, quota, seen):
+            _add(refs, seen, did)
+    return refs
+
+
+def _search_actors(http: Any, base_url: str, term: str, quota: int, seen: set[str]) -> list[str]:
+    """Up to ``quota`` new DIDs for one search term, following the cursor."""
+    found: list[str] = []
+    cursor: str | None = None
+    for _ in range(MAX_PAGES):
+        params: dict[str, Any] = {"q": term, "limit": min(SEARCH_PAGE_MAX, max(quota, 1))}
+        if cursor:
+            params["cursor"] = cursor
+        raw: RawResponse = http.get(
+            xrpc(base_url, SEARCH_ACTORS), params=params, kind="search", request_key=term
+        )
+        if raw.status >= 400:
+            break
+        actors, cursor = bsky_parse.search_actors(raw)
+        for did, handle in actors:
+            if did.lower() in seen or handle.lower() in seen or did in found:
+                continue
+            found.append(did)
+            if len(found) >= quota:
+                return found
+        if not actors or not cursor:
+            break
+    return found
+
+
+def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creator: int) -> None:
+    """getProfiles in batches of 25, then getAuthorFeed for each actor that was found."""
+    base_url = validate_base_url(base_url)
+    actors = list(dict.fromkeys(r for r in refs if r))
+    dids: list[str] = []
+    for start in range(0, len(actors), PROFILES_BATCH):
+        batch = actors[start : start + PROFILES_BATCH]
+        raw: RawResponse = http.get(
+            xrpc(base_url, GET_PROFILES),
+            params={"actors": batch},
+            kind="profiles",
+            request_key=",".join(batch),
+        )
+        for profile in bsky_parse.parse(raw).profiles:
+            if profile.creator_id not in dids:
+                dids.append(profile.creator_id)
+    if posts_per_creator <= 0:
+        return
+    for did in dids:
+        _fetch_feed(http, base_url, did, posts_per_creator)
+
+
+def _fetch_feed(http: Any, base_url: str, did: str, wanted: int) -> None:
+    """Pages of getAuthorFeed until ``wanted`` items, the end of the feed, or an error."""
+    got = 0
+    cursor: str | None = None
+    for _ in range(MAX_PAGES):
+        params: dict[str, Any] = {
+            "actor": did,
+            "limit": min(FEED_PAGE_MAX, wanted - got),
+            "filter": FEED_FILTER,
+        }
+        if cursor:
+            params["cursor"] = cursor
+        raw: RawResponse = http.get(
+            xrpc(base_url, GET_AUTHOR_FEED), params=params, kind="author_feed", request_key=did
+        )
+        if raw.status >= 400:
+            return
+        count, cursor = bsky_parse.feed_page_size(raw)
+        got += count
+        if count == 0 or not cursor or got >= wanted:
+            return
+
+
+def _add(refs: list[str], seen: set[str], ref: str) -> None:
+    if ref.lower() not in seen:
+        seen.add(ref.lower())
+        refs.append(ref)

@@ -1,0 +1,230 @@
+"""Pure Bluesky parsers: an XRPC response body in, canonical records out, never an exception.
+
+Shapes follow the public AppView (app.bsky.actor.getProfiles, app.bsky.feed.getAuthorFeed,
+app.bsky.actor.searchActors). A bad item becomes a ScrapeError; the good items beside it survive.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapers.records import ParseResult, Post, Profile, RawResponse, ScrapeError
+from scrapers.text import as_count, as_str, decode_json, first_url, is_sponsored, parse_datetime
+
+PLATFORM = "bluesky"
+REPOST_REASON = "app.bsky.feed.defs#reasonRepost"
+PROFILE_WEB = "https://bsky.app/profile/"
+
+
+def parse(raw: RawResponse) -> ParseResult:
+    """Dispatch on ``raw.kind``; an unexpected failure is reported, never raised."""
+    parser = _PARSERS.get(raw.kind)
+    if parser is None:
+        return ParseResult(errors=[_error(raw, f"unknown Bluesky response kind {raw.kind!r}")])
+    data, failed = _payload(raw)
+    if failed is not None:
+        return failed
+    try:
+        return parser(raw, data)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        return ParseResult(errors=[_error(raw, f"parser failed: {type(exc).__name__}: {exc}")])
+
+
+def search_actors(raw: RawResponse) -> tuple[list[tuple[str, str]], str | None]:
+    """(did, handle) pairs and the next cursor of a searchActors page; the client pages with
+    this, and the handles let it skip accounts already asked for by handle."""
+    data, failed = _payload(raw)
+    if failed is not None or not isinstance(data, dict) or not isinstance(data.get("actors"), list):
+        return [], None
+    pairs = [
+        (a["did"], as_str(a.get("handle")) or "")
+        for a in data["actors"]
+        if isinstance(a, dict) and isinstance(a.get("did"), str)
+    ]
+    return pairs, _cursor(data)
+
+
+def feed_page_size(raw: RawResponse) -> tuple[int, str | None]:
+    """How many feed items a getAuthorFeed page held, and its cursor (for paging)."""
+    data, failed = _payload(raw)
+    if failed is not None or not isinstance(data, dict) or not isinstance(data.get("feed"), list):
+        return 0, None
+    return len(data["feed"]), _cursor(data)
+
+
+def _payload(raw: RawResponse) -> tuple[Any, ParseResult | None]:
+    """Decoded JSON, or a ParseResult holding the error (HTTP error status or bad JSON)."""
+    data, reason = decode_json(raw.body)
+    if raw.status >= 400:
+        message = None
+        if isinstance(data, dict):
+            message = as_str(data.get("message")) or as_str(data.get("error"))
+        return None, ParseResult(errors=[_error(raw, message or f"HTTP {raw.status}")])
+    if reason is not None:
+        return None, ParseResult(errors=[_error(raw, reason)])
+    return data, None
+
+
+def _parse_search(raw: RawResponse, data: Any) -> ParseResult:
+    """searchActors has no counts: its profiles come later from getProfiles, so none here."""
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
+        return ParseResult(errors=[_error(raw, "searchActors answer has no 'actors' list")])
+    return ParseResult(next_cursor=_cursor(data))
+
+
+def _parse_profiles(raw: RawResponse, data: Any) -> ParseResult:
+    result = ParseResult()
+    if not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
+        result.errors.append(_error(raw, "getProfiles answer has no 'profiles' list"))
+        return result
+    seen: set[str] = set()
+    for item in data["profiles"]:
+        profile = _profile(item)
+        if isinstance(profile, str):
+            result.errors.append(_error(raw, profile))
+            continue
+        result.profiles.append(profile)
+        seen.update({profile.creator_id.lower(), profile.handle.lower()})
+    for actor in _requested(raw):
+        if actor.lower() not in seen:
+            result.errors.append(_error(raw, "profile not found", handle=actor))
+    return result
+
+
+def _profile(item: Any) -> Profile | str:
+    """A Profile, or the reason this item cannot be one."""
+    if not isinstance(item, dict):
+        return "profile is not an object"
+    did, handle = as_str(item.get("did")), as_str(item.get("handle"))
+    if not did:
+        return "profile missing 'did'"
+    if not handle:
+        return f"profile {did} missing 'handle'"
+    bio = as_str(item.get("description"))
+    # A handle that failed verification shows as "handle.invalid"; the DID URL still works.
+    page = did if handle == "handle.invalid" else handle
+    return Profile(
+        platform=PLATFORM,
+        creator_id=did,
+        handle=handle,
+        display_name=as_str(item.get("displayName")),
+        bio=bio,
+        followers=as_count(item.get("followersCount")),
+        following=as_count(item.get("followsCount")),
+        posts_count=as_count(item.get("postsCount")),
+        verified=_verified(item.get("verification")),
+        avatar_url=as_str(item.get("avatar")),
+        external_url=first_url(bio),
+        profile_url=PROFILE_WEB + page,
+        is_bot=_is_bot(item.get("labels")),
+    )
+
+
+def _verified(verification: Any) -> bool | None:
+    """Blue check: verified by a trusted verifier, or a trusted verifier itself."""
+    if not isinstance(verification, dict):
+        return None
+    statuses = (verification.get("verifiedStatus"), verification.get("trustedVerifierStatus"))
+    return "valid" in statuses
+
+
+def _is_bot(labels: Any) -> bool | None:
+    """True on a "bot" label; otherwise unknown, since Bluesky has no bot flag."""
+    if isinstance(labels, list) and any(
+        isinstance(label, dict) and label.get("val") == "bot" for label in labels
+    ):
+        return True
+    return None
+
+
+def _parse_feed(raw: RawResponse, data: Any) -> ParseResult:
+    result = ParseResult()
+    if not isinstance(data, dict) or not isinstance(data.get("feed"), list):
+        result.errors.append(_error(raw, "getAuthorFeed answer has no 'feed' list"))
+        return result
+    result.next_cursor = _cursor(data)
+    for item in data["feed"]:
+        post = _post(item, raw.request_key)
+        if isinstance(post, str):
+            result.errors.append(_error(raw, post))
+        else:
+            result.posts.append(post)
+    return result
+
+
+def _post(item: Any, actor: str) -> Post | str:
+    """A Post from one feed item, or the reason it cannot be one.
+
+    A repost is credited to the reposter (``reason.by``), dated when reposted, and gets a
+    post_id unique per reposter; its counts are the original author's engagement, so None.
+    """
+    if not isinstance(item, dict) or not isinstance(item.get("post"), dict):
+        return "feed item has no 'post' object"
+    post = item["post"]
+    uri = as_str(post.get("uri"))
+    if not uri:
+        return "feed item missing 'post.uri'"
+    record = post.get("record") if isinstance(post.get("record"), dict) else {}
+    author = post.get("author") if isinstance(post.get("author"), dict) else {}
+    text = as_str(record.get("text"))
+    created = parse_datetime(record.get("createdAt")) or parse_datetime(post.get("indexedAt"))
+    reason = item.get("reason") if isinstance(item.get("reason"), dict) else {}
+    if reason.get("$type") == REPOST_REASON:
+        by = reason.get("by") if isinstance(reason.get("by"), dict) else {}
+        reposter = as_str(by.get("did")) or (actor if actor.startswith("did:") else None)
+        if not reposter:
+            return f"repost of {uri} missing 'reason.by.did'"
+        return Post(
+            platform=PLATFORM,
+            post_id=f"{uri}#repost-by-{reposter}",
+            creator_id=reposter,
+            published_at=parse_datetime(reason.get("indexedAt")) or created,
+            text=text,
+            is_repost=True,
+            is_sponsored=is_sponsored(text),
+        )
+    creator = as_str(author.get("did")) or (actor if actor.startswith("did:") else None)
+    if not creator:
+        return f"post {uri} missing 'author.did'"
+    reposts, quotes = as_count(post.get("repostCount")), as_count(post.get("quoteCount"))
+    shares = None if reposts is None and quotes is None else (reposts or 0) + (quotes or 0)
+    return Post(
+        platform=PLATFORM,
+        post_id=uri,
+        creator_id=creator,
+        published_at=created,
+        text=text,
+        likes=as_count(post.get("likeCount")),
+        comments=as_count(post.get("replyCount")),
+        shares=shares,
+        views=None,
+        is_repost=False,
+        is_sponsored=is_sponsored(text),
+    )
+
+
+def _requested(raw: RawResponse) -> list[str]:
+    return [a.strip() for a in (raw.request_key or "").split(",") if a.strip()]
+
+
+def _cursor(data: dict[str, Any]) -> str | None:
+    cursor = data.get("cursor")
+    return cursor if isinstance(cursor, str) and cursor else None
+
+
+def _error(raw: RawResponse, reason: str, handle: str | None = None) -> ScrapeError:
+    return ScrapeError(
+        platform=PLATFORM,
+        handle=handle if handle is not None else (raw.request_key or None),
+        url=raw.url,
+        status=raw.status,
+        reason=reason,
+        raw_response_id=raw.response_id,
+    )
+
+
+_PARSERS = {
+    "search": _parse_search,
+    "profiles": _parse_profiles,
+    "author_feed": _parse_feed,
+}

@@ -1,0 +1,221 @@
+"""Mastodon fetching: REST paths, offset and Link-header paging over the shared HttpClient.
+
+Accounts come whole in search, directory, lookup and tag-timeline answers and inside every
+status, so one statuses request per creator brings both its posts and a fresh profile.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from requests.utils import parse_header_links
+
+from scrapers.mastodon import parse as masto_parse
+from scrapers.records import RawResponse
+from scrapers.validate import validate_base_url, validate_handle
+
+PLATFORM = "mastodon"
+SEARCH = "/api/v2/search"
+DIRECTORY = "/api/v1/directory"
+LOOKUP = "/api/v1/accounts/lookup"
+ACCOUNT = "/api/v1/accounts/{id}"
+STATUSES = "/api/v1/accounts/{id}/statuses"
+TAG_TIMELINE = "/api/v1/timelines/tag/{tag}"
+SEARCH_PAGE_MAX = 40
+DIRECTORY_PAGE_MAX = 80
+TAG_PAGE_MAX = 40
+STATUSES_PAGE_MAX = 40
+# Kinds whose answers carry full account objects.
+ACCOUNT_KINDS = frozenset({"account", "search", "directory", "tag_timeline"})
+# Guard against a server that keeps handing out next links with empty pages.
+MAX_PAGES = 50
+
+
+def discover(
+    http: Any,
+    base_url: str,
+    *,
+    queries: list[str],
+    hashtags: list[str],
+    handles: list[str],
+    limit: int,
+) -> list[str]:
+    """Account ids: handles (looked up, always included), then search and hashtag hits, or the
+    instance's directory of active local accounts when nothing else is asked for.
+
+    Unauthenticated v2 search refuses ``offset`` on real instances (401), so a query usually
+    yields one page of at most 40 accounts; paging stops quietly at the first error.
+    """
+    base = validate_base_url(base_url)
+    accts = [validate_handle(PLATFORM, handle) for handle in handles]  # all, before any request
+    refs: list[str] = []
+    for acct in accts:
+        raw = http.get(base + LOOKUP, params={"acct": acct}, kind="account", request_key=acct)
+        _add(refs, _ids(raw))
+    terms: list[tuple[str, str]] = [("q", q.strip()) for q in queries if q and q.strip()]
+    terms += [("tag", t.strip().lstrip("#")) for t in hashtags if t and t.strip().lstrip("#")]
+    if not terms and not handles:
+        _add(refs, _directory(http, base, limit))
+        return refs[: max(limit, 0)]
+    for index, (what, term) in enumerate(terms):
+        left = limit - len(refs)
+        if left <= 0:
+            break
+        quota = math.ceil(left / (len(terms) - index))
+        fetch = _search if what == "q" else _tag_accounts
+        _add(refs, fetch(http, base, term, quota, set(refs)))
+    return refs
+
+
+def _search(http: Any, base: str, query: str, quota: int, known: set[str]) -> list[str]:
+    """Up to ``quota`` new account ids from v2 search, paging by offset."""
+    found: list[str] = []
+    offset = 0
+    for _ in range(MAX_PAGES):
+        size = min(SEARCH_PAGE_MAX, max(quota, 1))
+        params: dict[str, Any] = {"q": query, "type": "accounts", "limit": size}
+        if offset:
+            params["offset"] = offset
+        raw = http.get(base + SEARCH, params=params, kind="search", request_key=query)
+        if raw.status >= 400:
+            break
+        count = masto_parse.page_size(raw)
+        new = _new(_ids(raw), known, found)
+        found.extend(new[: quota - len(found)])
+        offset += count
+        if len(found) >= quota or count < size:
+            break
+    return found
+
+
+def _tag_accounts(http: Any, base: str, tag: str, quota: int, known: set[str]) -> list[str]:
+    """Up to ``quota`` new authors of statuses under #tag, following Link rel="next"."""
+    found: list[str] = []
+    url: str | None = base + TAG_TIMELINE.format(tag=quote(tag, safe=""))
+    params: dict[str, Any] | None = {"limit": TAG_PAGE_MAX}
+    for _ in range(MAX_PAGES):
+        if url is None:
+            break
+        raw = http.get(url, params=params, kind="tag_timeline", request_key=tag)
+        if raw.status >= 400 or masto_parse.page_size(raw) == 0:
+            break
+        found.extend(_new(_ids(raw), known, found)[: quota - len(found)])
+        if len(found) >= quota:
+            break
+        url, params = _next_link(http), None
+    return found
+
+
+def _directory(http: Any, base: str, limit: int) -> list[str]:
+    """Active local accounts from the profile directory, paging by offset."""
+    found: list[str] = []
+    offset = 0
+    for _ in range(MAX_PAGES):
+        if len(found) >= limit:
+            break
+        size = min(DIRECTORY_PAGE_MAX, limit - len(found))
+        params = {"limit": size, "offset": offset, "order": "active", "local": "true"}
+        raw = http.get(base + DIRECTORY, params=params, kind="directory", request_key="directory")
+        if raw.status >= 400:
+            break
+        count = masto_parse.page_size(raw)
+        new = _new(_ids(raw), set(), found)
+        found.extend(new[: limit - len(found)])
+        offset += count
+        if count < size:
+            break
+    return found
+
+
+def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creator: int) -> None:
+    """Recent statuses per account id, following Link rel="next".
+
+    Statuses embed their author's full account, so they refresh the profile too; a separate
+    ``/accounts/:id`` request is made only for an account with no statuses that no earlier
+    response on this client described (e.g. a refresh of a silent account).
+    """
+    base = validate_base_url(base_url)
+    have = _known_account_ids(http, base)
+    for account_id in dict.fromkeys(str(r) for r in refs if r):
+        first_page = None
+        if posts_per_creator > 0:
+            first_page = _fetch_statuses(http, base, account_id, posts_per_creator)
+        if account_id in have or (first_page is not None and first_page.status >= 400):
+            continue
+        if first_page is None or masto_parse.page_size(first_page) == 0:
+            http.get(
+                base + ACCOUNT.format(id=quote(account_id, safe="")),
+                kind="account",
+                request_key=account_id,
+            )
+
+
+def _fetch_statuses(http: Any, base: str, account_id: str, wanted: int) -> RawResponse | None:
+    """Pages of statuses until ``wanted`` items, the end, or an error; returns the first page."""
+    got = 0
+    first: RawResponse | None = None
+    url: str | None = base + STATUSES.format(id=quote(account_id, safe=""))
+    params: dict[str, Any] | None = {
+        "limit": min(STATUSES_PAGE_MAX, wanted),
+        "exclude_replies": "true",
+    }
+    for _ in range(MAX_PAGES):
+        if url is None:
+            break
+        raw = http.get(url, params=params, kind="statuses", request_key=account_id)
+        first = first or raw
+        if raw.status >= 400:
+            break
+        count = masto_parse.page_size(raw)
+        got += count
+        if count == 0 or got >= wanted:
+            break
+        url, params = _with_limit(_next_link(http), min(STATUSES_PAGE_MAX, wanted - got)), None
+    return first
+
+
+def _with_limit(url: str | None, limit: int) -> str | None:
+    """The server's next link, asking only for what is still wanted."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "limit"]
+    query.append(("limit", str(limit)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _known_account_ids(http: Any, base: str) -> set[str]:
+    """Account ids already held by this client's responses from this instance."""
+    ids: set[str] = set()
+    for raw in getattr(http, "raw_responses", []):
+        if raw.platform == PLATFORM and raw.kind in ACCOUNT_KINDS and raw.url.startswith(base):
+            ids.update(_ids(raw))
+    return ids
+
+
+def _next_link(http: Any) -> str | None:
+    """The rel="next" URL of the last response's Link header, if any."""
+    headers = getattr(http, "last_headers", None) or {}
+    value = headers.get("Link") or headers.get("link")
+    if not value:
+        return None
+    for link in parse_header_links(value):
+        if link.get("rel") == "next" and link.get("url"):
+            return link["url"]
+    return None
+
+
+def _ids(raw: RawResponse) -> list[str]:
+    return [p.creator_id for p in masto_parse.parse(raw).profiles]
+
+
+def _new(ids: list[str], known: set[str], found: list[str]) -> list[str]:
+    return [i for i in dict.fromkeys(ids) if i not in known and i not in found]
+
+
+def _add(refs: list[str], ids: list[str]) -> None:
+    for account_id in ids:
+        if account_id not in refs:
+            refs.append(account_id)

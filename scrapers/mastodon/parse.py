@@ -1,0 +1,256 @@
+"""Pure Mastodon parsers: a REST API body in, canonical records out, never an exception.
+
+Accounts arrive whole in lookups, searches, the directory and inside every status, so every
+kind yields Profiles; only ``statuses`` yields Posts. Notes and contents are HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapers.records import ParseResult, Post, Profile, RawResponse, ScrapeError
+from scrapers.text import (
+    as_count,
+    as_str,
+    decode_json,
+    html_links,
+    html_to_text,
+    is_sponsored,
+    parse_datetime,
+)
+
+PLATFORM = "mastodon"
+# Instances without a custom avatar serve this placeholder: it means "no avatar".
+_MISSING_AVATAR = "/missing.png"
+
+
+def parse(raw: RawResponse) -> ParseResult:
+    """Dispatch on ``raw.kind``; an unexpected failure is reported, never raised."""
+    parser = _PARSERS.get(raw.kind)
+    if parser is None:
+        return ParseResult(errors=[_error(raw, f"unknown Mastodon response kind {raw.kind!r}")])
+    data, failed = _payload(raw)
+    if failed is not None:
+        return failed
+    try:
+        return parser(raw, data)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        return ParseResult(errors=[_error(raw, f"parser failed: {type(exc).__name__}: {exc}")])
+
+
+def page_size(raw: RawResponse) -> int:
+    """Items on a list page (statuses, directory, search accounts); 0 when unreadable."""
+    data, failed = _payload(raw)
+    if failed is not None:
+        return 0
+    if isinstance(data, dict):
+        data = data.get("accounts")
+    return len(data) if isinstance(data, list) else 0
+
+
+def _payload(raw: RawResponse) -> tuple[Any, ParseResult | None]:
+    """Decoded JSON, or a ParseResult holding the error (HTTP error status or bad JSON)."""
+    data, reason = decode_json(raw.body)
+    if raw.status >= 400:
+        message = None
+        if isinstance(data, dict):
+            message = as_str(data.get("error_description")) or as_str(data.get("error"))
+        return None, ParseResult(errors=[_error(raw, message or f"HTTP {raw.status}")])
+    if reason is not None:
+        return None, ParseResult(errors=[_error(raw, reason)])
+    return data, None
+
+
+def _parse_account(raw: RawResponse, data: Any) -> ParseResult:
+    return _accounts(raw, [data])
+
+
+def _parse_account_list(raw: RawResponse, data: Any) -> ParseResult:
+    """The directory is a bare list; v2 search wraps it as ``{"accounts": [...]}``."""
+    if isinstance(data, dict) and isinstance(data.get("accounts"), list):
+        return _accounts(raw, data["accounts"])
+    if isinstance(data, list):
+        return _accounts(raw, data)
+    return ParseResult(errors=[_error(raw, "answer holds no list of accounts")])
+
+
+def _parse_tag_timeline(raw: RawResponse, data: Any) -> ParseResult:
+    """Authors of the statuses under a hashtag (their posts come later, per account)."""
+    if not isinstance(data, list):
+        return ParseResult(errors=[_error(raw, "tag timeline is not a list of statuses")])
+    accounts = [s.get("account") for s in data if isinstance(s, dict)]
+    return _accounts(raw, accounts)
+
+
+def _accounts(raw: RawResponse, items: list[Any]) -> ParseResult:
+    result = ParseResult()
+    seen: set[str] = set()
+    for item in items:
+        profile = _profile(item, raw.url)
+        if isinstance(profile, str):
+            result.errors.append(_error(raw, profile))
+        elif profile.creator_id not in seen:
+            seen.add(profile.creator_id)
+            result.profiles.append(profile)
+    return result
+
+
+def _profile(item: Any, request_url: str) -> Profile | str:
+    """A Profile, or the reason this item cannot be one."""
+    if not isinstance(item, dict):
+        return "account is not an object"
+    raw_id = item.get("id")
+    account_id = str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else ""
+    if not account_id:
+        return "account missing 'id'"
+    acct = as_str(item.get("acct")) or as_str(item.get("username"))
+    if not acct:
+        return f"account {account_id} missing 'acct'"
+    url = as_str(item.get("url"))
+    note = as_str(item.get("note"))
+    fields = item.get("fields")
+    avatar = as_str(item.get("avatar"))
+    return Profile(
+        platform=PLATFORM,
+        creator_id=account_id,
+        handle=_global_handle(acct, url, request_url),
+        display_name=as_str(item.get("display_name")),
+        bio=html_to_text(note) if note is not None else None,
+        followers=as_count(item.get("followers_count")),
+        following=as_count(item.get("following_count")),
+        posts_count=as_count(item.get("statuses_count")),
+        verified=_verified(fields),
+        avatar_url=None if avatar and avatar.endswith(_MISSING_AVATAR) else avatar,
+        external_url=_external_url(fields, note),
+        profile_url=url,
+        is_bot=item["bot"] if isinstance(item.get("bot"), bool) else None,
+    )
+
+
+def _global_handle(acct: str, url: str | None, request_url: str) -> str:
+    """``user@host``: a local ``acct`` has no host, so take it from the profile URL (or the
+    instance that answered), making handles unique across the fediverse."""
+    acct = acct.lstrip("@")
+    if "@" in acct:
+        return acct
+    host = urlsplit(url).hostname if url else None
+    host = host or urlsplit(request_url).hostname
+    return f"{acct}@{host}" if host else acct
+
+
+def _verified(fields: Any) -> bool | None:
+    """Mastodon's only check mark: a profile link verified by rel="me" (``verified_at``)."""
+    if not isinstance(fields, list):
+        return None
+    return any(isinstance(f, dict) and f.get("verified_at") for f in fields)
+
+
+def _external_url(fields: Any, note: str | None) -> str | None:
+    """First link in a profile field, else the first plain link in the note."""
+    for field in fields if isinstance(fields, list) else []:
+        if isinstance(field, dict):
+            for href, kind in html_links(as_str(field.get("value"))):
+                if kind == "link":
+                    return href
+    for href, kind in html_links(note):
+        if kind == "link":
+            return href
+    return None
+
+
+def _parse_statuses(raw: RawResponse, data: Any) -> ParseResult:
+    """Posts, plus the requested account's Profile from the first status that embeds it:
+    every status carries its author's full account, so no separate profile request is needed."""
+    result = ParseResult()
+    if not isinstance(data, list):
+        result.errors.append(_error(raw, "statuses answer is not a list"))
+        return result
+    for item in data:
+        post = _post(item)
+        if isinstance(post, str):
+            result.errors.append(_error(raw, post))
+            continue
+        result.posts.append(post)
+        if not result.profiles and post.creator_id == raw.request_key:
+            profile = _profile(item.get("account"), raw.url)
+            if isinstance(profile, Profile):
+                result.profiles.append(profile)
+    return result
+
+
+def _post(item: Any) -> Post | str:
+    """A Post, or the reason this status cannot be one.
+
+    A reblog is credited to the booster (the wrapper's account), dated when boosted, with the
+    original's text; its counts are None because neither the wrapper's (always 0) nor the
+    original's describe the booster's own engagement.
+    """
+    if not isinstance(item, dict):
+        return "status is not an object"
+    status_id = item.get("id")
+    if not isinstance(status_id, (str, int)) or status_id == "":
+        return "status missing 'id'"
+    account = item.get("account") if isinstance(item.get("account"), dict) else {}
+    creator = account.get("id")
+    if not isinstance(creator, (str, int)) or creator == "":
+        return f"status {status_id} missing 'account.id'"
+    reblog = item.get("reblog")
+    published = parse_datetime(item.get("created_at"))
+    if isinstance(reblog, dict):
+        text = _status_text(reblog)
+        return Post(
+            platform=PLATFORM,
+            post_id=str(status_id),
+            creator_id=str(creator),
+            published_at=published or parse_datetime(reblog.get("created_at")),
+            text=text,
+            is_repost=True,
+            is_sponsored=is_sponsored(text),
+        )
+    text = _status_text(item)
+    reblogs, quotes = as_count(item.get("reblogs_count")), as_count(item.get("quotes_count"))
+    shares = None if reblogs is None else reblogs + (quotes or 0)
+    return Post(
+        platform=PLATFORM,
+        post_id=str(status_id),
+        creator_id=str(creator),
+        published_at=published,
+        text=text,
+        likes=as_count(item.get("favourites_count")),
+        comments=as_count(item.get("replies_count")),
+        shares=shares,
+        views=None,
+        is_repost=False,
+        is_sponsored=is_sponsored(text),
+    )
+
+
+def _status_text(status: dict[str, Any]) -> str | None:
+    """Content as text, the content warning (spoiler_text) first when there is one."""
+    content = as_str(status.get("content"))
+    if content is None:
+        return None
+    text = html_to_text(content)
+    spoiler = as_str(status.get("spoiler_text"))
+    return f"{spoiler.strip()}\n\n{text}".strip() if spoiler and spoiler.strip() else text
+
+
+def _error(raw: RawResponse, reason: str) -> ScrapeError:
+    return ScrapeError(
+        platform=PLATFORM,
+        handle=raw.request_key or None,
+        url=raw.url,
+        status=raw.status,
+        reason=reason,
+        raw_response_id=raw.response_id,
+    )
+
+
+_PARSERS = {
+    "account": _parse_account,
+    "search": _parse_account_list,
+    "directory": _parse_account_list,
+    "tag_timeline": _parse_tag_timeline,
+    "statuses": _parse_statuses,
+}

@@ -1,0 +1,157 @@
+"""Pure helpers every platform parser shares: HTML to text, sponsorship cues, dates, JSON, counts.
+
+Kept free of IO so parsers stay pure and these can be tested on strings alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from datetime import datetime, timezone
+from typing import Any
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+# Disclosure cues, as creators actually write them (EN, DE, ES, PT, FR, IT).
+# "#ad" must not match "#adventure", hence the word boundaries.
+_SPONSORED = re.compile(
+    r"""
+    (?:\#(?:ad|ads|advert|advertisement|adv|anzeige|werbung|sponsored|sponsor|spon|
+           sponsoredpost|paidpartnership|paidpost|partner|publi|publicidad|publicidade|
+           sponsorisé|sponsorise|sponsorizzato|gifted|prgift)\b)
+    | \bpaid\ partnership\b
+    | \bsponsored\ by\b
+    | \bin\ partnership\ with\b
+    | \b(?:pr\ )?gifted\ (?:by|from)\b
+    | \bwerbung\b
+    | \banzeige\b
+    | \bpublicidad\b
+    | \bpublicidade\b
+    | \bpatrocinado\b
+    | \bcollaboration\ commerciale\b
+    | \bpartenariat\ rémunéré\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}>\"'…"
+
+
+def html_to_text(html: str | None) -> str:
+    """Plain text of an HTML fragment (Mastodon notes, statuses, fields).
+
+    Line breaks survive for ``<br>`` and paragraph ends, tags go, entities are unescaped.
+    Mastodon splits links into invisible/visible spans; dropping the tags rejoins the full URL.
+    """
+    if not html:
+        return ""
+    if "<" not in html and "&" not in html:
+        return html.strip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "html.parser")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for p in soup.find_all("p"):
+        p.append("\n\n")
+    text = soup.get_text()
+    text = _TRAILING_SPACE.sub("\n", text.replace("\r\n", "\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def html_links(html: str | None) -> list[tuple[str, str]]:
+    """(href, kind) of every link, kind being "mention", "hashtag" or "link"; why: a profile's
+    external URL is its first plain link, never a mention or a hashtag."""
+    if not html or "<a" not in html:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "html.parser")
+    links: list[tuple[str, str]] = []
+    for a in soup.find_all("a", href=True):
+        classes = set(a.get("class") or [])
+        rel = set(a.get("rel") or [])
+        if "hashtag" in classes or "tag" in rel:
+            kind = "hashtag"
+        elif "mention" in classes:
+            kind = "mention"
+        else:
+            kind = "link"
+        links.append((str(a["href"]), kind))
+    return links
+
+
+def first_url(text: str | None) -> str | None:
+    """First http(s) or www. URL in free text, without trailing punctuation."""
+    if not text:
+        return None
+    match = _URL.search(text)
+    if not match:
+        return None
+    url = match.group(0).rstrip(_URL_TRAILING)
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    return url
+
+
+def is_sponsored(text: str | None) -> bool:
+    """True when the text carries a paid-partnership disclosure (#ad, Werbung, sponsored by…)."""
+    if not text:
+        return False
+    return _SPONSORED.search(text) is not None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """Aware UTC datetime from ISO-8601 text (``Z``, offsets, nanoseconds, date only) or epoch
+    seconds; None when absent or unreadable, so one odd timestamp never fails a whole page."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        if isinstance(value, (int, float)):
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        if not isinstance(value, str) or not value.strip():
+            return None
+        parsed = datetime.fromisoformat(value.strip())
+    except (ValueError, OverflowError, OSError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return None
+
+
+def as_count(value: Any) -> int | None:
+    """A non-negative integer count, or None: a missing or odd count is unknown, not zero."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def as_str(value: Any) -> str | None:
+    """The value if it is a string, else None (APIs sometimes send null or numbers)."""
+    return value if isinstance(value, str) else None
+
+
+def decode_json(body: str | bytes | None) -> tuple[Any, str | None]:
+    """(data, None) or (None, reason): a truncated body must become a ScrapeError, not a crash."""
+    if body is None or (isinstance(body, (str, bytes)) and not body.strip()):
+        return None, "empty body"
+    try:
+        return json.loads(body), None
+    except json.JSONDecodeError as exc:
+        # json's message may end in "starting at"; the position finishes the sentence.
+        message = re.sub(r"\s+at$", "", exc.msg)
+        return None, f"invalid JSON: {message} at char {exc.pos}"
+    except (TypeError, ValueError) as exc:
+        return None, f"invalid JSON: {exc}"

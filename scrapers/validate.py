@@ -1,0 +1,130 @@
+"""Input checks at the edge: a bad handle or URL fails fast with one clear sentence.
+
+Why here and not in the scrapers: the CLI, the flows and the scrapers all take user input, and a
+handle that cannot exist should never cost a request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from scrapers.errors import InvalidInput
+
+# One DNS label: letters, digits, hyphens inside, at most 63 characters.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+# atproto handle syntax: at least two labels, the last (TLD) starting with a letter.
+_BSKY_HANDLE = re.compile(rf"^(?:{_LABEL}\.)+[a-z](?:[a-z0-9-]{{0,61}}[a-z0-9])?$")
+_DID_PLC = re.compile(r"^did:plc:[a-z2-7]{24}$")
+_DID_WEB = re.compile(r"^did:web:[a-z0-9.%-]+$")
+_HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)+{_LABEL}$")
+# Mastodon usernames: letters, digits, underscores; remote software may add dots and dashes inside.
+_MASTODON_USER = re.compile(r"^[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?$", re.IGNORECASE)
+
+_MAX_HANDLE = 253
+# TLDs atproto refuses for handles ("handle.invalid" is what the API shows for a broken handle).
+_BSKY_BAD_TLDS = frozenset({"invalid", "local", "localhost", "arpa", "internal", "onion", "alt"})
+
+
+def validate_handle(platform: str, handle: str) -> str:
+    """Normalised handle (no leading @, lower-case domain), or InvalidInput saying what is wrong."""
+    if not isinstance(handle, str) or not handle.strip():
+        raise InvalidInput(f"The {platform} handle is empty; give a handle such as @name.")
+    cleaned = handle.strip().lstrip("@")
+    if platform == "bluesky":
+        return _bluesky_handle(handle, cleaned)
+    if platform == "mastodon":
+        return _mastodon_handle(handle, cleaned)
+    raise InvalidInput(f"There are no handle rules for platform {platform!r}.")
+
+
+def _bluesky_handle(original: str, cleaned: str) -> str:
+    value = cleaned.lower()
+    if value.startswith("did:"):
+        if _DID_PLC.match(value) or _DID_WEB.match(value):
+            return value
+        raise InvalidInput(
+            f"Bluesky DID {original!r} is not a valid did:plc:<24 base32 chars> or did:web:<host>."
+        )
+    if len(value) > _MAX_HANDLE or not _BSKY_HANDLE.match(value):
+        if value and "." not in value and re.fullmatch(r"[a-z0-9-]+", value):
+            raise InvalidInput(
+                f"Bluesky handle {original!r} is not domain-like; "
+                f"did you mean '{value}.bsky.social'?"
+            )
+        raise InvalidInput(
+            f"Bluesky handle {original!r} is invalid: use a domain-like handle such as "
+            "'name.bsky.social' (letters, digits, hyphens and dots only) or a did:plc: DID."
+        )
+    if value.rsplit(".", 1)[-1] in _BSKY_BAD_TLDS:
+        raise InvalidInput(
+            f"Bluesky handle {original!r} uses a top-level domain that no handle may use."
+        )
+    return value
+
+
+def _mastodon_handle(original: str, cleaned: str) -> str:
+    user, sep, domain = cleaned.partition("@")
+    if not _MASTODON_USER.match(user) or len(user) > 64:
+        raise InvalidInput(
+            f"Mastodon handle {original!r} is invalid: the username may hold only letters, "
+            "digits and underscores, as in 'user' or 'user@instance.social'."
+        )
+    if not sep:
+        return user
+    host = _ascii_host(domain)
+    if host is None:
+        raise InvalidInput(
+            f"Mastodon handle {original!r} has an invalid instance domain {domain!r}; "
+            "write it as 'user@instance.social'."
+        )
+    return f"{user}@{host}"
+
+
+def _ascii_host(domain: str) -> str | None:
+    """Lower-case ASCII host name (IDNs encoded to punycode), or None when it cannot be one."""
+    try:
+        host = domain.strip().lower().encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return None
+    if len(host) > _MAX_HANDLE or not _HOSTNAME.match(host):
+        return None
+    return host
+
+
+def validate_base_url(url: str) -> str:
+    """http(s) URL with a host and no spaces, without a trailing slash, or InvalidInput."""
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidInput("The base URL is empty; give one such as https://mastodon.social.")
+    value = url.strip()
+    if any(ch.isspace() for ch in value):
+        raise InvalidInput(f"The base URL {url!r} contains spaces, which no URL may hold.")
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises ValueError on a non-numeric port
+    except ValueError:
+        raise InvalidInput(f"The base URL {url!r} cannot be parsed as a URL.") from None
+    if parts.username is not None or parts.password is not None:
+        raise InvalidInput(f"The base URL {url!r} must not carry a user name or password.")
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InvalidInput(
+            f"The base URL {url!r} must start with http:// or https://, "
+            "as in https://mastodon.social."
+        )
+    host = parts.hostname or ""
+    if not host or (not _HOSTNAME.match(host) and host != "localhost" and not _is_ip(host)):
+        raise InvalidInput(f"The base URL {url!r} has no valid host name.")
+    netloc = host if port is None else f"{host}:{port}"
+    if ":" in host:  # IPv6 literal
+        netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), parts.query, "")).rstrip("/")
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,33 @@
+"""Shared fixtures: an isolated PREFECT_HOME, one Prefect test harness per session, a sandbox."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+# Before anything imports prefect: never touch the developer's ~/.prefect.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="scout-test-prefect-")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"  # no network: telemetry would only log errors
+os.environ.pop("SCOUT_DB", None)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A throwaway Prefect API (SQLite in a temp dir), started once for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """One sandbox on a free loopback port for all tests that fetch."""
+    from scrapers.sandbox import SandboxServer
+
+    with SandboxServer(creators=120, seed=7, rate_limit=2000, rate_window=10.0).start() as server:
+        yield server

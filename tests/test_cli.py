@@ -1,0 +1,104 @@
+"""The scout CLI through Typer's runner: happy paths and every bad input of the issue."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def one_clear_line(result) -> str:
+    text = result.output.strip()
+    assert "Traceback" not in text
+    assert text.count("error:") == 1, text
+    return text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["discover", "-p", "myspace"], "unknown platform"),
+        (["discover", "-p", "mastodon", "--instance", "not a url"], "URL"),
+        (["discover", "-p", "mastodon", "--instance", "ftp://x.org"], "URL"),
+        (["discover", "-p", "bluesky", "--handle", "bad handle!"], "handle"),
+        (["discover", "-p", "mastodon", "--handle", "a@b@c"], "handle"),
+        (["discover", "-p", "bluesky", "--tier-scheme", "gold"], "tier scheme"),
+        (["candidates", "--platform", "friendster"], "unknown platform"),
+    ],
+)
+def test_bad_input_is_one_line_and_nonzero(args, message, tmp_path):
+    result = run(*args, "--db", str(tmp_path / "x.duckdb")) if args[0] == "discover" else run(*args)
+    assert result.exit_code != 0
+    assert message.lower() in one_clear_line(result).lower()
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_read_only_db_location_is_reported(tmp_path):
+    result = run("discover", "-p", "bluesky", "-q", "x", "--db", "/proc/scout/x.duckdb")
+    assert result.exit_code != 0
+    assert "/proc/scout" in one_clear_line(result)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_discover_candidates_export_roundtrip(tmp_path, sandbox):
+    db = tmp_path / "new" / "dir" / "scout.duckdb"  # missing directories are created
+    result = run("discover", "-p", "bluesky", "--base-url", sandbox.base_url, "-q", "baking",
+                 "-q", "travel", "--limit", "40", "--posts", "10", "--rate", "100", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert db.exists() and "creators" in result.output
+
+    shown = run("candidates", "--db", str(db), "--format", "json")
+    assert shown.exit_code == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        expected = con.execute("select count(*) from candidates").fetchone()[0]
+    assert shown.output.count('"handle"') == min(expected, 50)
+
+    out = tmp_path / "c.csv"
+    assert run("export", "--db", str(db), "-o", str(out)).exit_code == 0
+    assert out.read_text().splitlines()[0].startswith("profile_url,handle,name")
+    again = run("export", "--db", str(db), "-o", str(out))
+    assert again.exit_code != 0 and "--force" in one_clear_line(again)
+    assert run("export", "--db", str(db), "-o", str(out), "--force").exit_code == 0
+    assert run("export", "--db", str(db), "-o", str(tmp_path / "c.xlsx")).exit_code == 0
+    assert run("export", "--db", str(db), "-o", str(tmp_path / "c.parquet")).exit_code == 0
+    bad = run("export", "--db", str(db), "-o", str(tmp_path / "c.txt"))
+    assert bad.exit_code != 0 and "format" in one_clear_line(bad)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_empty_discovery_says_so_and_exits_zero(tmp_path, sandbox):
+    result = run("discover", "-p", "bluesky", "--base-url", sandbox.base_url,
+                 "-q", "zzzqqq-nothing", "--db", str(tmp_path / "s.duckdb"))
+    assert result.exit_code == 0
+    assert "No creators found" in result.output
+
+
+def test_candidates_on_missing_db_is_clear(tmp_path):
+    result = run("candidates", "--db", str(tmp_path / "none.duckdb"))
+    assert result.exit_code != 0
+    assert "scout" in one_clear_line(result)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_demo_runs_offline_and_twice_is_idempotent(tmp_path):
+    db, csv = tmp_path / "scout.duckdb", tmp_path / "exports" / "candidates.csv"
+    args = ("demo", "--db", str(db), "--output", str(csv), "--creators", "120", "--limit", "40")
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    assert "Top candidates" in first.output and csv.exists()
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = con.execute("select (select count(*) from creators), (select count(*) from posts)").fetchone()
+        platforms = {p for (p,) in con.execute("select distinct platform from creators").fetchall()}
+    assert platforms == {"bluesky", "mastodon"} and before[0] > 40
+    assert run(*args).exit_code == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        after = con.execute("select (select count(*) from creators), (select count(*) from posts)").fetchone()
+    assert after == before
