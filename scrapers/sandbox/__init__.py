@@ -1,0 +1,32 @@
+"""The sandbox: an offline twin of Bluesky's and Mastodon's public APIs.
+
+``build_universe`` makes a deterministic universe of creators (with ground-truth account
+kinds); ``SandboxServer`` serves it over HTTP on 127.0.0.1 with the real paths, field names,
+paging, rate-limit headers and 429s. Scrapers reach it only through their base-URL setting.
+"""
+
+from .server import SandboxServer
+from .universe import (
+    KINDS,
+    NICHES,
+    PAGE_KINDS,
+    PLATFORMS,
+    REFERENCE_NOW,
+    SandboxCreator,
+    SandboxPost,
+    Universe,
+    build_universe,
+)
+
+__all__ = [
+    "KINDS",
+    "NICHES",
+    "PAGE_KINDS",
+    "PLATFORMS",
+    "REFERENCE_NOW",
+    "SandboxCreator",
+    "SandboxPost",
+    "SandboxServer",
+    "Universe",
+    "build_universe",
+]
