@@ -31,7 +31,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Piped output (CI logs, `| less`) has no width; 80 columns would truncate every handle.
+console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True)
 
 DbOption = Annotated[
@@ -40,7 +41,7 @@ DbOption = Annotated[
 ]
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 DEMO_SEED = 42
-DEMO_CREATORS = 600
+DEMO_CREATORS = 1000
 DEMO_LIMIT_PER_PLATFORM = 150
 DEMO_POSTS_PER_CREATOR = 30
 DEMO_QUERIES = ["baking", "vegan", "fitness", "travel", "books", "gaming", "photography", "gardening",

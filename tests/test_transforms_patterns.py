@@ -1,0 +1,46 @@
+"""Guard: every regex in transforms/ runs on pyarrow's RE2 kernel.
+
+RE2 rejects look-arounds and back-references, and pandas would fall back to Python's ``re``
+(about ten times slower) for ``\\b \\w \\s \\d`` on non-ASCII text. A pattern that slips in one
+of those would not fail any functional test, only make a 30M-post rescore crawl.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from transforms import _text, account_type, account_words, contacts
+
+PYTHON_ONLY = re.compile(r"\\[bBwWsSdDuUNZ]|\(\?[=!]|\(\?<[=!]|\\[1-9]")
+
+
+def _patterns() -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for module in (_text, account_type, account_words, contacts):
+        for name, value in vars(module).items():
+            if isinstance(value, str) and name.isupper() or (
+                isinstance(value, str) and name.startswith("_") and name[1:].isupper()
+            ):
+                found.append((f"{module.__name__}.{name}", value))
+    found += [(f"signal {s.key}", s.pattern) for s in account_type.PHRASE_SIGNALS]
+    return [(n, p) for n, p in found if any(ch in p for ch in "[(|^$\\")]
+
+
+PATTERNS = _patterns()
+
+
+def test_patterns_were_collected():
+    names = {n for n, _ in PATTERNS}
+    assert "transforms.contacts.EMAIL" in names
+    assert "transforms.account_words.CREDIT_PATTERN" in names
+    assert len(PATTERNS) > 30
+
+
+@pytest.mark.parametrize(("name", "pattern"), PATTERNS, ids=[n for n, _ in PATTERNS])
+def test_pattern_is_re2_and_fast_path(name, pattern):
+    assert not PYTHON_ONLY.search(pattern), f"{name} uses a Python-only or slow construct"
+    pc.match_substring_regex(pa.array(["x", "é ü 😂"]), pattern)  # raises if RE2 rejects it

@@ -1,0 +1,96 @@
+"""The one entry point flows call: raw frames in, one creator_scores row per creator out.
+
+normalize -> engagement -> post signals -> account type -> tier -> contacts. The posts are
+mapped to their creators once and every step reuses that mapping, so a 30M-post rescore
+hashes the post keys only once.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from transforms._keys import creator_positions
+from transforms._text import from_arrow
+from transforms.account_type import MODEL_VERSION, post_signals_from_positions, score_account_type
+from transforms.contacts import extract_contacts
+from transforms.engagement import (
+    DEFAULT_FORMULA,
+    DEFAULT_LAST_N,
+    METRICS_VERSION,
+    engagement_from_positions,
+)
+from transforms.frames import BOOL, SCORE_DTYPES, UTC_TS, as_utc, conform
+from transforms.normalize import normalize_posts, normalize_profiles
+from transforms.tiers import DEFAULT, TierScheme, assign_tier, resolve_scheme
+
+SCORE_VERSIONS = {"model_version": MODEL_VERSION, "metrics_version": METRICS_VERSION}
+
+
+def _evidence_json(evidence: pd.Series) -> pd.Series:
+    """Each row's evidence list as a JSON array (non-ASCII kept as is)."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    return from_arrow(pa.array([dumps(e) for e in evidence.tolist()], pa.large_string()),
+                      evidence.index)
+
+
+def score_creators(
+    profiles: pd.DataFrame,
+    posts: pd.DataFrame,
+    *,
+    now: datetime,
+    tier_scheme: TierScheme | str = DEFAULT,
+    formula: str = DEFAULT_FORMULA,
+    person_threshold: float = 0.5,
+    last_n: int = DEFAULT_LAST_N,
+) -> pd.DataFrame:
+    """One row per unique (platform, creator_id) in profiles, columns exactly SCORE_COLUMNS.
+
+    ``tier_scheme`` may be a TierScheme, a built-in name ("later_fohr") or a spec
+    ("nano:1000,micro:10000"). ``is_person`` is person_probability >= person_threshold, and
+    account_type uses the same threshold so the two never disagree. ``scored_at`` is ``now``.
+    Pure: no IO, deterministic for the same inputs.
+    """
+    scheme = resolve_scheme(tier_scheme)
+    if not 0.0 <= person_threshold <= 1.0:
+        raise ValueError(f"person_threshold must be within 0..1, got {person_threshold}")
+    scored_at = as_utc(now)
+
+    creators = normalize_profiles(profiles)
+    clean_posts = normalize_posts(posts)
+    n = len(creators)
+    pos = creator_positions(creators, clean_posts)
+
+    metrics = engagement_from_positions(
+        creators, clean_posts, pos, now=scored_at, formula=formula, last_n=last_n
+    )
+    shares = post_signals_from_positions(clean_posts, pos, n)
+
+    features = creators.assign(
+        posts_per_week=metrics["posts_per_week"],
+        repost_share=metrics["repost_share"],
+        credit_share=shares["credit_share"],
+        first_person_post_share=shares["first_person_post_share"],
+    )
+    kind = score_account_type(features, threshold=person_threshold, assume_clean=True)
+    contacts = extract_contacts(creators["bio"], creators["external_url"])
+    prob = kind["person_probability"]
+
+    out = metrics.assign(
+        scored_at=pd.Series(scored_at, index=metrics.index, dtype=UTC_TS),
+        tier=assign_tier(creators["followers"], scheme),
+        tier_scheme=scheme.label,
+        account_type=kind["account_type"],
+        person_probability=prob,
+        is_person=pd.array(prob.to_numpy(dtype=float, na_value=np.nan) >= person_threshold,
+                           dtype=BOOL),
+        evidence=_evidence_json(kind["evidence"]),
+        contact_email=contacts["contact_email"],
+        contact_link=contacts["contact_link"],
+        **SCORE_VERSIONS,
+    )
+    return conform(out, SCORE_DTYPES).reset_index(drop=True)
