@@ -64,8 +64,12 @@ def clear_errors() -> Iterator[None]:
 
 
 def quiet_prefect(verbose: bool) -> None:
-    """Prefect logs at INFO are for the UI; on a terminal, warnings are enough by default."""
+    """Prefect logs at INFO are for the UI; on a terminal, warnings are enough by default.
+
+    Telemetry is off unless asked for: offline it only fails, loudly, in the middle of a run.
+    """
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 def check_platform(name: str) -> str:
