@@ -64,3 +64,19 @@ def test_empty_discovery_loads_nothing_and_succeeds(tmp_path, sandbox):
     assert summary["creators"] == 0
     assert count(db, "select count(*) from creators") == 0
     assert count(db, "select count(*) from runs") == 1
+
+
+def test_flow_publishes_candidate_table_and_summary(tmp_path, sandbox):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    summary = discover(platform="bluesky", base_url=sandbox.base_url, queries=QUERIES, limit=30,
+                       posts_per_creator=5, db_path=str(tmp_path / "a.duckdb"), rate_per_second=100)
+    with get_client(sync_client=True) as client:
+        table = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["top-candidates-bluesky"])))
+        markdown = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=["discover-summary-bluesky"])))
+    assert table and table[0].type == "table"
+    assert markdown and f"creators scored: {summary['creators']}" in markdown[0].data
+    assert "| tier | creators |" in markdown[0].data
