@@ -33,11 +33,16 @@ app = typer.Typer(
 )
 # Piped output (CI logs, `| less`) has no width; 80 columns would truncate every handle.
 console = Console(width=None if sys.stdout.isatty() else 140)
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # an error is one line, never wrapped
 
 DbOption = Annotated[
     Path,
     typer.Option("--db", envvar="SCOUT_DB", help="DuckDB file (created if missing)."),
+]
+ThresholdOption = Annotated[
+    float,
+    typer.Option("--threshold", min=0.0, max=1.0,
+                 help="Person probability needed to be a candidate; ±0.1 around it is flagged needs_review."),
 ]
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 DEMO_SEED = 42
@@ -136,6 +141,7 @@ def discover(
     posts: Annotated[int, typer.Option("--posts", min=0, max=1000, help="Recent posts per creator.")] = 30,
     tier_scheme: Annotated[str, typer.Option(help="Tier scheme: default, later_fohr, hypeauditor_legacy.")] = "default",
     rate: Annotated[float | None, typer.Option(min=0.01, help="Requests per second (default: 90% of the platform budget).")] = None,
+    threshold: ThresholdOption = 0.5,
     db: DbOption = DEFAULT_DB_PATH,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
@@ -154,7 +160,7 @@ def discover(
         summary = run_discover(
             platform=platform, base_url=base_url, queries=query or [], hashtags=hashtag or [],
             handles=handles, limit=limit, posts_per_creator=posts, db_path=str(db),
-            tier_scheme=tier_scheme, rate_per_second=rate,
+            tier_scheme=tier_scheme, rate_per_second=rate, person_threshold=threshold,
         )
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
@@ -233,6 +239,41 @@ def export_cmd(
         df = candidates(db, **filters)
         path = export_candidates(df, output, fmt, force=force)
     console.print(f"wrote {len(df)} candidates to {path}")
+
+
+@app.command()
+def classify(
+    input_path: Annotated[Path, typer.Option("--input", "-i", help="CSV with at least a 'handle' column.")],
+    output_path: Annotated[Path, typer.Option("--output", "-o", help="CSV to write: the input rows plus the verdict.")],
+    threshold: ThresholdOption = 0.5,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=100, help="Rows per streamed chunk.")] = 50_000,
+) -> None:
+    """Person or page? Adds account_type, is_person, person_probability and evidence to each row.
+
+    Optional input columns: platform, display_name, bio, followers, following, posts,
+    sample_post, avatar_url; any other column passes through unchanged.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from flows.classify import ClassifyError, classify_csv
+
+    started = time.perf_counter()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
+                  TimeElapsedColumn(), console=err_console, transient=True) as progress:
+        bar = progress.add_task(f"classifying {input_path.name}", total=None)
+        try:
+            summary = classify_csv(input_path, output_path, threshold=threshold, force=force,
+                                   chunk_rows=chunk_rows, on_chunk=lambda n: progress.advance(bar, n))
+        except ClassifyError as exc:
+            raise fail(str(exc)) from None
+    seconds = time.perf_counter() - started
+    console.print(
+        f"classified {summary.rows:,} rows in {seconds:.1f}s "
+        f"({summary.rows / seconds if seconds else 0:,.0f} rows/s): {summary.persons:,} people"
+        + (f", {summary.empty_rows:,} empty rows left blank" if summary.empty_rows else "")
+        + f" -> {output_path}"
+    )
 
 
 @app.command()

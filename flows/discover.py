@@ -96,11 +96,14 @@ def parse_batch(platform: str, raws: list[RawResponse]) -> ParseResult:
 
 
 @task(cache_policy=NO_CACHE)
-def score(parsed: ParseResult, now: datetime, tier_scheme: str) -> dict[str, Any]:
+def score(
+    parsed: ParseResult, now: datetime, tier_scheme: str, person_threshold: float = 0.5
+) -> dict[str, Any]:
     """Records -> DataFrames -> scores, all in pure transforms."""
     profiles = profiles_frame(parsed.profiles, observed_at=now)
     posts = posts_frame(parsed.posts, observed_at=now)
-    scores = score_creators(profiles, posts, now=now, tier_scheme=get_scheme(tier_scheme))
+    scores = score_creators(profiles, posts, now=now, tier_scheme=get_scheme(tier_scheme),
+                            person_threshold=person_threshold)
     return {"profiles": profiles, "posts": posts, "scores": scores}
 
 
@@ -180,6 +183,7 @@ def discover(
     db_path: str = "data/scout.duckdb",
     tier_scheme: str = "default",
     rate_per_second: float | None = None,
+    person_threshold: float = 0.5,
 ) -> dict[str, Any]:
     """Discover creators on one platform and load them, scored, into the warehouse."""
     logger = get_run_logger()
@@ -208,7 +212,7 @@ def discover(
     parsed = parse_batch(platform, raws)
     parsed.errors = errors + parsed.errors
     now = utcnow()
-    frames = score(parsed, now, tier_scheme)
+    frames = score(parsed, now, tier_scheme, person_threshold)
 
     creators = len(frames["scores"])
     requests_made = sum(f.stats.get("requests", 0) for f in fetched)
@@ -226,7 +230,7 @@ def discover(
     params = {
         "platform": platform, "base_url": base_url, "queries": queries, "hashtags": hashtags,
         "handles": handles, "limit": limit, "posts_per_creator": posts_per_creator,
-        "tier_scheme": tier_scheme,
+        "tier_scheme": tier_scheme, "person_threshold": person_threshold,
     }
     run = {"flow": "discover", "platform": platform, "params": params, "started_at": started,
            "finished_at": utcnow(), "status": "completed"}

@@ -118,7 +118,8 @@ class TestFrames:
             "platform", "creator_id", "scored_at", "n_posts", "er_median", "er_mean",
             "er_formula", "posts_per_week", "days_since_last_post", "sponsored_share",
             "repost_share", "tier", "tier_scheme", "account_type", "person_probability",
-            "is_person", "evidence", "model_version", "metrics_version", "contact_email",
+            "is_person", "person_threshold", "needs_review", "evidence", "model_version",
+            "metrics_version", "contact_email",
             "contact_link",
         ]
 

@@ -99,6 +99,7 @@ def _score(platform: str, cid: str, tier: str, account_type: str, is_person: boo
         "posts_per_week": 3.5, "days_since_last_post": 1.0, "sponsored_share": 0.5,
         "repost_share": 0.0, "tier": tier, "tier_scheme": "default-v1", "account_type": account_type,
         "person_probability": 0.9 if is_person else 0.1, "is_person": is_person,
+        "person_threshold": 0.5, "needs_review": False,
         "evidence": json.dumps(["first-person bio", "replies to fans"]),
         "model_version": "m1", "metrics_version": "x1",
         "contact_email": f"{cid}@example.test" if is_person else None, "contact_link": None,
@@ -113,7 +114,8 @@ def scores_frame(scored_at=T0) -> pd.DataFrame:
         _score("mastodon", "102", "micro", "person", True, 0.02, scored_at),
         _score(QUOTED_PLATFORM, "q1", "nano", "person", True, 0.07, scored_at),
     ]
-    return _frame(rows, SCORE_COLUMNS, ints=("n_posts",), bools=("is_person",), times=("scored_at",))
+    return _frame(rows, SCORE_COLUMNS, ints=("n_posts",), bools=("is_person", "needs_review"),
+                  times=("scored_at",))
 
 
 def raw_frame() -> pd.DataFrame:
@@ -288,6 +290,17 @@ def test_candidates_view_keeps_nano_and_micro_people_only(db: Path) -> None:
     rescored.loc[rescored["creator_id"] == "did:plc:alice", "tier"] = "mid"
     load(db, "run-2", scores=rescored)
     assert "alice" not in set(candidates(db)["handle"])
+
+
+def test_review_band_is_flagged_not_dropped(db: Path) -> None:
+    borderline = scores_frame()
+    memes = borderline["creator_id"] == "did:plc:memes"
+    borderline.loc[memes, "person_probability"] = 0.45
+    borderline.loc[memes, "needs_review"] = True
+    load(db, "run-1", scores=borderline)
+    got = candidates(db).set_index("creator_id")
+    assert bool(got.loc["did:plc:memes", "needs_review"]) is True  # below threshold, kept, flagged
+    assert not got.drop(index="did:plc:memes")["needs_review"].any()
 
 
 def test_latest_score_ties_are_broken_by_run_id(db: Path) -> None:

@@ -99,6 +99,8 @@ SCORE_DTYPES: dict[str, Any] = {
     "account_type": STRING,
     "person_probability": FLOAT,
     "is_person": BOOL,
+    "person_threshold": FLOAT,
+    "needs_review": BOOL,
     "evidence": STRING,
     "model_version": STRING,
     "metrics_version": STRING,

@@ -29,6 +29,8 @@ from transforms.normalize import normalize_posts, normalize_profiles
 from transforms.tiers import DEFAULT, TierScheme, assign_tier, resolve_scheme
 
 SCORE_VERSIONS = {"model_version": MODEL_VERSION, "metrics_version": METRICS_VERSION}
+# Verdicts this close to the threshold go to a human instead of being silently kept or dropped.
+REVIEW_MARGIN = 0.1
 
 
 def _evidence_json(evidence: pd.Series) -> pd.Series:
@@ -52,7 +54,8 @@ def score_creators(
 
     ``tier_scheme`` may be a TierScheme, a built-in name ("later_fohr") or a spec
     ("nano:1000,micro:10000"). ``is_person`` is person_probability >= person_threshold, and
-    account_type uses the same threshold so the two never disagree. ``scored_at`` is ``now``.
+    account_type uses the same threshold so the two never disagree; ``needs_review`` marks
+    probabilities within REVIEW_MARGIN of the threshold. ``scored_at`` is ``now``.
     Pure: no IO, deterministic for the same inputs.
     """
     scheme = resolve_scheme(tier_scheme)
@@ -79,6 +82,7 @@ def score_creators(
     kind = score_account_type(features, threshold=person_threshold, assume_clean=True)
     contacts = extract_contacts(creators["bio"], creators["external_url"])
     prob = kind["person_probability"]
+    p = prob.to_numpy(dtype=float, na_value=np.nan)
 
     out = metrics.assign(
         scored_at=pd.Series(scored_at, index=metrics.index, dtype=UTC_TS),
@@ -86,8 +90,9 @@ def score_creators(
         tier_scheme=scheme.label,
         account_type=kind["account_type"],
         person_probability=prob,
-        is_person=pd.array(prob.to_numpy(dtype=float, na_value=np.nan) >= person_threshold,
-                           dtype=BOOL),
+        is_person=pd.array(p >= person_threshold, dtype=BOOL),
+        person_threshold=person_threshold,
+        needs_review=pd.array(np.abs(p - person_threshold) < REVIEW_MARGIN, dtype=BOOL),
         evidence=_evidence_json(kind["evidence"]),
         contact_email=contacts["contact_email"],
         contact_link=contacts["contact_link"],

@@ -26,7 +26,7 @@ _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq":
 #: What a marketer reads first, left to right; every other column follows in its own order.
 MARKETER_COLUMNS = (
     "profile_url", "handle", "display_name", "platform", "tier", "followers", "er_median",
-    "posts_per_week", "account_type", "person_probability", "evidence", "sponsored_share",
+    "posts_per_week", "account_type", "person_probability", "needs_review", "evidence", "sponsored_share",
     "contact_email", "contact_link",
 )
 HEADERS = {"display_name": "name"}

@@ -35,8 +35,8 @@ POST_COLUMNS = (
 SCORE_COLUMNS = (
     "platform", "creator_id", "scored_at", "n_posts", "er_median", "er_mean", "er_formula",
     "posts_per_week", "days_since_last_post", "sponsored_share", "repost_share", "tier",
-    "tier_scheme", "account_type", "person_probability", "is_person", "evidence", "model_version",
-    "metrics_version", "contact_email", "contact_link",
+    "tier_scheme", "account_type", "person_probability", "is_person", "person_threshold",
+    "needs_review", "evidence", "model_version", "metrics_version", "contact_email", "contact_link",
 )
 RAW_COLUMNS = (
     "platform", "kind", "request_key", "url", "status", "body", "fetched_at", "content_type",
@@ -134,6 +134,8 @@ WITH typed AS (
         CAST(account_type AS VARCHAR)          AS account_type,
         CAST(person_probability AS DOUBLE)     AS person_probability,
         CAST(is_person AS BOOLEAN)             AS is_person,
+        CAST(person_threshold AS DOUBLE)       AS person_threshold,
+        CAST(needs_review AS BOOLEAN)          AS needs_review,
         CAST(evidence AS JSON)                 AS evidence,
         CAST(model_version AS VARCHAR)         AS model_version,
         CAST(metrics_version AS VARCHAR)       AS metrics_version,

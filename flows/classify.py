@@ -1,0 +1,176 @@
+"""``scout classify``: a CSV of accounts in, the same rows with a verdict out.
+
+Streams in chunks so a million rows run in bounded memory; the model itself is pure
+(``transforms.account_type``). Output goes to a temp file renamed at the end, so a bad row
+late in the file leaves no half-written output behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from transforms.account_type import score_account_type
+from transforms.normalize import strip_html
+
+REQUIRED_COLUMN = "handle"
+COUNT_COLUMNS = ("followers", "following", "posts")
+TEXT_COLUMNS = ("display_name", "bio", "sample_post")
+VERDICT_COLUMNS = ("account_type", "is_person", "person_probability", "evidence")
+DEFAULT_CHUNK_ROWS = 50_000
+
+
+class ClassifyError(ValueError):
+    """Bad input for classify; the message names the file and, where it can, the line."""
+
+
+@dataclass
+class ClassifySummary:
+    rows: int = 0
+    persons: int = 0
+    empty_rows: int = 0
+
+
+def _line_of_row(path: Path, row: int) -> int:
+    """The physical line where data row ``row`` (0-based) starts; quoted newlines counted."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        start = reader.line_num + 1
+        for index, _ in enumerate(reader):
+            if index == row:
+                return start
+            start = reader.line_num + 1
+    return start
+
+
+def _chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Every value as text, exactly as written, so pass-through columns come out unchanged."""
+    try:
+        reader = pd.read_csv(
+            path, dtype=str, keep_default_na=False, chunksize=chunk_rows,
+            encoding="utf-8-sig", on_bad_lines="error",
+        )
+        with reader:
+            yield from reader
+    except pd.errors.EmptyDataError:
+        raise ClassifyError(f"{path} is empty; expected a CSV header with a 'handle' column") from None
+    except pd.errors.ParserError as exc:
+        detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+        raise ClassifyError(f"{path}: malformed CSV: {detail}") from None
+    except UnicodeDecodeError as exc:
+        raise ClassifyError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _counts(chunk: pd.DataFrame, first_row: int, path: Path) -> dict[str, pd.Series]:
+    """Count columns as numbers; text that is not a count is an error naming its line."""
+    out: dict[str, pd.Series] = {}
+    for column in COUNT_COLUMNS:
+        if column not in chunk:
+            continue
+        raw = chunk[column].str.strip().str.replace(",", "", regex=False)
+        numbers = pd.to_numeric(raw, errors="coerce")
+        bad = numbers.isna() & raw.ne("")
+        if bad.any():
+            at = int(bad.to_numpy().nonzero()[0][0])
+            line = _line_of_row(path, first_row + at)
+            value = chunk[column].iloc[at]
+            raise ClassifyError(f"{path} line {line}: {column} is {value!r}, not a number")
+        out[column] = numbers.astype("Float64")
+    return out
+
+
+def classify_frame(chunk: pd.DataFrame, *, threshold: float, first_row: int, path: Path) -> pd.DataFrame:
+    """One chunk: the input columns untouched plus the four verdict columns."""
+    features = pd.DataFrame(index=chunk.index)
+    for column in (REQUIRED_COLUMN, "platform", "avatar_url", "face_in_avatar"):
+        if column in chunk:
+            features[column] = chunk[column]
+    for column in TEXT_COLUMNS:
+        if column in chunk:
+            features[column] = strip_html(chunk[column])
+    for column, values in _counts(chunk, first_row, path).items():
+        features["posts_count" if column == "posts" else column] = values
+    if "face_in_avatar" in chunk:
+        features["face_in_avatar"] = chunk["face_in_avatar"].str.lower().map(
+            {"true": True, "false": False}).astype("boolean")
+
+    verdict = score_account_type(features, threshold=threshold)
+    empty = chunk.eq("").all(axis=1)
+    prob = verdict["person_probability"].astype("Float64").round(4).mask(empty)
+    out = chunk.copy()
+    out["account_type"] = verdict["account_type"].mask(empty)
+    out["is_person"] = (prob >= threshold).map({True: "true", False: "false"}).mask(empty)
+    out["person_probability"] = prob
+    out["evidence"] = verdict["evidence"].map("; ".join).mask(empty)
+    return out
+
+
+def classify_csv(
+    input_path: Path,
+    output_path: Path,
+    *,
+    threshold: float = 0.5,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    force: bool = False,
+    face_column: Callable[[pd.DataFrame], pd.Series] | None = None,
+    on_chunk: Callable[[int], None] | None = None,
+) -> ClassifySummary:
+    """Classify every row of ``input_path`` into ``output_path`` (same rows, same order).
+
+    ``face_column``, when given, computes ``face_in_avatar`` for a chunk (it fetches avatars,
+    so the caller owns that IO).
+    """
+    if not input_path.is_file():
+        raise ClassifyError(f"{input_path} does not exist or is not a file")
+    if output_path.exists() and not force:
+        raise ClassifyError(f"{output_path} exists; use --force to overwrite")
+    if output_path.resolve() == input_path.resolve():
+        raise ClassifyError("the output must be a different file from the input")
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    summary = ClassifySummary()
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output_path.name}.", dir=output_path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as sink:
+            for chunk in _chunks(input_path, chunk_rows):
+                if summary.rows == 0:
+                    _check_header(chunk, input_path)
+                if face_column is not None and "avatar_url" in chunk:
+                    chunk = chunk.assign(face_in_avatar=face_column(chunk))
+                result = classify_frame(chunk, threshold=threshold, first_row=summary.rows,
+                                        path=input_path)
+                result.to_csv(sink, index=False, header=summary.rows == 0)
+                summary.rows += len(chunk)
+                summary.persons += int(result["is_person"].eq("true").sum())
+                summary.empty_rows += int(result["account_type"].isna().sum())
+                if on_chunk:
+                    on_chunk(len(chunk))
+            if summary.rows == 0:
+                header = _read_header(input_path)
+                _check_header(pd.DataFrame(columns=header), input_path)
+                sink.write(",".join([*header, *VERDICT_COLUMNS]) + "\n")
+        os.replace(tmp_name, output_path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def _read_header(path: Path) -> list[str]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return next(csv.reader(handle), [])
+
+
+def _check_header(chunk: pd.DataFrame, path: Path) -> None:
+    if REQUIRED_COLUMN not in chunk.columns:
+        found = ", ".join(map(str, chunk.columns)) or "nothing"
+        raise ClassifyError(f"{path} has no '{REQUIRED_COLUMN}' column (found: {found})")
+    clash = [c for c in VERDICT_COLUMNS if c in chunk.columns]
+    if clash:
+        raise ClassifyError(f"{path} already has output column(s) {', '.join(clash)}; rename them first")

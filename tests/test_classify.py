@@ -1,0 +1,111 @@
+"""`scout classify` on CSVs written here: optional columns, unicode, HTML, empty and bad rows."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+
+GOOD = (
+    "platform,handle,display_name,bio,followers,following,posts,sample_post,avatar_url,campaign\n"
+    'twitter,mayabakes,Maya Patel 🌱,"<p>I bake sourdough &amp; cakes<br>mum of 2</p>",4200,310,1200,'
+    '"my starter finally rose!",,spring\n'
+    "twitter,dailymemes,Daily Memes 😂,daily memes | DM for promo | not affiliated,120000,3,9000,"
+    '"tag a friend 😂 (via @someone)",,spring\n'
+    ",,,,,,,,,\n"
+    'mastodon,jose_g,José García,"Fotógrafo en Madrid 📷\ncafé y bici",,,,,,autumn\n'
+    "twitter,oakridge_coffee,Oakridge Coffee Co.,Official account. Shop our beans at oakridge.example,"
+    '"8,100",200,500,,,\n'
+)
+
+
+def write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def classify(*args: str):
+    return runner.invoke(app, ["classify", *args], catch_exceptions=False)
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_rows_keep_order_and_columns_and_get_a_verdict(tmp_path):
+    src, out = write(tmp_path, GOOD), tmp_path / "out.csv"
+    result = classify("--input", str(src), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    got = rows(out)
+    assert [r["handle"] for r in got] == ["mayabakes", "dailymemes", "", "jose_g", "oakridge_coffee"]
+    assert list(got[0])[-4:] == ["account_type", "is_person", "person_probability", "evidence"]
+    assert got[0]["campaign"] == "spring" and got[0]["bio"].startswith("<p>I bake")  # passed through
+    maya, memes, empty, jose, brand = got
+    assert maya["is_person"] == "true" and maya["account_type"] == "person"
+    assert memes["is_person"] == "false" and memes["account_type"] == "meme"
+    assert brand["is_person"] == "false" and brand["account_type"] == "brand"
+    assert jose["is_person"] == "true" and "\n" in jose["bio"]
+    assert empty["account_type"] == "" and empty["evidence"] == ""  # nothing to judge, nothing invented
+    for row in (maya, memes, jose, brand):
+        assert 0.0 <= float(row["person_probability"]) <= 1.0
+        assert row["evidence"] and "(" in row["evidence"]
+
+
+def test_only_handle_is_required(tmp_path):
+    src, out = write(tmp_path, "handle\nsunny.bakes\nthe_daily_facts\n"), tmp_path / "o.csv"
+    assert classify("-i", str(src), "-o", str(out)).exit_code == 0
+    assert [r["handle"] for r in rows(out)] == ["sunny.bakes", "the_daily_facts"]
+
+
+def test_same_input_same_output(tmp_path):
+    src = write(tmp_path, GOOD)
+    classify("-i", str(src), "-o", str(tmp_path / "a.csv"))
+    classify("-i", str(src), "-o", str(tmp_path / "b.csv"), "--chunk-rows", "100")
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_streams_in_chunks_without_losing_rows(tmp_path):
+    body = "handle,bio\n" + "".join(f"user{i},I love baking number {i}\n" for i in range(2500))
+    src, out = write(tmp_path, body), tmp_path / "o.csv"
+    assert classify("-i", str(src), "-o", str(out), "--chunk-rows", "1000").exit_code == 0
+    assert [r["handle"] for r in rows(out)] == [f"user{i}" for i in range(2500)]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("display_name,bio\nMaya,hi\n", "no 'handle' column"),
+        ("", "is empty"),
+        ('handle,bio,followers\na,"two\nlines",10\nb,fine,lots\n', "line 4: followers is 'lots', not a number"),
+        ("handle,bio\na,b\nc,d,e\n", "line 3"),
+        ("handle,account_type\na,b\n", "already has output column"),
+    ],
+)
+def test_bad_input_names_the_problem_and_writes_nothing(tmp_path, text, message):
+    src, out = write(tmp_path, text), tmp_path / "out.csv"
+    result = classify("-i", str(src), "-o", str(out))
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]  # no temp file left behind
+
+
+def test_refuses_to_overwrite_without_force(tmp_path):
+    src, out = write(tmp_path, GOOD), write(tmp_path, "keep me", "out.csv")
+    result = classify("-i", str(src), "-o", str(out))
+    assert result.exit_code != 0 and "--force" in result.output
+    assert out.read_text() == "keep me"
+    assert classify("-i", str(src), "-o", str(out), "--force").exit_code == 0
+
+
+def test_missing_input_file(tmp_path):
+    result = classify("-i", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code != 0 and "does not exist" in result.output
