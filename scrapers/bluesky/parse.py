@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.records import ParseResult, Post, Profile, RawResponse, ScrapeError
-from scrapers.text import as_count, as_str, decode_json, first_url, is_sponsored, parse_datetime
+from scrapers.parsing import dispatch, error_for, json_payload
+from scrapers.records import ParseResult, Post, Profile, RawResponse
+from scrapers.text import as_count, as_str, first_url, is_sponsored, parse_datetime
 
+_MESSAGE_KEYS = ("message", "error")  # where Bluesky puts its error text
 PLATFORM = "bluesky"
 REPOST_REASON = "app.bsky.feed.defs#reasonRepost"
 PROFILE_WEB = "https://bsky.app/profile/"
@@ -18,16 +20,7 @@ PROFILE_WEB = "https://bsky.app/profile/"
 
 def parse(raw: RawResponse) -> ParseResult:
     """Dispatch on ``raw.kind``; an unexpected failure is reported, never raised."""
-    parser = _PARSERS.get(raw.kind)
-    if parser is None:
-        return ParseResult(errors=[_error(raw, f"unknown Bluesky response kind {raw.kind!r}")])
-    data, failed = _payload(raw)
-    if failed is not None:
-        return failed
-    try:
-        return parser(raw, data)
-    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
-        return ParseResult(errors=[_error(raw, f"parser failed: {type(exc).__name__}: {exc}")])
+    return dispatch(raw, _PARSERS, label="Bluesky", message_keys=_MESSAGE_KEYS)
 
 
 def search_actors(raw: RawResponse) -> tuple[list[tuple[str, str]], str | None]:
@@ -53,41 +46,32 @@ def feed_page_size(raw: RawResponse) -> tuple[int, str | None]:
 
 
 def _payload(raw: RawResponse) -> tuple[Any, ParseResult | None]:
-    """Decoded JSON, or a ParseResult holding the error (HTTP error status or bad JSON)."""
-    data, reason = decode_json(raw.body)
-    if raw.status >= 400:
-        message = None
-        if isinstance(data, dict):
-            message = as_str(data.get("message")) or as_str(data.get("error"))
-        return None, ParseResult(errors=[_error(raw, message or f"HTTP {raw.status}")])
-    if reason is not None:
-        return None, ParseResult(errors=[_error(raw, reason)])
-    return data, None
+    return json_payload(raw, _MESSAGE_KEYS)
 
 
 def _parse_search(raw: RawResponse, data: Any) -> ParseResult:
     """searchActors has no counts: its profiles come later from getProfiles, so none here."""
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
-        return ParseResult(errors=[_error(raw, "searchActors answer has no 'actors' list")])
+        return ParseResult(errors=[error_for(raw, "searchActors answer has no 'actors' list")])
     return ParseResult(next_cursor=_cursor(data))
 
 
 def _parse_profiles(raw: RawResponse, data: Any) -> ParseResult:
     result = ParseResult()
     if not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
-        result.errors.append(_error(raw, "getProfiles answer has no 'profiles' list"))
+        result.errors.append(error_for(raw, "getProfiles answer has no 'profiles' list"))
         return result
     seen: set[str] = set()
     for item in data["profiles"]:
         profile = _profile(item)
         if isinstance(profile, str):
-            result.errors.append(_error(raw, profile))
+            result.errors.append(error_for(raw, profile))
             continue
         result.profiles.append(profile)
         seen.update({profile.creator_id.lower(), profile.handle.lower()})
     for actor in _requested(raw):
         if actor.lower() not in seen:
-            result.errors.append(_error(raw, "profile not found", handle=actor))
+            result.errors.append(error_for(raw, "profile not found", handle=actor))
     return result
 
 
@@ -140,13 +124,13 @@ def _is_bot(labels: Any) -> bool | None:
 def _parse_feed(raw: RawResponse, data: Any) -> ParseResult:
     result = ParseResult()
     if not isinstance(data, dict) or not isinstance(data.get("feed"), list):
-        result.errors.append(_error(raw, "getAuthorFeed answer has no 'feed' list"))
+        result.errors.append(error_for(raw, "getAuthorFeed answer has no 'feed' list"))
         return result
     result.next_cursor = _cursor(data)
     for item in data["feed"]:
         post = _post(item, raw.request_key)
         if isinstance(post, str):
-            result.errors.append(_error(raw, post))
+            result.errors.append(error_for(raw, post))
         else:
             result.posts.append(post)
     return result
@@ -210,17 +194,6 @@ def _requested(raw: RawResponse) -> list[str]:
 def _cursor(data: dict[str, Any]) -> str | None:
     cursor = data.get("cursor")
     return cursor if isinstance(cursor, str) and cursor else None
-
-
-def _error(raw: RawResponse, reason: str, handle: str | None = None) -> ScrapeError:
-    return ScrapeError(
-        platform=PLATFORM,
-        handle=handle if handle is not None else (raw.request_key or None),
-        url=raw.url,
-        status=raw.status,
-        reason=reason,
-        raw_response_id=raw.response_id,
-    )
 
 
 _PARSERS = {

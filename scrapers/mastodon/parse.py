@@ -9,17 +9,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapers.records import ParseResult, Post, Profile, RawResponse, ScrapeError
+from scrapers.parsing import dispatch, error_for, json_payload
+from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import (
     as_count,
     as_str,
-    decode_json,
     html_links,
     html_to_text,
     is_sponsored,
     parse_datetime,
 )
 
+_MESSAGE_KEYS = ("error_description", "error")  # where Mastodon puts its error text
 PLATFORM = "mastodon"
 # Instances without a custom avatar serve this placeholder: it means "no avatar".
 _MISSING_AVATAR = "/missing.png"
@@ -27,16 +28,7 @@ _MISSING_AVATAR = "/missing.png"
 
 def parse(raw: RawResponse) -> ParseResult:
     """Dispatch on ``raw.kind``; an unexpected failure is reported, never raised."""
-    parser = _PARSERS.get(raw.kind)
-    if parser is None:
-        return ParseResult(errors=[_error(raw, f"unknown Mastodon response kind {raw.kind!r}")])
-    data, failed = _payload(raw)
-    if failed is not None:
-        return failed
-    try:
-        return parser(raw, data)
-    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
-        return ParseResult(errors=[_error(raw, f"parser failed: {type(exc).__name__}: {exc}")])
+    return dispatch(raw, _PARSERS, label="Mastodon", message_keys=_MESSAGE_KEYS)
 
 
 def page_size(raw: RawResponse) -> int:
@@ -50,16 +42,7 @@ def page_size(raw: RawResponse) -> int:
 
 
 def _payload(raw: RawResponse) -> tuple[Any, ParseResult | None]:
-    """Decoded JSON, or a ParseResult holding the error (HTTP error status or bad JSON)."""
-    data, reason = decode_json(raw.body)
-    if raw.status >= 400:
-        message = None
-        if isinstance(data, dict):
-            message = as_str(data.get("error_description")) or as_str(data.get("error"))
-        return None, ParseResult(errors=[_error(raw, message or f"HTTP {raw.status}")])
-    if reason is not None:
-        return None, ParseResult(errors=[_error(raw, reason)])
-    return data, None
+    return json_payload(raw, _MESSAGE_KEYS)
 
 
 def _parse_account(raw: RawResponse, data: Any) -> ParseResult:
@@ -72,13 +55,13 @@ def _parse_account_list(raw: RawResponse, data: Any) -> ParseResult:
         return _accounts(raw, data["accounts"])
     if isinstance(data, list):
         return _accounts(raw, data)
-    return ParseResult(errors=[_error(raw, "answer holds no list of accounts")])
+    return ParseResult(errors=[error_for(raw, "answer holds no list of accounts")])
 
 
 def _parse_tag_timeline(raw: RawResponse, data: Any) -> ParseResult:
     """Authors of the statuses under a hashtag (their posts come later, per account)."""
     if not isinstance(data, list):
-        return ParseResult(errors=[_error(raw, "tag timeline is not a list of statuses")])
+        return ParseResult(errors=[error_for(raw, "tag timeline is not a list of statuses")])
     accounts = [s.get("account") for s in data if isinstance(s, dict)]
     return _accounts(raw, accounts)
 
@@ -89,7 +72,7 @@ def _accounts(raw: RawResponse, items: list[Any]) -> ParseResult:
     for item in items:
         profile = _profile(item, raw.url)
         if isinstance(profile, str):
-            result.errors.append(_error(raw, profile))
+            result.errors.append(error_for(raw, profile))
         elif profile.creator_id not in seen:
             seen.add(profile.creator_id)
             result.profiles.append(profile)
@@ -164,12 +147,12 @@ def _parse_statuses(raw: RawResponse, data: Any) -> ParseResult:
     every status carries its author's full account, so no separate profile request is needed."""
     result = ParseResult()
     if not isinstance(data, list):
-        result.errors.append(_error(raw, "statuses answer is not a list"))
+        result.errors.append(error_for(raw, "statuses answer is not a list"))
         return result
     for item in data:
         post = _post(item)
         if isinstance(post, str):
-            result.errors.append(_error(raw, post))
+            result.errors.append(error_for(raw, post))
             continue
         result.posts.append(post)
         if not result.profiles and post.creator_id == raw.request_key:
@@ -234,17 +217,6 @@ def _status_text(status: dict[str, Any]) -> str | None:
     text = html_to_text(content)
     spoiler = as_str(status.get("spoiler_text"))
     return f"{spoiler.strip()}\n\n{text}".strip() if spoiler and spoiler.strip() else text
-
-
-def _error(raw: RawResponse, reason: str) -> ScrapeError:
-    return ScrapeError(
-        platform=PLATFORM,
-        handle=raw.request_key or None,
-        url=raw.url,
-        status=raw.status,
-        reason=reason,
-        raw_response_id=raw.response_id,
-    )
 
 
 _PARSERS = {

@@ -1,0 +1,59 @@
+"""What every platform parser shares: kind dispatch, JSON decoding, error records.
+
+The contract is "a body that does not parse becomes a ScrapeError with a reason, never a
+crash"; keeping it in one place means a new platform cannot forget half of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from scrapers.records import ParseResult, RawResponse, ScrapeError
+from scrapers.text import as_str, decode_json
+
+Parser = Callable[[RawResponse, Any], ParseResult]
+
+
+def error_for(raw: RawResponse, reason: str, handle: str | None = None) -> ScrapeError:
+    """A ScrapeError pointing at the raw body it came from."""
+    return ScrapeError(
+        platform=raw.platform,
+        handle=handle if handle is not None else (raw.request_key or None),
+        url=raw.url,
+        status=raw.status,
+        reason=reason,
+        raw_response_id=raw.response_id,
+    )
+
+
+def json_payload(raw: RawResponse, message_keys: tuple[str, ...]) -> tuple[Any, ParseResult | None]:
+    """Decoded JSON, or a ParseResult holding the error (HTTP error status or bad JSON).
+
+    ``message_keys`` are where the platform puts its error text, most specific first.
+    """
+    data, reason = decode_json(raw.body)
+    if raw.status >= 400:
+        message = None
+        if isinstance(data, dict):
+            message = next((m for k in message_keys if (m := as_str(data.get(k)))), None)
+        return None, ParseResult(errors=[error_for(raw, message or f"HTTP {raw.status}")])
+    if reason is not None:
+        return None, ParseResult(errors=[error_for(raw, reason)])
+    return data, None
+
+
+def dispatch(
+    raw: RawResponse, parsers: Mapping[str, Parser], *, label: str, message_keys: tuple[str, ...]
+) -> ParseResult:
+    """Run the parser for ``raw.kind``; an unexpected failure is reported, never raised."""
+    parser = parsers.get(raw.kind)
+    if parser is None:
+        return ParseResult(errors=[error_for(raw, f"unknown {label} response kind {raw.kind!r}")])
+    data, failed = json_payload(raw, message_keys)
+    if failed is not None:
+        return failed
+    try:
+        return parser(raw, data)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        return ParseResult(errors=[error_for(raw, f"parser failed: {type(exc).__name__}: {exc}")])
