@@ -13,13 +13,13 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib import robotparser
 from urllib.parse import urlsplit
 
 import requests
 
-from scrapers.errors import FetchFailed, RobotsDisallowed
+from scrapers.errors import FetchFailed, RobotsDisallowed, ScraperError
 from scrapers.ratelimit import TokenBucket, bucket_for
 from scrapers.records import RawResponse, utcnow
 from scrapers.settings import MAX_RETRIES, TIMEOUT, USER_AGENT
@@ -27,8 +27,12 @@ from scrapers.settings import MAX_RETRIES, TIMEOUT, USER_AGENT
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Failures worth another attempt: no answer, or an answer cut off mid-body.
+TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError)
 # Fraction of a published budget we allow ourselves: close to the limit, never over it.
 BUDGET_SHARE = 0.9
+_T = TypeVar("_T")
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -86,6 +90,26 @@ def policy_rate(headers: Mapping[str, str]) -> float | None:
     except (ValueError, StopIteration):
         return None
     return limit / window if window > 0 else None
+
+
+class ResponseTooLarge(ScraperError):
+    """A body is bigger than the caller's limit; it was not read to the end."""
+
+
+def _read_capped(resp: requests.Response, max_bytes: int | None) -> bytes:
+    """The body, refusing (early) one longer than ``max_bytes``."""
+    if max_bytes is None:
+        return resp.content
+    declared = resp.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise ResponseTooLarge(f"{resp.url}: {declared} bytes > limit {max_bytes}")
+    chunks, size = [], 0
+    for chunk in resp.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLarge(f"{resp.url}: more than {max_bytes} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def decode_body(resp: requests.Response) -> str:
@@ -201,6 +225,42 @@ class HttpClient:
         """
         if html and not self.allowed_by_robots(url):
             raise RobotsDisallowed(f"robots.txt disallows {url} for creator-scout")
+        resp, _ = self._send(url, params, read=lambda r: r.content)
+        self.last_headers = resp.headers
+        return self._record(resp, kind, request_key)
+
+    def get_bytes(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        kind: str,
+        request_key: str = "",
+        max_bytes: int | None = None,
+    ) -> tuple[int, bytes]:
+        """GET a binary body (an image) with the same retries and pacing: (status, body).
+
+        Not recorded in ``raw_responses``: images are not API data to re-parse later
+        (``kind`` and ``request_key`` only label the request in the log). A body over
+        ``max_bytes`` raises ``ResponseTooLarge`` as soon as it is seen to be (from
+        Content-Length, or while streaming), so a huge file is never read whole.
+        """
+        log.debug("fetching %s %s (%s)", kind, request_key, url)
+        resp, body = self._send(url, params, read=lambda r: _read_capped(r, max_bytes))
+        return resp.status_code, body
+
+    def _send(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        *,
+        read: Callable[[requests.Response], _T],
+    ) -> tuple[requests.Response, _T]:
+        """The one retry loop: paced attempts until a non-retryable answer, else ``FetchFailed``.
+
+        ``read`` consumes the body inside the attempt, so a connection dropped mid-body is
+        retried like any other connection error.
+        """
         bucket = self._bucket(url)
         last_problem = ""
         for attempt in range(self.max_retries + 1):
@@ -208,27 +268,31 @@ class HttpClient:
                 self.stats["throttle_waits"] += 1
             self.stats["requests"] += 1
             try:
-                resp = self.session.get(url, params=params, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+                with self.session.get(url, params=params, timeout=self.timeout,
+                                      stream=True) as resp:
+                    self._observe_limits(bucket, resp.headers)
+                    if resp.status_code not in RETRYABLE_STATUSES:
+                        return resp, read(resp)
+                    last_problem = f"HTTP {resp.status_code}"
+                    delay = self._retry_delay(attempt, bucket, resp.headers)
+            except TRANSIENT_ERRORS as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
                 delay = self._backoff(attempt)
-            else:
-                self.last_headers = resp.headers
-                self._observe_limits(bucket, resp.headers)
-                if resp.status_code not in RETRYABLE_STATUSES:
-                    return self._record(resp, kind, request_key)
-                last_problem = f"HTTP {resp.status_code}"
-                delay = self._backoff(attempt)
-                hinted = retry_after_seconds(resp.headers.get("Retry-After"))
-                if hinted is not None:
-                    delay = max(hinted, 0.05)
-                    bucket.pause_until(time.monotonic() + delay)
             if attempt == self.max_retries:
                 break
             self.stats["retries"] += 1
             log.info("retrying %s in %.2fs after %s", url, delay, last_problem)
             self._sleep(delay)
         raise FetchFailed(f"{url}: gave up after {self.max_retries + 1} attempts ({last_problem})")
+
+    def _retry_delay(self, attempt: int, bucket: TokenBucket, headers: Mapping[str, str]) -> float:
+        """Backoff, unless the server said when to come back: then that, for every thread."""
+        hinted = retry_after_seconds(headers.get("Retry-After"))
+        if hinted is None:
+            return self._backoff(attempt)
+        delay = max(hinted, 0.05)
+        bucket.pause_until(time.monotonic() + delay)
+        return delay
 
     def _record(self, resp: requests.Response, kind: str, request_key: str) -> RawResponse:
         raw = RawResponse(

@@ -67,16 +67,19 @@ def test_empty_discovery_loads_nothing_and_succeeds(tmp_path, sandbox):
 
 
 def test_flow_publishes_candidate_table_and_summary(tmp_path, sandbox):
+    from uuid import UUID
+
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
     summary = discover(platform="bluesky", base_url=sandbox.base_url, queries=QUERIES, limit=30,
                        posts_per_creator=5, db_path=str(tmp_path / "a.duckdb"), rate_per_second=100)
+    this_run = ArtifactFilterFlowRunId(any_=[UUID(summary["run_id"])])
     with get_client(sync_client=True) as client:
         table = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["top-candidates-bluesky"])))
+            key=ArtifactFilterKey(any_=["top-candidates-bluesky"]), flow_run_id=this_run))
         markdown = client.read_artifacts(artifact_filter=ArtifactFilter(
-            key=ArtifactFilterKey(any_=["discover-summary-bluesky"])))
+            key=ArtifactFilterKey(any_=["discover-summary-bluesky"]), flow_run_id=this_run))
     assert table and table[0].type == "table"
     assert markdown and f"creators scored: {summary['creators']}" in markdown[0].data
     assert "| tier | creators |" in markdown[0].data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
@@ -9,9 +10,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 
 from scrapers.errors import FetchFailed, RobotsDisallowed
-from scrapers.http import HttpClient, policy_rate, reset_in_seconds, retry_after_seconds
+from scrapers.http import (
+    HttpClient,
+    ResponseTooLarge,
+    _read_capped,
+    policy_rate,
+    reset_in_seconds,
+    retry_after_seconds,
+)
 from scrapers.ratelimit import TokenBucket
 from scrapers.settings import USER_AGENT
 
@@ -157,3 +166,27 @@ def test_token_bucket_paces_threads():
         bucket.acquire()
     # 2 burst tokens free, then 10 more at 10/s -> about 1 simulated second.
     assert now[0] == pytest.approx(1.0, abs=0.01)
+
+
+def test_get_bytes_shares_the_retry_loop_and_caps_size(server):
+    script, base = server
+    script.routes["/a.png"] = [(503, {}, "busy"), (200, {"Content-Type": "image/png"}, "\x89PNG-ish")]
+    client, sleeps = make_client(backoff_base=0.01)
+    status, body = client.get_bytes(base + "/a.png", kind="avatar", request_key="a")
+    assert (status, body) == (200, "\x89PNG-ish".encode())
+    assert client.stats["retries"] == 1 and len(sleeps) == 1
+    assert client.raw_responses == []  # images are not raw API data
+    assert client.get_bytes(base + "/gone.png", kind="avatar")[0] == 404
+    with pytest.raises(ResponseTooLarge):  # refused from Content-Length
+        client.get_bytes(base + "/a.png", kind="avatar", max_bytes=4)
+
+
+def test_read_capped_stops_a_body_without_content_length():
+    resp = requests.Response()
+    resp.raw = io.BytesIO(b"x" * 200_000)
+    resp.url = "http://example.test/big"
+    with pytest.raises(ResponseTooLarge, match="more than 100000 bytes"):
+        _read_capped(resp, 100_000)
+    resp = requests.Response()
+    resp.raw = io.BytesIO(b"small")
+    assert _read_capped(resp, 100) == b"small"

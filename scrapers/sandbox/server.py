@@ -19,6 +19,7 @@ import math
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 import zlib
@@ -27,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from .avatars import avatar_image, default_avatar
 from .universe import (
     _NICHE_DATA,
     SandboxCreator,
@@ -40,13 +42,14 @@ __all__ = ["SandboxServer"]
 
 JSON_TYPE = "application/json; charset=utf-8"
 ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nAllow: /\n"
+MISSING_AVATAR = "/avatars/original/missing.png"  # Mastodon's default avatar path
 
 BSKY_FEED_FILTERS = ("posts_with_replies", "posts_no_replies", "posts_with_media",
                      "posts_and_author_threads", "posts_with_video")
 
 
 def _tiny_png() -> bytes:
-    """A valid 1x1 grey PNG, built by hand (served for avatar and banner paths)."""
+    """A valid 1x1 grey PNG, built by hand (served for banners and unknown image paths)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
                 + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
@@ -369,7 +372,7 @@ class _Renderer:
 
     def masto_account(self, c: SandboxCreator) -> dict:
         note, _, _ = self.masto_html(c.bio, note=True)
-        avatar = self.masto_media_url(c.avatar, "/avatars/original/missing.png")
+        avatar = self.masto_media_url(c.avatar, MISSING_AVATAR)
         header = self.masto_media_url(c.banner, "/headers/original/missing.png")
         return {
             "id": c.creator_id,
@@ -472,6 +475,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "creator-scout-sandbox/0.1"
     sys_version = ""
     timeout = 60  # idle keep-alive connections are closed after this
+    # Headers and body go out in two writes; with Nagle on, the second waits for the client's
+    # delayed ACK (~40 ms per request on Linux). TCP_NODELAY makes a request take ~1 ms.
+    disable_nagle_algorithm = True
 
     server: "_HTTPServer"
 
@@ -544,7 +550,8 @@ class _Handler(BaseHTTPRequestHandler):
         media = ("/img/", "/system/", "/avatars/", "/headers/")
         if path.startswith(media) and not path.endswith("/"):
             sb._stats.record("other", "media", 200)
-            return self._send(200, PNG_1X1, "image/png",
+            body, content_type = sb._media(path)
+            return self._send(200, body, content_type,
                               [("Cache-Control", "public, max-age=31536000")])
 
         if path.startswith("/xrpc/"):
@@ -868,6 +875,12 @@ class _HTTPServer(ThreadingHTTPServer):
             self._conns.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request, client_address) -> None:
+        """A client hanging up mid-connection (e.g. it refused an oversized body) is normal."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
     def close_connections(self) -> None:
         """End kept-alive connections too, so nothing is served after stop()."""
         with self._conn_lock:
@@ -972,6 +985,17 @@ class SandboxServer:
     def stats(self) -> dict:
         """A snapshot of the counters: requests, by_platform, by_path, by_status, rate_limited."""
         return self._stats.snapshot()
+
+    def _media(self, path: str) -> tuple[bytes, str]:
+        """(body, content type) for an image path: a creator's avatar, Mastodon's default
+        avatar, or a 1x1 PNG for anything else (banners, unknown blobs)."""
+        c = self.universe.by_avatar(path)
+        if c is not None:
+            fmt = "png" if path.endswith((".png", "@png")) else "jpeg"
+            return avatar_image(path, c.kind, c.display_name, fmt), f"image/{fmt}"
+        if path == MISSING_AVATAR:
+            return default_avatar(), "image/png"
+        return PNG_1X1, "image/png"
 
     def _directory(self, order: str) -> list[SandboxCreator]:
         order = "new" if order == "new" else "active"

@@ -1386,6 +1386,7 @@ class Universe:
         self._search_cache: OrderedDict[tuple, list[int]] = OrderedDict()
         self._tag_cache: OrderedDict[tuple, list[SandboxPost]] = OrderedDict()
         self._hay: dict[str, list[tuple[int, str, str, str]]] = {}
+        self._by_avatar: dict[str, int] | None = None
 
     # ---- lookups ------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -1402,6 +1403,14 @@ class Universe:
     def lookup(self, platform: str, ref: str) -> SandboxCreator | None:
         """A creator by handle or id (DID on Bluesky, numeric id on Mastodon)."""
         return self.by_id(platform, ref) or self.by_handle(platform, ref)
+
+    def by_avatar(self, path: str) -> SandboxCreator | None:
+        """The creator whose avatar is served at ``path`` (the index is built on first use)."""
+        with self._lock:
+            if self._by_avatar is None:
+                self._by_avatar = {c.avatar: c.index for c in self.creators if c.avatar}
+            i = self._by_avatar.get(path)
+        return None if i is None else self.creators[i]
 
     def platform_creators(self, platform: str) -> list[SandboxCreator]:
         return [self.creators[i] for i in self._pool(platform, "all")]

@@ -1,0 +1,99 @@
+"""Avatar images, fetched once and kept on disk.
+
+The face-in-avatar signal needs the picture itself. Avatars rarely change and are the heaviest
+thing we fetch, so each is cached under ``cache_dir`` as ``sha256(url)``: a URL already on disk is
+never fetched again (platforms give a new URL when the picture changes). Fetching goes through
+the shared ``HttpClient`` (pacing, retries, User-Agent), and a failure is just "no image": the
+signal is optional, so it must never stop a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from scrapers.errors import ScraperError
+from scrapers.http import HttpClient
+
+log = logging.getLogger(__name__)
+
+MAX_AVATAR_BYTES = 2 * 1024 * 1024  # real avatars are tens of KB; anything over 2 MB is not one
+
+
+def cache_path(cache_dir: Path, url: str) -> Path:
+    """Where the avatar at ``url`` is kept: the URL's sha256, so any URL is a safe file name."""
+    return Path(cache_dir) / hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def fetch_avatars(
+    http: HttpClient,
+    urls: Sequence[str | None],
+    cache_dir: Path,
+    *,
+    max_bytes: int = MAX_AVATAR_BYTES,
+) -> list[bytes | None]:
+    """Image bytes per URL, in order; None for a missing URL or any failure (never raises).
+
+    Each distinct URL is fetched at most once per call, and never when it is already cached.
+    """
+    cache_dir = Path(cache_dir)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # no cache then, but still the images
+        log.warning("avatar cache %s unusable: %s", cache_dir, exc)
+    found: dict[str, bytes | None] = {}
+    for url in urls:
+        if url and url not in found:
+            found[url] = _one(http, url, cache_dir, max_bytes)
+    return [found.get(url) if url else None for url in urls]
+
+
+def _one(http: HttpClient, url: str, cache_dir: Path, max_bytes: int) -> bytes | None:
+    path = cache_path(cache_dir, url)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("avatar cache unreadable, refetching %s: %s", path, exc)
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        scheme = ""
+    if scheme not in ("http", "https"):
+        log.info("avatar %s skipped: not an http(s) URL", url)
+        return None
+    try:
+        status, body = http.get_bytes(url, kind="avatar", request_key=url, max_bytes=max_bytes)
+    except (ScraperError, requests.RequestException) as exc:  # retries spent, too big, bad URL
+        log.info("avatar %s not fetched: %s", url, exc)
+        return None
+    if status != 200 or not body:
+        log.info("avatar %s not fetched: HTTP %s", url, status)
+        return None
+    _store(path, body)
+    return body
+
+
+def _store(path: Path, body: bytes) -> None:
+    """Write atomically (temp file + rename), so a reader never sees half an image."""
+    tmp: Path | None = None
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as out:
+            out.write(body)
+        os.replace(tmp, path)
+    except OSError as exc:  # a full or read-only disk costs the cache, not the image
+        log.warning("avatar not cached at %s: %s", path, exc)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
