@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
@@ -110,6 +111,21 @@ def _read_capped(resp: requests.Response, max_bytes: int | None) -> bytes:
             raise ResponseTooLarge(f"{resp.url}: more than {max_bytes} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+# Query parameters that carry credentials (YouTube `key`, Graph API `access_token`, ...).
+_SECRET_PARAM = re.compile(
+    r"(?i)\b(key|api_key|apikey|access_token|token|client_secret|password|sig)=([^&\s#'\"]+)"
+)
+
+
+def redact(text: str) -> str:
+    """``text`` (a URL, an error message) with every credential parameter's value hidden.
+
+    Applied to every URL we store and every message we log or raise, so a key passed in a
+    query string never reaches the warehouse, the logs or a Prefect artifact.
+    """
+    return _SECRET_PARAM.sub(r"\1=REDACTED", text)
 
 
 def decode_body(resp: requests.Response) -> str:
@@ -224,7 +240,7 @@ class HttpClient:
         explain. 429/5xx/network errors are retried; when retries run out, ``FetchFailed``.
         """
         if html and not self.allowed_by_robots(url):
-            raise RobotsDisallowed(f"robots.txt disallows {url} for creator-scout")
+            raise RobotsDisallowed(f"robots.txt disallows {redact(url)} for creator-scout")
         resp, _ = self._send(url, params, read=lambda r: r.content)
         self.last_headers = resp.headers
         return self._record(resp, kind, request_key)
@@ -245,7 +261,7 @@ class HttpClient:
         ``max_bytes`` raises ``ResponseTooLarge`` as soon as it is seen to be (from
         Content-Length, or while streaming), so a huge file is never read whole.
         """
-        log.debug("fetching %s %s (%s)", kind, request_key, url)
+        log.debug("fetching %s %s (%s)", kind, request_key, redact(url))
         resp, body = self._send(url, params, read=lambda r: _read_capped(r, max_bytes))
         return resp.status_code, body
 
@@ -281,9 +297,11 @@ class HttpClient:
             if attempt == self.max_retries:
                 break
             self.stats["retries"] += 1
-            log.info("retrying %s in %.2fs after %s", url, delay, last_problem)
+            log.info("retrying %s in %.2fs after %s", redact(url), delay, redact(last_problem))
             self._sleep(delay)
-        raise FetchFailed(f"{url}: gave up after {self.max_retries + 1} attempts ({last_problem})")
+        raise FetchFailed(
+            redact(f"{url}: gave up after {self.max_retries + 1} attempts ({last_problem})")
+        )
 
     def _retry_delay(self, attempt: int, bucket: TokenBucket, headers: Mapping[str, str]) -> float:
         """Backoff, unless the server said when to come back: then that, for every thread."""
@@ -299,7 +317,7 @@ class HttpClient:
             platform=self.platform,
             kind=kind,
             request_key=request_key,
-            url=resp.url,
+            url=redact(resp.url),
             status=resp.status_code,
             body=decode_body(resp),
             content_type=resp.headers.get("Content-Type"),

@@ -190,3 +190,19 @@ def test_read_capped_stops_a_body_without_content_length():
     resp = requests.Response()
     resp.raw = io.BytesIO(b"small")
     assert _read_capped(resp, 100) == b"small"
+
+
+def test_credentials_never_reach_stored_urls_or_errors(server):
+    from scrapers.http import redact
+
+    script, base = server
+    script.routes["/api"] = [(200, {}, "{}")]
+    script.routes["/down"] = [(503, {}, "busy")]
+    client, _ = make_client(max_retries=1, backoff_base=0.01)
+    raw = client.get(base + "/api", params={"key": "AIzaSECRET123", "part": "snippet"}, kind="t")
+    assert "AIzaSECRET123" not in raw.url and "key=REDACTED" in raw.url and "part=snippet" in raw.url
+    with pytest.raises(FetchFailed) as failure:
+        client.get(base + "/down?access_token=EAAGsecret", kind="t")
+    assert "EAAGsecret" not in str(failure.value)
+    assert redact("https://x/y?a=1&api_key=s3cr3t&token=t0k#f") == "https://x/y?a=1&api_key=REDACTED&token=REDACTED#f"
+    assert redact("monkey=banana") == "monkey=banana"
