@@ -86,10 +86,13 @@ def _counts(chunk: pd.DataFrame, first_row: int, path: Path) -> dict[str, pd.Ser
     return out
 
 
-def classify_frame(chunk: pd.DataFrame, *, threshold: float, first_row: int, path: Path) -> pd.DataFrame:
+def classify_frame(
+    chunk: pd.DataFrame, *, threshold: float, first_row: int, path: Path,
+    faces: pd.Series | None = None,
+) -> pd.DataFrame:
     """One chunk: the input columns untouched plus the four verdict columns."""
     features = pd.DataFrame(index=chunk.index)
-    for column in (REQUIRED_COLUMN, "platform", "avatar_url", "face_in_avatar"):
+    for column in (REQUIRED_COLUMN, "platform", "avatar_url"):
         if column in chunk:
             features[column] = chunk[column]
     for column in TEXT_COLUMNS:
@@ -97,9 +100,8 @@ def classify_frame(chunk: pd.DataFrame, *, threshold: float, first_row: int, pat
             features[column] = strip_html(chunk[column])
     for column, values in _counts(chunk, first_row, path).items():
         features["posts_count" if column == "posts" else column] = values
-    if "face_in_avatar" in chunk:
-        features["face_in_avatar"] = chunk["face_in_avatar"].str.lower().map(
-            {"true": True, "false": False}).astype("boolean")
+    if faces is not None:
+        features["face_in_avatar"] = faces.map({"true": True, "false": False}).astype("boolean")
 
     verdict = score_account_type(features, threshold=threshold)
     empty = chunk.eq("").all(axis=1)
@@ -110,6 +112,27 @@ def classify_frame(chunk: pd.DataFrame, *, threshold: float, first_row: int, pat
     out["person_probability"] = prob
     out["evidence"] = verdict["evidence"].map("; ".join).mask(empty)
     return out
+
+
+AVATAR_RATE_PER_SECOND = 5.0  # avatar CDNs publish no budget; stay gentle
+
+
+def avatar_face_column(cache_dir: Path, rate_per_second: float = AVATAR_RATE_PER_SECOND
+                       ) -> Callable[[pd.DataFrame], pd.Series]:
+    """A chunk -> face_in_avatar ("true"/"false"/"") function that fetches through the shared
+    HTTP layer and keeps every image in ``cache_dir``."""
+    from scrapers.avatars import fetch_avatars
+    from scrapers.http import HttpClient
+    from transforms.faces import detect_faces
+
+    def faces(chunk: pd.DataFrame) -> pd.Series:
+        urls = [u.strip() or None for u in chunk["avatar_url"].tolist()]
+        with HttpClient("avatars", rate_per_second=rate_per_second) as http:
+            images = fetch_avatars(http, urls, cache_dir)
+        found = detect_faces(images, index=chunk.index)
+        return found.map({True: "true", False: "false"}).fillna("").astype(str)
+
+    return faces
 
 
 def classify_csv(
@@ -141,10 +164,9 @@ def classify_csv(
             for chunk in _chunks(input_path, chunk_rows):
                 if summary.rows == 0:
                     _check_header(chunk, input_path)
-                if face_column is not None and "avatar_url" in chunk:
-                    chunk = chunk.assign(face_in_avatar=face_column(chunk))
                 result = classify_frame(chunk, threshold=threshold, first_row=summary.rows,
-                                        path=input_path)
+                                        path=input_path,
+                                        faces=face_column(chunk) if face_column and "avatar_url" in chunk else None)
                 result.to_csv(sink, index=False, header=summary.rows == 0)
                 summary.rows += len(chunk)
                 summary.persons += int(result["is_person"].eq("true").sum())

@@ -44,6 +44,11 @@ ThresholdOption = Annotated[
     typer.Option("--threshold", min=0.0, max=1.0,
                  help="Person probability needed to be a candidate; ±0.1 around it is flagged needs_review."),
 ]
+FacesOption = Annotated[
+    bool,
+    typer.Option("--faces/--no-faces", help="Fetch avatars and use 'face in the avatar' as a signal."),
+]
+AvatarCacheOption = Annotated[Path, typer.Option("--avatar-cache", help="Where fetched avatars are kept.")]
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 DEMO_SEED = 42
 DEMO_CREATORS = 1000
@@ -142,6 +147,8 @@ def discover(
     tier_scheme: Annotated[str, typer.Option(help="Tier scheme: default, later_fohr, hypeauditor_legacy.")] = "default",
     rate: Annotated[float | None, typer.Option(min=0.01, help="Requests per second (default: 90% of the platform budget).")] = None,
     threshold: ThresholdOption = 0.5,
+    faces: FacesOption = False,
+    avatar_cache: AvatarCacheOption = Path("data/avatars"),
     db: DbOption = DEFAULT_DB_PATH,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
@@ -161,6 +168,7 @@ def discover(
             platform=platform, base_url=base_url, queries=query or [], hashtags=hashtag or [],
             handles=handles, limit=limit, posts_per_creator=posts, db_path=str(db),
             tier_scheme=tier_scheme, rate_per_second=rate, person_threshold=threshold,
+            faces=faces, avatar_cache=str(avatar_cache),
         )
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
@@ -248,6 +256,8 @@ def classify(
     threshold: ThresholdOption = 0.5,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
     chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=100, help="Rows per streamed chunk.")] = 50_000,
+    faces: FacesOption = False,
+    avatar_cache: AvatarCacheOption = Path("data/avatars"),
 ) -> None:
     """Person or page? Adds account_type, is_person, person_probability and evidence to each row.
 
@@ -256,7 +266,7 @@ def classify(
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from flows.classify import ClassifyError, classify_csv
+    from flows.classify import ClassifyError, avatar_face_column, classify_csv
 
     started = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
@@ -264,7 +274,8 @@ def classify(
         bar = progress.add_task(f"classifying {input_path.name}", total=None)
         try:
             summary = classify_csv(input_path, output_path, threshold=threshold, force=force,
-                                   chunk_rows=chunk_rows, on_chunk=lambda n: progress.advance(bar, n))
+                                   chunk_rows=chunk_rows, on_chunk=lambda n: progress.advance(bar, n),
+                                   face_column=avatar_face_column(avatar_cache) if faces else None)
         except ClassifyError as exc:
             raise fail(str(exc)) from None
     seconds = time.perf_counter() - started
@@ -310,6 +321,7 @@ def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where the candidate CSV goes.")] = Path("exports/candidates.csv"),
     creators: Annotated[int, typer.Option(min=50, max=100_000, help="Sandbox universe size.")] = DEMO_CREATORS,
     limit: Annotated[int, typer.Option(min=1, help="Creators per platform.")] = DEMO_LIMIT_PER_PLATFORM,
+    faces: FacesOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Run the whole pipeline offline: sandbox -> discover (Bluesky, Mastodon) -> warehouse -> CSV."""
@@ -328,7 +340,8 @@ def demo(
                 summary = run_discover(
                     platform=platform, base_url=server.base_url, queries=DEMO_QUERIES,
                     limit=limit, posts_per_creator=DEMO_POSTS_PER_CREATOR, db_path=str(db),
-                    rate_per_second=0.9 * rate_limit / rate_window,
+                    rate_per_second=0.9 * rate_limit / rate_window, faces=faces,
+                    avatar_cache=str(db.parent / "avatars"),
                 )
             print_summary(summary, time.perf_counter() - step)
         sandbox_stats = dict(server.stats)

@@ -12,16 +12,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from scrapers.avatars import fetch_avatars
 from scrapers.http import HttpClient
 from scrapers.records import ParseResult, RawResponse, ScrapeError, utcnow
 from scrapers.registry import get_platform
 from scrapers.settings import platform_settings
+from transforms.faces import detect_faces
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.score import score_creators
 from transforms.tiers import get_scheme
@@ -29,8 +32,12 @@ from warehouse.load import load_run
 from warehouse.queries import candidates, run_summary
 
 FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size elsewhere
+AVATAR_BATCH_SIZE = 100
 MAX_FETCH_WORKERS = 4
 FETCH_RETRY_DELAYS = [2, 5, 15]
+# Only tasks that talk to the network retry; results are never cached (they are fresh data).
+fetch_task = task(retries=len(FETCH_RETRY_DELAYS), retry_delay_seconds=FETCH_RETRY_DELAYS,
+                  cache_policy=NO_CACHE)
 
 
 @dataclass
@@ -51,7 +58,7 @@ def _client(platform: str, base_url: str, rate_per_second: float | None) -> Http
     )
 
 
-@task(retries=len(FETCH_RETRY_DELAYS), retry_delay_seconds=FETCH_RETRY_DELAYS, cache_policy=NO_CACHE)
+@fetch_task
 def discover_refs(
     platform: str,
     base_url: str,
@@ -69,7 +76,7 @@ def discover_refs(
         return Fetched(raws=http.raw_responses, stats=dict(http.stats), refs=refs)
 
 
-@task(retries=len(FETCH_RETRY_DELAYS), retry_delay_seconds=FETCH_RETRY_DELAYS, cache_policy=NO_CACHE)
+@fetch_task
 def fetch_batch(
     platform: str,
     base_url: str,
@@ -85,6 +92,18 @@ def fetch_batch(
         return Fetched(raws=http.raw_responses, stats=dict(http.stats), refs=refs)
 
 
+@fetch_task
+def avatar_faces(
+    platform: str, keys: list[tuple[str, str]], urls: list[str | None], cache_dir: str,
+    rate_per_second: float | None,
+) -> list[tuple[str, str, bool | None]]:
+    """Face in the avatar for one batch of creators; images stay in the on-disk cache."""
+    with _client(platform, "", rate_per_second) as http:
+        images = fetch_avatars(http, urls, Path(cache_dir))
+    found = detect_faces(images)
+    return [(p, c, None if pd.isna(f) else bool(f)) for (p, c), f in zip(keys, found)]
+
+
 @task(cache_policy=NO_CACHE)
 def parse_batch(platform: str, raws: list[RawResponse]) -> ParseResult:
     """Raw bodies -> canonical records; a body that does not parse becomes a ScrapeError."""
@@ -97,13 +116,20 @@ def parse_batch(platform: str, raws: list[RawResponse]) -> ParseResult:
 
 @task(cache_policy=NO_CACHE)
 def score(
-    parsed: ParseResult, now: datetime, tier_scheme: str, person_threshold: float = 0.5
+    parsed: ParseResult,
+    now: datetime,
+    tier_scheme: str,
+    person_threshold: float = 0.5,
+    faces: list[tuple[str, str, bool | None]] | None = None,
 ) -> dict[str, Any]:
     """Records -> DataFrames -> scores, all in pure transforms."""
     profiles = profiles_frame(parsed.profiles, observed_at=now)
     posts = posts_frame(parsed.posts, observed_at=now)
+    face_frame = None
+    if faces:
+        face_frame = pd.DataFrame(faces, columns=["platform", "creator_id", "face_in_avatar"])
     scores = score_creators(profiles, posts, now=now, tier_scheme=get_scheme(tier_scheme),
-                            person_threshold=person_threshold)
+                            person_threshold=person_threshold, faces=face_frame)
     return {"profiles": profiles, "posts": posts, "scores": scores}
 
 
@@ -163,8 +189,27 @@ def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[st
     create_markdown_artifact(key=f"discover-summary-{platform}", markdown="\n".join(lines))
 
 
-def _batches(items: list[str], size: int) -> list[list[str]]:
+def _batches(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _faces(
+    platform: str, parsed: ParseResult, cache_dir: str, rate_per_second: float | None
+) -> list[tuple[str, str, bool | None]]:
+    """Avatar face detection in batches; a batch that keeps failing just has no face signal."""
+    latest = {(p.platform, p.creator_id): p.avatar_url for p in parsed.profiles}
+    items = [(key, url) for key, url in latest.items() if url]
+    futures = [
+        avatar_faces.submit(platform, [k for k, _ in batch], [u for _, u in batch], cache_dir,
+                            rate_per_second)
+        for batch in _batches(items, AVATAR_BATCH_SIZE)
+    ]
+    rows: list[tuple[str, str, bool | None]] = []
+    for future in futures:
+        outcome = future.result(raise_on_failure=False)
+        if isinstance(outcome, list):
+            rows += outcome
+    return rows
 
 
 @flow(
@@ -184,8 +229,14 @@ def discover(
     tier_scheme: str = "default",
     rate_per_second: float | None = None,
     person_threshold: float = 0.5,
+    faces: bool = False,
+    avatar_cache: str = "data/avatars",
 ) -> dict[str, Any]:
-    """Discover creators on one platform and load them, scored, into the warehouse."""
+    """Discover creators on one platform and load them, scored, into the warehouse.
+
+    ``faces`` fetches each avatar (cached in ``avatar_cache``) and adds "face in the avatar"
+    as one more signal of the account-type model.
+    """
     logger = get_run_logger()
     started = utcnow()
     run_id = str(flow_run.get_id() or f"local-{started.timestamp()}")
@@ -211,8 +262,9 @@ def discover(
     raws = [raw for f in fetched for raw in f.raws]
     parsed = parse_batch(platform, raws)
     parsed.errors = errors + parsed.errors
+    face_rows = _faces(platform, parsed, avatar_cache, rate_per_second) if faces else None
     now = utcnow()
-    frames = score(parsed, now, tier_scheme, person_threshold)
+    frames = score(parsed, now, tier_scheme, person_threshold, face_rows)
 
     creators = len(frames["scores"])
     requests_made = sum(f.stats.get("requests", 0) for f in fetched)
@@ -230,7 +282,7 @@ def discover(
     params = {
         "platform": platform, "base_url": base_url, "queries": queries, "hashtags": hashtags,
         "handles": handles, "limit": limit, "posts_per_creator": posts_per_creator,
-        "tier_scheme": tier_scheme, "person_threshold": person_threshold,
+        "tier_scheme": tier_scheme, "person_threshold": person_threshold, "faces": faces,
     }
     run = {"flow": "discover", "platform": platform, "params": params, "started_at": started,
            "finished_at": utcnow(), "status": "completed"}

@@ -116,7 +116,8 @@ class TestFrames:
     def test_score_columns_are_the_creator_scores_table(self):
         assert SCORE_COLUMNS == [
             "platform", "creator_id", "scored_at", "n_posts", "er_median", "er_mean",
-            "er_formula", "posts_per_week", "days_since_last_post", "sponsored_share",
+            "er_formula", "er_views_median", "er_views_mean", "posts_per_week",
+            "days_since_last_post", "sponsored_share",
             "repost_share", "tier", "tier_scheme", "account_type", "person_probability",
             "is_person", "person_threshold", "needs_review", "evidence", "model_version",
             "metrics_version", "contact_email",
@@ -318,7 +319,18 @@ class TestEngagement:
             metrics_for([CREATOR], [], formula="views")
         with pytest.raises(ValueError):
             metrics_for([CREATOR], [], last_n=0)
-        assert METRICS_VERSION == "engagement-v1"
+        assert METRICS_VERSION == "engagement-v2"
+
+    def test_er_by_views_where_views_exist(self):
+        posts = [post(1, likes=90, comments=10, views=1000), post(2, likes=40, comments=10, views=2000),
+                 post(3, likes=20, comments=0), post(4, likes=5, views=0),
+                 post(5, likes=999, views=10, is_repost=True)]
+        m = metrics_for([CREATOR], posts, formula="likes+comments").iloc[0]
+        # per post 100/1000 and 50/2000; no views, zero views and the repost are left out
+        assert m.er_views_median == pytest.approx((0.1 + 0.025) / 2)
+        assert m.er_views_mean == pytest.approx((0.1 + 0.025) / 2)
+        without = metrics_for([CREATOR], [post(1, likes=3)]).iloc[0]
+        assert pd.isna(without.er_views_median) and pd.isna(without.er_views_mean)
 
 
 # ---------------------------------------------------------------- tiers

@@ -1,6 +1,6 @@
 """Engagement and cadence metrics per creator, over their most recent posts.
 
-Definitions (METRICS_VERSION "engagement-v1"):
+Definitions (METRICS_VERSION "engagement-v2"):
 
 - The *sample* is the creator's last ``last_n`` posts of any kind, newest first by
   published_at (posts without a date count as the oldest). ``n_posts``,
@@ -11,6 +11,10 @@ Definitions (METRICS_VERSION "engagement-v1"):
   unknown likes has no ER); unknown comments or shares count as 0, because several platforms
   never report shares. ER is NA when followers is unknown or 0, or there is no such post.
   ``er_median`` and ``er_mean`` are fractions (0.034 = 3.4%).
+- Video platforms also get ER by views, per post (likes + comments [+ shares]) / views over the
+  same original posts, where views are known and > 0 (``er_views_median``, ``er_views_mean``;
+  HypeAuditor's TikTok ER); NA where no post reports views. ``er_formula`` names the
+  followers formula; the views formula is the same numerator over views.
 - ``posts_per_week`` = dated posts in the sample / max(their time span, 7 days) * 7.
 - ``days_since_last_post`` = now - newest post, in days, never negative (clock skew).
 
@@ -39,7 +43,7 @@ from transforms.frames import (
     ts_micros,
 )
 
-METRICS_VERSION = "engagement-v1"
+METRICS_VERSION = "engagement-v2"  # v2: adds ER by views
 
 FORMULAS: dict[str, tuple[str, ...]] = {
     "likes": ("likes",),
@@ -57,6 +61,8 @@ ENGAGEMENT_DTYPES = {
     "er_median": FLOAT,
     "er_mean": FLOAT,
     "er_formula": STRING,
+    "er_views_median": FLOAT,
+    "er_views_mean": FLOAT,
     "posts_per_week": FLOAT,
     "days_since_last_post": FLOAT,
     "sponsored_share": FLOAT,
@@ -167,11 +173,14 @@ def _sample_stats(
 
 
 def _er_stats(
-    pos: np.ndarray, in_er: np.ndarray, num: np.ndarray, followers: np.ndarray, n: int
+    pos: np.ndarray, in_er: np.ndarray, num: np.ndarray, den: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(median, mean) of per-post ER per creator; NaN where there is none."""
+    """(median, mean) of per-post ER = num / den per creator; NaN where there is none.
+
+    ``den`` is per post: the creator's followers, or the post's own views.
+    """
     g = pos[in_er]
-    er = num[in_er] / followers[g]
+    er = num[in_er] / den[in_er]
     ok = np.isfinite(er)
     g, er = g[ok], er[ok]
     mean = _ratio(np.bincount(g, weights=er, minlength=n), np.bincount(g, minlength=n))
@@ -206,7 +215,10 @@ def engagement_from_positions(
     days_since = np.maximum((now_us - stats["t_max"]) / _US_PER_DAY, 0.0)
     followers = to_float(creators["followers"]).to_numpy(dtype="float64", na_value=np.nan)
     followers = np.where(followers > 0, followers, np.nan)
-    median, mean = _er_stats(pos, in_er, _numerator(posts, parts), followers, n)
+    numerator = _numerator(posts, parts)
+    median, mean = _er_stats(pos, in_er, numerator, followers[np.maximum(pos, 0)], n)
+    views = to_int(posts["views"]).to_numpy(dtype="float64", na_value=np.nan)
+    views_median, views_mean = _er_stats(pos, in_er, numerator, np.where(views > 0, views, np.nan), n)
 
     index = pd.RangeIndex(n)
     return pd.DataFrame(
@@ -217,6 +229,8 @@ def engagement_from_positions(
             "er_median": _nullable_float(median),
             "er_mean": _nullable_float(mean),
             "er_formula": pd.Series(er_formula_label(formula), index=index, dtype=STRING),
+            "er_views_median": _nullable_float(views_median),
+            "er_views_mean": _nullable_float(views_mean),
             "posts_per_week": _nullable_float(stats["posts_per_week"]),
             "days_since_last_post": _nullable_float(
                 np.where(stats["has_dated"], days_since, np.nan)

@@ -90,6 +90,8 @@ SCORE_DTYPES: dict[str, Any] = {
     "er_median": FLOAT,
     "er_mean": FLOAT,
     "er_formula": STRING,
+    "er_views_median": FLOAT,
+    "er_views_mean": FLOAT,
     "posts_per_week": FLOAT,
     "days_since_last_post": FLOAT,
     "sponsored_share": FLOAT,

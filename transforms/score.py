@@ -49,6 +49,7 @@ def score_creators(
     formula: str = DEFAULT_FORMULA,
     person_threshold: float = 0.5,
     last_n: int = DEFAULT_LAST_N,
+    faces: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per unique (platform, creator_id) in profiles, columns exactly SCORE_COLUMNS.
 
@@ -56,6 +57,7 @@ def score_creators(
     ("nano:1000,micro:10000"). ``is_person`` is person_probability >= person_threshold, and
     account_type uses the same threshold so the two never disagree; ``needs_review`` marks
     probabilities within REVIEW_MARGIN of the threshold. ``scored_at`` is ``now``.
+    ``faces`` (platform, creator_id, face_in_avatar), when given, adds the avatar signal.
     Pure: no IO, deterministic for the same inputs.
     """
     scheme = resolve_scheme(tier_scheme)
@@ -79,6 +81,11 @@ def score_creators(
         credit_share=shares["credit_share"],
         first_person_post_share=shares["first_person_post_share"],
     )
+    if faces is not None and not faces.empty:
+        key = ["platform", "creator_id"]
+        found = creators[key].merge(faces[[*key, "face_in_avatar"]].drop_duplicates(key),
+                                    on=key, how="left")
+        features["face_in_avatar"] = found["face_in_avatar"].astype("boolean").to_numpy()
     kind = score_account_type(features, threshold=person_threshold, assume_clean=True)
     contacts = extract_contacts(creators["bio"], creators["external_url"])
     prob = kind["person_probability"]

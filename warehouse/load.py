@@ -34,8 +34,8 @@ POST_COLUMNS = (
 )
 SCORE_COLUMNS = (
     "platform", "creator_id", "scored_at", "n_posts", "er_median", "er_mean", "er_formula",
-    "posts_per_week", "days_since_last_post", "sponsored_share", "repost_share", "tier",
-    "tier_scheme", "account_type", "person_probability", "is_person", "person_threshold",
+    "er_views_median", "er_views_mean", "posts_per_week", "days_since_last_post",
+    "sponsored_share", "repost_share", "tier", "tier_scheme", "account_type", "person_probability", "is_person", "person_threshold",
     "needs_review", "evidence", "model_version", "metrics_version", "contact_email", "contact_link",
 )
 RAW_COLUMNS = (
@@ -125,6 +125,8 @@ WITH typed AS (
         CAST(er_median AS DOUBLE)              AS er_median,
         CAST(er_mean AS DOUBLE)                AS er_mean,
         CAST(er_formula AS VARCHAR)            AS er_formula,
+        CAST(er_views_median AS DOUBLE)        AS er_views_median,
+        CAST(er_views_mean AS DOUBLE)          AS er_views_mean,
         CAST(posts_per_week AS DOUBLE)         AS posts_per_week,
         CAST(days_since_last_post AS DOUBLE)   AS days_since_last_post,
         CAST(sponsored_share AS DOUBLE)        AS sponsored_share,
