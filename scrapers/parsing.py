@@ -57,3 +57,27 @@ def dispatch(
         return parser(raw, data)
     except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
         return ParseResult(errors=[error_for(raw, f"parser failed: {type(exc).__name__}: {exc}")])
+
+
+def parse_saved_json(
+    body: str,
+    *,
+    platform: str,
+    detect: Callable[[Any], str | None],
+    parse: Callable[[RawResponse], ParseResult],
+    expected: str,
+    source: str = "saved file",
+) -> ParseResult:
+    """A body saved by a user (no request to go with it): detect its kind from its content.
+
+    ``detect`` maps decoded JSON to a parser kind, or None when it is not a body we know; the
+    error then says what was expected, which is what a user needs to pick the right file.
+    """
+    raw = RawResponse(platform, "saved", "", source, 200, body)
+    data, reason = decode_json(body)
+    kind = detect(data) if reason is None else None
+    if kind is None:
+        why = f"not a {expected}" + (f" ({reason})" if reason else "")
+        return ParseResult(errors=[error_for(raw, why)])
+    raw.kind = kind
+    return parse(raw)

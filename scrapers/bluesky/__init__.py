@@ -4,8 +4,8 @@ The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``.
 """
 
 from scrapers.bluesky.client import discover, fetch_creators
-from scrapers.bluesky.parse import parse
+from scrapers.bluesky.parse import parse, parse_saved
 
 PLATFORM = "bluesky"
 
-__all__ = ["PLATFORM", "discover", "fetch_creators", "parse"]
+__all__ = ["PLATFORM", "discover", "fetch_creators", "parse", "parse_saved"]

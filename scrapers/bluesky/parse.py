@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.parsing import dispatch, error_for, json_payload
+from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
 from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import as_count, as_str, first_url, is_sponsored, parse_datetime
 
@@ -201,3 +201,30 @@ _PARSERS = {
     "profiles": _parse_profiles,
     "author_feed": _parse_feed,
 }
+
+
+def _saved_kind(data: Any) -> str | None:
+    if isinstance(data, dict):
+        if isinstance(data.get("profiles"), list):
+            return "profiles"
+        if isinstance(data.get("feed"), list):
+            return "author_feed"
+        if isinstance(data.get("did"), str) and "handle" in data:
+            return "profile"
+    return None
+
+
+def _parse_one_profile(raw: RawResponse, data: Any) -> ParseResult:
+    """A getProfile answer: one profileViewDetailed, not wrapped in a list."""
+    return _parse_profiles(raw, {"profiles": [data]})
+
+
+_PARSERS["profile"] = _parse_one_profile
+
+
+def parse_saved(body: str, source: str = "saved file") -> ParseResult:
+    """A saved getProfile, getProfiles or getAuthorFeed body, recognised by its content."""
+    return parse_saved_json(
+        body, platform=PLATFORM, detect=_saved_kind, parse=parse, source=source,
+        expected="Bluesky getProfile, getProfiles or getAuthorFeed JSON response",
+    )

@@ -4,8 +4,8 @@ The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``.
 """
 
 from scrapers.mastodon.client import discover, fetch_creators
-from scrapers.mastodon.parse import parse
+from scrapers.mastodon.parse import parse, parse_saved
 
 PLATFORM = "mastodon"
 
-__all__ = ["PLATFORM", "discover", "fetch_creators", "parse"]
+__all__ = ["PLATFORM", "discover", "fetch_creators", "parse", "parse_saved"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapers.parsing import dispatch, error_for, json_payload
+from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
 from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import (
     as_count,
@@ -144,8 +144,10 @@ def _external_url(fields: Any, note: str | None) -> str | None:
 
 def _parse_statuses(raw: RawResponse, data: Any) -> ParseResult:
     """Posts, plus the requested account's Profile from the first status that embeds it:
-    every status carries its author's full account, so no separate profile request is needed."""
+    every status carries its author's full account, so no separate profile request is needed.
+    A saved array has no request: its owner is then the author of its first status."""
     result = ParseResult()
+    owner = raw.request_key
     if not isinstance(data, list):
         result.errors.append(error_for(raw, "statuses answer is not a list"))
         return result
@@ -155,7 +157,8 @@ def _parse_statuses(raw: RawResponse, data: Any) -> ParseResult:
             result.errors.append(error_for(raw, post))
             continue
         result.posts.append(post)
-        if not result.profiles and post.creator_id == raw.request_key:
+        owner = owner or post.creator_id
+        if not result.profiles and post.creator_id == owner:
             profile = _profile(item.get("account"), raw.url)
             if isinstance(profile, Profile):
                 result.profiles.append(profile)
@@ -226,3 +229,27 @@ _PARSERS = {
     "tag_timeline": _parse_tag_timeline,
     "statuses": _parse_statuses,
 }
+
+
+def _saved_kind(data: Any) -> str | None:
+    if isinstance(data, dict):
+        if isinstance(data.get("accounts"), list):
+            return "search"
+        if "acct" in data and "id" in data:
+            return "account"
+    if isinstance(data, list) and data and all(isinstance(i, dict) for i in data):
+        if any("content" in i and "created_at" in i for i in data):
+            return "statuses"
+        if any("acct" in i for i in data):
+            return "directory"
+    if data == []:
+        return "statuses"
+    return None
+
+
+def parse_saved(body: str, source: str = "saved file") -> ParseResult:
+    """A saved account, statuses array, directory or search body, recognised by its content."""
+    return parse_saved_json(
+        body, platform=PLATFORM, detect=_saved_kind, parse=parse, source=source,
+        expected="Mastodon account, statuses array, directory or v2 search JSON response",
+    )

@@ -1,0 +1,118 @@
+"""Saved pages and exports: ``scout parse`` (one body -> canonical JSON) and ``scout import``.
+
+This is how a marketer's saved Instagram and TikTok pages become candidates without the tool
+ever fetching those sites: the user saves the page, we parse it, the same transforms score it
+and the same single writer loads it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+
+from flows.discover import load, score
+from scrapers.records import ParseResult, Post, Profile, RawResponse, utcnow
+from scrapers.registry import get_platform
+
+PROFILE_FIELDS = ("platform", "creator_id", "handle", "display_name", "bio", "followers",
+                  "following", "posts_count", "verified", "avatar_url", "external_url",
+                  "profile_url")
+POST_FIELDS = ("platform", "post_id", "creator_id", "published_at", "text", "likes", "comments",
+               "shares", "views", "is_repost", "is_sponsored")
+SAVED_SUFFIXES = {".html", ".htm", ".json", ".txt", ".mhtml"}
+MAX_SAVED_BYTES = 50 * 1024 * 1024  # a saved profile page is a few MB at most
+
+
+class SavedInputError(ValueError):
+    """A path or file that cannot be imported; the message says which and why."""
+
+
+def _profile_json(profile: Profile) -> dict[str, Any]:
+    values = asdict(profile)
+    return {name: values[name] for name in PROFILE_FIELDS}
+
+
+def _post_json(post: Post) -> dict[str, Any]:
+    values = asdict(post)
+    out = {name: values[name] for name in POST_FIELDS}
+    if post.published_at is not None:
+        out["published_at"] = post.published_at.isoformat().replace("+00:00", "Z")
+    return out
+
+
+def canonical(result: ParseResult) -> dict[str, Any]:
+    """``{"profile": {...} | null, "posts": [...]}``; unknown values stay null, never 0.
+
+    A body with several profiles (a getProfiles answer, a directory page) lists the rest
+    under ``"more_profiles"``.
+    """
+    out: dict[str, Any] = {
+        "profile": _profile_json(result.profiles[0]) if result.profiles else None,
+        "posts": [_post_json(p) for p in result.posts],
+    }
+    if len(result.profiles) > 1:
+        out["more_profiles"] = [_profile_json(p) for p in result.profiles[1:]]
+    return out
+
+
+def read_saved(path: Path) -> str:
+    """A saved body as text (invalid UTF-8 replaced, so a bad byte never loses the page)."""
+    if not path.is_file():
+        raise SavedInputError(f"{path} does not exist or is not a file")
+    if path.stat().st_size > MAX_SAVED_BYTES:
+        raise SavedInputError(f"{path} is over {MAX_SAVED_BYTES // 2**20} MB; not a saved profile page")
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def parse_file(platform: str, path: Path) -> ParseResult:
+    return get_platform(platform).parse_saved(read_saved(path), source=path.resolve().as_uri())
+
+
+def saved_files(paths: list[Path]) -> list[Path]:
+    """Files as given, and the saved pages inside folders (recursively), sorted, deduplicated."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SAVED_SUFFIXES)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise SavedInputError(f"{path} does not exist")
+    return list(dict.fromkeys(p.resolve() for p in found))
+
+
+@flow(name="import-saved", log_prints=True)
+def import_saved(
+    platform: str, paths: list[str], db_path: str = "data/scout.duckdb", tier_scheme: str = "default",
+    person_threshold: float = 0.5,
+) -> dict[str, Any]:
+    """Parse saved pages or exports and load them like a discover run (one transaction)."""
+    started = utcnow()
+    run_id = f"import-{uuid.uuid4()}"
+    module = get_platform(platform)
+    parsed, raws = ParseResult(), []
+    for path in saved_files([Path(p) for p in paths]):
+        body = read_saved(path)
+        raw = RawResponse(platform, "saved_file", path.name, path.as_uri(), 200, body,
+                          content_type="text/html" if path.suffix.lower() in {".html", ".htm"} else None)
+        result = module.parse_saved(body, source=path.as_uri())
+        for error in result.errors:
+            error.raw_response_id = raw.response_id
+        parsed.extend(result)
+        raws.append(raw)
+    now = utcnow()
+    frames = score(parsed, now, tier_scheme, person_threshold)
+    run = {"flow": "import-saved", "platform": platform,
+           "params": {"paths": paths, "tier_scheme": tier_scheme, "person_threshold": person_threshold},
+           "started_at": started, "finished_at": utcnow(), "status": "completed"}
+    loaded = load(db_path, run_id, frames, raws, parsed.errors, run)
+    summary = {"run_id": run_id, "platform": platform, "files": len(raws),
+               "creators": len(frames["scores"]), "posts": len(frames["posts"]),
+               "errors": len(parsed.errors), "loaded": loaded}
+    print(f"import {platform}: {summary['files']} files, {summary['creators']} creators, "
+          f"{summary['posts']} posts, {summary['errors']} errors")
+    return summary
