@@ -54,6 +54,7 @@ DEMO_SEED = 42
 DEMO_CREATORS = 1000
 DEMO_LIMIT_PER_PLATFORM = 150
 DEMO_POSTS_PER_CREATOR = 30
+DEMO_PLATFORMS = ("bluesky", "mastodon")  # the open APIs: searchable without credentials
 DEMO_QUERIES = ["baking", "vegan", "fitness", "travel", "books", "gaming", "photography", "gardening",
                 "fashion", "music", "tech", "beauty", "parenting", "pets"]
 
@@ -398,7 +399,7 @@ def demo(
     with SandboxServer(creators=creators, seed=DEMO_SEED, rate_limit=rate_limit,
                        rate_window=rate_window).start() as server:
         console.print(f"sandbox: {creators} generated creators on {server.base_url}")
-        for platform in PLATFORMS:
+        for platform in DEMO_PLATFORMS:
             step = time.perf_counter()
             with console.status(f"discovering on {platform}…"), clear_errors():
                 summary = run_discover(

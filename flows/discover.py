@@ -20,6 +20,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from scrapers.avatars import fetch_avatars
+from scrapers.errors import FetchFailed
 from scrapers.http import HttpClient
 from scrapers.records import ParseResult, RawResponse, ScrapeError, utcnow
 from scrapers.registry import get_platform
@@ -35,9 +36,22 @@ FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size e
 AVATAR_BATCH_SIZE = 100
 MAX_FETCH_WORKERS = 4
 FETCH_RETRY_DELAYS = [2, 5, 15]
+
+
+def _transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry only what may pass on its own (network, 429, 5xx), never a bad credential."""
+    try:
+        state.result()
+    except FetchFailed:
+        return True
+    except Exception:  # noqa: BLE001 - anything else will fail the same way again
+        return False
+    return False
+
+
 # Only tasks that talk to the network retry; results are never cached (they are fresh data).
 fetch_task = task(retries=len(FETCH_RETRY_DELAYS), retry_delay_seconds=FETCH_RETRY_DELAYS,
-                  cache_policy=NO_CACHE)
+                  retry_condition_fn=_transient, cache_policy=NO_CACHE)
 
 
 @dataclass

@@ -15,3 +15,21 @@ class RobotsDisallowed(ScraperError):
 
 class InvalidInput(ScraperError):
     """A handle, URL or parameter that cannot be valid; the message says why."""
+
+
+class MissingCredential(ScraperError):
+    """A platform needs a token the user has not configured; the message names the variable."""
+
+
+class QuotaExhausted(ScraperError):
+    """The next call would spend more of a daily API quota than is allowed (YouTube units).
+
+    Raised *before* the request, so the budget is never exceeded; ``used`` and ``budget``
+    say where the meter stood, ``unit`` what was counted ("units" or "search calls").
+    """
+
+    def __init__(self, message: str, *, used: int = 0, budget: int = 0, unit: str = "units"):
+        super().__init__(message)
+        self.used = used
+        self.budget = budget
+        self.unit = unit

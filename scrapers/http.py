@@ -233,15 +233,17 @@ class HttpClient:
         kind: str,
         request_key: str = "",
         html: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> RawResponse:
         """GET with retries; returns the final response (any status), recorded as raw.
 
         4xx other than 429 are answers, not failures, so they are returned for the parser to
         explain. 429/5xx/network errors are retried; when retries run out, ``FetchFailed``.
+        Credentials belong in ``headers`` (never stored), not in ``params`` (part of the URL).
         """
         if html and not self.allowed_by_robots(url):
             raise RobotsDisallowed(f"robots.txt disallows {redact(url)} for creator-scout")
-        resp, _ = self._send(url, params, read=lambda r: r.content)
+        resp, _ = self._send(url, params, read=lambda r: r.content, headers=headers)
         self.last_headers = resp.headers
         return self._record(resp, kind, request_key)
 
@@ -265,12 +267,35 @@ class HttpClient:
         resp, body = self._send(url, params, read=lambda r: _read_capped(r, max_bytes))
         return resp.status_code, body
 
+    def post_json(
+        self,
+        url: str,
+        json_body: Any,
+        *,
+        kind: str,
+        request_key: str = "",
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> RawResponse:
+        """POST a JSON body (query APIs such as TikTok's Research API), recorded like ``get``.
+
+        Only for read-only queries: they are safe to repeat, so the same retries apply.
+        ``headers`` carry credentials (``Authorization``) so they stay out of stored URLs.
+        """
+        resp, _ = self._send(url, params, read=lambda r: r.content, method="POST",
+                             json_body=json_body, headers=headers)
+        self.last_headers = resp.headers
+        return self._record(resp, kind, request_key)
+
     def _send(
         self,
         url: str,
         params: Mapping[str, Any] | None,
         *,
         read: Callable[[requests.Response], _T],
+        method: str = "GET",
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[requests.Response, _T]:
         """The one retry loop: paced attempts until a non-retryable answer, else ``FetchFailed``.
 
@@ -284,8 +309,9 @@ class HttpClient:
                 self.stats["throttle_waits"] += 1
             self.stats["requests"] += 1
             try:
-                with self.session.get(url, params=params, timeout=self.timeout,
-                                      stream=True) as resp:
+                with self.session.request(method, url, params=params, json=json_body,
+                                          headers=headers, timeout=self.timeout,
+                                          stream=True) as resp:
                     self._observe_limits(bucket, resp.headers)
                     if resp.status_code not in RETRYABLE_STATUSES:
                         return resp, read(resp)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from scrapers import bluesky, mastodon
+from scrapers import bluesky, instagram, mastodon, tiktok, youtube
 from scrapers.errors import InvalidInput
 
 PLATFORMS: dict[str, ModuleType] = {
     "bluesky": bluesky,
     "mastodon": mastodon,
+    "youtube": youtube,
+    "instagram": instagram,
+    "tiktok": tiktok,
 }
 
 

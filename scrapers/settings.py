@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from scrapers.errors import MissingCredential
+
 USER_AGENT = (
     "creator-scout/0.1 (+https://github.com/creator-scout/creator-scout; "
     "open-source creator discovery; respects robots.txt and rate limits)"
@@ -26,7 +28,18 @@ class PlatformSettings:
 DEFAULTS: dict[str, PlatformSettings] = {
     "bluesky": PlatformSettings("https://public.api.bsky.app", 9.0, 10),
     "mastodon": PlatformSettings("https://mastodon.social", 0.9, 5),
+    # YouTube Data API v3: the limit is a daily unit quota (scrapers/youtube/quota.py), not a
+    # request rate; 5/s keeps a run polite and well under Google's per-user QPS.
+    "youtube": PlatformSettings("https://www.googleapis.com/youtube/v3", 5.0, 5),
+    # Instagram Graph API (Business Discovery): ~200 calls / hour per user -> 0.055/s; 90%.
+    "instagram": PlatformSettings("https://graph.facebook.com/v21.0", 0.05, 2),
+    # TikTok Research API: a daily quota (1,000 requests), not a rate; pace gently anyway.
+    "tiktok": PlatformSettings("https://open.tiktokapis.com", 0.25, 2),
 }
+
+
+# YouTube channel pages (key-less mode); SCOUT_YOUTUBE_WEB_URL overrides it.
+YOUTUBE_WEB_URL = "https://www.youtube.com"
 
 
 def platform_settings(platform: str, base_url: str | None = None) -> PlatformSettings:
@@ -36,3 +49,14 @@ def platform_settings(platform: str, base_url: str | None = None) -> PlatformSet
     rate = float(os.environ.get("SCOUT_RATE_PER_SECOND", default.rate_per_second))
     burst = int(os.environ.get("SCOUT_RATE_BURST", default.burst))
     return PlatformSettings(url.rstrip("/"), rate, burst)
+
+
+def credential(variable: str, why: str) -> str:
+    """A token from the environment, or MissingCredential naming the variable to set.
+
+    Read at call time (never cached, never logged) so a token set after import still works.
+    """
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        raise MissingCredential(f"{why}: set the environment variable {variable}.")
+    return value

@@ -22,6 +22,20 @@ _HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)+{_LABEL}$")
 # Mastodon usernames: letters, digits, underscores; remote software may add dots and dashes inside.
 _MASTODON_USER = re.compile(r"^[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?$", re.IGNORECASE)
 
+# Instagram: 1-30 letters, digits, periods, underscores; no leading/trailing or double period.
+# TikTok: 2-24 letters, digits, periods, underscores; no trailing period.
+_USERNAME_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
+    "instagram": (
+        "Instagram",
+        re.compile(r"^(?!\.)(?!.*\.\.)(?!.*\.$)[a-z0-9._]{1,30}$"),
+        "1-30 letters, digits, periods and underscores, not starting or ending with a period",
+    ),
+    "tiktok": (
+        "TikTok",
+        re.compile(r"^(?!.*\.$)[a-z0-9._]{2,24}$"),
+        "2-24 letters, digits, periods and underscores, not ending with a period",
+    ),
+}
 _MAX_HANDLE = 253
 # TLDs atproto refuses for handles ("handle.invalid" is what the API shows for a broken handle).
 _BSKY_BAD_TLDS = frozenset({"invalid", "local", "localhost", "arpa", "internal", "onion", "alt"})
@@ -36,6 +50,10 @@ def validate_handle(platform: str, handle: str) -> str:
         return _bluesky_handle(handle, cleaned)
     if platform == "mastodon":
         return _mastodon_handle(handle, cleaned)
+    if platform == "youtube":
+        return _youtube_handle(handle, cleaned)
+    if platform in _USERNAME_RULES:
+        return _username(platform, handle, cleaned)
     raise InvalidInput(f"There are no handle rules for platform {platform!r}.")
 
 
@@ -80,6 +98,40 @@ def _mastodon_handle(original: str, cleaned: str) -> str:
             "write it as 'user@instance.social'."
         )
     return f"{user}@{host}"
+
+
+def _username(platform: str, original: str, cleaned: str) -> str:
+    """Lower-case username (both platforms ignore case), or InvalidInput with the rule."""
+    label, pattern, rule = _USERNAME_RULES[platform]
+    value = cleaned.lower()
+    if "/" in value or value.startswith("http"):
+        raise InvalidInput(
+            f"{label} handle {original!r} looks like a URL; pass the username alone, as in @name."
+        )
+    if not pattern.match(value):
+        raise InvalidInput(f"{label} handle {original!r} is invalid: use {rule}.")
+    return value
+
+
+# YouTube handles: 3-30 letters (any script), digits, underscores, hyphens and periods.
+_YOUTUBE_HANDLE = re.compile(r"^[\w.-]{3,30}$")
+_YOUTUBE_CHANNEL_ID = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
+
+
+def _youtube_handle(original: str, cleaned: str) -> str:
+    """The handle without @ (case kept: YouTube ignores it), or a UC… channel id unchanged."""
+    if _YOUTUBE_CHANNEL_ID.match(cleaned):
+        return cleaned
+    if "/" in cleaned or cleaned.lower().startswith("http"):
+        raise InvalidInput(
+            f"YouTube handle {original!r} looks like a URL; pass the handle alone, as in @name."
+        )
+    if not _YOUTUBE_HANDLE.match(cleaned):
+        raise InvalidInput(
+            f"YouTube handle {original!r} is invalid: use 3-30 letters, digits, underscores, "
+            "hyphens and periods, as in @name."
+        )
+    return cleaned
 
 
 def _ascii_host(domain: str) -> str | None:

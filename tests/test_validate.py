@@ -147,13 +147,14 @@ def test_bad_base_urls_raise(bad: str) -> None:
 
 
 def test_registry_maps_names_to_packages() -> None:
-    assert PLATFORMS == {"bluesky": bluesky, "mastodon": mastodon}
+    assert set(PLATFORMS) == {"bluesky", "mastodon", "youtube", "instagram", "tiktok"}
+    assert PLATFORMS["bluesky"] is bluesky and PLATFORMS["mastodon"] is mastodon
     assert get_platform("Bluesky ") is bluesky
     for module in PLATFORMS.values():
         assert callable(module.discover) and callable(module.fetch_creators)
-        assert callable(module.parse)
+        assert callable(module.parse) and callable(module.parse_saved)
 
 
 def test_registry_unknown_platform_lists_the_known_ones() -> None:
-    with pytest.raises(InvalidInput, match="known platforms: bluesky, mastodon"):
-        get_platform("tiktok")
+    with pytest.raises(InvalidInput, match="known platforms: bluesky, instagram, mastodon, tiktok, youtube"):
+        get_platform("myspace")

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from . import instagram, youtube
 from .avatars import avatar_image, default_avatar
 from .universe import (
     _NICHE_DATA,
@@ -41,7 +42,7 @@ from .universe import (
 __all__ = ["SandboxServer"]
 
 JSON_TYPE = "application/json; charset=utf-8"
-ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nAllow: /\n"
+ROBOTS_TXT = "User-agent: *\nDisallow: /private/\nDisallow: /feeds/\nAllow: /\n"
 MISSING_AVATAR = "/avatars/original/missing.png"  # Mastodon's default avatar path
 
 BSKY_FEED_FILTERS = ("posts_with_replies", "posts_no_replies", "posts_with_media",
@@ -554,10 +555,14 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, body, content_type,
                               [("Cache-Control", "public, max-age=31536000")])
 
+        if youtube.handles(path):  # Data API, channel pages (sandbox/youtube.py)
+            return youtube.route(self, path, params)
         if path.startswith("/xrpc/"):
             platform, handler = "bluesky", self._bluesky
         elif path.startswith(("/api/v1/", "/api/v2/")):
             platform, handler = "mastodon", self._mastodon
+        elif instagram.is_graph_path(path):
+            platform, handler = "instagram", self._instagram
         else:
             sb._stats.record("other", "not_found", 404)
             return self._send_json(404, {"error": "Not Found"})
@@ -728,6 +733,10 @@ class _Handler(BaseHTTPRequestHandler):
         if nsid == "app.bsky.feed.searchPosts":
             raise _bsky_error("Forbidden", 403, "Forbidden")
         raise _bsky_error("Method Not Implemented", 501, "MethodNotImplemented")
+
+    # ---- Instagram (Graph API Business Discovery, in sandbox/instagram.py) ---------------
+    def _instagram(self, path: str, params: dict):
+        return instagram.answer(self.sandbox.universe, self._base(), path, params)
 
     # ---- Mastodon -------------------------------------------------------------------------
     @staticmethod
@@ -984,7 +993,9 @@ class SandboxServer:
     @property
     def stats(self) -> dict:
         """A snapshot of the counters: requests, by_platform, by_path, by_status, rate_limited."""
-        return self._stats.snapshot()
+        snap = self._stats.snapshot()
+        snap["youtube_quota_units"] = youtube.units_served(self)
+        return snap
 
     def _media(self, path: str) -> tuple[bytes, str]:
         """(body, content type) for an image path: a creator's avatar, Mastodon's default

@@ -1,0 +1,335 @@
+"""Pure YouTube parsers: a Data API v3 body or a channel page in, canonical records out.
+
+Kinds: "channels" (channels.list -> profiles), "videos" (videos.list -> posts), "search" and
+"playlist_items" (ids and page tokens only, for the client), "channel_page" (HTML -> profile).
+Counts arrive as strings ("12345"); a hidden subscriber count or a hidden like count is
+unknown (None), never 0. Never raises: a bad body becomes a ScrapeError.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scrapers.parsing import dispatch, error_for, parse_saved_json
+from scrapers.records import ParseResult, Post, Profile, RawResponse
+from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
+from scrapers.youtube import page
+
+PLATFORM = "youtube"
+WEB = page.WEB
+CHANNEL_ID = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
+_TAG = re.compile(r"<[^>]+>")
+SAVED_EXPECTED = ("YouTube channels.list/videos.list JSON or a channel page with "
+                  "ytInitialData")
+
+
+def parse(raw: RawResponse) -> ParseResult:
+    """Dispatch on ``raw.kind``; an unexpected failure is reported, never raised."""
+    if raw.kind == "channel_page":
+        return _guarded(raw, _parse_channel_page)
+    if raw.status >= 400 and raw.kind in _PARSERS:
+        data, _ = decode_json(raw.body)
+        message, reasons = api_error(data)
+        text = message or f"HTTP {raw.status}"
+        if reasons:
+            text += f" ({', '.join(reasons)})"
+        return ParseResult(errors=[error_for(raw, text)])
+    return dispatch(raw, _PARSERS, label="YouTube", message_keys=("message",))
+
+
+def api_error(data: Any) -> tuple[str | None, list[str]]:
+    """(message, reasons) of a Google error body ``{"error": {"code", "message", "errors":
+    [{"reason"}], "details": [{"reason"}]}}``; the message loses its HTML (quota links)."""
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return None, []
+    message = as_str(error.get("message"))
+    reasons: list[str] = []
+    for entry in (error.get("errors") or []) + (error.get("details") or []):
+        reason = as_str(entry.get("reason")) if isinstance(entry, dict) else None
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return (_TAG.sub("", message).strip() if message else None), reasons
+
+
+# ---------------------------------------------------------------- peeks the client pages with
+
+
+def channel_uploads(raw: RawResponse) -> list[tuple[str, str | None, int | None]]:
+    """(channel id, uploads playlist id, video count) of every channel in a channels.list page."""
+    data = _ok_json(raw)
+    items = data.get("items") if isinstance(data, dict) else None
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            uploads = as_str(_get(item, "contentDetails", "relatedPlaylists", "uploads"))
+            out.append((item["id"], uploads or None, as_count(_get(item, "statistics",
+                                                                   "videoCount"))))
+    return out
+
+
+def search_channel_ids(raw: RawResponse) -> tuple[list[str], str | None]:
+    """Channel ids of a search.list page, and its nextPageToken."""
+    data = _ok_json(raw)
+    items = data.get("items") if isinstance(data, dict) else None
+    ids = []
+    for item in items if isinstance(items, list) else []:
+        channel = as_str(_get(item, "id", "channelId")) or as_str(_get(item, "snippet",
+                                                                       "channelId"))
+        if channel and channel not in ids:
+            ids.append(channel)
+    return ids, _token(data)
+
+
+def playlist_video_ids(raw: RawResponse) -> tuple[list[str], str | None]:
+    """Video ids of a playlistItems.list page (part=contentDetails), and its nextPageToken."""
+    data = _ok_json(raw)
+    items = data.get("items") if isinstance(data, dict) else None
+    ids = []
+    for item in items if isinstance(items, list) else []:
+        video = as_str(_get(item, "contentDetails", "videoId")) or as_str(
+            _get(item, "snippet", "resourceId", "videoId"))
+        if video:
+            ids.append(video)
+    return ids, _token(data)
+
+
+def _ok_json(raw: RawResponse) -> Any:
+    if raw.status >= 400:
+        return None
+    data, _ = decode_json(raw.body)
+    return data
+
+
+# ---------------------------------------------------------------------------- the parsers
+
+
+def _parse_channels(raw: RawResponse, data: Any) -> ParseResult:
+    """channels.list: one Profile per item; every requested id or handle that came back
+    without an item is reported (a forHandle miss answers 200 with no ``items`` at all)."""
+    result = ParseResult()
+    items = _items(data)
+    if items is None:
+        return ParseResult(errors=[error_for(raw, "channels.list answer has no 'items' list")])
+    for item in items:
+        profile = _channel_profile(item)
+        if isinstance(profile, str):
+            result.errors.append(error_for(raw, profile))
+        else:
+            result.profiles.append(profile)
+    requested = [r.strip() for r in (raw.request_key or "").split(",") if r.strip()]
+    if not requested and not items:
+        result.errors.append(error_for(raw, "channels.list answer holds no channels"))
+    found = {p.creator_id for p in result.profiles}
+    for ref in requested:
+        missing = not result.profiles if ref.startswith("@") else ref not in found
+        if missing:
+            result.errors.append(error_for(raw, "channel not found", handle=ref))
+    return result
+
+
+def _channel_profile(item: Any) -> Profile | str:
+    if not isinstance(item, dict):
+        return "channel item is not an object"
+    channel_id = as_str(item.get("id"))
+    if not channel_id:
+        return "channel item missing 'id'"
+    snippet = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
+    stats = item.get("statistics") if isinstance(item.get("statistics"), dict) else {}
+    custom = as_str(snippet.get("customUrl")) or ""
+    handle = custom.lstrip("@")
+    hidden = stats.get("hiddenSubscriberCount") is True
+    return Profile(
+        platform=PLATFORM,
+        creator_id=channel_id,
+        handle=handle or channel_id,
+        display_name=as_str(snippet.get("title")),
+        bio=as_str(snippet.get("description")),
+        followers=None if hidden else as_count(stats.get("subscriberCount")),
+        following=None,
+        posts_count=as_count(stats.get("videoCount")),
+        verified=None,  # the Data API does not say
+        avatar_url=_best_thumbnail(snippet.get("thumbnails")),
+        external_url=None,
+        profile_url=(f"{WEB}/{custom}" if custom.startswith("@")
+                     else f"{WEB}/channel/{channel_id}"),
+    )
+
+
+def _best_thumbnail(thumbnails: Any) -> str | None:
+    if not isinstance(thumbnails, dict):
+        return None
+    for size in ("maxres", "high", "medium", "default"):
+        url = as_str(_get(thumbnails, size, "url"))
+        if url:
+            return url
+    return None
+
+
+def _parse_videos(raw: RawResponse, data: Any) -> ParseResult:
+    result = ParseResult()
+    items = _items(data)
+    if items is None:
+        return ParseResult(errors=[error_for(raw, "videos.list answer has no 'items' list")])
+    for item in items:
+        post = _video_post(item)
+        if isinstance(post, str):
+            result.errors.append(error_for(raw, post))
+        else:
+            result.posts.append(post)
+    return result
+
+
+def _video_post(item: Any) -> Post | str:
+    """A Post from one video; hidden likes or disabled comments stay None."""
+    if not isinstance(item, dict):
+        return "video item is not an object"
+    video_id = as_str(item.get("id"))
+    if not video_id:
+        return "video item missing 'id'"
+    snippet = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
+    stats = item.get("statistics") if isinstance(item.get("statistics"), dict) else {}
+    channel_id = as_str(snippet.get("channelId"))
+    if not channel_id:
+        return f"video {video_id} missing 'snippet.channelId'"
+    parts = [as_str(snippet.get("title")), as_str(snippet.get("description"))]
+    text = "\n".join(p for p in parts if p) or None
+    paid = _get(item, "paidProductPlacementDetails", "hasPaidProductPlacement") is True
+    return Post(
+        platform=PLATFORM,
+        post_id=video_id,
+        creator_id=channel_id,
+        published_at=parse_datetime(snippet.get("publishedAt")),
+        text=text,
+        likes=as_count(stats.get("likeCount")),
+        comments=as_count(stats.get("commentCount")),
+        shares=None,
+        views=as_count(stats.get("viewCount")),
+        is_repost=False,
+        is_sponsored=paid or is_sponsored(text),
+    )
+
+
+def _parse_search(raw: RawResponse, data: Any) -> ParseResult:
+    """search.list snippets have no counts: profiles come later from channels.list."""
+    if _items(data) is None:
+        return ParseResult(errors=[error_for(raw, "search.list answer has no 'items' list")])
+    return ParseResult(next_cursor=_token(data))
+
+
+def _parse_playlist_items(raw: RawResponse, data: Any) -> ParseResult:
+    """Video ids only (videos.list brings the counts)."""
+    if _items(data) is None:
+        return ParseResult(errors=[error_for(raw, "playlistItems.list answer has no 'items' list")])
+    return ParseResult(next_cursor=_token(data))
+
+
+def _parse_channel_page(raw: RawResponse) -> ParseResult:
+    if raw.status == 404:
+        return ParseResult(errors=[error_for(raw, "channel not found (HTTP 404)")])
+    if raw.status >= 400:
+        return ParseResult(errors=[error_for(raw, f"channel page answered HTTP {raw.status}")])
+    data, reason = page.initial_data(raw.body or "")
+    if data is None:
+        return ParseResult(errors=[error_for(raw, reason or "channel page has no ytInitialData")])
+    profile = page.page_profile(data, raw.request_key or "")
+    if isinstance(profile, str):
+        return ParseResult(errors=[error_for(raw, profile)])
+    return ParseResult(profiles=[profile])
+
+
+def _guarded(raw: RawResponse, parser: Any) -> ParseResult:
+    try:
+        return parser(raw)
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        return ParseResult(errors=[error_for(raw, f"parser failed: {type(exc).__name__}: {exc}")])
+
+
+def _items(data: Any) -> list[Any] | None:
+    """The items of a list response; an empty result has no ``items`` key at all."""
+    if not isinstance(data, dict):
+        return None
+    items = data.get("items", [])
+    return items if isinstance(items, list) else None
+
+
+def _token(data: Any) -> str | None:
+    token = data.get("nextPageToken") if isinstance(data, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
+def _get(data: Any, *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+_PARSERS = {
+    "channels": _parse_channels,
+    "videos": _parse_videos,
+    "search": _parse_search,
+    "playlist_items": _parse_playlist_items,
+}
+
+
+# ---------------------------------------------------------------------------- saved bodies
+
+_SAVED_KINDS = {
+    "youtube#channelListResponse": "channels",
+    "youtube#videoListResponse": "videos",
+}
+_NO_RECORDS = {
+    "youtube#searchListResponse": "search.list",
+    "youtube#playlistItemListResponse": "playlistItems.list",
+}
+
+
+def _saved_kind(data: Any) -> str | None:
+    """channels.list or videos.list, by ``kind`` or, without it, by the items' fields; a
+    Google error body goes to the channels parser, which reports its message."""
+    if not isinstance(data, dict):
+        return None
+    kind = as_str(data.get("kind"))
+    if kind in _SAVED_KINDS:
+        return _SAVED_KINDS[kind]
+    items = data.get("items")
+    if isinstance(items, list) and items and isinstance(items[0], dict):
+        first = items[0]
+        if first.get("kind") == "youtube#channel":
+            return "channels"
+        if first.get("kind") == "youtube#video" or (
+                _get(first, "snippet", "channelId") and "statistics" in first):
+            return "videos"
+        if isinstance(_get(first, "statistics", "subscriberCount"), str):
+            return "channels"
+    return None
+
+
+def parse_saved(body: str, source: str = "saved file") -> ParseResult:
+    """A saved body recognised by its content: channels.list or videos.list JSON, or a
+    channel page (HTML with ytInitialData, or the consent/sign-in wall served instead)."""
+    text = body or ""
+    if page.looks_like_channel_page(text):
+        return parse(RawResponse(PLATFORM, "channel_page", "", source, 200, text))
+    if page.looks_like_html(text):
+        raw = RawResponse(PLATFORM, "saved", "", source, 200, text)
+        why = f"not a {SAVED_EXPECTED} (an HTML page that is not YouTube's)"
+        return ParseResult(errors=[error_for(raw, why)])
+    data, reason = decode_json(text)
+    if reason is None:
+        message, reasons = api_error(data)
+        if message or reasons:
+            raw = RawResponse(PLATFORM, "saved", "", source, 200, text)
+            why = f"a YouTube API error, not data: {message or ', '.join(reasons)}"
+            return ParseResult(errors=[error_for(raw, why)])
+        kind = as_str(data.get("kind")) if isinstance(data, dict) else None
+        if kind in _NO_RECORDS:
+            raw = RawResponse(PLATFORM, "saved", "", source, 200, text)
+            why = (f"a YouTube {_NO_RECORDS[kind]} answer holds ids but no counts; not a "
+                   f"{SAVED_EXPECTED}")
+            return ParseResult(errors=[error_for(raw, why)])
+    return parse_saved_json(text, platform=PLATFORM, detect=_saved_kind, parse=parse,
+                            source=source, expected=SAVED_EXPECTED)
