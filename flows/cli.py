@@ -21,6 +21,7 @@ from rich.table import Table
 
 from scrapers.errors import ScraperError
 from scrapers.registry import PLATFORMS, get_platform
+from scrapers.settings import platform_settings
 from scrapers.validate import validate_base_url, validate_handle
 from warehouse.db import DEFAULT_DB_PATH, WarehouseError
 
@@ -161,6 +162,10 @@ def discover(
         get_scheme(tier_scheme)
         base_url = validate_base_url(instance) if instance else None
         handles = [validate_handle(platform, h) for h in split_csv(handle)]
+        get_platform(platform).preflight(
+            platform_settings(platform, base_url).base_url,
+            queries=query or [], hashtags=hashtag or [], handles=handles,
+        )
     ensure_db_writable(db)
     quiet_prefect(verbose)
     started = time.perf_counter()

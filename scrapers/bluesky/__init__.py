@@ -3,9 +3,9 @@
 The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``.
 """
 
-from scrapers.bluesky.client import discover, fetch_creators
+from scrapers.bluesky.client import discover, fetch_creators, preflight
 from scrapers.bluesky.parse import parse, parse_saved
 
 PLATFORM = "bluesky"
 
-__all__ = ["PLATFORM", "discover", "fetch_creators", "parse", "parse_saved"]
+__all__ = ["PLATFORM", "discover", "fetch_creators", "preflight", "parse", "parse_saved"]

@@ -136,3 +136,10 @@ def _add(refs: list[str], seen: set[str], ref: str) -> None:
     if ref.lower() not in seen:
         seen.add(ref.lower())
         refs.append(ref)
+
+
+def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:
+    """Open API, no credentials: only the URL and the handles can be wrong up front."""
+    validate_base_url(base_url)
+    for handle in handles:
+        validate_handle(PLATFORM, handle)

@@ -5,9 +5,9 @@ The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``; ``scout p
 ``scout import`` call ``parse_saved``.
 """
 
-from scrapers.instagram.client import discover, fetch_creators, fetch_profile_page
+from scrapers.instagram.client import discover, fetch_creators, preflight, fetch_profile_page
 from scrapers.instagram.parse import parse, parse_saved
 
 PLATFORM = "instagram"
 
-__all__ = ["PLATFORM", "discover", "fetch_creators", "fetch_profile_page", "parse", "parse_saved"]
+__all__ = ["PLATFORM", "discover", "fetch_creators", "preflight", "fetch_profile_page", "parse", "parse_saved"]

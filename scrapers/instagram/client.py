@@ -53,8 +53,13 @@ def discover(
     """The handles, validated and de-duplicated (all of them, even past ``limit``).
 
     No request is made: Business Discovery looks accounts up by username and has no search.
-    Credentials are checked here so a missing token fails before any fetch is scheduled.
     """
+    preflight(base_url, queries=queries, hashtags=hashtags, handles=handles)
+    return list(dict.fromkeys(validate_handle(PLATFORM, h) for h in handles))
+
+
+def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:
+    """Everything discover needs, checked before any flow starts: handles only, credentials."""
     if any(q and q.strip() for q in queries) or any(t and t.strip("# ") for t in hashtags):
         raise InvalidInput(
             "Instagram discovery takes handles only (Business Discovery cannot search); "
@@ -62,10 +67,8 @@ def discover(
         )
     graph_base(base_url)
     _credentials()
-    refs = list(dict.fromkeys(validate_handle(PLATFORM, h) for h in handles))
-    if not refs:
+    if not [validate_handle(PLATFORM, h) for h in handles]:
         raise InvalidInput("Instagram discovery needs at least one --handle.")
-    return refs
 
 
 def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creator: int) -> None:

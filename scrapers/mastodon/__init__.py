@@ -3,9 +3,9 @@
 The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``.
 """
 
-from scrapers.mastodon.client import discover, fetch_creators
+from scrapers.mastodon.client import discover, fetch_creators, preflight
 from scrapers.mastodon.parse import parse, parse_saved
 
 PLATFORM = "mastodon"
 
-__all__ = ["PLATFORM", "discover", "fetch_creators", "parse", "parse_saved"]
+__all__ = ["PLATFORM", "discover", "fetch_creators", "preflight", "parse", "parse_saved"]

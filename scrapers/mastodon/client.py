@@ -219,3 +219,10 @@ def _add(refs: list[str], ids: list[str]) -> None:
     for account_id in ids:
         if account_id not in refs:
             refs.append(account_id)
+
+
+def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:
+    """Open API, no credentials: only the URL and the handles can be wrong up front."""
+    validate_base_url(base_url)
+    for handle in handles:
+        validate_handle(PLATFORM, handle)

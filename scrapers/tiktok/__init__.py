@@ -5,9 +5,9 @@ The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``; ``scout p
 ``scout import`` call ``parse_saved``.
 """
 
-from scrapers.tiktok.client import discover, fetch_creators
+from scrapers.tiktok.client import discover, fetch_creators, preflight
 from scrapers.tiktok.parse import parse, parse_saved
 
 PLATFORM = "tiktok"
 
-__all__ = ["PLATFORM", "discover", "fetch_creators", "parse", "parse_saved"]
+__all__ = ["PLATFORM", "discover", "fetch_creators", "preflight", "parse", "parse_saved"]

@@ -44,18 +44,19 @@ def discover(
     handles: list[str],
     limit: int,
 ) -> list[str]:
-    """The handles, validated and de-duplicated; no request is made.
+    """The handles, validated and de-duplicated; no request is made."""
+    preflight(base_url, queries=queries, hashtags=hashtags, handles=handles)
+    return list(dict.fromkeys(validate_handle(PLATFORM, h) for h in handles))
 
-    The token is checked here so a missing one fails before any fetch is scheduled.
-    """
+
+def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:
+    """Everything discover needs, checked before any flow starts: handles only, and a token."""
     if any(q and q.strip() for q in queries) or any(t and t.strip("# ") for t in hashtags):
         raise InvalidInput("TikTok discovery takes handles only; pass --handle.")
     validate_base_url(base_url)
     credential(TOKEN_VAR, NO_TOKEN)
-    refs = list(dict.fromkeys(validate_handle(PLATFORM, h) for h in handles))
-    if not refs:
+    if not [validate_handle(PLATFORM, h) for h in handles]:
         raise InvalidInput("TikTok discovery needs at least one --handle.")
-    return refs
 
 
 def fetch_creators(

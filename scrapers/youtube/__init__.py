@@ -4,7 +4,7 @@ The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``; ``scout p
 ``scout import`` call ``parse_saved``. Quota: ``scrapers.youtube.quota``.
 """
 
-from scrapers.youtube.client import api_key_from, discover, fetch_creators
+from scrapers.youtube.client import api_key_from, discover, fetch_creators, preflight
 from scrapers.youtube.parse import parse, parse_saved
 from scrapers.youtube.quota import QuotaMeter, default_meter
 
@@ -17,6 +17,7 @@ __all__ = [
     "default_meter",
     "discover",
     "fetch_creators",
+    "preflight",
     "parse",
     "parse_saved",
 ]

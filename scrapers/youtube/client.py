@@ -144,12 +144,9 @@ def discover(
     Everything is checked before the first request: hashtags are refused (YouTube has no
     channel search by hashtag), and queries without a key too.
     """
-    if any(t and t.strip().lstrip("#") for t in hashtags):
-        raise InvalidInput(NO_HASHTAGS)
+    preflight(base_url, queries=queries, hashtags=hashtags, handles=handles, api_key=api_key)
     terms = [q.strip() for q in queries if q and q.strip()]
     key = api_key_from(api_key)
-    if terms and not key:
-        raise InvalidInput(NO_SEARCH_WITHOUT_KEY)
     root = api_url(base_url)
     refs: list[str] = []
     seen: set[str] = set()
@@ -167,6 +164,19 @@ def discover(
         for channel_id in _search(api, term, share, seen):
             _add(refs, seen, channel_id)
     return refs
+
+
+def preflight(
+    base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str],
+    api_key: str | None = None,
+) -> None:
+    """Checked before any flow starts: no hashtags, and queries only with a key."""
+    if any(t and t.strip().lstrip("#") for t in hashtags):
+        raise InvalidInput(NO_HASHTAGS)
+    if any(q and q.strip() for q in queries) and not api_key_from(api_key):
+        raise InvalidInput(NO_SEARCH_WITHOUT_KEY)
+    for handle in handles:
+        validate_handle(PLATFORM, handle)
 
 
 def _search(api: _Api, term: str, wanted: int, seen: set[str]) -> list[str]:
