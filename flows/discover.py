@@ -20,7 +20,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from scrapers.avatars import fetch_avatars
-from scrapers.errors import FetchFailed
+from scrapers.errors import FetchFailed, QuotaExhausted
 from scrapers.http import HttpClient
 from scrapers.records import ParseResult, RawResponse, ScrapeError, utcnow
 from scrapers.registry import get_platform
@@ -61,6 +61,7 @@ class Fetched:
     raws: list[RawResponse] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why the batch ended early (a spent quota), if it did
 
 
 def _client(platform: str, base_url: str, rate_per_second: float | None) -> HttpClient:
@@ -98,11 +99,17 @@ def fetch_batch(
     posts_per_creator: int,
     rate_per_second: float | None,
 ) -> Fetched:
-    """Profiles and recent posts for one batch of creators (raw bodies only, no parsing)."""
+    """Profiles and recent posts for one batch of creators (raw bodies only, no parsing).
+
+    A spent daily quota ends the batch but keeps what was fetched before it.
+    """
     with _client(platform, base_url, rate_per_second) as http:
-        get_platform(platform).fetch_creators(
-            http, base_url, refs, posts_per_creator=posts_per_creator
-        )
+        try:
+            get_platform(platform).fetch_creators(
+                http, base_url, refs, posts_per_creator=posts_per_creator
+            )
+        except QuotaExhausted as exc:
+            return Fetched(raws=http.raw_responses, stats=dict(http.stats), refs=refs, stopped=str(exc))
         return Fetched(raws=http.raw_responses, stats=dict(http.stats), refs=refs)
 
 
@@ -268,6 +275,8 @@ def discover(
         outcome = future.result(raise_on_failure=False)
         if isinstance(outcome, Fetched):
             fetched.append(outcome)
+            if outcome.stopped:
+                errors.append(ScrapeError(platform, None, None, None, outcome.stopped))
         else:  # retries exhausted: explain every creator of the batch, keep going
             reason = str(outcome)
             logger.warning("batch of %d failed after retries: %s", len(batch), reason)

@@ -94,3 +94,18 @@ def test_parse_prints_canonical_json_or_exit_2(tmp_path):
     bad = runner.invoke(app, ["parse", "-p", "tiktok", str(junk)], catch_exceptions=False)
     assert bad.exit_code == 2
     assert "not a saved tiktok profile page" in bad.output.lower() and "traceback" not in bad.output.lower()
+
+
+def test_youtube_quota_stops_cleanly_and_keeps_what_was_fetched(tmp_path, sandbox, monkeypatch):
+    from scrapers.youtube import default_meter
+
+    monkeypatch.setenv("SCOUT_YOUTUBE_API_KEY", "sandbox-key")
+    used = default_meter().used
+    monkeypatch.setenv("SCOUT_YOUTUBE_DAILY_QUOTA", str(used + 101))  # one search + one channels.list
+    db = tmp_path / "q.duckdb"
+    summary = discover(platform="youtube", base_url=sandbox.base_url, queries=["baking"], limit=30,
+                       posts_per_creator=10, db_path=str(db), rate_per_second=100)
+    assert default_meter().used <= used + 101  # never past the budget
+    reasons = [r for (r,) in rows(db, "select reason from scrape_errors")]
+    assert any("quota" in r.lower() for r in reasons), (reasons, summary)
+    assert summary["creators"] > 0  # what came before the stop is loaded
