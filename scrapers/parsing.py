@@ -43,20 +43,40 @@ def json_payload(raw: RawResponse, message_keys: tuple[str, ...]) -> tuple[Any, 
     return data, None
 
 
+def _guarded(parse: Callable[[], ParseResult], raw: RawResponse) -> ParseResult:
+    try:
+        return parse()
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
+        return ParseResult(errors=[error_for(raw, f"parser failed: {type(exc).__name__}: {exc}")])
+
+
 def dispatch(
-    raw: RawResponse, parsers: Mapping[str, Parser], *, label: str, message_keys: tuple[str, ...]
+    raw: RawResponse,
+    parsers: Mapping[str, Parser],
+    *,
+    label: str,
+    message_keys: tuple[str, ...],
+    page_parsers: Mapping[str, Callable[[RawResponse], ParseResult]] | None = None,
+    api_error: Callable[[Any], str | None] | None = None,
 ) -> ParseResult:
-    """Run the parser for ``raw.kind``; an unexpected failure is reported, never raised."""
+    """Run the parser for ``raw.kind``; an unexpected failure is reported, never raised.
+
+    ``page_parsers`` take HTML pages (not JSON); ``api_error`` finds an error the platform
+    reports inside a 200 answer (Graph API, TikTok Research API).
+    """
+    if page_parsers and raw.kind in page_parsers:
+        return _guarded(lambda: page_parsers[raw.kind](raw), raw)
     parser = parsers.get(raw.kind)
     if parser is None:
         return ParseResult(errors=[error_for(raw, f"unknown {label} response kind {raw.kind!r}")])
+    if api_error is not None:
+        reason = api_error(decode_json(raw.body)[0])
+        if reason is not None:
+            return ParseResult(errors=[error_for(raw, reason)])
     data, failed = json_payload(raw, message_keys)
     if failed is not None:
         return failed
-    try:
-        return parser(raw, data)
-    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
-        return ParseResult(errors=[error_for(raw, f"parser failed: {type(exc).__name__}: {exc}")])
+    return _guarded(lambda: parser(raw, data), raw)
 
 
 def parse_saved_json(

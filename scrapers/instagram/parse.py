@@ -37,17 +37,9 @@ THROTTLE_CODES = frozenset({4, 17, 32, 613, 80002})
 
 def parse(raw: RawResponse) -> ParseResult:
     """Dispatch on ``raw.kind``; Graph errors keep their message; nothing is ever raised."""
-    if raw.kind == KIND_PROFILE_HTML:
-        try:
-            return parse_profile_html(raw)
-        except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
-            reason = f"parser failed: {type(exc).__name__}: {exc}"
-            return ParseResult(errors=[error_for(raw, reason)])
-    data, _ = decode_json(raw.body)
-    failure = graph_error(data)
-    if failure is not None:
-        return ParseResult(errors=[error_for(raw, failure[1])])
-    return dispatch(raw, _PARSERS, label="Instagram", message_keys=_MESSAGE_KEYS)
+    return dispatch(raw, _PARSERS, label="Instagram", message_keys=_MESSAGE_KEYS,
+                    page_parsers={KIND_PROFILE_HTML: parse_profile_html},
+                    api_error=lambda data: (found := graph_error(data)) and found[1])
 
 
 def graph_error(data: Any) -> tuple[int | None, str] | None:

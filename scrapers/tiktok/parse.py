@@ -36,17 +36,9 @@ _HINTS = {
 
 def parse(raw: RawResponse) -> ParseResult:
     """Dispatch on ``raw.kind``; API errors keep their message; nothing is ever raised."""
-    if raw.kind == KIND_PAGE:
-        try:
-            return parse_page(raw)
-        except Exception as exc:  # noqa: BLE001 - the contract is "never raises"
-            reason = f"parser failed: {type(exc).__name__}: {exc}"
-            return ParseResult(errors=[error_for(raw, reason)])
-    data, _ = decode_json(raw.body)
-    failure = api_error(data)
-    if failure is not None:
-        return ParseResult(errors=[error_for(raw, failure[1])])
-    return dispatch(raw, _PARSERS, label="TikTok", message_keys=("message",))
+    return dispatch(raw, _PARSERS, label="TikTok", message_keys=("message",),
+                    page_parsers={KIND_PAGE: parse_page},
+                    api_error=lambda data: (found := api_error(data)) and found[1])
 
 
 def api_error(data: Any) -> tuple[str, str] | None:
