@@ -479,7 +479,7 @@ class TestScore:
         assert len(out) == 3  # did:1 appears twice in profiles
         assert out.scored_at.eq(pd.Timestamp(NOW)).all()
         assert (out.model_version == "rules-v1").all()
-        assert (out.metrics_version == "engagement-v1").all()
+        assert (out.metrics_version == "engagement-v2").all()
         assert (out.tier_scheme == "default@v1").all()
 
     def test_values(self):
