@@ -478,7 +478,7 @@ class TestScore:
         assert_dtypes(out, SCORE_DTYPES)
         assert len(out) == 3  # did:1 appears twice in profiles
         assert out.scored_at.eq(pd.Timestamp(NOW)).all()
-        assert (out.model_version == "rules-v1").all()
+        assert (out.model_version == "logreg-v1").all()
         assert (out.metrics_version == "engagement-v2").all()
         assert (out.tier_scheme == "default@v1").all()
 
@@ -497,7 +497,8 @@ class TestScore:
         evidence = json.loads(maya.evidence)
         assert isinstance(evidence, list) and 0 < len(evidence) <= 5
         assert all(isinstance(e, str) for e in evidence)
-        assert json.loads(ghost.evidence) == []
+        # nothing known but an empty bio and a handle: the evidence says only that
+        assert all("no bio" in e or "handle" in e for e in json.loads(ghost.evidence))
 
     def test_evidence_json_keeps_non_ascii(self):
         profiles = profiles_df([{"platform": "x", "creator_id": "1", "handle": "jose",

@@ -1,4 +1,9 @@
-"""The rules-v1 account-type scorer: each signal, the page kinds, evidence, missing data."""
+"""The account-type scorer through its public interface: signals, page kinds, evidence.
+
+Written for rules-v1 and kept for the trained model (logreg-v1); where the model
+legitimately differs from the hand-set weights, the expectation says so. Per-signal unit
+tests of the model are in test_account_model.py.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,6 @@ import pytest
 from transforms.account_type import (
     ACCOUNT_TYPE_COLUMNS,
     ACCOUNT_TYPES,
-    BIAS,
     MODEL_VERSION,
     POST_SIGNAL_COLUMNS,
     post_signals,
@@ -93,7 +97,8 @@ class TestExamples:
 class TestSignals:
     def test_first_name_at_start_of_display_name(self):
         r = one(display_name="Chioma Obi")
-        assert weight_of(r.evidence, "common first name ('chioma')") > 1
+        # logreg-v1: the weight grows with how common the name is (rules-v1: a flat +1.9)
+        assert weight_of(r.evidence, "common first name ('chioma')") > 0.5
         assert one(display_name="Dr. Kenji Sato").evidence[0].startswith(
             "display name starts with a common first name ('kenji')")
         assert not any("first name" in e for e in one(display_name="Xylo Zed").evidence)
@@ -112,8 +117,10 @@ class TestSignals:
     def test_handle_first_name_only_without_display_name(self):
         r = one(handle="priya_92", display_name=None)
         assert weight_of(r.evidence, "handle starts with a common first name ('priya')") > 0
+        # logreg-v1 weighs handle and display name together (rules-v1 skipped the handle
+        # when the display name already had a first name): both lines may show
         r = one(handle="priya_92", display_name="Priya S")
-        assert not any("handle starts" in e for e in r.evidence)
+        assert weight_of(r.evidence, "display name starts with a common first name ('priya')") > 0
 
     @pytest.mark.parametrize(
         ("bio", "word"),
@@ -136,7 +143,9 @@ class TestSignals:
 
     def test_age_and_own_views(self):
         assert weight_of(one(bio="23 y/o, Lisbon").evidence, "age") > 0
-        assert weight_of(one(bio="Views are my own").evidence, "views are my own") > 0
+        # logreg-v1 words this cue through its n-grams ("are my") and the first person,
+        # which carry the weight; the phrase line itself ranks below the top five
+        assert one(bio="Views are my own").person_probability > 0.8
 
     def test_we_our_us(self):
         r = one(bio="We make our bread by hand, visit us")
@@ -169,9 +178,13 @@ class TestSignals:
 
     def test_repost_credits_in_posts(self):
         r = one(credit_share=0.8)
-        assert weight_of(r.evidence, "80% of posts credit another account") < -2
+        # logreg-v1 learned a weaker weight than rules-v1's -3.0 per unit share (-2.4 here),
+        # and is linear in the share (rules-v1 ignored shares below 15%)
+        strong = weight_of(r.evidence, "80% of posts credit another account")
+        assert strong < -0.5
         assert r.account_type == "repost"
-        assert not any("credit" in e for e in one(credit_share=0.05).evidence)
+        weak = one(credit_share=0.05).evidence
+        assert not weak or abs(weight_of(weak, "credit another account")) < abs(strong) / 5
 
     def test_share_of_reposts(self):
         r = one(repost_share=0.9)
@@ -186,9 +199,12 @@ class TestSignals:
         assert weight_of(one(posts_per_week=10_000).evidence, "times a day") >= -2.5
 
     def test_follower_following_ratio(self):
+        # logreg-v1 words all follower/following terms as one line, for every known count
         r = one(followers=80_000, following=12)
-        assert weight_of(r.evidence, "follows only 12 accounts but has 80000 followers") < 0
-        assert not any("follows" in e for e in one(followers=800, following=2).evidence)
+        assert weight_of(r.evidence, "has 80000 followers and follows 12") < 0
+        typical = one(followers=800, following=600).evidence
+        assert weight_of(typical, "has 800 followers and follows 600") > weight_of(
+            r.evidence, "has 80000 followers and follows 12")
 
     def test_first_person_posts(self):
         r = one(first_person_post_share=0.6)
@@ -201,7 +217,8 @@ class TestSignals:
 
     def test_handle_bot(self):
         assert weight_of(one(handle="weather_bot").evidence, "handle says 'bot'") < 0
-        assert not any("bot" in e for e in one(handle="abbott").evidence)
+        # "abbott" may be quoted as a first name, so look for the bot line itself
+        assert not any("says 'bot'" in e for e in one(handle="abbott").evidence)
 
     def test_sample_post_when_no_post_signals(self):
         r = one(sample_post="via @someone 😂")
@@ -221,7 +238,7 @@ class TestContract:
         assert set(out.account_type) <= set(ACCOUNT_TYPES)
         assert out.person_probability.between(0, 1).all()
         assert all(isinstance(e, list) for e in out.evidence)
-        assert MODEL_VERSION == "rules-v1"
+        assert MODEL_VERSION == "logreg-v1"
 
     def test_evidence_sorted_by_weight_and_capped(self):
         r = one(display_name="Daily Memes", bio="Daily memes, facts, news, fan page, shop",
@@ -234,13 +251,17 @@ class TestContract:
 
     def test_no_columns_and_all_nulls(self):
         out = score_account_type(pd.DataFrame(index=range(2)))
-        assert out.person_probability.tolist() == pytest.approx([1 / (1 + np.exp(-BIAS))] * 2)
+        # the model's baseline (rules-v1's was sigmoid(BIAS)): the same for both rows
+        p = out.person_probability.tolist()
+        assert p[0] == p[1] and 0 < p[0] < 1
         assert out.evidence.tolist() == [[], []]
         nulls = pd.DataFrame({c: [None] for c in [
             "platform", "handle", "display_name", "bio", "followers", "following", "is_bot",
             "posts_per_week", "repost_share", "credit_share", "first_person_post_share",
             "sample_post"]})
-        assert score_account_type(nulls).evidence[0] == []
+        # logreg-v1 learned that a bio known to be empty is (weak) evidence of a person
+        assert [e.rsplit(" (", 1)[0] for e in score_account_type(nulls).evidence[0]] in (
+            [], ["no bio"])
 
     def test_empty_frame(self):
         out = score_account_type(pd.DataFrame(columns=["bio", "handle"]))

@@ -1,133 +1,199 @@
 """Is this account a person, or a page (meme, facts, animal, brand, news, repost, fan)?
 
-The first scorer (MODEL_VERSION "rules-v1"): a transparent additive logit. Each signal is a
-vectorised column times a weight; person_probability = sigmoid(BIAS + sum). Every signal
-that fired becomes a line of evidence in plain words with its signed weight, so a reviewer
-can see why. A trained model will replace the weights later behind the same interface:
-``score_account_type(df) -> [account_type, person_probability, evidence]``.
+MODEL_VERSION "logreg-v1": a logistic regression trained on labelled accounts by
+transforms/train_account_type.py (nested cross-validation and calibration are in
+transforms/models/account_type_report.md), over the signals of transforms/account_features.py.
+Because the model is linear, every verdict can be explained exactly: each signal's share of
+the log-odds is weight x value, and the largest shares become the evidence, in plain words
+with their signed weights. person_probability is the Platt-calibrated sigmoid of the sum,
+plus fixed prior weights for signals the training data lacks (bot flag, posting cadence,
+share of reposts, a face in the avatar: account_features.PRIORS).
 
-If the account is not a person, its kind is the page family (meme/facts/animal/brand/news/
-repost/fan) whose signals pushed hardest against "person"; with none, "other_page".
+If an account is not a person, its kind is the page family (meme/facts/animal/brand/news/
+repost/fan) whose words and post signals it shows most (a transparent rule over the same
+signals, see _page_kind); with none, "other_page".
 
-All text matching is RE2-compatible regex on Arrow strings (see transforms/_text.py); the
-only per-row Python is building each row's final evidence list.
+The weights file is read once (numpy .npz, no pickle) from the package folder
+transforms/models/; the file name carries the version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import io
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from transforms import account_features as af
 from transforms._keys import KEY, creator_positions, unique_creators
-from transforms._text import clean_text, empty_strings, extract, fold, fold_lower, matches, words
-from transforms.account_words import (
-    AGE,
-    CREDIT_PATTERN,
-    FIRST_PERSON,
-    FIRST_PERSON_POST_PATTERN,
-    HANDLE_BOT,
-    HANDLE_WORDS,
-    NAME_ARTICLE,
-    OWN_VIEWS,
-    PAGE_WORDS,
-    PRONOUNS,
-    ROLES,
-    SHOP_MY,
-    TITLE_CASE_NAME,
-    TITLES_PATTERN,
-    WE_PATTERN,
-)
-from transforms.first_names import FIRST_NAMES
-from transforms.frames import FLOAT, STRING, to_bool, to_float, to_string
+from transforms._text import matches
+from transforms.account_words import CREDIT_PATTERN, FIRST_PERSON_POST_PATTERN
+from transforms.frames import FLOAT, STRING, to_bool, to_string
 
-MODEL_VERSION = "rules-v1"
-PAGE_KINDS = ("meme", "facts", "animal", "brand", "news", "repost", "fan")
+MODEL_VERSION = "logreg-v1"
+MODEL_FILE = f"account_type_{MODEL_VERSION}.npz"
+PAGE_KINDS = af.PAGE_KINDS
 ACCOUNT_TYPES = ("person", *PAGE_KINDS, "other_page")
 ACCOUNT_TYPE_COLUMNS = ["account_type", "person_probability", "evidence"]
 POST_SIGNAL_COLUMNS = ["platform", "creator_id", "credit_share", "first_person_post_share"]
 EVIDENCE_LIMIT = 5
-BIAS = 0.3
+REPOST_CREDIT_MIN = 0.15  # share of posts crediting someone else that makes a repost page
+EVIDENCE_MIN = 0.05  # shares of the log-odds below this round to nothing: not evidence
+NGRAMS_SHOWN = 2  # per field, the strongest words quoted on their own line
+_MAX_WORKERS = 4  # threads for a large frame (capped by the CPU count) ...
+_MIN_ROWS_PER_WORKER = 10_000  # ... each with at least this many rows
 
-# ---------------------------------------------------------------- weights
+_FIELD_WORDS = {"bio": "bio", "name": "display name", "handle": "handle",
+                "post": "sample post"}
+_FIELD_OVERALL = {"bio": "wording of the bio overall",
+                  "name": "spelling of the display name overall",
+                  "handle": "spelling of the handle overall",
+                  "post": "wording of the sample post overall"}
+_TOKEN_WORDS = {af.URL_TOKEN: "<link>", af.MENTION_TOKEN: "<@mention>", "0": "<number>"}
 
-W_FIRST_NAME = 1.9
-W_TITLE_CASE = 0.4
-W_HANDLE_NAME = 0.8
-W_FIRST_PERSON = 1.3
-W_PRONOUNS = 1.2
-W_ROLE = 1.0
-W_AGE = 0.8
-W_OWN_VIEWS = 1.2
-W_WE = -1.1
-W_NAME_ARTICLE = -1.0
-W_BIO_PAGE = {"meme": -2.4, "facts": -2.2, "animal": -2.0, "brand": -1.8, "news": -1.8,
-              "repost": -2.0, "fan": -2.4, None: -1.2}
-NAME_PAGE_FACTOR = 0.8
-W_HANDLE_PAGE = {k: (-0.8 if k is None else -1.2) for k in HANDLE_WORDS}
-W_BOT = -8.0
-W_HANDLE_BOT = -1.5
-CADENCE_FREE_PER_WEEK = 14.0  # two posts a day is still a person's pace
-W_CADENCE_PER_DOUBLING = -0.9
-W_CADENCE_MAX = -2.5
-REPOST_SHARE_FREE = 0.5
-W_REPOST_SHARE_MAX = -2.5
-CREDIT_SHARE_MIN = 0.15
-W_CREDIT_SHARE = -3.0
-FIRST_PERSON_POSTS_MIN = 0.1
-W_FIRST_PERSON_POSTS = 1.0
-SAMPLE_POST_FACTOR = 0.5  # one post (the classify CLI's sample_post) is weaker evidence
-W_FOLLOWS_FEW = -0.6
+
+# ---------------------------------------------------------------- the model file
+
+
+@dataclass(frozen=True, eq=False)  # compared and cached by identity
+class AccountModel:
+    """Everything inference needs: weights per feature block, calibration, the lexicon."""
+
+    version: str
+    signal_keys: tuple[str, ...]
+    signal_coef: np.ndarray  # raw (uncalibrated) weight per named signal
+    intercept: float
+    calibration: tuple[float, float]  # calibrated logit = a * raw logit + b
+    vocab: dict[str, np.ndarray]  # word field -> n-gram strings
+    word_coef: dict[str, np.ndarray]  # word field -> raw weight per n-gram
+    char_ns: dict[str, tuple[int, ...]]
+    char_bits: int
+    char_coef: dict[str, np.ndarray]  # char field -> raw weight per hash bucket (dense)
+    lexicon: af.Lexicon
+    meta: dict = field(default_factory=dict)
+
+    def save(self, path: Path) -> None:
+        """An .npz of plain arrays (strings as unicode arrays, no pickle), compressed."""
+        arrays: dict[str, np.ndarray] = {
+            "signal_coef": np.asarray(self.signal_coef, dtype=np.float64),
+            "lexicon_names": np.asarray(self.lexicon.names, dtype=str),
+            "lexicon_strength": np.asarray(self.lexicon.strength, dtype=np.float32),
+        }
+        for name in self.vocab:
+            arrays[f"vocab_{name}"] = np.asarray(self.vocab[name], dtype=str)
+            arrays[f"word_coef_{name}"] = np.asarray(self.word_coef[name], dtype=np.float32)
+        for name, coef in self.char_coef.items():
+            nz = np.flatnonzero(coef)
+            arrays[f"char_idx_{name}"] = nz.astype(np.int32)
+            arrays[f"char_coef_{name}"] = coef[nz].astype(np.float32)
+        header = {
+            "version": self.version, "signal_keys": list(self.signal_keys),
+            "intercept": self.intercept, "calibration": list(self.calibration),
+            "word_fields": list(self.vocab), "char_ns": {k: list(v) for k, v in self.char_ns.items()},
+            "char_bits": self.char_bits, "meta": self.meta,
+        }
+        arrays["header"] = np.array(json.dumps(header, sort_keys=True))
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> AccountModel:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+            header = json.loads(str(z["header"]))
+            width = 2 ** int(header["char_bits"])
+            char_coef = {}
+            for name in header["char_ns"]:
+                dense = np.zeros(width, dtype=np.float32)
+                dense[z[f"char_idx_{name}"]] = z[f"char_coef_{name}"]
+                char_coef[name] = dense
+            return cls(
+                version=header["version"],
+                signal_keys=tuple(header["signal_keys"]),
+                signal_coef=z["signal_coef"],
+                intercept=float(header["intercept"]),
+                calibration=(float(header["calibration"][0]), float(header["calibration"][1])),
+                vocab={k: z[f"vocab_{k}"] for k in header["word_fields"]},
+                word_coef={k: z[f"word_coef_{k}"] for k in header["word_fields"]},
+                char_ns={k: tuple(v) for k, v in header["char_ns"].items()},
+                char_bits=int(header["char_bits"]),
+                char_coef=char_coef,
+                lexicon=af.Lexicon(z["lexicon_names"], z["lexicon_strength"]),
+                meta=header.get("meta", {}),
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> AccountModel:
+        return cls.from_bytes(Path(path).read_bytes())
+
+
+@cache
+def load_model() -> AccountModel:
+    """The packaged weights (transforms/models/MODEL_FILE), read once per process."""
+    blob = resources.files("transforms").joinpath("models", MODEL_FILE).read_bytes()
+    model = AccountModel.from_bytes(blob)
+    if model.version != MODEL_VERSION or list(model.signal_keys) != af.SIGNAL_KEYS:
+        raise RuntimeError(f"{MODEL_FILE} does not match this code: retrain with "
+                           "python -m transforms.train_account_type")
+    return model
 
 
 @dataclass(frozen=True)
-class PhraseSignal:
-    """A regex over one prepared text field; the matched phrase goes into the evidence."""
+class _Prepared:
+    """A model's weights in inference form: calibration folded in, vocabularies as Arrow."""
 
-    key: str
-    field: str
-    pattern: str
-    weight: float
-    kind: str | None
-    template: str  # "{m}" is replaced by the matched phrase
-
-
-def _phrase_signals() -> list[PhraseSignal]:
-    sigs = [
-        PhraseSignal("bio_first_person", "bio", words(FIRST_PERSON), W_FIRST_PERSON, None,
-                     "bio speaks in the first person ('{m}')"),
-        PhraseSignal("bio_pronouns", "bio", words(PRONOUNS), W_PRONOUNS, None,
-                     "bio lists pronouns '{m}'"),
-        PhraseSignal("bio_role", "bio", words(ROLES), W_ROLE, None,
-                     "bio names a personal role '{m}'"),
-        PhraseSignal("bio_age", "bio", words(AGE), W_AGE, None, "bio gives an age '{m}'"),
-        PhraseSignal("bio_own_views", "bio", words(OWN_VIEWS), W_OWN_VIEWS, None,
-                     "bio says '{m}'"),
-        PhraseSignal("bio_we", "bio_cased", WE_PATTERN, W_WE, None,
-                     "bio speaks as a group ('{m}')"),
-        PhraseSignal("name_article", "name", NAME_ARTICLE, W_NAME_ARTICLE, None,
-                     "display name starts with '{m}'"),
-    ]
-    for kind, phrases in PAGE_WORDS.items():
-        label = kind or "page"
-        sigs.append(PhraseSignal(f"bio_{label}", "bio", words(phrases), W_BIO_PAGE[kind], kind,
-                                 "bio says '{m}'"))
-        sigs.append(PhraseSignal(f"name_{label}", "name", words(phrases),
-                                 round(W_BIO_PAGE[kind] * NAME_PAGE_FACTOR, 1), kind,
-                                 "display name says '{m}'"))
-    for kind, pattern in HANDLE_WORDS.items():
-        sigs.append(PhraseSignal(f"handle_{kind or 'page'}", "handle", f"(?P<m>{pattern})",
-                                 W_HANDLE_PAGE[kind], kind, "handle contains '{m}'"))
-    return sigs
+    signal_w: np.ndarray
+    bias: float
+    word_w: dict[str, np.ndarray]
+    vocab: dict[str, pa.Array]
+    char_w: dict[str, np.ndarray]
 
 
-PHRASE_SIGNALS = _phrase_signals()
-_NAME_PAGE_ANY = words([w for ws in PAGE_WORDS.values() for w in ws])
+@cache
+def _prepared(model: AccountModel) -> _Prepared:
+    a, b = model.calibration
+    return _Prepared(
+        signal_w=a * np.asarray(model.signal_coef, dtype=np.float64),
+        bias=a * model.intercept + b,
+        word_w={k: a * v.astype(np.float64) for k, v in model.word_coef.items()},
+        vocab={k: pa.array(v.tolist(), pa.large_string()) for k, v in model.vocab.items()},
+        char_w={k: a * v.astype(np.float64) for k, v in model.char_coef.items()},
+    )
 
 
-# ---------------------------------------------------------------- helpers
+# ---------------------------------------------------------------- evidence
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    """Which named signals add up to one evidence line: a 0/1 signals x groups matrix and,
+    per group, the signal whose wording the line uses (the first of the group)."""
+
+    matrix: np.ndarray
+    heads: list[int]
+
+
+def _grouping() -> _Grouping:
+    heads: dict[str, int] = {}
+    for j, spec in enumerate(af.SIGNALS):
+        heads.setdefault(spec.group or spec.key, j)
+    order = list(heads)
+    matrix = np.zeros((len(af.SIGNALS), len(order)))
+    for j, spec in enumerate(af.SIGNALS):
+        matrix[j, order.index(spec.group or spec.key)] = 1.0
+    return _Grouping(matrix, list(heads.values()))
+
+
+_GROUPS = _grouping()
 
 
 def _fmt(values: np.ndarray, template: str) -> np.ndarray:
@@ -140,100 +206,72 @@ def _fmt(values: np.ndarray, template: str) -> np.ndarray:
 
 
 def _fmt_weight(w: np.ndarray) -> np.ndarray:
-    return _fmt(np.round(np.asarray(w, dtype=float), 1), "(%+.1f)")
+    return _fmt(np.round(np.asarray(w, dtype=float), 1) + 0.0, " (%+.1f)")
 
 
-def _pct(x: np.ndarray) -> np.ndarray:
-    return _fmt(np.round(np.asarray(x, dtype=float) * 100).astype(np.int64), "%d%%")
-
-
-def _column(df: pd.DataFrame, name: str) -> pd.Series | None:
-    return df[name] if name in df.columns else None
-
-
-def _text(df: pd.DataFrame, name: str, assume_clean: bool = False) -> pd.Series:
-    """A cleaned text column (all NA when absent)."""
-    col = _column(df, name)
-    if col is None:
-        return empty_strings(len(df), df.index)
-    return to_string(col) if assume_clean else clean_text(col)
-
-
-def _text_column(df: pd.DataFrame, name: str) -> pd.Series:
-    """A text column as is (all NA when absent): post texts are too many to clean."""
-    col = _column(df, name)
-    return empty_strings(len(df), df.index) if col is None else to_string(col)
-
-
-def _number(df: pd.DataFrame, name: str) -> np.ndarray:
-    col = _column(df, name)
-    if col is None:
-        return np.full(len(df), np.nan)
-    return to_float(col).to_numpy(dtype="float64", na_value=np.nan)
-
-
-class _Board:
-    """Collects each signal's contribution and evidence text, column by column."""
+class _Evidence:
+    """Candidate evidence lines, one column each: a share of the log-odds and its wording."""
 
     def __init__(self, n: int) -> None:
         self.n = n
         self.weights: list[np.ndarray] = []
-        self.texts: list[np.ndarray] = []
-        self.kinds: list[str | None] = []
+        self.wording: list = []  # callable rows -> object array of text
 
-    def add(
-        self, contrib: np.ndarray, rows: np.ndarray, texts: np.ndarray, kind: str | None
-    ) -> None:
-        """contrib: length n; texts: evidence strings for `rows` (positions that fired)."""
-        col = np.full(self.n, None, dtype=object)
-        col[rows] = texts
-        self.weights.append(np.asarray(contrib, dtype=float))
-        self.texts.append(col)
-        self.kinds.append(kind)
+    def add(self, weight: np.ndarray, wording) -> None:
+        self.weights.append(np.asarray(weight, dtype=np.float64))
+        self.wording.append(wording)
 
-    def add_numeric(
-        self, contrib: np.ndarray, describe: Callable[[np.ndarray], np.ndarray], kind: str | None
-    ) -> None:
-        """contrib (0 = did not fire); describe(rows) words it for just the rows that fired."""
-        contrib = np.nan_to_num(np.asarray(contrib, dtype=float))
-        rows = np.flatnonzero(contrib != 0)
-        words_ = np.asarray(describe(rows), dtype=object)
-        self.add(contrib, rows, words_ + " " + _fmt_weight(contrib[rows]), kind)
+    def lists(self) -> list[list[str]]:
+        """Per row, the strongest lines ("text (+1.2)") by |weight|, at most EVIDENCE_LIMIT.
 
-    def add_flag(
-        self, fired: np.ndarray, weight: float, description: str, kind: str | None
-    ) -> None:
-        """A yes/no signal with one fixed description."""
-        contrib = np.where(fired, weight, 0.0)
-        self.add_numeric(contrib, lambda rows: np.full(rows.size, description, dtype=object), kind)
-
-    def add_phrase(self, field: pd.Series, sig: PhraseSignal) -> None:
-        found = extract(field, sig.pattern)
-        hit = found.notna().to_numpy()
-        rows = np.flatnonzero(hit)
-        before, _, after = sig.template.partition("{m}")
-        suffix = f"{after} ({sig.weight:+.1f})"
-        texts = (before + found[hit] + suffix).to_numpy(dtype=object)
-        self.add(np.where(hit, sig.weight, 0.0), rows, texts, sig.kind)
+        Ties go to the earlier line. Only the chosen cells are ever worded.
+        """
+        n = self.n
+        if not self.weights or n == 0:
+            return [[] for _ in range(n)]
+        w = np.column_stack(self.weights)
+        strength = np.abs(w)
+        strength[strength < EVIDENCE_MIN] = 0.0
+        k = min(EVIDENCE_LIMIT, w.shape[1])
+        key = strength - np.arange(w.shape[1]) * 1e-9  # earlier column wins a tie
+        top = np.argpartition(-key, k - 1, axis=1)[:, :k]
+        top = np.take_along_axis(top, np.argsort(-np.take_along_axis(key, top, axis=1),
+                                                 axis=1, kind="stable"), axis=1)
+        rows, slot = np.nonzero(np.take_along_axis(strength, top, axis=1) > 0)
+        cols = top[rows, slot]
+        texts = np.empty(len(cols), dtype=object)
+        by_col = np.argsort(cols, kind="stable")
+        bounds = np.flatnonzero(np.diff(cols[by_col])) + 1
+        for idx in np.split(by_col, bounds) if len(cols) else []:
+            texts[idx] = self.wording[cols[idx[0]]](rows[idx])
+        texts = (texts + _fmt_weight(w[rows, cols])).tolist()
+        out, start = [], 0
+        for end in np.cumsum(np.bincount(rows, minlength=n)).tolist():
+            out.append(texts[start:end])
+            start = end
+        return out
 
 
-def _page_kind(weights: np.ndarray, kinds: list[str | None]) -> np.ndarray:
-    """The page family whose signals pushed hardest against "person"; else "other_page"."""
-    push = np.maximum(-weights, 0.0)
-    family = np.array(kinds, dtype=object)
-    strength = np.column_stack([push[:, family == k].sum(axis=1) for k in PAGE_KINDS])
-    best = np.array(PAGE_KINDS, dtype=object)[strength.argmax(axis=1)]
-    return np.where(strength.max(axis=1) > 0, best, "other_page")
+def _phrase_wording(template: str, wording: af.Wording | None):
+    """Wording for a signal: its template with "{m}" replaced by the row's phrase."""
+    before, _, after = template.partition("{m}")
+    if wording is None or "{m}" not in template:
+        return lambda rows: np.full(len(rows), template, dtype=object)
+    return lambda rows: before + np.asarray(wording(rows), dtype=object) + after
 
 
-def _evidence_lists(weights: np.ndarray, texts: np.ndarray) -> list[list[str]]:
-    """Per row, the fired signals' texts sorted by |weight| (ties: signal order), top N."""
-    order = np.argsort(-np.abs(weights), axis=1, kind="stable")[:, :EVIDENCE_LIMIT]
-    top = np.take_along_axis(texts, order, axis=1)
-    return [[t for t in row if t is not None] for row in top.tolist()]
+def _token_words(tokens: np.ndarray) -> np.ndarray:
+    """The tokenizer's stand-ins back in words: 'visit zurlz' -> 'visit <link>'."""
+    if len(tokens) == 0:
+        return tokens.astype(object)
+    arr = pa.array(tokens.tolist(), pa.large_string())
+    for token, word in _TOKEN_WORDS.items():
+        arr = pc.replace_substring_regex(arr, f"(^| ){token}( |$)", f"\\1{word}\\2")  # twice: "0 0" overlaps
+        arr = pc.replace_substring_regex(arr, f"(^| ){token}( |$)", f"\\1{word}\\2")
+    return np.asarray(arr.to_pylist(), dtype=object)
 
 
-# ---------------------------------------------------------------- scorer
+# ---------------------------------------------------------------- scoring
 
 
 def score_account_type(
@@ -242,130 +280,159 @@ def score_account_type(
     """account_type, person_probability (0..1) and evidence (list[str]) per row, same index.
 
     Reads whichever of these columns exist (all optional, nulls allowed): platform, handle,
-    display_name, bio, followers, following, is_bot, posts_per_week, repost_share,
-    credit_share, first_person_post_share, and sample_post (one post's text, used when the
-    post shares are absent). account_type is "person" when person_probability >= threshold.
-    ``assume_clean`` skips re-cleaning text that normalize_profiles already cleaned.
+    display_name, bio, followers, following, posts / posts_count, is_bot, posts_per_week,
+    repost_share, credit_share, first_person_post_share, sample_post (one post's text, used
+    where the post shares are absent), face_in_avatar. account_type is "person" when
+    person_probability >= threshold. ``assume_clean`` skips re-cleaning text that
+    normalize_profiles already cleaned.
+    """
+    return score_with_model(df, load_model(), threshold=threshold, assume_clean=assume_clean)
+
+
+def score_with_model(
+    df: pd.DataFrame, model: AccountModel, *, threshold: float = 0.5, assume_clean: bool = False
+) -> pd.DataFrame:
+    """score_account_type with an explicit model (tests, evaluation of a fresh fit).
+
+    Large frames are cut into one block of rows per worker thread: pyarrow's regex kernels
+    and numpy release the GIL, so the blocks run on separate cores. Every value depends on
+    its own row only, so the result is the same as in one piece.
     """
     n = len(df)
-    board = _Board(n)
+    workers = min(_MAX_WORKERS, os.cpu_count() or 1, n // _MIN_ROWS_PER_WORKER)
+    if workers < 2:
+        return _score_frame(df, model, threshold, assume_clean)
+    bounds = np.linspace(0, n, workers + 1).astype(int)
+    parts = [df.iloc[a:b] for a, b in pairwise(bounds)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        outs = list(pool.map(lambda part: _score_frame(part, model, threshold, assume_clean),
+                             parts))
+    return pd.concat(outs)
 
-    name_cased = fold(_text(df, "display_name", assume_clean))
-    name = name_cased.str.lower()
-    bio_cased = fold(_text(df, "bio", assume_clean))
-    bio = bio_cased.str.lower().str.replace(SHOP_MY, r"shop_\1 ", regex=True)
-    handle = fold_lower(_text(df, "handle", assume_clean)).str.replace("^@+", "", regex=True)
-    fields = {"name": name, "bio": bio, "bio_cased": bio_cased, "handle": handle}
 
-    # display name starts with a common first name (after a title such as "Dr.")
-    token = name.str.replace(TITLES_PATTERN, "", regex=True)
-    token = token.str.replace("^[^a-z]+", "", regex=True).str.replace("[^a-z].*", "", regex=True)
-    is_first = token.isin(FIRST_NAMES).fillna(False).to_numpy(dtype=bool)
-    rows = np.flatnonzero(is_first)
-    texts = ("display name starts with a common first name ('" + token[is_first] + "') "
-             + f"({W_FIRST_NAME:+.1f})").to_numpy(dtype=object)
-    board.add(np.where(is_first, W_FIRST_NAME, 0.0), rows, texts, None)
-
-    # "First Last" shape, unless the name also contains a page word ("Nike Official")
-    page_in_name = matches(name, _NAME_PAGE_ANY).to_numpy()
-    title_case = matches(name_cased, TITLE_CASE_NAME).to_numpy() & ~page_in_name
-    board.add_flag(title_case, W_TITLE_CASE, "display name looks like 'First Last'", None)
-
-    # handle is a first name (+ digits/separator), only when the display name did not say so
-    handle_token = handle.str.replace("[._0-9-].*", "", regex=True)
-    handle_name = handle_token.isin(FIRST_NAMES).fillna(False).to_numpy(dtype=bool) & ~is_first
-    rows = np.flatnonzero(handle_name)
-    texts = ("handle starts with a common first name ('" + handle_token[handle_name] + "') "
-             + f"({W_HANDLE_NAME:+.1f})").to_numpy(dtype=object)
-    board.add(np.where(handle_name, W_HANDLE_NAME, 0.0), rows, texts, None)
-
-    for sig in PHRASE_SIGNALS:
-        board.add_phrase(fields[sig.field], sig)
-
-    _numeric_signals(df, board, handle)
-
-    weights = np.column_stack(board.weights)
-    prob = 1.0 / (1.0 + np.exp(-(BIAS + weights.sum(axis=1))))
-    account_type = np.where(prob >= threshold, "person", _page_kind(weights, board.kinds))
-    evidence = _evidence_lists(weights, np.column_stack(board.texts))
+def _score_frame(df: pd.DataFrame, model: AccountModel, threshold: float, assume_clean: bool
+                 ) -> pd.DataFrame:
+    logit, signals, evidence = _score(df, model, assume_clean)
+    prob = 1.0 / (1.0 + np.exp(-logit))
+    kind = _page_kind(signals)
+    account_type = np.where(prob >= threshold, "person", kind)
     return pd.DataFrame(
         {
             "account_type": pd.array(account_type.astype(object), dtype=STRING),
             "person_probability": pd.array(prob, dtype=FLOAT),
-            "evidence": pd.Series(evidence, dtype=object, index=df.index),
+            "evidence": pd.Series(evidence.lists(), dtype=object, index=df.index),
         },
         index=df.index,
     )
 
 
-def _numeric_signals(df: pd.DataFrame, board: _Board, handle: pd.Series) -> None:
-    """Bot flag, cadence, repost/credit shares, first-person posts, follow ratio."""
-    n = len(df)
-    bot_col = _column(df, "is_bot")
-    is_bot = (to_bool(bot_col).to_numpy(dtype=bool, na_value=False) if bot_col is not None
-              else np.zeros(n, dtype=bool))
-    board.add_flag(is_bot, W_BOT, "the platform marks it as a bot", None)
-    board.add_flag(matches(handle, HANDLE_BOT).to_numpy(), W_HANDLE_BOT, "handle says 'bot'",
-                   None)
+def person_logit(df: pd.DataFrame, model: AccountModel) -> np.ndarray:
+    """The calibrated log-odds of "person" per row (no evidence)."""
+    return _score(df, model, assume_clean=False)[0]
 
-    ppw = np.nan_to_num(_number(df, "posts_per_week"))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        doublings = np.log2(np.maximum(ppw, CADENCE_FREE_PER_WEEK) / CADENCE_FREE_PER_WEEK)
-    cadence = np.maximum(W_CADENCE_PER_DOUBLING * doublings, W_CADENCE_MAX)
+
+def _score(df: pd.DataFrame, model: AccountModel, assume_clean: bool
+           ) -> tuple[np.ndarray, af.Signals, _Evidence]:
+    prep = _prepared(model)
+    f = af.prepare(df, assume_clean=assume_clean)
+    n = f.n
+    signals = af.named_signals(f, model.lexicon)
+    ev = _Evidence(n)
+    logit = np.full(n, prep.bias)
+
+    # named signals, summed per evidence group
+    contrib = signals.matrix(list(model.signal_keys)) * prep.signal_w
+    logit += contrib.sum(axis=1)
+    grouped = contrib @ _GROUPS.matrix
+    for i, j in enumerate(_GROUPS.heads):
+        spec = af.SIGNALS[j]
+        ev.add(grouped[:, i], _phrase_wording(spec.text, signals.wording.get(spec.key)))
+
+    # fixed priors
+    for key, c in af.prior_contributions(f).items():
+        logit += c
+        ev.add(c, _prior_wording(key, f))
+
+    # n-grams: the strongest words quoted, the rest of each field summed into one line
+    overall = {k: np.zeros(n) for k in _FIELD_OVERALL}
+    for name, longest in af.WORD_FIELDS.items():
+        rows, tokens = af.word_ngrams(af.word_field(f, name), longest)
+        cols = af.vocabulary_columns(tokens, prep.vocab[name])
+        r, c = af.unique_pairs(rows, cols, len(model.vocab[name]))
+        w = prep.word_w[name][c]
+        total = np.bincount(r, weights=w, minlength=n)
+        logit += total
+        overall[name] += total
+        strong = np.abs(w) >= EVIDENCE_MIN  # only these could be quoted
+        r, c, w = r[strong], c[strong], w[strong]
+        order = np.lexsort((-np.abs(w), r))
+        r, c, w = r[order], c[order], w[order]
+        start = np.r_[0, np.flatnonzero(np.diff(r)) + 1] if len(r) else np.zeros(0, np.int64)
+        rank = np.arange(len(r)) - np.repeat(start, np.diff(np.r_[start, len(r)]))
+        for k in range(NGRAMS_SHOWN):
+            pick = rank == k
+            col_w = np.zeros(n)
+            col_w[r[pick]] = w[pick]
+            col_c = np.full(n, -1, dtype=np.int64)
+            col_c[r[pick]] = c[pick]
+            overall[name] -= col_w
+            ev.add(col_w, _ngram_wording(name, col_c, model.vocab[name]))
+    for name, ns in model.char_ns.items():
+        total = af.char_ngram_scores(af.char_field(f, name), ns, model.char_bits,
+                                     prep.char_w[name])
+        logit += total
+        overall[name] += total
+    for name, label in _FIELD_OVERALL.items():
+        ev.add(overall[name], lambda rows, label=label: np.full(len(rows), label, dtype=object))
+    return logit, signals, ev
+
+
+def _ngram_wording(field_name: str, cols: np.ndarray, vocab: np.ndarray):
+    label = _FIELD_WORDS[field_name]
+
+    def wording(rows: np.ndarray) -> np.ndarray:
+        tokens = _token_words(np.asarray(vocab[cols[rows]], dtype=object))
+        return f"{label} contains '" + tokens + "'"
+
+    return wording
+
+
+def _prior_wording(key: str, f: af.Fields):
+    if key == "is_bot":
+        return lambda rows: np.full(len(rows), "the platform marks it as a bot", dtype=object)
+    if key == "face":
+        seen = np.where(f.face == 1, "a face in the avatar", "no face in the avatar")
+        return lambda rows: seen[rows].astype(object)
+    if key == "repost_share":
+        share = np.nan_to_num(f.num["repost_share"])
+        return lambda rows: _fmt(np.round(share[rows] * 100).astype(np.int64),
+                                 "%d%% of recent posts are reposts")
+    ppw = np.nan_to_num(f.num["posts_per_week"])
 
     def per_day(rows: np.ndarray) -> np.ndarray:
         day = ppw[rows] / 7.0
         txt = np.where(day >= 2, _fmt(np.round(day), "%.0f"), _fmt(np.round(day, 1), "%.1f"))
         return "posts " + txt + " times a day"
 
-    board.add_numeric(cadence, per_day, None)
-
-    repost = np.nan_to_num(_number(df, "repost_share"))
-    excess = np.clip((repost - REPOST_SHARE_FREE) / (1 - REPOST_SHARE_FREE), 0, 1)
-    board.add_numeric(W_REPOST_SHARE_MAX * excess,
-                      lambda rows: _pct(repost[rows]) + " of recent posts are reposts",
-                      "repost")
-
-    credit = np.nan_to_num(_number(df, "credit_share"))
-    first_person = np.nan_to_num(_number(df, "first_person_post_share"))
-    board.add_numeric(np.where(credit >= CREDIT_SHARE_MIN, W_CREDIT_SHARE * credit, 0.0),
-                      lambda rows: _pct(credit[rows]) + " of posts credit another account",
-                      "repost")
-    board.add_numeric(
-        np.where(first_person >= FIRST_PERSON_POSTS_MIN, W_FIRST_PERSON_POSTS * first_person, 0.0),
-        lambda rows: _pct(first_person[rows]) + " of posts are in the first person",
-        None,
-    )
-    sample_credit, sample_fp = _sample_post(df)
-    board.add_flag(sample_credit, round(W_CREDIT_SHARE * SAMPLE_POST_FACTOR, 1),
-                   "the sample post credits another account", "repost")
-    board.add_flag(sample_fp, round(W_FIRST_PERSON_POSTS * SAMPLE_POST_FACTOR, 1),
-                   "the sample post is in the first person", None)
-
-    followers = _number(df, "followers")
-    following = _number(df, "following")
-    known = np.isfinite(followers) & np.isfinite(following)
-    f0, g0 = np.nan_to_num(followers), np.nan_to_num(following)
-    few = known & (f0 >= 5_000) & (g0 * 100 <= f0)
-
-    def counts(rows: np.ndarray) -> np.ndarray:
-        g_txt = _fmt(g0[rows].astype(np.int64), "%d")
-        f_txt = _fmt(f0[rows].astype(np.int64), "%d")
-        return "follows only " + g_txt + " accounts but has " + f_txt + " followers"
-
-    board.add_numeric(np.where(few, W_FOLLOWS_FEW, 0.0), counts, None)
+    return per_day
 
 
-def _sample_post(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Credit / first person in one sample_post, only where post_signals' shares are absent."""
-    n = len(df)
-    if "sample_post" not in df.columns:
-        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    text = _text_column(df, "sample_post")
-    no_credit = np.isnan(_number(df, "credit_share"))
-    no_fp = np.isnan(_number(df, "first_person_post_share"))
-    return (matches(text, CREDIT_PATTERN).to_numpy() & no_credit,
-            matches(text, FIRST_PERSON_POST_PATTERN).to_numpy() & no_fp)
+# ---------------------------------------------------------------- page kind
+
+
+def _page_kind(signals: af.Signals) -> np.ndarray:
+    """The page family the account's words point to most: a family phrase in the bio or the
+    display name counts 1, in the handle 0.7; ties go to the earlier family in PAGE_KINDS.
+    Without any family word, posting behaviour decides: "repost" when at least
+    REPOST_CREDIT_MIN of its posts credit someone else; otherwise "other_page"."""
+    v = signals.values
+    if signals.n == 0:
+        return np.zeros(0, dtype=object)
+    strength = np.column_stack([v[f"bio_{k}"] + v[f"name_{k}"] + 0.7 * v[f"handle_{k}"]
+                                for k in PAGE_KINDS])
+    best = np.array(PAGE_KINDS, dtype=object)[strength.argmax(axis=1)]
+    by_posts = np.where(v["post_credit"] >= REPOST_CREDIT_MIN, "repost", "other_page")
+    return np.where(strength.max(axis=1) > 0, best, by_posts)
 
 
 # ---------------------------------------------------------------- post signals
@@ -378,7 +445,8 @@ def post_signals_from_positions(
 
     Over original posts (not reposts) that have text: a repost's words are someone else's.
     """
-    text = _text_column(posts, "text")
+    # as is: too many posts to clean or copy into one chunk
+    text = af.text_column(posts, "text", assume_clean=True, one_chunk=False)
     repost = np.zeros(len(posts), dtype=bool)
     if "is_repost" in posts.columns:
         repost = to_bool(posts["is_repost"]).to_numpy(dtype=bool, na_value=False)

@@ -1,4 +1,7 @@
-"""Word lists and patterns of the rules-v1 account-type scorer, kept apart from its weights.
+"""Word lists and patterns behind the account-type signals, kept apart from any weights.
+
+The trained model (transforms/account_features.py, transforms/account_type.py) turns each
+family into a feature; the page families also decide a page's kind (meme, facts, ...).
 
 Bio and name lists are matched on ASCII-folded, lowercased text as whole words; handle
 lists as substrings (handles glue words together). Every pattern is RE2-compatible: no
@@ -13,7 +16,8 @@ PAGE_WORDS: dict[str | None, list[str]] = {
         "memes", "meme", "meme page", "dank", "dank memes", "shitpost", "shitposts",
         "shitposting", "funny memes", "funny videos", "funny pics", "funny posts",
         "funny tweets", "funniest", "humor page", "humour page", "jokes page", "best jokes",
-        "comedy page", "relatable posts", "lol page",
+        "comedy page", "relatable posts", "lol page", "humor", "humour", "funny", "jokes",
+        "if you laughed", "relatable", "unhinged",
     ],
     "facts": [
         "facts", "fun facts", "did you know", "trivia", "quotes", "quote of the day",
@@ -23,7 +27,9 @@ PAGE_WORDS: dict[str | None, list[str]] = {
         "cute animals", "animals", "animal page", "puppies", "kittens", "doggos", "doggo",
         "pupper", "puppers", "dogs of", "cats of", "pets of", "cute pets", "wildlife",
         "woof", "meow", "hooman", "hoomans", "my human", "my humans", "furry friends",
-        "cutest", "aww", "daily dose of cute",
+        "cutest", "aww", "daily dose of cute", "pets", "pet page", "dogs", "cats", "puppy",
+        "kitten", "paws", "whiskers", "fluff", "fluffy", "floof", "goodest", "furbabies",
+        "🐾", "🐶", "🐱", "🐕", "🐈",
     ],
     "brand": [
         "official", "official store", "official shop", "shop", "store", "online store",
@@ -35,19 +41,24 @@ PAGE_WORDS: dict[str | None, list[str]] = {
         "established (?:in )?(?:18|19|20)[0-9]{2}", "boutique", "restaurant", "cafe",
         "bakery", "brewery", "hotel", "salon", "clothing", "apparel", "skincare",
         "cosmetics", "jewelry", "jewellery", "available at", "available on", "download",
-        "headquarters", "all rights reserved",
+        "headquarters", "all rights reserved", "we make", "made in", "handmade", "hand made",
+        "we sell", "our products", "small business", "co", "studios", "labs", "software",
+        "publishing", "brand", "the home of",
     ],
     "news": [
         "news", "breaking", "breaking news", "latest news", "headlines", "newsroom",
         "newspaper", "magazine", "news agency", "live updates", "updates", "alerts",
         "weather", "traffic", "coverage", "24/7", "stay informed", "stay updated", "press",
+        "journalism", "new story", "new stories", "latest stories", "every story",
+        "chronicle", "gazette", "tribune", "herald", "newswire", "wire", "weekly", "digest",
     ],
     "repost": [
         "credit", "credits", "all credits", "credit to", "credits to", "rights belong",
         "no copyright", "copyright", "dm for credit", "dm for removal", "removal",
         "repost", "reposts", "reposting", "submit", "submissions", "submission",
         "send us", "tag us", "to be featured", "get featured", "be featured",
-        "follow for more", "best of", "compilation", "compilations", "viral",
+        "follow for more", "best of", "compilation", "compilations", "viral", "curated",
+        "curating", "reposting the best", "feature your", "featured accounts",
         "we do not own", "i do not own", "don't own", "do not own",
     ],
     "fan": [
@@ -55,6 +66,9 @@ PAGE_WORDS: dict[str | None, list[str]] = {
         "fan site", "fans of", "fandom", "not affiliated", "unofficial", "stan account",
         "stan page", "dedicated to", "updates on", "news about", "source for",
         "no affiliation", "not associated", "parody", "parody account",
+        "appreciation account", "appreciation page", "fan archive", "archive of",
+        "dedicated fan", "biggest fan", "number one fan", "#1 fan", "fan run", "fanbase",
+        "fan base", "pics & updates", "pics and updates",
     ],
     None: [
         "daily", "dm for promo", "dm for promos", "promo", "promos", "paid promo",
@@ -66,7 +80,13 @@ PAGE_WORDS: dict[str | None, list[str]] = {
         "organisation", "nonprofit", "non-profit", "charity", "church", "institute",
         "council", "department", "network", "agency", "services", "solutions", "managed by",
         "run by", "tweets by", "tweets from", "posts from", "provides", "providing",
-        "resources",
+        "resources", "automated", "unofficial bot", "we are", "we're", "our mission",
+        "our team", "contact us", "get in touch", "for enquiries", "for inquiries",
+        "official twitter", "official instagram", "official feed", "page run by",
+        "bot", "a bot", "twitterbot", "auto-generated", "tweets every", "posts every",
+        "offers", "offering", "specializing in", "specialising in", "leading provider",
+        "book now", "open daily", "opening hours", "visit us", "call us", "located in",
+        "serving", "now open",
     ],
 }
 
@@ -75,12 +95,12 @@ HANDLE_WORDS: dict[str | None, str] = {
     "meme": "memes?|dankmemes|funny|humou?r|jokes|lmao|shitpost",
     "facts": "facts|trivia|didyouknow|quotes|lifehacks",
     "animal": "pupp(?:y|ies)|kittens?|doggo|pupper|catsof|dogsof|petsof|cuteanimals|animals"
-    "|woof|meow",
+    "|woof|meow|paws|pets$|fluff|goodest",
     "brand": "^shop|shop$|^store|store$|official|hq$|inc$|ltd$|llc$|boutique",
     "news": "news|breaking|headlines|tribune|herald|gazette|magazine|radio|weather|alerts$"
-    "|times$",
+    "|times$|chronicle|weekly|wire$|report$|digest",
     "repost": "repost|viral|bestof|compilation|clips$",
-    "fan": "fanpage|fanclub|fansite|fanacc|fans$|_fc$|stan$|^stan|updates$",
+    "fan": "fanpage|fanclub|fansite|fanacc|fans$|_fc$|stan$|^stan|updates$|archive$|fanbase",
     None: "^daily|daily$|page$|_page|club$",
 }
 
@@ -90,11 +110,18 @@ FIRST_PERSON = [
     "mes", "suis", "ich", "mein", "meine", "bin",
 ]
 PRONOUNS = ["(?:she|he|they|ela|elle|ella|sie|er) ?/ ?(?:her|hers|him|his|them|theirs|they|she|he)"]
-ROLES = [
+FAMILY = [
     "mom", "mum", "mama", "mommy", "mummy", "momma", "mother", "dad", "daddy", "papa",
     "father", "wife", "husband", "hubby", "wifey", "grandma", "grandpa", "granny",
     "grandmother", "grandfather", "aunt", "auntie", "uncle", "daughter", "sister",
-    "brother", "girlfriend", "boyfriend", "fiance", "fiancee",
+    "brother", "girlfriend", "boyfriend", "fiance", "fiancee", "son", "sons", "kids",
+    "mother of", "father of", "mom of", "mum of", "dad of", "boy mom", "girl mom",
+    "boy mum", "girl mum", "dog mom", "cat mom", "dog mum", "cat mum", "dog dad", "cat dad",
+    "married", "single", "divorced", "engaged",
+    "mami", "papi", "mae", "mamae", "pai", "maman", "mutter", "vater", "madre", "padre",
+    "esposa", "esposo", "marido", "femme", "epouse", "mari", "frau", "ehefrau", "ehemann",
+]
+ROLES = [
     "artist", "writer", "author", "poet", "novelist", "photographer", "filmmaker", "baker",
     "runner", "cyclist", "climber", "swimmer", "surfer", "hiker", "yogi", "teacher",
     "student", "phd", "phd student", "phd candidate", "grad student", "professor",
@@ -108,9 +135,10 @@ ROLES = [
     "director", "founder", "co-founder", "cofounder", "ceo", "entrepreneur", "consultant",
     "architect", "therapist", "pastor", "veteran", "retired", "lover", "enthusiast",
     "geek", "nerd", "fan of", "dreamer", "wanderer", "traveler", "traveller", "foodie",
-    "bookworm", "introvert", "extrovert",
-    "mami", "papi", "mae", "mamae", "pai", "maman", "mutter", "vater", "madre", "padre",
-    "esposa", "esposo", "marido", "femme", "epouse", "mari", "frau", "ehefrau", "ehemann",
+    "bookworm", "introvert", "extrovert", "junkie", "addict", "aspiring", "wannabe",
+    "manager", "owner", "co-owner", "partner", "president", "vice president", "specialist",
+    "expert", "advisor", "adviser", "strategist", "analyst", "executive", "head of", "mentor",
+    "sophomore", "freshman", "alumni", "alumna", "alumnus", "graduate", "grad",
     "artista", "escritor", "escritora", "fotografo", "fotografa", "photographe",
     "fotograf", "fotografin", "estudiante", "estudante", "etudiant", "etudiante",
     "studentin", "profesor", "profesora", "professora", "professeur", "professeure",
@@ -158,3 +186,26 @@ FIRST_PERSON_POST_PATTERN = (
     "(?i)(?:^|[^a-z0-9_])(?:i|i'm|i’m|i've|i’ve|i'll|i’ll|i'd|i’d|my|myself)"
     "(?:$|[^a-z0-9_])"
 )
+
+# Profile-shape patterns, case-insensitive where it matters.
+LINK_PATTERN = "(?i)(?:https?://|www[.]|[a-z0-9-][.](?:com|net|org|co|io|ly|me|ee|uk|de)(?:/|$| ))"
+EMAIL_PATTERN = "(?i)[a-z0-9._%+-]+@[a-z0-9-]+[.][a-z.]{2,}"
+PHONE_PATTERN = "(?:[+][0-9]{1,3}[ -]?)?(?:[(][0-9]{2,4}[)] ?)?[0-9]{3,4}[ .-][0-9]{3,4}(?:[ .-][0-9]{2,4})?"
+HASHTAG_PATTERN = "(?:^|[^A-Za-z0-9_&])#[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*"
+MENTION_PATTERN = "(?:^|[^A-Za-z0-9_.])@[A-Za-z0-9_]{2,}"
+# Pictographs, dingbats and flags: the decoration people and pages both use.
+EMOJI_PATTERN = "[\u2600-\u27bf\U0001f000-\U0001faff]"
+LIST_SEPARATOR_PATTERN = "[|•·/♡♥✨]"
+DIGITS_END_PATTERN = "[0-9]{2,}$"
+
+# Shapes of names, handles and texts.
+NAME_FIRST_TOKEN = "^(?:" + TITLES_PATTERN[1:] + ")?[^a-z]*(?P<m>[a-z]+)"  # after "dr. "
+NAME_LAST_TOKEN = "(?P<m>[a-z]+)[^a-z]*$"
+ALL_CAPS = "^[A-Z]{4,}$"
+CAMEL_NAME = "^[A-Za-z]*[a-z][A-Z][A-Za-z]*$"  # "GreenKitchen"
+CAMEL_HANDLE = "[a-z][A-Z][a-z]+[A-Z]"  # "CityBakeryNews"
+ALL_LOWERCASE = "^[^A-Z]*[a-z][^A-Z]*$"
+TEXT_ARTICLE = "^(?P<m>a|an|the) "
+REPLY_START = "^[.]?@[a-z0-9_]"
+CLOCK_TIME = "[0-9]{1,2}:[0-9]{2}"
+URL_START = "https?://"
