@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_classify.py                       # synthetic + dev CSV
     .venv/bin/python bench/bench_classify.py --rows 1000000 --chunk 50000
-    .venv/bin/python bench/bench_classify.py --dev ../shared/datasets/labeled_accounts_dev.csv
+    .venv/bin/python bench/bench_classify.py --single-thread      # one core
 
 Not a test: it prints timings and asserts nothing. Two inputs: synthetic profiles (pipeline
 columns, with post shares and cadence) and the dev CSV's columns (label and source dropped)
@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from transforms import account_type  # noqa: E402
 from transforms.account_type import load_model, score_account_type  # noqa: E402
 from transforms.frames import STRING  # noqa: E402
 
@@ -107,7 +108,11 @@ def main() -> None:
     ap.add_argument("--dev-rows", type=int, default=200_000)
     ap.add_argument("--chunk", type=int, default=50_000)
     ap.add_argument("--dev", type=Path, default=DEV_CSV)
+    ap.add_argument("--single-thread", action="store_true",
+                    help="score each chunk in one thread (default: one block per core)")
     args = ap.parse_args()
+    if args.single_thread:
+        account_type._MAX_WORKERS = 1
 
     t0 = time.perf_counter()
     load_model()

@@ -160,6 +160,8 @@ class _Prepared:
 
 @cache
 def _prepared(model: AccountModel) -> _Prepared:
+    if list(model.signal_keys) != af.SIGNAL_KEYS:
+        raise ValueError("the model's signals are not this code's: retrain it")
     a, b = model.calibration
     return _Prepared(
         signal_w=a * np.asarray(model.signal_coef, dtype=np.float64),
@@ -333,39 +335,54 @@ def person_logit(df: pd.DataFrame, model: AccountModel) -> np.ndarray:
 
 def _score(df: pd.DataFrame, model: AccountModel, assume_clean: bool
            ) -> tuple[np.ndarray, af.Signals, _Evidence]:
+    """Calibrated log-odds per row, the named signals (for the page kind) and the evidence."""
     prep = _prepared(model)
     f = af.prepare(df, assume_clean=assume_clean)
-    n = f.n
     signals = af.named_signals(f, model.lexicon)
-    ev = _Evidence(n)
-    logit = np.full(n, prep.bias)
+    ev = _Evidence(f.n)
+    overall = {k: np.zeros(f.n) for k in _FIELD_OVERALL}  # n-gram shares not quoted alone
+    logit = (prep.bias + _signal_logit(signals, prep, ev) + _prior_logit(f, ev)
+             + _word_logit(f, model, prep, ev, overall) + _char_logit(f, model, prep, overall))
+    for name, label in _FIELD_OVERALL.items():
+        ev.add(overall[name], lambda rows, label=label: np.full(len(rows), label, dtype=object))
+    return logit, signals, ev
 
-    # named signals, summed per evidence group
-    contrib = signals.matrix(list(model.signal_keys)) * prep.signal_w
-    logit += contrib.sum(axis=1)
+
+def _signal_logit(signals: af.Signals, prep: _Prepared, ev: _Evidence) -> np.ndarray:
+    """Named signals: weight x value, summed per evidence group (one line per group)."""
+    contrib = signals.matrix(af.SIGNAL_KEYS) * prep.signal_w
     grouped = contrib @ _GROUPS.matrix
     for i, j in enumerate(_GROUPS.heads):
         spec = af.SIGNALS[j]
         ev.add(grouped[:, i], _phrase_wording(spec.text, signals.wording.get(spec.key)))
+    return contrib.sum(axis=1)
 
-    # fixed priors
+
+def _prior_logit(f: af.Fields, ev: _Evidence) -> np.ndarray:
+    """The fixed-weight signals (bot flag, cadence, reposts, face), one line each."""
+    total = np.zeros(f.n)
     for key, c in af.prior_contributions(f).items():
-        logit += c
+        total += c
         ev.add(c, _prior_wording(key, f))
+    return total
 
-    # n-grams: the strongest words quoted, the rest of each field summed into one line
-    overall = {k: np.zeros(n) for k in _FIELD_OVERALL}
+
+def _word_logit(f: af.Fields, model: AccountModel, prep: _Prepared, ev: _Evidence,
+                overall: dict[str, np.ndarray]) -> np.ndarray:
+    """Word n-grams: per field, the NGRAMS_SHOWN strongest are quoted on their own lines and
+    the rest go into the field's "overall" line."""
+    n, total = f.n, np.zeros(f.n)
     for name, longest in af.WORD_FIELDS.items():
         rows, tokens = af.word_ngrams(af.word_field(f, name), longest)
         cols = af.vocabulary_columns(tokens, prep.vocab[name])
         r, c = af.unique_pairs(rows, cols, len(model.vocab[name]))
         w = prep.word_w[name][c]
-        total = np.bincount(r, weights=w, minlength=n)
-        logit += total
-        overall[name] += total
+        field_total = np.bincount(r, weights=w, minlength=n)
+        total += field_total
+        overall[name] += field_total
         strong = np.abs(w) >= EVIDENCE_MIN  # only these could be quoted
         r, c, w = r[strong], c[strong], w[strong]
-        order = np.lexsort((-np.abs(w), r))
+        order = np.lexsort((-np.abs(w), r))  # per row, strongest first
         r, c, w = r[order], c[order], w[order]
         start = np.r_[0, np.flatnonzero(np.diff(r)) + 1] if len(r) else np.zeros(0, np.int64)
         rank = np.arange(len(r)) - np.repeat(start, np.diff(np.r_[start, len(r)]))
@@ -377,14 +394,19 @@ def _score(df: pd.DataFrame, model: AccountModel, assume_clean: bool
             col_c[r[pick]] = c[pick]
             overall[name] -= col_w
             ev.add(col_w, _ngram_wording(name, col_c, model.vocab[name]))
+    return total
+
+
+def _char_logit(f: af.Fields, model: AccountModel, prep: _Prepared,
+                overall: dict[str, np.ndarray]) -> np.ndarray:
+    """Hashed character n-grams: never quoted, part of each field's "overall" line."""
+    total = np.zeros(f.n)
     for name, ns in model.char_ns.items():
-        total = af.char_ngram_scores(af.char_field(f, name), ns, model.char_bits,
-                                     prep.char_w[name])
-        logit += total
-        overall[name] += total
-    for name, label in _FIELD_OVERALL.items():
-        ev.add(overall[name], lambda rows, label=label: np.full(len(rows), label, dtype=object))
-    return logit, signals, ev
+        field_total = af.char_ngram_scores(af.char_field(f, name), ns, model.char_bits,
+                                           prep.char_w[name])
+        total += field_total
+        overall[name] += field_total
+    return total
 
 
 def _ngram_wording(field_name: str, cols: np.ndarray, vocab: np.ndarray):

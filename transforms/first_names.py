@@ -1,10 +1,15 @@
 """Common given names from many cultures, lowercase and ASCII-folded.
 
-A display name that starts with one of these is strong evidence of a person. The list is
-written for this project from general knowledge, by culture, and deliberately leaves out
-names that are also everyday English words pages use in their names ("Grace", "Hope", "Joy",
-"May", "Will", "Mark", "Art", "Rose", "Sky", "Summer", "Star", "Sunny", "Crystal", "Bill"),
-because "Art Daily" or "Hope Foundation" would otherwise look like people. Chinese and Korean
+Part of the account-type model's first-name lexicon: transforms/train_account_type.py
+always includes these, adds the international list of the nomquamgender package (names known
+to several national lists), and freezes the result into the model file, so inference needs
+neither. With ``--names builtin`` this list is the whole lexicon.
+
+The list is written for this project from general knowledge, by culture, and deliberately
+leaves out names that are also everyday English words pages use in their names ("Grace",
+"Hope", "Joy", "May", "Will", "Mark", "Art", "Rose", "Sky", "Summer", "Star", "Sunny",
+"Crystal", "Bill"), because "Art Daily" or "Hope Foundation" would otherwise look like people;
+the training script leaves the same words out of the package's list. Chinese and Korean
 entries include the commonest family names, since those names are often written family-name
 first ("Li Wei", "Kim Minji").
 """

@@ -84,12 +84,14 @@ LEXICON_MIN_SOURCES = 3  # national name lists that know the name
 LEXICON_MIN_COUNT = 50  # people carrying it across those lists
 # Names that are also words pages put in their names ("Art Daily", "Hope Foundation"): left
 # out, as in transforms/first_names.py.
-LEXICON_EXCLUDE = frozenset("""
-    grace hope joy may will mark art rose sky summer star sunny crystal bill faith love
-    happy royal pure best king queen prince princess angel baby honey lucky rich young
-    golden silver london paris city world news daily media music team club sport sports
-    the and our your free new big little real true my
-""".split())
+LEXICON_EXCLUDE = frozenset({
+    "grace", "hope", "joy", "may", "will", "mark", "art", "rose", "sky", "summer", "star",
+    "sunny", "crystal", "bill", "faith", "love", "happy", "royal", "pure", "best", "king",
+    "queen", "prince", "princess", "angel", "baby", "honey", "lucky", "rich", "young",
+    "golden", "silver", "london", "paris", "city", "world", "news", "daily", "media", "music",
+    "team", "club", "sport", "sports", "the", "and", "our", "your", "free", "new", "big",
+    "little", "real", "true", "my",
+})
 
 
 def nomquamgender_names() -> dict[str, tuple[int, int]]:
@@ -400,6 +402,28 @@ def nested_cv(feat: Features, y: np.ndarray, strata: np.ndarray, grid: list[Conf
     return p, chosen
 
 
+def tfidf_baseline(df: pd.DataFrame, y: np.ndarray, strata: np.ndarray, seed: int) -> dict:
+    """The plain yardstick on the same outer folds: TF-IDF word 1-2-grams and char_wb 2-5-grams
+    of name | handle | bio | sample post, logistic regression (C=10), threshold 0.5."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    text = (df.get("display_name", pd.Series("", index=df.index)).fillna("") + " | "
+            + df.get("handle", pd.Series("", index=df.index)).fillna("") + " | "
+            + df.get("bio", pd.Series("", index=df.index)).fillna("") + " | "
+            + df.get("sample_post", pd.Series("", index=df.index)).fillna("")).tolist()
+    p = np.zeros(len(y))
+    for tr, te in folds(y, strata, FOLDS, seed):
+        vecs = [TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3,
+                                sublinear_tf=True)]
+        X_tr = sparse.hstack([v.fit_transform([text[i] for i in tr]) for v in vecs]).tocsr()
+        X_te = sparse.hstack([v.transform([text[i] for i in te]) for v in vecs]).tocsr()
+        model = LogisticRegression(C=10, max_iter=2000).fit(X_tr, y[tr])
+        p[te] = model.predict_proba(X_te)[:, 1]
+    return {"macro_f1": metrics(y, p)["macro_f1"]}
+
+
 # ---------------------------------------------------------------- export
 
 
@@ -491,6 +515,11 @@ def write_report(report: dict, path_md: Path) -> None:
         "### All sources",
         "",
         metrics_markdown(cv["all"]),
+        "",
+        (f"Yardsticks on the same outer folds: TF-IDF word and character n-grams + logistic "
+         f"regression, macro-F1 {cv['baseline_tfidf_logreg']['macro_f1']:.3f}; the hand-set "
+         f"rules-v1 scorer this model replaces scored 0.810 on these 4,384 accounts (measured "
+         f"when it was replaced; it had no training). The target was 0.93."),
     ]
     for source, m in cv["by_source"].items():
         lines += ["", f"### Source: {source}", "", metrics_markdown(m)]
@@ -528,11 +557,29 @@ def write_report(report: dict, path_md: Path) -> None:
         _table([[k, f"{v:+.2f}"] for k, v in report["final"]["top_signals"]],
                ["signal", "weight"]),
     ]
+    lines += ["", "### Notes", "", *NOTES]
     if "sandbox" in report:
         from transforms.eval_sandbox import sandbox_markdown
 
         lines += ["", sandbox_markdown(report["sandbox"])]
     path_md.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+NOTES = [
+    ("- The figures above are cross-validated on the development split only; the held-out "
+     "split of the same sources was never read here."),
+    ("- Absolute post counts are not a feature: they depend on the platform's age (2010s "
+     "Twitter here, 2023 Bluesky in production). Posts per follower is, clipped below at -1."),
+    ("- Page-word families, post credits, first-person posts and the 'bot' handle start from "
+     "the rules-v1 weights as prior means (MAP with a Gaussian prior): meme, facts, animal, "
+     "repost and fan pages are rare in this data, so those weights stay near rules-v1 where "
+     "the data is silent."),
+    ("- The training data has no bot flags, posting dates, reposts or avatars: those signals "
+     "carry the fixed prior weights listed above, added after calibration."),
+    ("- The crowdflower rows have no display name and no counts but one sample post; at run "
+     "time the post shares (credit_share, first_person_post_share) take the sample post's "
+     "place, so the learned post weights are those of a one-post estimate."),
+]
 
 
 # ---------------------------------------------------------------- main
@@ -568,10 +615,13 @@ def train(data: Path, out_dir: Path, *, grid: list[Config], names: str, sandbox:
             "all": metrics(y, p),
             "by_source": {s: metrics(y[source == s], p[source == s]) for s in sorted(set(source))},
             "chosen": chosen,
+            "baseline_tfidf_logreg": tfidf_baseline(df, y, strata, SEED),
         }
     print("final model ...", file=sys.stderr)
     cfg, z, table = select(feat, y, strata, all_rows, grid, FOLDS, SEED, jobs)
-    calib = platt(z, y)
+    # rounded: the out-of-fold scores differ in the last bits between processes (BLAS),
+    # and the file should be the same bytes whatever --jobs is
+    calib = tuple(round(v, 6) for v in platt(z, y))
     fitted = fit(feat, y, all_rows, cfg)
     signal_w = fitted.coef[:len(af.SIGNAL_KEYS)] * calib[0]
     top = sorted(zip(af.SIGNAL_KEYS, signal_w.tolist()), key=lambda kv: -abs(kv[1]))[:20]
