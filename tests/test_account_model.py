@@ -118,6 +118,18 @@ class TestNameSignals:
         assert value("handle_bot", handle="weather_bot") == 1
         assert value("handle_bot", handle="abbott") == 0
 
+    def test_handle_shape(self):
+        s = signals(handle=["maya_b2", "mayabakes", None])
+        assert s.values["handle_has_digit"].tolist() == [1, 0, 0]
+        assert s.values["handle_underscore"].tolist() == [1, 0, 0]
+        assert s.values["handle_length"].tolist() == pytest.approx([-3 / 15, -1 / 15, 0])
+        assert worded(s, "handle_length", 1) == "9"
+
+    def test_last_name_token_is_a_first_name(self):
+        s = signals(display_name=["Taylor Alex", "Alex", "Bakery Kenji"])
+        assert s.values["name_last_given"].tolist() == pytest.approx([0.9, 0.0, 0.7])
+        assert worded(s, "name_last_given", 2) == "kenji"
+
 
 # ---------------------------------------------------------------- bio
 
@@ -149,6 +161,16 @@ class TestBioSignals:
     ])
     def test_shapes(self, bio, key):
         assert value(key, bio=bio) == 1
+
+    def test_emoji_bangs_digits_and_capitalised_pairs(self):
+        s = signals(bio=["bread 🍞🥖 yum!!", "Call 0161 496", "Founder of Green Kitchen", None])
+        assert s.values["bio_emoji_count"].tolist() == pytest.approx([2 / 3, 0, 0, 0])
+        assert s.values["bio_exclaims"].tolist() == pytest.approx([2 / 3, 0, 0, 0])
+        assert worded(s, "bio_exclaims") == "2"
+        assert s.values["bio_digit_share"][1] == pytest.approx(5 * 7 / 13)
+        assert worded(s, "bio_digit_share", 1) == "54"
+        assert s.values["bio_capitalised_pair"].tolist() == [0, 0, 1, 0]
+        assert worded(s, "bio_capitalised_pair", 2) == "Green Kitchen"
 
     def test_hashtags_graded_and_worded(self):
         s = signals(bio=["#bread #baking lover"])
@@ -196,6 +218,13 @@ class TestPostAndCountSignals:
     ])
     def test_sample_post(self, post, key):
         assert value(key, sample_post=post) == 1
+
+    def test_sample_post_mentions_capitals_and_length(self):
+        s = signals(sample_post=["thanks @ana and @priya_k!", "BREAKING: MARKETS fall", None])
+        assert s.values["post_mentions"].tolist() == pytest.approx([2 / 3, 0, 0])
+        assert worded(s, "post_mentions") == "2"
+        assert s.values["post_caps_share"].tolist() == pytest.approx([0, 15 / 19, 0])
+        assert s.values["post_length"].tolist() == pytest.approx([25 / 140 - 0.5, 22 / 140 - 0.5, 0])
 
     def test_counts_are_logs_and_unknown_is_zero(self):
         s = signals(followers=[315, 100_000, None], following=[315, 10, None])
@@ -335,6 +364,18 @@ class TestFitAndFile:
         assert len(blob) < 5_000_000
         assert len(model.lexicon) > 10_000
         assert 0.5 < model.calibration[0] < 3
+
+
+class TestThresholdSearch:
+    def test_best_cut_maximises_macro_f1_and_prefers_the_middle(self):
+        from transforms.train_account_type import best_cut, metrics_f1
+
+        y = np.r_[np.ones(6), np.zeros(4)]
+        p = np.array([0.9, 0.8, 0.7, 0.66, 0.64, 0.45, 0.6, 0.3, 0.2, 0.1])
+        cut = best_cut(y, p)
+        assert cut == 0.625  # the one candidate between the page at 0.6 and the person at 0.64
+        assert metrics_f1(y, p, cut) > metrics_f1(y, p, 0.5)
+        assert best_cut(np.r_[np.ones(2), np.zeros(2)], np.array([0.9, 0.8, 0.2, 0.1])) == 0.5
 
 
 # ---------------------------------------------------------------- the interface

@@ -21,6 +21,7 @@ Python.
 from __future__ import annotations
 
 import math
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,6 +46,7 @@ from transforms.account_words import (
     ALL_LOWERCASE,
     CAMEL_HANDLE,
     CAMEL_NAME,
+    CAPITALISED_PAIR,
     CLOCK_TIME,
     CREDIT_PATTERN,
     DIGITS_END_PATTERN,
@@ -325,6 +327,10 @@ def _signal_specs() -> list[Signal]:
         Signal("handle_not_name", "display name is a person's but the handle is not"),
         Signal("handle_digits", "handle ends in digits"),
         Signal("handle_bot", "handle says 'bot'"),
+        Signal("name_last_given", "display name ends with a common first name ('{m}')"),
+        Signal("handle_has_digit", "handle contains digits"),
+        Signal("handle_underscore", "handle has an underscore"),
+        Signal("handle_length", "handle is {m} characters long"),
         Signal("bio_empty", "no bio"),
         Signal("bio_length", "bio is {m} characters long"),
         Signal("bio_first_person", "bio speaks in the first person ('{m}')"),
@@ -341,6 +347,10 @@ def _signal_specs() -> list[Signal]:
         Signal("bio_hashtags", "bio has {m} hashtags"),
         Signal("bio_mentions", "bio mentions other accounts"),
         Signal("bio_emoji", "bio has emoji"),
+        Signal("bio_emoji_count", "", group="bio_emoji"),
+        Signal("bio_exclaims", "bio exclaims ({m} '!')"),
+        Signal("bio_digit_share", "bio is {m}% digits"),
+        Signal("bio_capitalised_pair", "bio names someone or something ('{m}')"),
         Signal("bio_list", "bio is a list ('a | b | c')"),
         Signal("bio_lowercase", "bio is written all in lowercase"),
         Signal("bio_title_words", "bio capitalises most words"),
@@ -354,6 +364,9 @@ def _signal_specs() -> list[Signal]:
         Signal("post_links", "the sample post has several links"),
         Signal("post_headline", "the sample post reads like a headline"),
         Signal("post_timestamp", "the sample post carries a timestamp"),
+        Signal("post_mentions", "the sample post mentions {m} accounts"),
+        Signal("post_caps_share", "the sample post is {m}% capitals"),
+        Signal("post_length", "the sample post is {m} characters long"),
         Signal("followers", "{m}"),
         Signal("followers_1k", "", group="followers"),
         Signal("followers_10k", "", group="followers"),
@@ -409,6 +422,21 @@ def _per_row(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """How many of the byte positions fall in each row."""
     rows = np.searchsorted(offsets, positions, side="right") - 1
     return np.bincount(rows, minlength=len(offsets) - 1).astype(np.float64)
+
+
+def _count_bytes(text: pd.Series, *charsets: str) -> list[np.ndarray]:
+    """Per row and per charset, how many of its characters the text has (ASCII charsets, so
+    a byte is a character; 0 for NA). One pass over the bytes, no regex: fast."""
+    if len(text) == 0:
+        return [np.zeros(0) for _ in charsets]
+    data, offsets = _byte_view(text)
+    out = []
+    for chars in charsets:
+        table = np.zeros(256, dtype=np.int32)
+        table[np.frombuffer(chars.encode("ascii"), dtype=np.uint8)] = 1
+        total = np.r_[0, np.cumsum(table[data])]
+        out.append((total[offsets[1:]] - total[offsets[:-1]]).astype(np.float64))
+    return out
 
 
 def _n_words(text: pd.Series) -> np.ndarray:
@@ -533,6 +561,14 @@ def _name_signals(f: Fields, s: Signals, lexicon: Lexicon) -> None:
           & handle.notna().to_numpy())
     s.put("handle_digits", _match(handle, DIGITS_END_PATTERN))
     s.put("handle_bot", _match(handle, HANDLE_BOT))
+    last_strength = lexicon.lookup(last) * (last.str.len().fillna(0).to_numpy() >= 2)
+    s.put("name_last_given", last_strength * (n_words >= 2), _texts(last))
+    s.put("handle_has_digit", _match(handle, "[0-9]"))
+    s.put("handle_underscore", _count(handle, "_") > 0)
+    h_len = handle.str.len().fillna(0).to_numpy(dtype=np.float64)
+    # centred on a typical handle (10 characters), 0 when there is none
+    s.put("handle_length", np.where(h_len > 0, (h_len - 10.0) / 15.0, 0.0),
+          _numbers(h_len, "%d"))
     handle_page = _match(handle, _ANY_HANDLE_WORD)
     for kind, label in _PAGE_LABEL.items():
         s.phrase(f"name_{label}", _PAGE_PATTERNS[kind], name, within=page_word)
@@ -562,6 +598,12 @@ def _bio_signals(f: Fields, s: Signals) -> None:
     s.put("bio_hashtags", np.minimum(tags, 4) / 4, _numbers(tags, "%d"))
     s.put("bio_mentions", _match(bio, MENTION_PATTERN))
     s.put("bio_emoji", _match(cased, EMOJI_PATTERN))
+    s.put("bio_emoji_count", np.minimum(_count(cased, EMOJI_PATTERN), 3) / 3)
+    bangs = _count(bio, "!")
+    s.put("bio_exclaims", np.minimum(bangs, 3) / 3, _numbers(bangs, "%d"))
+    digits = np.where(length > 0, _count(bio, "[0-9]") / np.maximum(length, 1.0), 0.0)
+    s.put("bio_digit_share", 5.0 * digits, _numbers(100 * digits, "%.0f"))
+    s.phrase("bio_capitalised_pair", CAPITALISED_PAIR, cased)
     s.put("bio_list", _count(bio, LIST_SEPARATOR_PATTERN) >= 2)
     s.put("bio_lowercase", _match(cased, ALL_LOWERCASE) & (length >= 10))
     s.put("bio_title_words", _mostly_capitalised(cased, 4))
@@ -606,6 +648,14 @@ def _post_signals(f: Fields, s: Signals) -> None:
     s.put("post_links", _count(post, URL_START) >= 2)
     s.put("post_headline", _mostly_capitalised(f.post_cased, 3))
     s.put("post_timestamp", _match(post, CLOCK_TIME))
+    mentions = _count(post, MENTION_PATTERN)
+    s.put("post_mentions", np.minimum(mentions, 3) / 3, _numbers(mentions, "%d"))
+    upper, lower = _count_bytes(f.post_cased, string.ascii_uppercase, string.ascii_lowercase)
+    letters = upper + lower
+    caps = np.where(letters >= 10, upper / np.maximum(letters, 1.0), 0.0)
+    s.put("post_caps_share", caps, _numbers(100 * caps, "%.0f"))
+    length = post.str.len().fillna(0).to_numpy(dtype=np.float64)
+    s.put("post_length", np.where(length > 0, length / 140.0 - 0.5, 0.0), _numbers(length, "%d"))
 
 
 def _count_signals(f: Fields, s: Signals) -> None:
