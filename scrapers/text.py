@@ -51,7 +51,7 @@ _STRAY_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)")
 # Tag characters spell subdivision flags after U+1F3F4 and hide text ("ASCII smuggling") elsewhere.
 _TAGS = re.compile("(\U0001F3F4[\U000E0020-\U000E007F]+)|[\U000E0000-\U000E007F]+")
 _SURROGATES = re.compile("[\ud800-\udfff]")  # JSON "\\ud800" escapes that no encoder can write
-_HANDLE_NOISE = re.compile(r"[\s\u200c\u200d\u200e\u200f\u061c]+")
+_HANDLE_NOISE = re.compile("[\u200c\u200d\u200e\u200f\u061c]+")
 
 
 def clean_text(text: str | None) -> str | None:
@@ -73,9 +73,9 @@ def clean_text(text: str | None) -> str | None:
 
 
 def clean_handle(handle: str) -> str:
-    """A handle as :func:`clean_text`, without any whitespace or direction/joiner marks at all:
+    """A handle as :func:`clean_text`, trimmed, and without joiners or direction marks at all:
     a handle is an identifier, and an invisible character in it would make a look-alike twin."""
-    return _HANDLE_NOISE.sub("", clean_text(handle) or "")
+    return _HANDLE_NOISE.sub("", clean_text(handle) or "").strip()
 
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)

@@ -44,6 +44,10 @@ HEADERS = {"display_name": "name"}
 # leading blanks and read full-width signs as formula starts in some locales, so the first
 # character is taken after whitespace and invisible format characters, and full-width forms count.
 _FORMULA_STARTS = frozenset("=+-@\t\r\0\uff1d\uff0b\uff0d\uff20")
+#: RFC 4180 line ends. The csv module quotes a cell holding a comma, a quote or a character of
+#: the line terminator (2.6/2.7); with "\r\n" that includes a bare CR, which would otherwise
+#: split the row and start a new cell that the formula check never saw.
+CSV_LINE_END = "\r\n"
 #: Columns whose http(s) value becomes a link in the HTML export; any other scheme stays text.
 _LINK_COLUMNS = frozenset({"profile_url", "external_url", "contact_link", "avatar_url"})
 
@@ -71,10 +75,10 @@ def check_export_path(
     ``force`` are not.
     """
     target = Path(path).expanduser()
-    fmt = _resolve_format(target, fmt)
     if target.is_dir():
-        example = target / f"candidates.{fmt}"
+        example = target / f"candidates.{str(fmt or 'csv').strip().lower()}"
         raise WarehouseError(f"{target} is a directory; give a file name such as {example}.")
+    fmt = _resolve_format(target, fmt)
     if target.exists() and not force:
         raise WarehouseError(f"{target} exists; use --force to overwrite it.")
     ancestor = target.parent
@@ -159,9 +163,7 @@ def _write_atomically(target: Path, force: bool, write: Callable[[Path], None]) 
 
 
 def _write_csv(frame: pd.DataFrame, tmp: Path) -> None:
-    # pandas quotes every cell holding a comma, quote or line break (RFC 4180 2.6/2.7), so a bio
-    # cannot open a new cell whose first character would escape the check below.
-    defuse_formulas(frame).to_csv(tmp, index=False)
+    defuse_formulas(frame).to_csv(tmp, index=False, lineterminator=CSV_LINE_END)
 
 
 def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
