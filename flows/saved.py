@@ -15,6 +15,7 @@ from typing import Any
 from prefect import flow
 
 from flows.discover import load, score
+from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from scrapers.records import ParseResult, Post, Profile, RawResponse, utcnow
 from scrapers.registry import get_platform
 
@@ -91,6 +92,8 @@ def import_saved(
     person_threshold: float = 0.5,
 ) -> dict[str, Any]:
     """Parse saved pages or exports and load them like a discover run (one transaction)."""
+    platform, tier_scheme = validate_platform(platform), validate_tier_scheme(tier_scheme)
+    person_threshold = validate_threshold(person_threshold)
     started = utcnow()
     run_id = f"import-{uuid.uuid4()}"
     module = get_platform(platform)

@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from scrapers.text import clean_handle, clean_text
+
 
 def utcnow() -> datetime:
     """Timezone-aware now, so every timestamp in the pipeline is comparable."""
@@ -32,6 +34,13 @@ class Profile:
     profile_url: str | None = None
     is_bot: bool | None = None
 
+    def __post_init__(self) -> None:
+        # Here rather than in each parser, so no platform can let spoofing characters through.
+        if isinstance(self.handle, str):
+            self.handle = clean_handle(self.handle)
+        self.display_name = clean_text(self.display_name)
+        self.bio = clean_text(self.bio)
+
 
 @dataclass(slots=True)
 class Post:
@@ -46,6 +55,9 @@ class Post:
     views: int | None = None
     is_repost: bool = False
     is_sponsored: bool = False
+
+    def __post_init__(self) -> None:
+        self.text = clean_text(self.text)
 
 
 @dataclass(slots=True)
