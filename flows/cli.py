@@ -354,6 +354,7 @@ def import_cmd(
     console.print(
         f"[bold]{platform}[/]: {summary['files']} files, {summary['creators']} creators, "
         f"{summary['posts']} posts, {summary['errors']} errors, in {time.perf_counter() - started:.1f}s"
+        + (f"; skipped {summary['forgotten']} forgotten creator(s)" if summary["forgotten"] else "")
     )
 
 

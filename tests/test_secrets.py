@@ -123,9 +123,9 @@ def test_planted_secrets_reach_the_sandbox_but_not_the_warehouse_or_logs(
     monkeypatch.setenv(TT_VAR, tiktok_token)  # this one from the environment
     monkeypatch.setenv(IG_USER_VAR, "17841400000000000")
     _quick_retries(monkeypatch)
-    caplog.set_level(logging.DEBUG)
+    for name in ("scrapers", "urllib3"):  # our retries, and urllib3's request lines (DEBUG)
+        caplog.set_level(logging.DEBUG, logger=name)
     logging.getLogger("prefect").addHandler(caplog.handler)  # Prefect's loggers do not propagate
-    monkeypatch.setattr(logging.getLogger("prefect"), "level", logging.DEBUG)
     db = tmp_path / "secrets.duckdb"
     names = list(sandbox_instagram.accounts(sandbox.universe).by_username)[:2]
     run = dict(db_path=str(db), limit=4, posts_per_creator=3, rate_per_second=200)

@@ -2,11 +2,13 @@
 
 ``gone`` is the warehouse's tombstone frame (platform, handle, creator_ids, ...). A creator is
 tombstoned on a platform by normalised handle (lower-case, no @) or by any of the ids they had
-when forgotten. Raw bodies go by the same rule ``scout forget`` deletes them with, so a later run
-never stores again what erasure removed.
+when forgotten. Raw bodies go by the same rule ``scout forget`` deletes them with
+(:func:`mention_pattern`), so a later run never stores again what erasure removed.
 """
 
 from __future__ import annotations
+
+import re
 
 from typing import Any
 
@@ -14,6 +16,14 @@ import pandas as pd
 
 from scrapers.records import RawResponse, ScrapeError
 from transforms.frames import raw_frame
+
+
+def mention_pattern(keys: list[str]) -> str:
+    """RE2 pattern (for lower-cased text) matching any key as a whole handle or id: quoted in
+    JSON, after an @, in a profile URL. "jonas" does not match inside "jonas.backt", but
+    "jonas.backt." at the end of a sentence does."""
+    alternatives = "|".join(re.escape(k.lower()) for k in sorted(set(keys), key=len, reverse=True) if k)
+    return rf"(?:^|[^a-z0-9._-])(?:{alternatives})(?:[^a-z0-9_.-]|\.[^a-z0-9_-]|\.?$)"
 
 
 def _norm(values: pd.Series) -> pd.Series:
@@ -74,17 +84,11 @@ def keep_raws(raws: pd.DataFrame, gone: pd.DataFrame) -> pd.Series:
     keep = pd.Series(True, index=raws.index)
     for platform in gone["platform"].unique():
         handles, ids = _keys(gone, platform)
-        mine = raws["platform"] == platform
+        pattern = mention_pattern([*handles, *ids])
         key = raws["request_key"].astype("string")
-        body = raws["body"].astype("string")
-        named = _norm(key).isin(handles) | key.isin(ids)
-        lowered = body.str.lower()
-        for handle in handles:
-            named |= lowered.str.contains(f'"{handle}"', regex=False) | lowered.str.contains(
-                f'"@{handle}"', regex=False)
-        for cid in ids:
-            named |= body.str.contains(f'"{cid}"', regex=False)
-        keep &= ~(mine & named.fillna(False))
+        named = (_norm(key).isin(handles) | key.isin(ids)
+                 | raws["body"].astype("string").str.lower().str.contains(pattern, regex=True))
+        keep &= ~((raws["platform"] == platform) & named.fillna(False))
     return keep
 
 

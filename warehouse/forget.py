@@ -6,7 +6,8 @@ so a table added by a later migration is covered as soon as it has a ``platform`
 of the identity columns below.
 
 Raw responses are cached third-party data, so erasure errs on the side of deleting them: any
-body that quotes the creator's id or handle as a JSON string goes, even if it also lists others.
+body that names the creator's id or handle (quoted, after an @, in a URL) goes, even if it also
+lists others.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from transforms.tombstones import mention_pattern
 from warehouse.db import DbPath, WarehouseError, connect
 
 #: Column -> how a row of any table names the creator being forgotten.
@@ -69,11 +71,9 @@ def forget_creator(
                 WHERE r.platform = $platform
                   AND (r.request_key IN (SELECT id FROM forget_ids)
                        OR lower(ltrim(r.request_key, '@')) = $handle
-                       OR contains(lower(r.body), '"' || $handle || '"')
-                       OR contains(lower(r.body), '"@' || $handle || '"')
-                       OR EXISTS (SELECT 1 FROM forget_ids AS f WHERE contains(r.body, '"' || f.id || '"')))
+                       OR regexp_matches(lower(r.body), $mentions))
                 """,
-                params,
+                {**params, "mentions": mention_pattern([key, *ids])},
             )
             for table, columns in _creator_tables(con):
                 matches = " OR ".join(_IDENTITY_MATCHES[c] for c in columns if c in _IDENTITY_MATCHES)
