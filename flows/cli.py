@@ -366,7 +366,58 @@ def import_cmd(
     console.print(
         f"[bold]{platform}[/]: {summary['files']} files, {summary['creators']} creators, "
         f"{summary['posts']} posts, {summary['errors']} errors, in {time.perf_counter() - started:.1f}s"
+        + (f"; skipped {summary['forgotten']} forgotten creator(s)" if summary["forgotten"] else "")
     )
+
+
+@app.command()
+def forget(
+    platform: Annotated[str | None, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")] = None,
+    handle: Annotated[str | None, typer.Option("--handle", help="The creator's handle (or id) on that platform.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, for the record (e.g. a ticket number).")] = None,
+    list_tombstones: Annotated[bool, typer.Option("--list-tombstones", help="Show forgotten creators instead.")] = False,
+    db: DbOption = DEFAULT_DB_PATH,
+) -> None:
+    """Erase a creator from every table, raw responses included, and never collect them again."""
+    from warehouse.forget import forget_creator, tombstones
+
+    if list_tombstones:
+        if handle:
+            raise fail("--list-tombstones takes no --handle", 2)
+        with clear_errors():
+            gone = tombstones(db, check_platform(platform) if platform else None)
+        render_tombstones(gone)
+        return
+    if not platform or handle is None:
+        raise fail("scout forget needs --platform and --handle (or --list-tombstones)", 2)
+    check_platform(platform)
+    with clear_errors():
+        key = validate_handle(platform, handle)
+    if not db.exists():
+        raise fail(f"No database at {db}; nothing to forget there (pass --db).")
+    with clear_errors():
+        deleted = forget_creator(db, platform=platform, handle=key, reason=reason)
+    console.print(f"forgot {platform} {key}: {sum(deleted.values())} rows deleted")
+    table = Table()
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in sorted(deleted.items()):
+        table.add_row(name, str(n))
+    console.print(table)
+    console.print("tombstone recorded: later runs will skip this creator.")
+
+
+def render_tombstones(gone: Any) -> None:
+    if gone.empty:
+        console.print("No creators have been forgotten.")
+        return
+    table = Table(title=f"{len(gone)} forgotten creators")
+    for header in ("platform", "handle", "creator ids", "forgotten at", "reason"):
+        table.add_column(header)
+    for row in gone.itertuples(index=False):
+        table.add_row(row.platform, row.handle, ", ".join(row.creator_ids),
+                      f"{row.forgotten_at:%Y-%m-%d %H:%M:%S}", row.reason or "")
+    console.print(table)
 
 
 @app.command()

@@ -16,14 +16,14 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib import robotparser
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
 from scrapers.errors import FetchFailed, RobotsDisallowed, ScraperError
 from scrapers.ratelimit import TokenBucket, bucket_for
 from scrapers.records import RawResponse, utcnow
-from scrapers.settings import MAX_RETRIES, TIMEOUT, USER_AGENT
+from scrapers.settings import MAX_RETRIES, TIMEOUT, USER_AGENT, known_secrets
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +120,29 @@ _SECRET_PARAM = re.compile(
 
 
 def redact(text: str) -> str:
-    """``text`` (a URL, an error message) with every credential parameter's value hidden.
+    """``text`` (a URL, an error message) with every credential hidden: the value of any
+    credential parameter, and any token or key this process has read (``known_secrets``),
+    wherever it appears (a path, a header echoed in an error, its URL-encoded form).
 
-    Applied to every URL we store and every message we log or raise, so a key passed in a
-    query string never reaches the warehouse, the logs or a Prefect artifact.
+    Applied to every URL we store and every message we log or raise, so a key never reaches
+    the warehouse, the logs or a Prefect artifact.
     """
+    for secret in known_secrets():
+        text = text.replace(secret, "REDACTED").replace(quote(secret, safe=""), "REDACTED")
     return _SECRET_PARAM.sub(r"\1=REDACTED", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Log records with credentials hidden: urllib3 logs each request line, query string and
+    all, at DEBUG, so a token in a URL would reach any log that runs at that level."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), ()
+        return True
+
+
+for _logger in (log, logging.getLogger("urllib3.connectionpool")):
+    _logger.addFilter(RedactingFilter())
 
 
 def decode_body(resp: requests.Response) -> str:

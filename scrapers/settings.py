@@ -51,12 +51,56 @@ def platform_settings(platform: str, base_url: str | None = None) -> PlatformSet
     return PlatformSettings(url.rstrip("/"), rate, burst)
 
 
-def credential(variable: str, why: str) -> str:
-    """A token from the environment, or MissingCredential naming the variable to set.
+def secret_block_name(variable: str) -> str:
+    """The Prefect Secret block read when ``variable`` is unset: SCOUT_YOUTUBE_API_KEY ->
+    ``scout-youtube-api-key``."""
+    return variable.lower().replace("_", "-")
 
-    Read at call time (never cached, never logged) so a token set after import still works.
+
+def optional_credential(variable: str, *, secret: bool = True) -> str | None:
+    """The environment variable, else the Prefect Secret block of that name, else None.
+
+    Read at call time (never cached, never logged). Blocks are read only where a Prefect API is
+    already there (``PREFECT_API_URL``, or inside a flow or task run): starting Prefect's
+    temporary server just to find no block would cost seconds on every key-less call.
+    ``secret`` values are remembered so that :func:`scrapers.http.redact` hides them everywhere.
     """
-    value = os.environ.get(variable, "").strip()
+    value = os.environ.get(variable, "").strip() or _secret_block(secret_block_name(variable))
+    if value and secret:
+        _SECRETS.add(value)
+    return value or None
+
+
+def credential(variable: str, why: str, *, secret: bool = True) -> str:
+    """:func:`optional_credential`, or MissingCredential naming the variable and the block."""
+    value = optional_credential(variable, secret=secret)
     if not value:
-        raise MissingCredential(f"{why}: set the environment variable {variable}.")
+        raise MissingCredential(
+            f"{why}: set the environment variable {variable} or save a Prefect Secret block "
+            f"named {secret_block_name(variable)!r}."
+        )
     return value
+
+
+def known_secrets() -> frozenset[str]:
+    """Every credential value read so far in this process (for redaction, never for display)."""
+    return frozenset(_SECRETS)
+
+
+_SECRETS: set[str] = set()
+
+
+def _secret_block(name: str) -> str:
+    """The value of a Prefect Secret block, or "" when there is no reachable API or no block."""
+    from prefect.context import FlowRunContext, TaskRunContext
+    from prefect.settings import PREFECT_API_URL
+
+    if not (PREFECT_API_URL.value() or FlowRunContext.get() or TaskRunContext.get()):
+        return ""
+    from prefect.blocks.system import Secret
+
+    try:
+        block = Secret.load(name, _sync=True)
+    except ValueError:  # Prefect's "Unable to find block document named ..."
+        return ""
+    return str(block.get()).strip()
