@@ -29,6 +29,7 @@ from flows.params import (
 )
 from scrapers.errors import InvalidInput, ScraperError
 from scrapers.registry import PLATFORMS
+from scrapers.validate import validate_handle
 from warehouse.db import DEFAULT_DB_PATH, WarehouseError
 
 app = typer.Typer(
