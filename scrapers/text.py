@@ -148,10 +148,17 @@ def decode_json(body: str | bytes | None) -> tuple[Any, str | None]:
     if body is None or (isinstance(body, (str, bytes)) and not body.strip()):
         return None, "empty body"
     try:
-        return json.loads(body), None
+        return json.loads(body, parse_constant=_no_constant), None
     except json.JSONDecodeError as exc:
         # json's message may end in "starting at"; the position finishes the sentence.
         message = re.sub(r"\s+at$", "", exc.msg)
         return None, f"invalid JSON: {message} at char {exc.pos}"
-    except (TypeError, ValueError) as exc:
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply to read"
+    except (TypeError, ValueError) as exc:  # NaN/Infinity, an integer of thousands of digits
         return None, f"invalid JSON: {exc}"
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (RFC 8259); Python's json would accept them."""
+    raise ValueError(f"{name} is not a JSON value")
