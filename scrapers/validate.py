@@ -189,21 +189,25 @@ def _is_ip(host: str) -> bool:
 FieldSpec = dict[str, type | tuple[type, ...]]
 
 
-def layout_problem(item: object, spec: FieldSpec, what: str) -> str | None:
+def layout_problem(item: object, spec: FieldSpec, what: str,
+                   optional: FieldSpec | None = None) -> str | None:
     """Why ``item`` does not have the layout a parser relies on, or None when it does.
 
-    ``spec`` maps dotted paths to the type(s) each must hold. A platform that changes its
+    ``spec`` maps dotted paths to the type(s) each must hold; ``optional`` paths may be
+    absent (unknown) but, when present, must hold their type. A platform that changes its
     layout (a renamed key, a missing field, a count sent as an object) must give a
     ScrapeError, never a half-filled record; bools never pass for numbers.
     """
     if not isinstance(item, dict):
         return f"{what} is not an object"
-    for path, types in spec.items():
+    for path, types in {**(optional or {}), **spec}.items():
         value: object = item
         for key in path.split("."):
             value = value.get(key) if isinstance(value, dict) else None
         if value is None:
-            return f"{what} missing {path!r}"
+            if path in spec:
+                return f"{what} missing {path!r}"
+            continue
         wrong_bool = isinstance(value, bool) and bool not in _as_tuple(types)
         if not isinstance(value, types) or wrong_bool:
             return f"{what} field {path!r} is {type(value).__name__}, not {_names(types)}"

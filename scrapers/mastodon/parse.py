@@ -25,7 +25,7 @@ _MESSAGE_KEYS = ("error_description", "error")  # where Mastodon puts its error 
 PLATFORM = "mastodon"
 # Instances without a custom avatar serve this placeholder: it means "no avatar".
 _MISSING_AVATAR = "/missing.png"
-# Counts every Account entity carries; a layout without them would give a half-filled record.
+# Counts of an Account: absent means unknown, but a count of another type is a changed layout.
 ACCOUNT_COUNTS = {"followers_count": int, "following_count": int, "statuses_count": int}
 
 
@@ -93,7 +93,7 @@ def _profile(item: Any, request_url: str) -> Profile | str:
     acct = as_str(item.get("acct")) or as_str(item.get("username"))
     if not acct:
         return f"account {account_id} missing 'acct'"
-    problem = layout_problem(item, ACCOUNT_COUNTS, f"account {account_id}")
+    problem = layout_problem(item, {}, f"account {account_id}", optional=ACCOUNT_COUNTS)
     if problem:
         return problem
     url = as_str(item.get("url"))
