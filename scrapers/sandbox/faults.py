@@ -46,7 +46,7 @@ HTML_TYPE = "text/html; charset=utf-8"
 # The fields each drift touches, per kind of per-creator object (kept identity fields such as
 # a DID or a channel id stay, so a parser can still say whose entry broke).
 _PROFILE_KEYS = {
-    "bluesky": ("handle", "followersCount", "followsCount", "postsCount"),
+    "bluesky": ("displayName", "followersCount", "followsCount", "postsCount"),
     "mastodon": ("acct", "username", "followers_count", "following_count", "statuses_count"),
     "instagram": ("id", "username", "followers_count", "media_count"),
     "youtube": ("snippet", "statistics", "contentDetails"),
