@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from scrapers import settings
 from scrapers.errors import FetchFailed, RobotsDisallowed, ScraperError
 from scrapers.ratelimit import TokenBucket, bucket_for
-from scrapers import settings
 from scrapers.records import RawResponse, utcnow
 from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, USER_AGENT
 
@@ -140,8 +140,11 @@ def redact(text: str) -> str:
 
 
 def decode_bytes(content: bytes, headers: Mapping[str, str]) -> str:
-    """``content`` as text; bytes invalid in the charset become U+FFFD, an unknown charset
-    falls back to UTF-8, so no body ever fails to decode."""
+    """``content`` as text: the declared charset, else UTF-8 (JSON's only encoding, RFC 8259).
+
+    Bytes invalid in the charset become U+FFFD and an unknown charset falls back to UTF-8, so
+    no body fails to decode; requests' charset sniffing is avoided (slow, wrong on short bodies).
+    """
     declared = requests.utils.get_encoding_from_headers(headers)
     if declared and "charset" in headers.get("Content-Type", "").lower():
         try:

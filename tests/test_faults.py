@@ -330,3 +330,23 @@ def test_drift_run_quarantines_exactly_the_drifted_creators(tmp_path, universe, 
     assert quarantined == discovered & drifted
     assert loaded == discovered - drifted
     assert posts_of_drifted == 0
+
+
+# ---------------------------------------------------------------------------- CLI
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--faults", "chaos"], "unknown fault kind 'chaos'"),
+    (["--faults", "transient,gremlins"], "unknown fault kind 'gremlins'"),
+    (["--faults", "transient", "--fault-rate", "1"], "fault rate must be at least 0 and below 1"),
+    (["--faults", "drift", "--drift-share", "-0.5"], "drift share must be at least 0 and below 1"),
+])
+def test_sandbox_cli_refuses_bad_fault_settings(args, message):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["sandbox", "--port", "0", *args])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and message in result.output
+    assert result.output.count("error:") == 1

@@ -69,6 +69,7 @@ def stable_frac(*parts: object) -> float:
 def parse_families(values: Iterable[str]) -> frozenset[str]:
     """``["transient", "drift"]`` or ``["transient,drift"]`` -> the set; ValueError names a
     kind that does not exist."""
+    values = [values] if isinstance(values, str) else values
     found = {v.strip().lower() for value in values for v in value.split(",") if v.strip()}
     unknown = sorted(found - set(FAULT_FAMILIES))
     if unknown:
@@ -142,8 +143,12 @@ class Faults:
                 self._streak[key] = 0
                 return None
             self._streak[key] += 1
+        self._count(kind)
+        return kind
+
+    def _count(self, kind: str) -> None:
+        with self._lock:
             self.injected[kind] += 1
-            return kind
 
     def inject(self, handler: Any, kind: str, platform: str) -> bool:
         """Answer with fault ``kind``; False for ``truncate``, which needs the real body
@@ -198,8 +203,17 @@ class Faults:
             return obj
         changed = _drift_answer(self, platform, path, params, obj)
         if changed is not obj:
-            self.injected["drift"] += 1
+            self._count("drift")
         return changed
+
+    def drift_page(self, handle: str, data: dict) -> dict | HtmlPage:
+        """A YouTube channel page's ytInitialData as a drifted channel serves it, or an HTML
+        page without any when its drift is "html"."""
+        kind = self.drift_kind("youtube", handle)
+        if kind is None:
+            return data
+        self._count("drift")
+        return _page(kind, handle) if kind == "html" else _mutate(kind, data, _PAGE_KEYS)
 
     def stats(self) -> dict[str, int]:
         with self._lock:
@@ -262,16 +276,6 @@ def _drift_youtube(f: Faults, path: str, first: dict, obj: Any) -> Any:
         ch = st.by_uploads(first.get("playlistId", ""))
         return _whole(f.drift_kind("youtube", ch and ch.handle), obj, _PLAYLIST_KEYS)
     return obj
-
-
-def drift_channel_data(f: Faults | None, handle: str, data: dict) -> dict | HtmlPage:
-    """A channel page's ytInitialData as a drifted channel serves it (or an HTML page
-    without any when the drift is "html")."""
-    kind = f.drift_kind("youtube", handle) if f and "drift" in f.plan.families else None
-    if kind is None:
-        return data
-    f.injected["drift"] += 1
-    return _page(kind, handle) if kind == "html" else _mutate(kind, data, _PAGE_KEYS)
 
 
 def _entries(f: Faults, obj: dict, key: str, platform: str, handle_of: Any,

@@ -633,12 +633,11 @@ def _c4_header(ch: Channel, avatar: str, subscribers: str | None, videos: str) -
 
 def channel_page(st: YouTubeState, r: _Render, ch: Channel, faults: Any = None) -> str:
     """The channel's HTML page; ``faults`` (the sandbox's injector) may drift it."""
-    from .faults import HtmlPage, drift_channel_data  # faults.py imports this module
-
-    drifted = drift_channel_data(faults, ch.handle, initial_data(st, r, ch))
-    if isinstance(drifted, HtmlPage):
-        return drifted
-    data = json.dumps(drifted, ensure_ascii=False, separators=(",", ":"))
+    found = initial_data(st, r, ch)
+    found = faults.drift_page(ch.handle, found) if faults is not None else found
+    if isinstance(found, str):  # drifted into a page without ytInitialData
+        return found
+    data = json.dumps(found, ensure_ascii=False, separators=(",", ":"))
     data = data.replace("<", "\\u003c").replace(">", "\\u003e")
     name = html.escape(ch.creator.display_name)
     nonce = _b64(_digest("nonce", ch.channel_id, size=12))
