@@ -428,15 +428,31 @@ def sandbox(
     seed: Annotated[int, typer.Option(help="Seed of the generated universe.")] = DEMO_SEED,
     rate_limit: Annotated[int, typer.Option(min=1, help="Requests allowed per window, per platform.")] = 600,
     rate_window: Annotated[float, typer.Option(min=0.1, help="Rate window in seconds.")] = 10.0,
+    faults: Annotated[list[str] | None, typer.Option(
+        "--faults", help="Inject faults: transient, drift, or both (repeat or comma-separate).",
+    )] = None,
+    fault_rate: Annotated[float, typer.Option(
+        help="Share of requests that fail transiently (0 <= R < 1).")] = 0.1,
+    drift_share: Annotated[float, typer.Option(
+        help="Share of creators served with a changed layout for good (0 <= D < 1).")] = 0.1,
 ) -> None:
-    """Serve the offline twin of Bluesky and Mastodon on 127.0.0.1."""
+    """Serve the offline twin of Bluesky, Mastodon, Instagram and YouTube on 127.0.0.1."""
     from scrapers.sandbox import SandboxServer
 
     try:
         server = SandboxServer(creators=creators, seed=seed, port=port,
-                               rate_limit=rate_limit, rate_window=rate_window)
+                               rate_limit=rate_limit, rate_window=rate_window,
+                               faults=faults or (), fault_rate=fault_rate,
+                               drift_share=drift_share)
+    except ValueError as exc:
+        raise fail(str(exc), code=2) from None
     except OSError as exc:
         raise fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    if server.faults is not None:
+        plan = server.faults.plan
+        console.print(f"faults: {', '.join(sorted(plan.families))} (fault rate {plan.rate:g}, "
+                      f"drift share {plan.drift_share:g}, seed {plan.seed}); "
+                      f"{len(server.drifted())} drifted creators at {server.base_url}/_sandbox/drift")
     console.print(
         f"sandbox with {creators} creators (seed {seed}) on [bold]{server.base_url}[/]\n"
         f"  scout discover -p bluesky --base-url {server.base_url} -q baking\n"

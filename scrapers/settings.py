@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from scrapers.errors import MissingCredential
+from scrapers.errors import InvalidInput, MissingCredential
 
 USER_AGENT = (
     "creator-scout/0.1 (+https://github.com/creator-scout/creator-scout; "
@@ -14,6 +14,21 @@ USER_AGENT = (
 # (connect, read) seconds for every request.
 TIMEOUT = (5.0, 20.0)
 MAX_RETRIES = 5
+# Largest response body read; a bigger one is recorded as an error, not read (SCOUT_MAX_BODY_BYTES).
+MAX_BODY_BYTES = 20 * 1024 * 1024
+# The kind of a recorded response whose body was over that limit and was not read: parsing it
+# gives a ScrapeError saying so (scrapers/parsing.py), never a crash or a retry.
+OVERSIZED_KIND = "oversized"
+
+
+def max_body_bytes() -> int:
+    """The body size limit: SCOUT_MAX_BODY_BYTES when set to a positive integer, else 20 MB."""
+    value = os.environ.get("SCOUT_MAX_BODY_BYTES", "").strip()
+    if not value:
+        return MAX_BODY_BYTES
+    if not value.isdigit() or int(value) < 1:
+        raise InvalidInput(f"SCOUT_MAX_BODY_BYTES must be a positive number of bytes, not {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)

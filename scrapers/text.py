@@ -192,12 +192,17 @@ def decode_json(body: str | bytes | None) -> tuple[Any, str | None]:
     if body is None or (isinstance(body, (str, bytes)) and not body.strip()):
         return None, "empty body"
     try:
-        return json.loads(body), None
+        return json.loads(body, parse_constant=_no_constant), None
     except json.JSONDecodeError as exc:
         # json's message may end in "starting at"; the position finishes the sentence.
         message = re.sub(r"\s+at$", "", exc.msg)
         return None, f"invalid JSON: {message} at char {exc.pos}"
     except RecursionError:
         return None, "invalid JSON: nested too deeply to be a platform response"
-    except (TypeError, ValueError) as exc:  # also invalid UTF-8 bytes and 4,300-digit numbers
+    except (TypeError, ValueError) as exc:  # NaN/Infinity, invalid UTF-8, 4,300-digit numbers
         return None, f"invalid JSON: {exc}"
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (RFC 8259); Python's json would accept them."""
+    raise ValueError(f"{name} is not a JSON value")
