@@ -223,7 +223,8 @@ def test_odd_json_is_a_clear_exit_2(tmp_path: Path, platform: str, name: str) ->
 
 
 def test_huge_counts_are_unknown_not_an_overflow() -> None:
-    body = json.dumps({"profiles": [{"did": "did:plc:" + "a" * 24, "handle": "a.bsky.social"}]})
+    body = json.dumps({"profiles": [{"did": "did:plc:" + "a" * 24, "handle": "a.bsky.social",
+                                     "followsCount": 1, "postsCount": 2}]})
     body = body.replace('"handle"', '"followersCount": ' + "9" * 30 + ', "handle"')
     profile = PLATFORMS["bluesky"].parse_saved(body).profiles[0]
     assert profile.followers is None and profile.handle == "a.bsky.social"
