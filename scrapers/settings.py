@@ -81,7 +81,7 @@ def optional_credential(variable: str, *, secret: bool = True) -> str | None:
     ``secret`` values are remembered so that :func:`scrapers.http.redact` hides them everywhere.
     """
     value = os.environ.get(variable, "").strip() or _secret_block(secret_block_name(variable))
-    if value and secret:
+    if value and secret and len(value) >= MIN_REDACTED_SECRET:
         _SECRETS.add(value)
     return value or None
 
@@ -103,6 +103,10 @@ def known_secrets() -> frozenset[str]:
 
 
 _SECRETS: set[str] = set()
+
+#: Shorter values (a placeholder like "token" in a test) are not searched for verbatim: doing so
+#: would mangle ordinary words; credential parameters are still redacted by name.
+MIN_REDACTED_SECRET = 8
 
 
 def _secret_block(name: str) -> str:
