@@ -152,6 +152,9 @@ def discover(
     faces: FacesOption = False,
     avatar_cache: AvatarCacheOption = Path("data/avatars"),
     db: DbOption = DEFAULT_DB_PATH,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the unfinished run with these same options (fail if there is none). "
+                         "Rerunning with the same options also continues it.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Find creators on a platform, score them and load them into the warehouse."""
@@ -174,7 +177,7 @@ def discover(
             platform=platform, base_url=base_url, queries=query or [], hashtags=hashtag or [],
             handles=handles, limit=limit, posts_per_creator=posts, db_path=str(db),
             tier_scheme=tier_scheme, rate_per_second=rate, person_threshold=threshold,
-            faces=faces, avatar_cache=str(avatar_cache),
+            faces=faces, avatar_cache=str(avatar_cache), resume=resume,
         )
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
@@ -189,6 +192,10 @@ def print_summary(summary: dict[str, Any], seconds: float) -> None:
         f"{summary['retries']} retries, {summary['errors']} errors, "
         f"{loaded.get('creators_new', 0)} new creators, in {seconds:.1f}s"
     )
+    from flows.discover import format_counts
+
+    resumed = f"resumed run {summary['run_id']}: " if summary["resumed"] else ""
+    console.print(f"  {resumed}{format_counts(summary)}", highlight=False)
 
 
 def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:

@@ -326,8 +326,12 @@ def _pid_exists(pid: int) -> bool:
     return True
 
 
-def open_run(db_path: DbPath, run_id: str, run: Mapping[str, Any], fingerprint: str) -> dict[str, Any]:
+def open_run(
+    db_path: DbPath, run_id: str, run: Mapping[str, Any], fingerprint: str, *, resume_only: bool = False,
+) -> dict[str, Any]:
     """Claim the latest unfinished run with this fingerprint, or start ``run_id`` as a new one.
+
+    ``resume_only`` raises a :class:`WarehouseError` instead of starting a new run.
 
     Returns ``{"run_id", "started_at", "refs", "resumed", "batches"}`` where ``batches`` maps
     batch_no -> {"status", "refs", "counts"} of what is already stored. A run whose owner process
@@ -342,6 +346,11 @@ def open_run(db_path: DbPath, run_id: str, run: Mapping[str, Any], fingerprint: 
             [fingerprint],
         ).fetchall()
         claimed = next((r for r in unfinished if r[3] == this_process() or not _alive(r[3])), None)
+        if claimed is None and resume_only:
+            raise WarehouseError(
+                f"Nothing to resume: no unfinished {run['flow']} run on {run['platform']} with these "
+                "parameters in the warehouse (rerun without --resume to start a new one)."
+            )
         if claimed is None:
             con.execute(
                 "INSERT INTO runs (run_id, flow, platform, params, started_at, finished_at, status, "
