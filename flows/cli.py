@@ -170,6 +170,9 @@ def discover(
             queries=query or [], hashtags=hashtag or [], handles=handles,
         )
     ensure_db_writable(db)
+    if resume:
+        check_resumable(db, platform, base_url, query or [], hashtag or [], handles, limit, posts,
+                        tier_scheme, threshold, faces)
     quiet_prefect(verbose)
     started = time.perf_counter()
     with console.status(f"discovering on {platform}…"), clear_errors():
@@ -182,6 +185,16 @@ def discover(
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
         console.print(f"No creators found on {platform} for that search; nothing was loaded.")
+
+
+def check_resumable(db: Path, platform: str, *params: Any) -> None:
+    """``--resume`` with nothing to resume: say so before starting a flow."""
+    from flows.discover import fingerprint, run_params
+    from warehouse.load import nothing_to_resume, unfinished_run
+
+    with clear_errors():
+        if unfinished_run(db, fingerprint("discover", run_params(platform, *params))) is None:
+            raise nothing_to_resume("discover", platform)
 
 
 def print_summary(summary: dict[str, Any], seconds: float) -> None:

@@ -290,6 +290,21 @@ def format_counts(summary: dict[str, Any]) -> str:
     return f"{line}; batches {summary['batches']} ({summary['batches_reused']} reused from an earlier attempt)"
 
 
+def run_params(
+    platform: str, base_url: str | None, queries: list[str] | None, hashtags: list[str] | None,
+    handles: list[str] | None, limit: int, posts_per_creator: int, tier_scheme: str,
+    person_threshold: float, faces: bool,
+) -> dict[str, Any]:
+    """The params that define a discover run (stored with it and fingerprinted; rate and paths
+    are not among them: they change how fast, not what)."""
+    return {
+        "platform": platform, "base_url": platform_settings(platform, base_url).base_url,
+        "queries": queries or [], "hashtags": hashtags or [], "handles": handles or [], "limit": limit,
+        "posts_per_creator": posts_per_creator, "tier_scheme": tier_scheme,
+        "person_threshold": person_threshold, "faces": faces,
+    }
+
+
 def fingerprint(flow_name: str, params: dict[str, Any]) -> str:
     """Same flow and params -> same fingerprint: what makes a rerun continue an unfinished run."""
     text = json.dumps({"flow": flow_name, **params}, sort_keys=True, default=str)
@@ -329,13 +344,9 @@ def discover(
     """
     logger = get_run_logger()
     db_path = str(Path(db_path))
-    base_url = platform_settings(platform, base_url).base_url
-    queries, hashtags, handles = queries or [], hashtags or [], handles or []
-    params = {
-        "platform": platform, "base_url": base_url, "queries": queries, "hashtags": hashtags,
-        "handles": handles, "limit": limit, "posts_per_creator": posts_per_creator,
-        "tier_scheme": tier_scheme, "person_threshold": person_threshold, "faces": faces,
-    }
+    params = run_params(platform, base_url, queries, hashtags, handles, limit, posts_per_creator,
+                        tier_scheme, person_threshold, faces)
+    base_url, queries, hashtags, handles = (params[k] for k in ("base_url", "queries", "hashtags", "handles"))
     started = utcnow()
     flow_run_id = str(flow_run.get_id() or f"local-{started.timestamp()}")
     run = {"flow": "discover", "platform": platform, "params": params, "started_at": started,

@@ -326,6 +326,32 @@ def _pid_exists(pid: int) -> bool:
     return True
 
 
+def nothing_to_resume(flow_name: str, platform: str) -> WarehouseError:
+    return WarehouseError(
+        f"Nothing to resume: no unfinished {flow_name} run on {platform} with these parameters "
+        "in the warehouse (rerun without --resume to start a new one)."
+    )
+
+
+def _unfinished(con: duckdb.DuckDBPyConnection, fingerprint: str) -> tuple[Any, ...] | None:
+    """(run_id, started_at, refs, owner) of the latest resumable run with this fingerprint."""
+    rows = con.execute(
+        "SELECT run_id, started_at, refs, owner FROM runs "
+        "WHERE fingerprint = ? AND status IN ('running', 'failed') ORDER BY started_at DESC",
+        [fingerprint],
+    ).fetchall()
+    return next((r for r in rows if r[3] == this_process() or not _alive(r[3])), None)
+
+
+def unfinished_run(db_path: DbPath, fingerprint: str) -> str | None:
+    """The run a rerun with this fingerprint would continue, if any (a read-only look)."""
+    if not Path(db_path).exists():
+        return None
+    with connect(db_path, read_only=True) as con:
+        found = _unfinished(con, fingerprint)
+    return None if found is None else str(found[0])
+
+
 def open_run(
     db_path: DbPath, run_id: str, run: Mapping[str, Any], fingerprint: str, *, resume_only: bool = False,
 ) -> dict[str, Any]:
@@ -340,17 +366,9 @@ def open_run(
     _require_run_id(run_id)
     row = _run_row(run_id, run)
     with connect(db_path) as con, _transaction(con, f"Starting run {run_id}"):
-        unfinished = con.execute(
-            "SELECT run_id, started_at, refs, owner FROM runs "
-            "WHERE fingerprint = ? AND status IN ('running', 'failed') ORDER BY started_at DESC",
-            [fingerprint],
-        ).fetchall()
-        claimed = next((r for r in unfinished if r[3] == this_process() or not _alive(r[3])), None)
+        claimed = _unfinished(con, fingerprint)
         if claimed is None and resume_only:
-            raise WarehouseError(
-                f"Nothing to resume: no unfinished {run['flow']} run on {run['platform']} with these "
-                "parameters in the warehouse (rerun without --resume to start a new one)."
-            )
+            raise nothing_to_resume(run["flow"], run["platform"])
         if claimed is None:
             con.execute(
                 "INSERT INTO runs (run_id, flow, platform, params, started_at, finished_at, status, "
