@@ -87,7 +87,7 @@ def test_kill9_in_store_and_in_load_then_rerun_equals_a_clean_run(tmp_path, sand
                      limit=LIMIT, posts_per_creator=POSTS,
                      db_path=str(clean_db), rate_per_second=200)
     assert clean["batches"] == 4 and clean["counts"]["quarantined"] == 1
-    assert clean["counts"]["fetched"] == LIMIT and clean["counts"]["loaded"] == LIMIT - 1
+    assert clean["counts"]["fetched"] == clean["refs"] and clean["counts"]["loaded"] == clean["creators"] > 50
     assert f"quarantined 1, errors {clean['errors']}" in artifact_markdown(clean["flow_run_id"])
 
     # Killed while storing batch 1's bodies: batch 0 is loaded, batch 1 must be fetched again.
