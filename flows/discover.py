@@ -204,21 +204,19 @@ def _fetch_errors(platform: str, refs: list[str], counts: dict[str, Any]) -> lis
 
 
 @task(cache_policy=NO_CACHE)
-def store(
-    db_path: str, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse],
-    counts: dict[str, Any], run_refs: list[str] | None = None,
-) -> None:
-    """Phase 1 of a batch: its raw bodies, durably, before any parsing."""
-    store_batch(db_path, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raw_frame(raws),
-                counts=counts, run_refs=run_refs)
-
-
-@task(cache_policy=NO_CACHE)
-def score_and_load(
-    db_path: str, run_id: str, batch_no: int, parsed: ParseResult, now: datetime, tier_scheme: str,
-    person_threshold: float, faces: list[tuple[str, str, bool | None]] | None, counts: dict[str, Any],
+def save_batch(
+    db_path: str, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse] | None,
+    parsed: ParseResult, now: datetime, tier_scheme: str, person_threshold: float,
+    faces: list[tuple[str, str, bool | None]] | None, counts: dict[str, Any], run_refs: list[str] | None = None,
 ) -> dict[str, int]:
-    """Phase 2 of a batch: scored records, in one transaction that also marks the batch loaded."""
+    """The batch's two durable steps, each its own transaction: store the raw bodies (skipped when
+    ``raws`` is None: stored by an earlier attempt), then load the scored records.
+
+    ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies.
+    """
+    if raws is not None:
+        store_batch(db_path, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raw_frame(raws),
+                    counts=counts, run_refs=run_refs)
     frames = score.fn(parsed, now, tier_scheme, person_threshold, faces)
     return load_batch(db_path, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"],
                       posts=frames["posts"], scores=frames["scores"], errors=errors_frame(parsed.errors),
@@ -358,13 +356,17 @@ def discover(
     # One clock per run, kept across resumes: every batch is scored as of the run's start.
     now = state["started_at"]
 
-    def process(batch_no: int, refs: list[str], raws: list[RawResponse], counts: dict[str, Any]) -> None:
-        # quote(): Prefect would otherwise walk every body and record of a batch, for nothing.
-        parsed = parse_batch(platform, quote(raws))
+    def process(
+        batch_no: int, refs: list[str], raws: list[RawResponse], counts: dict[str, Any], *,
+        stored: bool = False, run_refs: list[str] | None = None,
+    ) -> None:
+        """Parse (pure, in memory), then store and load in one task; ``stored``: bodies already are."""
+        parsed = parse_batch.fn(platform, raws)
         parsed.errors = _fetch_errors(platform, refs, counts) + parsed.errors
         face_rows = _faces(platform, parsed, avatar_cache, rate_per_second) if faces else None
-        score_and_load(db_path, run_id, batch_no, quote(parsed), now, tier_scheme, person_threshold,
-                       quote(face_rows), counts)
+        # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
+        save_batch(db_path, run_id, batch_no, refs, None if stored else quote(raws), quote(parsed), now,
+                   tier_scheme, person_threshold, quote(face_rows), counts, run_refs)
 
     try:
         reused = 0
@@ -372,12 +374,11 @@ def discover(
         if 0 not in batches or refs is None:
             found = discover_refs(platform, base_url, queries, hashtags, handles, limit, rate_per_second)
             fault_point("fetch", 0)
-            refs, counts = found.refs, _fetch_counts(found, creators=0)
-            store(db_path, run_id, 0, [], quote(found.raws), counts, run_refs=refs)
-            process(0, [], found.raws, counts)
+            refs = found.refs
+            process(0, [], found.raws, _fetch_counts(found, creators=0), run_refs=refs)
         elif batches[0]["status"] == "fetched":
             reused += 1
-            process(0, [], _stored_raws(db_path, run_id, 0), batches[0]["counts"])
+            process(0, [], _stored_raws(db_path, run_id, 0), batches[0]["counts"], stored=True)
         else:
             reused += 1
 
@@ -390,7 +391,7 @@ def discover(
             if n in batches:
                 reused += 1
                 if batches[n]["status"] == "fetched":
-                    process(n, batch, _stored_raws(db_path, run_id, n), batches[n]["counts"])
+                    process(n, batch, _stored_raws(db_path, run_id, n), batches[n]["counts"], stored=True)
                 continue
             outcome = futures[n].result(raise_on_failure=False)
             if isinstance(outcome, Fetched):
@@ -399,7 +400,6 @@ def discover(
                 logger.warning("batch %d of %d creators failed after retries: %s", n, len(batch), outcome)
                 raws, counts = [], _fetch_counts(Fetched(), creators=0, failed=str(outcome))
             fault_point("fetch", n)
-            store(db_path, run_id, n, batch, quote(raws), counts)
             process(n, batch, raws, counts)
 
         totals = run_counts(db_path, run_id)

@@ -409,7 +409,7 @@ def store_batch(
     _require_run_id(run_id)
     _require_columns("raw", raw_responses, RAW_COLUMNS)
     params = {"run_id": run_id, "batch_no": batch_no}
-    with connect(db_path) as con, _registered(con, {"raw": raw_responses}), \
+    with _uncheckpointed(db_path) as con, _registered(con, {"raw": raw_responses}), \
             _transaction(con, f"Storing batch {batch_no} of run {run_id}"):
         con.execute(_STAGE_RAW)
         con.execute(_INSERT_RAW, params)
@@ -464,6 +464,19 @@ def finish_run(db_path: DbPath, run_id: str, *, status: str, counts: Mapping[str
             "WHERE run_id = ?",
             [status, json.dumps(dict(counts), default=str), run_id],
         )
+
+
+@contextmanager
+def _uncheckpointed(db_path: DbPath) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that leaves its commits in the WAL when it closes (durable all the same).
+
+    Used for storing a batch's bodies: the batch's load, a moment later, checkpoints both on
+    close, so the WAL never holds more than one batch and each batch pays one checkpoint
+    (~0.1 s), not two.
+    """
+    with connect(db_path) as con:
+        con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        yield con
 
 
 @contextmanager
