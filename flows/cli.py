@@ -162,6 +162,9 @@ def discover(
     faces: FacesOption = False,
     avatar_cache: AvatarCacheOption = Path("data/avatars"),
     db: DbOption = DEFAULT_DB_PATH,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the unfinished run with these same options (fail if there is none). "
+                         "Rerunning with the same options also continues it.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Find creators on a platform, score them and load them into the warehouse."""
@@ -173,14 +176,28 @@ def discover(
         )
     platform = params.platform
     ensure_db_writable(db)
+    if resume:
+        check_resumable(db, platform, params.base_url, params.queries, params.hashtags,
+                        params.handles, params.limit, params.posts_per_creator, params.tier_scheme,
+                        params.person_threshold, faces)
     quiet_prefect(verbose)
     started = time.perf_counter()
     with console.status(f"discovering on {platform}…"), clear_errors():
         summary = run_discover(**params.as_kwargs(), db_path=str(db), faces=faces,
-                               avatar_cache=str(avatar_cache))
+                               avatar_cache=str(avatar_cache), resume=resume)
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
         console.print(f"No creators found on {platform} for that search; nothing was loaded.")
+
+
+def check_resumable(db: Path, platform: str, *params: Any) -> None:
+    """``--resume`` with nothing to resume: say so before starting a flow."""
+    from flows.discover import fingerprint, run_params
+    from warehouse.load import nothing_to_resume, unfinished_run
+
+    with clear_errors():
+        if unfinished_run(db, fingerprint("discover", run_params(platform, *params))) is None:
+            raise nothing_to_resume("discover", platform)
 
 
 def print_summary(summary: dict[str, Any], seconds: float) -> None:
@@ -191,6 +208,10 @@ def print_summary(summary: dict[str, Any], seconds: float) -> None:
         f"{summary['retries']} retries, {summary['errors']} errors, "
         f"{loaded.get('creators_new', 0)} new creators, in {seconds:.1f}s"
     )
+    from flows.discover import format_counts
+
+    resumed = f"resumed run {summary['run_id']}: " if summary["resumed"] else ""
+    console.print(f"  {resumed}{format_counts(summary)}", highlight=False)
 
 
 def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:
