@@ -28,6 +28,8 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from flows.markdown import md_cell
+from flows.params import validate_discover_params
 from scrapers.avatars import fetch_avatars
 from scrapers.errors import FetchFailed, QuotaExhausted
 from scrapers.http import HttpClient
@@ -36,9 +38,12 @@ from scrapers.registry import get_platform
 from scrapers.settings import platform_settings
 from transforms.faces import detect_faces
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
+from transforms.quarantine import drop_quarantined
 from transforms.score import score_creators
 from transforms.tiers import get_scheme
+from transforms.tombstones import keep_refs, skip_forgotten
 from warehouse.db import WarehouseError
+from warehouse.forget import tombstones
 from warehouse.load import fault_point, finish_run, load_batch, load_run, open_run, store_batch
 from warehouse.queries import batch_raw_responses, candidates, run_counts, run_summary
 
@@ -153,9 +158,11 @@ def score(
     person_threshold: float = 0.5,
     faces: list[tuple[str, str, bool | None]] | None = None,
 ) -> dict[str, Any]:
-    """Records -> DataFrames -> scores, all in pure transforms."""
+    """Records -> DataFrames -> scores, all in pure transforms; a creator an error names is held
+    back whole (quarantine), never loaded half-observed."""
     profiles = profiles_frame(parsed.profiles, observed_at=now)
     posts = posts_frame(parsed.posts, observed_at=now)
+    profiles, posts, _ = drop_quarantined(profiles, posts, errors_frame(parsed.errors))
     face_frame = None
     if faces:
         face_frame = pd.DataFrame(faces, columns=["platform", "creator_id", "face_in_avatar"])
@@ -205,21 +212,24 @@ def _fetch_errors(platform: str, refs: list[str], counts: dict[str, Any]) -> lis
 
 @task(cache_policy=NO_CACHE)
 def save_batch(
-    db_path: str, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse] | None,
+    platform: str, db_path: str, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse] | None,
     parsed: ParseResult, now: datetime, tier_scheme: str, person_threshold: float,
-    faces: list[tuple[str, str, bool | None]] | None, counts: dict[str, Any], run_refs: list[str] | None = None,
+    faces: list[tuple[str, str, bool | None]] | None, counts: dict[str, Any], gone: pd.DataFrame,
+    run_refs: list[str] | None = None,
 ) -> dict[str, int]:
     """The batch's two durable steps, each its own transaction: store the raw bodies (skipped when
-    ``raws`` is None: stored by an earlier attempt), then load the scored records.
+    ``raws`` is None: stored by an earlier attempt), then load the scored records. Creators
+    erased by ``scout forget`` (``gone``) are dropped first, bodies that mention them included.
 
     ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies.
     """
-    if raws is not None:
-        store_batch(db_path, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raw_frame(raws),
-                    counts=counts, run_refs=run_refs)
     frames = score.fn(parsed, now, tier_scheme, person_threshold, faces)
+    frames, kept_raws, errors, _ = skip_forgotten(platform, frames, raws or [], parsed.errors, gone)
+    if raws is not None:
+        store_batch(db_path, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raw_frame(kept_raws),
+                    counts=counts, run_refs=run_refs)
     return load_batch(db_path, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"],
-                      posts=frames["posts"], scores=frames["scores"], errors=errors_frame(parsed.errors),
+                      posts=frames["posts"], scores=frames["scores"], errors=errors_frame(errors),
                       counts={**counts, "posts": len(frames["posts"])})
 
 
@@ -235,7 +245,7 @@ def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[st
     )
     details = run_summary(db_path, run_id)
     lines = [
-        f"# discover {platform}",
+        f"# discover {md_cell(platform)}",
         f"- creators scored: {summary['creators']}",
         f"- posts: {summary['posts']}",
         f"- requests: {summary['requests']} ({summary['requests_per_creator']:.2f} per creator)",
@@ -245,16 +255,16 @@ def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[st
         "",
         "| tier | creators |",
         "|---|---|",
-        *[f"| {tier} | {n} |" for tier, n in details["by_tier"].items()],
+        *[f"| {md_cell(tier)} | {n} |" for tier, n in details["by_tier"].items()],
         "",
         "| account type | creators |",
         "|---|---|",
-        *[f"| {kind} | {n} |" for kind, n in details["by_account_type"].items()],
+        *[f"| {md_cell(kind)} | {n} |" for kind, n in details["by_account_type"].items()],
     ]
     reasons = details["top_error_reasons"]
     if reasons:
         lines += ["", "| error | count |", "|---|---|"]
-        lines += [f"| {reason} | {n} |" for reason, n in reasons]
+        lines += [f"| {md_cell(reason)} | {n} |" for reason, n in reasons]
     create_markdown_artifact(key=f"discover-summary-{platform}", markdown="\n".join(lines))
 
 
@@ -340,9 +350,11 @@ def discover(
     as one more signal of the account-type model. An unfinished run with the same params is
     always continued; ``resume=True`` insists on one and fails clearly when there is none.
     """
+    checked = validate_discover_params(**locals())
+    platform, queries, hashtags, handles = checked.platform, checked.queries, checked.hashtags, checked.handles
     logger = get_run_logger()
     db_path = str(Path(db_path))
-    params = run_params(platform, base_url, queries, hashtags, handles, limit, posts_per_creator,
+    params = run_params(platform, checked.base_url, queries, hashtags, handles, limit, posts_per_creator,
                         tier_scheme, person_threshold, faces)
     base_url, queries, hashtags, handles = (params[k] for k in ("base_url", "queries", "hashtags", "handles"))
     started = utcnow()
@@ -355,6 +367,9 @@ def discover(
         logger.warning("resuming run %s: %d batch(es) already stored", run_id, len(batches))
     # One clock per run, kept across resumes: every batch is scored as of the run's start.
     now = state["started_at"]
+    gone = tombstones(db_path, platform, read_only=False)  # creators erased by `scout forget`
+    # Profiles and posts found in discovery listings, loaded with their creator's own batch.
+    discovered = ParseResult()
 
     def process(
         batch_no: int, refs: list[str], raws: list[RawResponse], counts: dict[str, Any], *,
@@ -362,11 +377,17 @@ def discover(
     ) -> None:
         """Parse (pure, in memory), then store and load in one task; ``stored``: bodies already are."""
         parsed = parse_batch.fn(platform, raws)
+        if batch_no == 0:
+            discovered.extend(ParseResult(profiles=parsed.profiles, posts=parsed.posts))
+            parsed = ParseResult(errors=parsed.errors)
+        else:
+            parsed.extend(discovered.for_creators(refs))
         parsed.errors = _fetch_errors(platform, refs, counts) + parsed.errors
         face_rows = _faces(platform, parsed, avatar_cache, rate_per_second) if faces else None
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
-        save_batch(db_path, run_id, batch_no, refs, None if stored else quote(raws), quote(parsed), now,
-                   tier_scheme, person_threshold, quote(face_rows), counts, run_refs)
+        save_batch(platform, db_path, run_id, batch_no, refs, None if stored else quote(raws),
+                   quote(parsed), now, tier_scheme, person_threshold, quote(face_rows), counts,
+                   quote(gone), run_refs)
 
     try:
         reused = 0
@@ -374,15 +395,19 @@ def discover(
         if 0 not in batches or refs is None:
             found = discover_refs(platform, base_url, queries, hashtags, handles, limit, rate_per_second)
             fault_point("fetch", 0)
-            refs = found.refs
+            refs = keep_refs(platform, found.refs, gone)
             process(0, [], found.raws, _fetch_counts(found, creators=0), run_refs=refs)
         elif batches[0]["status"] == "fetched":
             reused += 1
             process(0, [], _stored_raws(db_path, run_id, 0), batches[0]["counts"], stored=True)
         else:
             reused += 1
+            discovered.extend(parse_batch.fn(platform, _stored_raws(db_path, run_id, 0)))
+            discovered.errors = []
 
-        plan = {n: batch for n, batch in enumerate(_batches(refs, FETCH_BATCH_SIZE), start=1)}
+        # Batches keep their stored shape; a creator forgotten since then is just not fetched.
+        plan = {n: keep_refs(platform, batch, gone)
+                for n, batch in enumerate(_batches(refs, FETCH_BATCH_SIZE), start=1)}
         futures = {
             n: fetch_batch.submit(platform, base_url, batch, posts_per_creator, rate_per_second)
             for n, batch in plan.items() if n not in batches

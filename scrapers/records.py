@@ -106,3 +106,17 @@ class ParseResult:
         self.profiles.extend(other.profiles)
         self.posts.extend(other.posts)
         self.errors.extend(other.errors)
+
+    def for_creators(self, refs: list[str]) -> "ParseResult":
+        """The profiles and posts of the creators ``refs`` names (by id, handle or @handle, and
+        ``user`` for ``user@host``), without errors: discovery listings carry whole profiles,
+        and those belong with the creator's own batch, where its errors can hold them back."""
+        wanted = {ref.strip().lstrip("@").lower() for ref in refs}
+
+        def named(p: Profile) -> bool:
+            handle = (p.handle or "").lower()
+            return bool({p.creator_id.lower(), handle, handle.split("@")[0]} & wanted)
+
+        profiles = [p for p in self.profiles if named(p)]
+        ids = {p.creator_id for p in profiles} | {ref.strip() for ref in refs}
+        return ParseResult(profiles=profiles, posts=[p for p in self.posts if p.creator_id in ids])

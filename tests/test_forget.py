@@ -159,3 +159,22 @@ def test_rows_and_bodies_of_tombstoned_creators_are_dropped() -> None:
                          "body": ['{"handle":"Alice.bsky.social"}', '{"did":"did:plc:carol"}', "{}",
                                   '{"acct":"bob@m.social"}']})
     assert keep_raws(raws, GONE).tolist() == [False, True, False, False]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_discover_skips_a_forgotten_creator(tmp_path: Path, sandbox) -> None:
+    """Forget a creator the flow found, run discover again: nothing about them comes back."""
+    from flows.discover import discover
+
+    db = tmp_path / "scout.duckdb"
+    run = dict(platform="bluesky", base_url=sandbox.base_url, queries=["baking"], limit=30,
+               posts_per_creator=5, db_path=str(db))
+    first = discover(**run)
+    (handle, creator_id), *_ = rows(db, "SELECT handle, creator_id FROM creators ORDER BY handle")
+    assert scout("forget", "-p", "bluesky", "--handle", handle, "--db", str(db)).exit_code == 0
+    assert mentions(db, handle.lower(), [creator_id]) == dict.fromkeys(mentions(db, "", []), 0)
+
+    second = discover(**run, hashtags=[])  # a new run (the first one completed)
+    assert second["run_id"] != first["run_id"]
+    assert second["creators"] == first["creators"] - 1
+    assert sum(mentions(db, handle.lower(), [creator_id]).values()) == 0

@@ -9,13 +9,17 @@ when forgotten. Raw bodies go by the same rule ``scout forget`` deletes them wit
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import pandas as pd
 
 from scrapers.records import RawResponse, ScrapeError
 from transforms.frames import raw_frame
+
+
+#: What ``scout forget`` leaves in a run's stored ref list in place of the creator, so that the
+#: run's batches keep their shape; never fetched.
+FORGOTTEN_REF = "[forgotten]"
 
 
 def mention_pattern(keys: list[str]) -> str:
@@ -38,10 +42,10 @@ def _keys(gone: pd.DataFrame, platform: str) -> tuple[set[str], set[str]]:
 
 
 def keep_refs(platform: str, refs: list[str], gone: pd.DataFrame) -> list[str]:
-    """``refs`` (handles, @handles or ids) minus the tombstoned ones, order kept."""
+    """``refs`` (handles, @handles or ids) minus the tombstoned and scrubbed ones, order kept."""
     handles, ids = _keys(gone, platform)
     s = pd.Series(refs, dtype="string")
-    dropped = _norm(s).isin(handles) | s.str.strip().isin(ids)
+    dropped = _norm(s).isin(handles) | s.str.strip().isin(ids | {FORGOTTEN_REF})
     return s[~dropped.fillna(False)].tolist()
 
 

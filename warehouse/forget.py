@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from transforms.tombstones import mention_pattern
+from transforms.tombstones import FORGOTTEN_REF, mention_pattern
 from warehouse.db import DbPath, WarehouseError, connect
 
 #: Column -> how a row of any table names the creator being forgotten.
@@ -135,14 +135,23 @@ def _creator_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str]
 
 
 def _scrub_run_params(con: duckdb.DuckDBPyConnection, platform: str, keys: list[str]) -> int:
-    """Run parameters (``--handle alice``) that name the creator keep the run, not the name."""
+    """Run parameters (``--handle alice``) and run manifests (a run's ref list, its batches'
+    refs) that name the creator keep the run and its shape, not the name: each mention becomes
+    :data:`FORGOTTEN_REF`, which a resumed run skips."""
     pattern = '"@?(?i:' + "|".join(re.escape(k) for k in keys) + ')"'
-    return _count(
-        con,
-        "UPDATE runs SET params = CAST(regexp_replace(CAST(params AS VARCHAR), $pattern, '\"[forgotten]\"', 'g') AS JSON) "
-        "WHERE platform = $platform AND regexp_matches(CAST(params AS VARCHAR), $pattern)",
-        {"platform": platform, "pattern": pattern},
-    )
+    args = {"platform": platform, "pattern": pattern, "gone": f'"{FORGOTTEN_REF}"'}
+    scrubbed = 0
+    for table, column in (("runs", "params"), ("runs", "refs"), ("run_batches", "refs")):
+        in_platform = ("platform = $platform" if table == "runs"
+                       else "run_id IN (SELECT run_id FROM runs WHERE platform = $platform)")
+        text = f"CAST({column} AS VARCHAR)"
+        scrubbed += _count(
+            con,
+            f"UPDATE {table} SET {column} = CAST(regexp_replace({text}, $pattern, $gone, 'g') AS JSON) "
+            f"WHERE {in_platform} AND regexp_matches({text}, $pattern)",
+            args,
+        )
+    return scrubbed
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> int:
