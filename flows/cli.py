@@ -456,6 +456,9 @@ def sandbox(
         help="Share of requests that fail transiently (0 <= R < 1).")] = 0.1,
     drift_share: Annotated[float, typer.Option(
         help="Share of creators served with a changed layout for good (0 <= D < 1).")] = 0.1,
+    fault_stall: Annotated[float, typer.Option(
+        help="Seconds a read-timeout fault holds its answer; clients give up after their read "
+             "timeout (20 s, SCOUT_READ_TIMEOUT).")] = 30.0,
 ) -> None:
     """Serve the offline twin of Bluesky, Mastodon, Instagram and YouTube on 127.0.0.1."""
     from scrapers.sandbox import SandboxServer
@@ -464,7 +467,7 @@ def sandbox(
         server = SandboxServer(creators=creators, seed=seed, port=port,
                                rate_limit=rate_limit, rate_window=rate_window,
                                faults=faults or (), fault_rate=fault_rate,
-                               drift_share=drift_share)
+                               drift_share=drift_share, fault_stall=fault_stall)
     except ValueError as exc:
         raise fail(str(exc), code=2) from None
     except OSError as exc:
@@ -473,10 +476,12 @@ def sandbox(
         plan = server.faults.plan
         console.print(f"faults: {', '.join(sorted(plan.families))} (fault rate {plan.rate:g}, "
                       f"drift share {plan.drift_share:g}, seed {plan.seed}); "
-                      f"{len(server.drifted())} drifted creators at {server.base_url}/_sandbox/drift")
+                      f"{len(server.drifted())} drifted creators at {server.base_url}/_sandbox/drift\n"
+                      f"  read-timeout faults stall {plan.stall:g}s: run clients with "
+                      f"SCOUT_READ_TIMEOUT={min(2.0, plan.stall / 2):g} to see them fail fast")
     console.print(
         f"sandbox with {creators} creators (seed {seed}) on [bold]{server.base_url}[/]\n"
-        f"  scout discover -p bluesky --base-url {server.base_url} -q baking\n"
+        f"  scout discover -p bluesky --instance {server.base_url} -q baking\n"
         f"  scout discover -p mastodon --instance {server.base_url} -q baking\n"
         "Ctrl-C to stop."
     )

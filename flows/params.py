@@ -19,6 +19,7 @@ from typing import Any
 
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
+from scrapers import settings
 from scrapers.settings import platform_settings
 from scrapers.validate import validate_base_url, validate_handle
 
@@ -188,4 +189,5 @@ def validate_discover_params(
     )
     get_platform(name).preflight(url, queries=checked_queries, hashtags=checked_tags,
                                  handles=checked_handles)
+    settings.timeout(), settings.max_body_bytes()  # environment overrides, read before any fetch
     return params

@@ -197,7 +197,7 @@ class HttpClient:
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
-        self.timeout = timeout or settings.TIMEOUT
+        self.timeout = timeout or settings.timeout()
         self.max_body_bytes = max_body_bytes or settings.max_body_bytes()
         self.user_agent = user_agent
         self._sleep = sleep

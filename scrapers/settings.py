@@ -21,6 +21,21 @@ MAX_BODY_BYTES = 20 * 1024 * 1024
 OVERSIZED_KIND = "oversized"
 
 
+def timeout() -> tuple[float, float]:
+    """(connect, read) seconds: TIMEOUT, with the read part from SCOUT_READ_TIMEOUT when set
+    (a short one makes the sandbox's stalled answers fail fast)."""
+    value = os.environ.get("SCOUT_READ_TIMEOUT", "").strip()
+    if not value:
+        return TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise InvalidInput(f"SCOUT_READ_TIMEOUT must be a positive number of seconds, not {value!r}")
+    return TIMEOUT[0], seconds
+
+
 def max_body_bytes() -> int:
     """The body size limit: SCOUT_MAX_BODY_BYTES when set to a positive integer, else 20 MB."""
     value = os.environ.get("SCOUT_MAX_BODY_BYTES", "").strip()

@@ -96,3 +96,19 @@ def test_flow_parameters_are_checked_too(overrides):
     with pytest.raises(InvalidInput) as info:
         validate_discover_params(**{"platform": "bluesky", **overrides})
     assert str(info.value).endswith(".") and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(("variable", "value"), [("SCOUT_READ_TIMEOUT", "soon"),
+                                                 ("SCOUT_READ_TIMEOUT", "-1"),
+                                                 ("SCOUT_MAX_BODY_BYTES", "big")])
+def test_bad_environment_overrides_stop_a_run_before_it_starts(monkeypatch, variable, value) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(InvalidInput, match=variable):
+        validate_discover_params("bluesky", queries=["baking"])
+
+
+def test_read_timeout_override_reaches_the_client(monkeypatch) -> None:
+    from scrapers.http import HttpClient
+
+    monkeypatch.setenv("SCOUT_READ_TIMEOUT", "1.5")
+    assert HttpClient("bluesky", rate_per_second=1.0).timeout == (5.0, 1.5)
