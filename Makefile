@@ -25,6 +25,7 @@ test: install
 BENCH_ARGS ?= --creators 100000 --posts 3000000
 bench: install
 	$(BIN)/python bench/bench_transforms.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_classify.py
 
 # Regenerate constraints.txt from a clean resolve of pyproject.toml.
 lock:

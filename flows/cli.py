@@ -17,12 +17,19 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from scrapers.errors import ScraperError
-from scrapers.registry import PLATFORMS, get_platform
-from scrapers.settings import platform_settings
-from scrapers.validate import validate_base_url, validate_handle
+from flows.params import (
+    validate_discover_params,
+    validate_input_file,
+    validate_platform,
+    validate_threshold,
+    validate_tier_scheme,
+)
+from scrapers.errors import InvalidInput, ScraperError
+from scrapers.registry import PLATFORMS
+from scrapers.validate import validate_handle
 from warehouse.db import DEFAULT_DB_PATH, WarehouseError
 
 app = typer.Typer(
@@ -42,7 +49,7 @@ DbOption = Annotated[
 ]
 ThresholdOption = Annotated[
     float,
-    typer.Option("--threshold", min=0.0, max=1.0,
+    typer.Option("--threshold",
                  help="Person probability needed to be a candidate; ±0.1 around it is flagged needs_review."),
 ]
 FacesOption = Annotated[
@@ -50,7 +57,6 @@ FacesOption = Annotated[
     typer.Option("--faces/--no-faces", help="Fetch avatars and use 'face in the avatar' as a signal."),
 ]
 AvatarCacheOption = Annotated[Path, typer.Option("--avatar-cache", help="Where fetched avatars are kept.")]
-EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 DEMO_SEED = 42
 DEMO_CREATORS = 1000
 DEMO_LIMIT_PER_PLATFORM = 150
@@ -60,17 +66,22 @@ DEMO_QUERIES = ["baking", "vegan", "fitness", "travel", "books", "gaming", "phot
                 "fashion", "music", "tech", "beauty", "parenting", "pets"]
 
 
+USAGE_ERROR = 2  # exit code of bad input, as for Click's own usage errors
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """One red line on stderr and a non-zero exit."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
 @contextmanager
 def clear_errors() -> Iterator[None]:
-    """Turn the project's own exceptions into one-line messages."""
+    """Turn the project's own exceptions into one-line messages; bad input exits with 2."""
     try:
         yield
+    except InvalidInput as exc:
+        raise fail(str(exc), USAGE_ERROR) from None
     except (ScraperError, WarehouseError, ValueError) as exc:
         raise fail(str(exc)) from None
 
@@ -86,8 +97,7 @@ def quiet_prefect(verbose: bool) -> None:
 
 def check_platform(name: str) -> str:
     with clear_errors():
-        get_platform(name)
-    return name
+        return validate_platform(name)
 
 
 def split_csv(values: list[str] | None) -> list[str]:
@@ -123,7 +133,7 @@ def render_candidates(df: Any, title: str) -> None:
             elif isinstance(value, float):
                 cells.append(f"{value:.2f}")
             else:
-                cells.append(str(value))
+                cells.append(escape(str(value)))  # a name like "[link=…]" is text, not markup
         table.add_row(*cells)
     console.print(table)
 
@@ -144,41 +154,50 @@ def discover(
     query: Annotated[list[str] | None, typer.Option("--query", "-q", help="Search words; repeatable.")] = None,
     hashtag: Annotated[list[str] | None, typer.Option("--hashtag", help="Hashtag without #; repeatable.")] = None,
     handle: Annotated[list[str] | None, typer.Option("--handle", help="Seed handle; repeatable or comma-separated.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=100_000, help="Most creators to fetch.")] = 100,
-    posts: Annotated[int, typer.Option("--posts", min=0, max=1000, help="Recent posts per creator.")] = 30,
+    limit: Annotated[int, typer.Option(help="Most creators to fetch (1-100,000).")] = 100,
+    posts: Annotated[int, typer.Option("--posts", help="Recent posts per creator (0-1000).")] = 30,
     tier_scheme: Annotated[str, typer.Option(help="Tier scheme: default, later_fohr, hypeauditor_legacy.")] = "default",
-    rate: Annotated[float | None, typer.Option(min=0.01, help="Requests per second (default: 90% of the platform budget).")] = None,
+    rate: Annotated[float | None, typer.Option(help="Requests per second (default: 90% of the platform budget).")] = None,
     threshold: ThresholdOption = 0.5,
     faces: FacesOption = False,
     avatar_cache: AvatarCacheOption = Path("data/avatars"),
     db: DbOption = DEFAULT_DB_PATH,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the unfinished run with these same options (fail if there is none). "
+                         "Rerunning with the same options also continues it.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Find creators on a platform, score them and load them into the warehouse."""
-    check_platform(platform)
     with clear_errors():
-        from transforms.tiers import get_scheme
-
-        get_scheme(tier_scheme)
-        base_url = validate_base_url(instance) if instance else None
-        handles = [validate_handle(platform, h) for h in split_csv(handle)]
-        get_platform(platform).preflight(
-            platform_settings(platform, base_url).base_url,
-            queries=query or [], hashtags=hashtag or [], handles=handles,
+        params = validate_discover_params(
+            platform, instance, queries=query, hashtags=hashtag, handles=split_csv(handle),
+            limit=limit, posts_per_creator=posts, tier_scheme=tier_scheme,
+            person_threshold=threshold, rate_per_second=rate,
         )
+    platform = params.platform
     ensure_db_writable(db)
+    if resume:
+        check_resumable(db, platform, params.base_url, params.queries, params.hashtags,
+                        params.handles, params.limit, params.posts_per_creator, params.tier_scheme,
+                        params.person_threshold, faces)
     quiet_prefect(verbose)
     started = time.perf_counter()
     with console.status(f"discovering on {platform}…"), clear_errors():
-        summary = run_discover(
-            platform=platform, base_url=base_url, queries=query or [], hashtags=hashtag or [],
-            handles=handles, limit=limit, posts_per_creator=posts, db_path=str(db),
-            tier_scheme=tier_scheme, rate_per_second=rate, person_threshold=threshold,
-            faces=faces, avatar_cache=str(avatar_cache),
-        )
+        summary = run_discover(**params.as_kwargs(), db_path=str(db), faces=faces,
+                               avatar_cache=str(avatar_cache), resume=resume)
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
         console.print(f"No creators found on {platform} for that search; nothing was loaded.")
+
+
+def check_resumable(db: Path, platform: str, *params: Any) -> None:
+    """``--resume`` with nothing to resume: say so before starting a flow."""
+    from flows.discover import fingerprint, run_params
+    from warehouse.load import nothing_to_resume, unfinished_run
+
+    with clear_errors():
+        if unfinished_run(db, fingerprint("discover", run_params(platform, *params))) is None:
+            raise nothing_to_resume("discover", platform)
 
 
 def print_summary(summary: dict[str, Any], seconds: float) -> None:
@@ -189,17 +208,29 @@ def print_summary(summary: dict[str, Any], seconds: float) -> None:
         f"{summary['retries']} retries, {summary['errors']} errors, "
         f"{loaded.get('creators_new', 0)} new creators, in {seconds:.1f}s"
     )
+    from flows.discover import format_counts
+
+    resumed = f"resumed run {summary['run_id']}: " if summary["resumed"] else ""
+    console.print(f"  {resumed}{format_counts(summary)}", highlight=False)
 
 
 def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:
+    """Filters of `candidates` and `export`, checked here so a typo exits 2 before the query."""
+    from warehouse.queries import CANDIDATE_TIERS
+
     platforms = [check_platform(p) for p in split_csv(platform)] or None
-    tiers = split_csv(tier) or None
+    tiers = [t.lower() for t in split_csv(tier)] or None
+    unknown = [t for t in tiers or [] if t not in CANDIDATE_TIERS]
+    if unknown:
+        raise fail(f"unknown candidate tier {unknown[0]!r}; use {' or '.join(CANDIDATE_TIERS)}", USAGE_ERROR)
+    if min_er is not None and not 0.0 <= min_er < float("inf"):
+        raise fail(f"--min-er must be 0 or more, such as 0.02 for 2%, not {min_er!r}", USAGE_ERROR)
     return {"platforms": platforms, "tiers": tiers, "min_er": min_er}
 
 
 PlatformFilter = Annotated[list[str] | None, typer.Option("--platform", "-p", help="Platform(s); repeatable or comma-separated.")]
 TierFilter = Annotated[list[str] | None, typer.Option("--tier", help="Tier(s), e.g. nano,micro.")]
-MinErFilter = Annotated[float | None, typer.Option("--min-er", min=0.0, help="Minimum median ER, e.g. 0.02 for 2%.")]
+MinErFilter = Annotated[float | None, typer.Option("--min-er", help="Minimum median ER, e.g. 0.02 for 2%.")]
 
 
 @app.command("candidates")
@@ -213,14 +244,15 @@ def candidates_cmd(
 ) -> None:
     """Show the candidate list: real people, nano and micro tiers, best engagement first."""
     if fmt not in ("table", "csv", "json"):
-        raise fail(f"unknown format {fmt!r}; use table, csv or json", 2)
+        raise fail(f"unknown format {fmt!r}; use table, csv or json", USAGE_ERROR)
     filters = candidate_filters(platform, tier, min_er)
+    from warehouse.export import CSV_LINE_END, defuse_formulas
     from warehouse.queries import candidates
 
     with clear_errors():
         df = candidates(db, limit=limit, **filters)
-    if fmt == "csv":
-        sys.stdout.write(df.to_csv(index=False))
+    if fmt == "csv":  # piped into a file a spreadsheet will open: formulas defused as in exports
+        sys.stdout.write(defuse_formulas(df).to_csv(index=False, lineterminator=CSV_LINE_END))
     elif fmt == "json":
         sys.stdout.write(df.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
     elif df.empty:
@@ -232,22 +264,22 @@ def candidates_cmd(
 @app.command("export")
 def export_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx or parquet (default: from the suffix).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx, html or parquet (default: from the suffix).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     platform: PlatformFilter = None,
     tier: TierFilter = None,
     min_er: MinErFilter = None,
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
-    """Export the candidate list for a spreadsheet or a notebook."""
-    fmt = fmt or output.suffix.lstrip(".").lower()
-    if fmt not in EXPORT_FORMATS:
-        raise fail(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}", 2)
-    if output.exists() and not force:
-        raise fail(f"{output} exists; use --force to overwrite")
-    filters = candidate_filters(platform, tier, min_er)
-    from warehouse.export import export_candidates
+    """Export the candidate list for a spreadsheet, a browser or a notebook."""
+    from warehouse.export import check_export_path, export_candidates
     from warehouse.queries import candidates
+
+    try:
+        output, fmt = check_export_path(output, fmt, force)
+    except WarehouseError as exc:
+        raise fail(str(exc), USAGE_ERROR) from None
+    filters = candidate_filters(platform, tier, min_er)
 
     with clear_errors():
         df = candidates(db, **filters)
@@ -274,6 +306,9 @@ def classify(
 
     from flows.classify import ClassifyError, avatar_face_column, classify_csv
 
+    with clear_errors():
+        validate_threshold(threshold)
+        validate_input_file(input_path, "input CSV")
     started = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
                   TimeElapsedColumn(), console=err_console, transient=True) as progress:
@@ -283,7 +318,7 @@ def classify(
                                    chunk_rows=chunk_rows, on_chunk=lambda n: progress.advance(bar, n),
                                    face_column=avatar_face_column(avatar_cache) if faces else None)
         except ClassifyError as exc:
-            raise fail(str(exc)) from None
+            raise fail(str(exc), USAGE_ERROR) from None
     seconds = time.perf_counter() - started
     console.print(
         f"classified {summary.rows:,} rows in {seconds:.1f}s "
@@ -307,14 +342,14 @@ def parse_cmd(
 
     from flows.saved import SavedInputError, canonical, parse_file
 
-    check_platform(platform)
+    platform = check_platform(platform)
     try:
         result = parse_file(platform, file)
     except SavedInputError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), USAGE_ERROR) from None
     if not result.profiles and not result.posts:
         reasons = "; ".join(dict.fromkeys(e.reason for e in result.errors)) or "nothing recognisable"
-        raise fail(f"{file}: {reasons}", 2)
+        raise fail(f"{file}: {reasons}", USAGE_ERROR)
     for error in result.errors:
         err_console.print(f"[yellow]warning:[/] {error.reason}", highlight=False)
     sys.stdout.write(json.dumps(canonical(result), ensure_ascii=False, indent=2) + "\n")
@@ -332,17 +367,16 @@ def import_cmd(
     """Load saved pages (e.g. Instagram or TikTok profiles saved from a browser) into the warehouse."""
     from flows.saved import SavedInputError, saved_files
 
-    check_platform(platform)
+    platform = check_platform(platform)
+    with clear_errors():
+        tier_scheme = validate_tier_scheme(tier_scheme)
+        threshold = validate_threshold(threshold)
     try:
         files = saved_files(paths)
     except SavedInputError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), USAGE_ERROR) from None
     if not files:
-        raise fail("no saved pages found (looked for .html, .htm, .json, .txt, .mhtml files)")
-    with clear_errors():
-        from transforms.tiers import get_scheme
-
-        get_scheme(tier_scheme)
+        raise fail("no saved pages found (looked for .html, .htm, .json, .txt, .mhtml files)", USAGE_ERROR)
     ensure_db_writable(db)
     quiet_prefect(verbose)
     from flows.saved import import_saved
@@ -354,7 +388,58 @@ def import_cmd(
     console.print(
         f"[bold]{platform}[/]: {summary['files']} files, {summary['creators']} creators, "
         f"{summary['posts']} posts, {summary['errors']} errors, in {time.perf_counter() - started:.1f}s"
+        + (f"; skipped {summary['forgotten']} forgotten creator(s)" if summary["forgotten"] else "")
     )
+
+
+@app.command()
+def forget(
+    platform: Annotated[str | None, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")] = None,
+    handle: Annotated[str | None, typer.Option("--handle", help="The creator's handle (or id) on that platform.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, for the record (e.g. a ticket number).")] = None,
+    list_tombstones: Annotated[bool, typer.Option("--list-tombstones", help="Show forgotten creators instead.")] = False,
+    db: DbOption = DEFAULT_DB_PATH,
+) -> None:
+    """Erase a creator from every table, raw responses included, and never collect them again."""
+    from warehouse.forget import forget_creator, tombstones
+
+    if list_tombstones:
+        if handle:
+            raise fail("--list-tombstones takes no --handle", 2)
+        with clear_errors():
+            gone = tombstones(db, check_platform(platform) if platform else None)
+        render_tombstones(gone)
+        return
+    if not platform or handle is None:
+        raise fail("scout forget needs --platform and --handle (or --list-tombstones)", 2)
+    check_platform(platform)
+    with clear_errors():
+        key = validate_handle(platform, handle)
+    if not db.exists():
+        raise fail(f"No database at {db}; nothing to forget there (pass --db).")
+    with clear_errors():
+        deleted = forget_creator(db, platform=platform, handle=key, reason=reason)
+    console.print(f"forgot {platform} {key}: {sum(deleted.values())} rows deleted")
+    table = Table()
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in sorted(deleted.items()):
+        table.add_row(name, str(n))
+    console.print(table)
+    console.print("tombstone recorded: later runs will skip this creator.")
+
+
+def render_tombstones(gone: Any) -> None:
+    if gone.empty:
+        console.print("No creators have been forgotten.")
+        return
+    table = Table(title=f"{len(gone)} forgotten creators")
+    for header in ("platform", "handle", "creator ids", "forgotten at", "reason"):
+        table.add_column(header)
+    for row in gone.itertuples(index=False):
+        table.add_row(row.platform, row.handle, ", ".join(row.creator_ids),
+                      f"{row.forgotten_at:%Y-%m-%d %H:%M:%S}", row.reason or "")
+    console.print(table)
 
 
 @app.command()
@@ -364,18 +449,39 @@ def sandbox(
     seed: Annotated[int, typer.Option(help="Seed of the generated universe.")] = DEMO_SEED,
     rate_limit: Annotated[int, typer.Option(min=1, help="Requests allowed per window, per platform.")] = 600,
     rate_window: Annotated[float, typer.Option(min=0.1, help="Rate window in seconds.")] = 10.0,
+    faults: Annotated[list[str] | None, typer.Option(
+        "--faults", help="Inject faults: transient, drift, or both (repeat or comma-separate).",
+    )] = None,
+    fault_rate: Annotated[float, typer.Option(
+        help="Share of requests that fail transiently (0 <= R < 1).")] = 0.1,
+    drift_share: Annotated[float, typer.Option(
+        help="Share of creators served with a changed layout for good (0 <= D < 1).")] = 0.1,
+    fault_stall: Annotated[float, typer.Option(
+        help="Seconds a read-timeout fault holds its answer; clients give up after their read "
+             "timeout (20 s, SCOUT_READ_TIMEOUT).")] = 30.0,
 ) -> None:
-    """Serve the offline twin of Bluesky and Mastodon on 127.0.0.1."""
+    """Serve the offline twin of Bluesky, Mastodon, Instagram and YouTube on 127.0.0.1."""
     from scrapers.sandbox import SandboxServer
 
     try:
         server = SandboxServer(creators=creators, seed=seed, port=port,
-                               rate_limit=rate_limit, rate_window=rate_window)
+                               rate_limit=rate_limit, rate_window=rate_window,
+                               faults=faults or (), fault_rate=fault_rate,
+                               drift_share=drift_share, fault_stall=fault_stall)
+    except ValueError as exc:
+        raise fail(str(exc), code=2) from None
     except OSError as exc:
         raise fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+    if server.faults is not None:
+        plan = server.faults.plan
+        console.print(f"faults: {', '.join(sorted(plan.families))} (fault rate {plan.rate:g}, "
+                      f"drift share {plan.drift_share:g}, seed {plan.seed}); "
+                      f"{len(server.drifted())} drifted creators at {server.base_url}/_sandbox/drift\n"
+                      f"  read-timeout faults stall {plan.stall:g}s: run clients with "
+                      f"SCOUT_READ_TIMEOUT={min(2.0, plan.stall / 2):g} to see them fail fast")
     console.print(
         f"sandbox with {creators} creators (seed {seed}) on [bold]{server.base_url}[/]\n"
-        f"  scout discover -p bluesky --base-url {server.base_url} -q baking\n"
+        f"  scout discover -p bluesky --instance {server.base_url} -q baking\n"
         f"  scout discover -p mastodon --instance {server.base_url} -q baking\n"
         "Ctrl-C to stop."
     )

@@ -1,11 +1,19 @@
-"""The ``discover`` flow: scrape -> parse -> score -> load -> artifacts.
+"""The ``discover`` flow: scrape -> store -> parse -> score -> load, batch by batch -> artifacts.
 
-Thin orchestration only. Work is batched (one task per batch of creators, never per creator),
-only fetch tasks retry, and every DuckDB write happens in the single ``load`` task.
+Thin orchestration only. Work is batched (one task per batch of creators, never per creator) and
+only fetch tasks retry. Every DuckDB write happens here in the flow's own thread, one short
+transaction at a time, so it is serialised and other processes get the file between batches:
+
+* a run is recorded in a manifest (``runs`` + ``run_batches``) under a fingerprint of its params;
+* batch 0 is discovery, batch k the k-th group of creators; each batch is first *stored* (raw
+  bodies, status 'fetched') and then *loaded* (parsed, scored, loaded, status 'loaded');
+* rerunning with identical params (or ``resume=True``) continues the latest unfinished run:
+  loaded batches are skipped, fetched ones re-parsed from ``raw_responses``, the rest fetched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +26,10 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
+from flows.markdown import md_cell
+from flows.params import validate_discover_params
 from scrapers.avatars import fetch_avatars
 from scrapers.errors import FetchFailed, QuotaExhausted
 from scrapers.http import HttpClient
@@ -27,10 +38,14 @@ from scrapers.registry import get_platform
 from scrapers.settings import platform_settings
 from transforms.faces import detect_faces
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
+from transforms.quarantine import drop_quarantined
 from transforms.score import score_creators
 from transforms.tiers import get_scheme
-from warehouse.load import load_run
-from warehouse.queries import candidates, run_summary
+from transforms.tombstones import keep_refs, skip_forgotten
+from warehouse.db import WarehouseError
+from warehouse.forget import tombstones
+from warehouse.load import fault_point, finish_run, load_batch, load_run, open_run, store_batch
+from warehouse.queries import batch_raw_responses, candidates, run_counts, run_summary
 
 FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size elsewhere
 AVATAR_BATCH_SIZE = 100
@@ -143,9 +158,11 @@ def score(
     person_threshold: float = 0.5,
     faces: list[tuple[str, str, bool | None]] | None = None,
 ) -> dict[str, Any]:
-    """Records -> DataFrames -> scores, all in pure transforms."""
+    """Records -> DataFrames -> scores, all in pure transforms; a creator an error names is held
+    back whole (quarantine), never loaded half-observed."""
     profiles = profiles_frame(parsed.profiles, observed_at=now)
     posts = posts_frame(parsed.posts, observed_at=now)
+    profiles, posts, _ = drop_quarantined(profiles, posts, errors_frame(parsed.errors))
     face_frame = None
     if faces:
         face_frame = pd.DataFrame(faces, columns=["platform", "creator_id", "face_in_avatar"])
@@ -176,6 +193,46 @@ def load(
     )
 
 
+def _fetch_counts(fetched: Fetched, creators: int, failed: str | None = None) -> dict[str, Any]:
+    """What a batch's fetch did, stored with it so a re-parse can rebuild its fetch errors."""
+    return {
+        "requests": fetched.stats.get("requests", 0), "retries": fetched.stats.get("retries", 0),
+        "fetched": 0 if failed else creators, "stopped": fetched.stopped, "failed": failed,
+    }
+
+
+def _fetch_errors(platform: str, refs: list[str], counts: dict[str, Any]) -> list[ScrapeError]:
+    """A spent quota is one error; a batch that kept failing explains every creator in it."""
+    if counts.get("failed"):
+        return [ScrapeError(platform, ref, None, None, f"fetch failed: {counts['failed']}") for ref in refs]
+    if counts.get("stopped"):
+        return [ScrapeError(platform, None, None, None, counts["stopped"])]
+    return []
+
+
+@task(cache_policy=NO_CACHE)
+def save_batch(
+    platform: str, db_path: str, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse] | None,
+    parsed: ParseResult, now: datetime, tier_scheme: str, person_threshold: float,
+    faces: list[tuple[str, str, bool | None]] | None, counts: dict[str, Any], gone: pd.DataFrame,
+    run_refs: list[str] | None = None,
+) -> dict[str, int]:
+    """The batch's two durable steps, each its own transaction: store the raw bodies (skipped when
+    ``raws`` is None: stored by an earlier attempt), then load the scored records. Creators
+    erased by ``scout forget`` (``gone``) are dropped first, bodies that mention them included.
+
+    ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies.
+    """
+    frames = score.fn(parsed, now, tier_scheme, person_threshold, faces)
+    frames, kept_raws, errors, _ = skip_forgotten(platform, frames, raws or [], parsed.errors, gone)
+    if raws is not None:
+        store_batch(db_path, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raw_frame(kept_raws),
+                    counts=counts, run_refs=run_refs)
+    return load_batch(db_path, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"],
+                      posts=frames["posts"], scores=frames["scores"], errors=errors_frame(errors),
+                      counts={**counts, "posts": len(frames["posts"])})
+
+
 @task(cache_policy=NO_CACHE)
 def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[str, Any]) -> None:
     """A table of the top candidates and a markdown summary, visible in the Prefect UI."""
@@ -188,25 +245,26 @@ def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[st
     )
     details = run_summary(db_path, run_id)
     lines = [
-        f"# discover {platform}",
+        f"# discover {md_cell(platform)}",
         f"- creators scored: {summary['creators']}",
         f"- posts: {summary['posts']}",
         f"- requests: {summary['requests']} ({summary['requests_per_creator']:.2f} per creator)",
         f"- retries: {summary['retries']}",
         f"- errors: {summary['errors']}",
+        "- " + format_counts(summary),
         "",
         "| tier | creators |",
         "|---|---|",
-        *[f"| {tier} | {n} |" for tier, n in details["by_tier"].items()],
+        *[f"| {md_cell(tier)} | {n} |" for tier, n in details["by_tier"].items()],
         "",
         "| account type | creators |",
         "|---|---|",
-        *[f"| {kind} | {n} |" for kind, n in details["by_account_type"].items()],
+        *[f"| {md_cell(kind)} | {n} |" for kind, n in details["by_account_type"].items()],
     ]
     reasons = details["top_error_reasons"]
     if reasons:
         lines += ["", "| error | count |", "|---|---|"]
-        lines += [f"| {reason} | {n} |" for reason, n in reasons]
+        lines += [f"| {md_cell(reason)} | {n} |" for reason, n in reasons]
     create_markdown_artifact(key=f"discover-summary-{platform}", markdown="\n".join(lines))
 
 
@@ -233,6 +291,38 @@ def _faces(
     return rows
 
 
+def format_counts(summary: dict[str, Any]) -> str:
+    """The run counts in one line, the same in the CLI output and the Prefect artifact."""
+    counts = summary["counts"]
+    line = ", ".join(f"{key} {counts[key]}" for key in ("fetched", "loaded", "retried", "quarantined", "errors"))
+    return f"{line}; batches {summary['batches']} ({summary['batches_reused']} reused from an earlier attempt)"
+
+
+def run_params(
+    platform: str, base_url: str | None, queries: list[str] | None, hashtags: list[str] | None,
+    handles: list[str] | None, limit: int, posts_per_creator: int, tier_scheme: str,
+    person_threshold: float, faces: bool,
+) -> dict[str, Any]:
+    """The params that define a discover run (stored with it and fingerprinted; rate and paths
+    are not among them: they change how fast, not what)."""
+    return {
+        "platform": platform, "base_url": platform_settings(platform, base_url).base_url,
+        "queries": queries or [], "hashtags": hashtags or [], "handles": handles or [], "limit": limit,
+        "posts_per_creator": posts_per_creator, "tier_scheme": tier_scheme,
+        "person_threshold": person_threshold, "faces": faces,
+    }
+
+
+def fingerprint(flow_name: str, params: dict[str, Any]) -> str:
+    """Same flow and params -> same fingerprint: what makes a rerun continue an unfinished run."""
+    text = json.dumps({"flow": flow_name, **params}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _stored_raws(db_path: str, run_id: str, batch_no: int) -> list[RawResponse]:
+    return [RawResponse(**row) for row in batch_raw_responses(db_path, run_id, batch_no)]
+
+
 @flow(
     name="discover",
     log_prints=True,
@@ -252,67 +342,121 @@ def discover(
     person_threshold: float = 0.5,
     faces: bool = False,
     avatar_cache: str = "data/avatars",
+    resume: bool = False,
 ) -> dict[str, Any]:
-    """Discover creators on one platform and load them, scored, into the warehouse.
+    """Discover creators on one platform and load them, scored, into the warehouse, batch by batch.
 
     ``faces`` fetches each avatar (cached in ``avatar_cache``) and adds "face in the avatar"
-    as one more signal of the account-type model.
+    as one more signal of the account-type model. An unfinished run with the same params is
+    always continued; ``resume=True`` insists on one and fails clearly when there is none.
     """
+    checked = validate_discover_params(**locals())
+    platform, queries, hashtags, handles = checked.platform, checked.queries, checked.hashtags, checked.handles
     logger = get_run_logger()
+    db_path = str(Path(db_path))
+    params = run_params(platform, checked.base_url, queries, hashtags, handles, limit, posts_per_creator,
+                        tier_scheme, person_threshold, faces)
+    base_url, queries, hashtags, handles = (params[k] for k in ("base_url", "queries", "hashtags", "handles"))
     started = utcnow()
-    run_id = str(flow_run.get_id() or f"local-{started.timestamp()}")
-    base_url = platform_settings(platform, base_url).base_url
-    queries, hashtags, handles = queries or [], hashtags or [], handles or []
+    flow_run_id = str(flow_run.get_id() or f"local-{started.timestamp()}")
+    run = {"flow": "discover", "platform": platform, "params": params, "started_at": started,
+           "finished_at": None, "status": "running"}
+    state = open_run(db_path, flow_run_id, run, fingerprint("discover", params), resume_only=resume)
+    run_id, batches = state["run_id"], state["batches"]
+    if state["resumed"]:
+        logger.warning("resuming run %s: %d batch(es) already stored", run_id, len(batches))
+    # One clock per run, kept across resumes: every batch is scored as of the run's start.
+    now = state["started_at"]
+    gone = tombstones(db_path, platform, read_only=False)  # creators erased by `scout forget`
+    # Profiles and posts found in discovery listings, loaded with their creator's own batch.
+    discovered = ParseResult()
 
-    found = discover_refs(platform, base_url, queries, hashtags, handles, limit, rate_per_second)
-    futures = [
-        fetch_batch.submit(platform, base_url, batch, posts_per_creator, rate_per_second)
-        for batch in _batches(found.refs, FETCH_BATCH_SIZE)
-    ]
-    fetched: list[Fetched] = [found]
-    errors: list[ScrapeError] = []
-    for future, batch in zip(futures, _batches(found.refs, FETCH_BATCH_SIZE)):
-        outcome = future.result(raise_on_failure=False)
-        if isinstance(outcome, Fetched):
-            fetched.append(outcome)
-            if outcome.stopped:
-                errors.append(ScrapeError(platform, None, None, None, outcome.stopped))
-        else:  # retries exhausted: explain every creator of the batch, keep going
-            reason = str(outcome)
-            logger.warning("batch of %d failed after retries: %s", len(batch), reason)
-            errors += [ScrapeError(platform, ref, None, None, f"fetch failed: {reason}") for ref in batch]
+    def process(
+        batch_no: int, refs: list[str], raws: list[RawResponse], counts: dict[str, Any], *,
+        stored: bool = False, run_refs: list[str] | None = None,
+    ) -> None:
+        """Parse (pure, in memory), then store and load in one task; ``stored``: bodies already are."""
+        parsed = parse_batch.fn(platform, raws)
+        if batch_no == 0:
+            discovered.extend(ParseResult(profiles=parsed.profiles, posts=parsed.posts))
+            parsed = ParseResult(errors=parsed.errors)
+        else:
+            parsed.extend(discovered.for_creators(refs))
+        parsed.errors = _fetch_errors(platform, refs, counts) + parsed.errors
+        face_rows = _faces(platform, parsed, avatar_cache, rate_per_second) if faces else None
+        # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
+        save_batch(platform, db_path, run_id, batch_no, refs, None if stored else quote(raws),
+                   quote(parsed), now, tier_scheme, person_threshold, quote(face_rows), counts,
+                   quote(gone), run_refs)
 
-    raws = [raw for f in fetched for raw in f.raws]
-    parsed = parse_batch(platform, raws)
-    parsed.errors = errors + parsed.errors
-    face_rows = _faces(platform, parsed, avatar_cache, rate_per_second) if faces else None
-    now = utcnow()
-    frames = score(parsed, now, tier_scheme, person_threshold, face_rows)
+    try:
+        reused = 0
+        refs = state["refs"]
+        if 0 not in batches or refs is None:
+            found = discover_refs(platform, base_url, queries, hashtags, handles, limit, rate_per_second)
+            fault_point("fetch", 0)
+            refs = keep_refs(platform, found.refs, gone)
+            process(0, [], found.raws, _fetch_counts(found, creators=0), run_refs=refs)
+        elif batches[0]["status"] == "fetched":
+            reused += 1
+            process(0, [], _stored_raws(db_path, run_id, 0), batches[0]["counts"], stored=True)
+        else:
+            reused += 1
+            discovered.extend(parse_batch.fn(platform, _stored_raws(db_path, run_id, 0)))
+            discovered.errors = []
 
-    creators = len(frames["scores"])
-    requests_made = sum(f.stats.get("requests", 0) for f in fetched)
+        # Batches keep their stored shape; a creator forgotten since then is just not fetched.
+        plan = {n: keep_refs(platform, batch, gone)
+                for n, batch in enumerate(_batches(refs, FETCH_BATCH_SIZE), start=1)}
+        futures = {
+            n: fetch_batch.submit(platform, base_url, batch, posts_per_creator, rate_per_second)
+            for n, batch in plan.items() if n not in batches
+        }
+        for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
+            if n in batches:
+                reused += 1
+                if batches[n]["status"] == "fetched":
+                    process(n, batch, _stored_raws(db_path, run_id, n), batches[n]["counts"], stored=True)
+                continue
+            outcome = futures[n].result(raise_on_failure=False)
+            if isinstance(outcome, Fetched):
+                raws, counts = outcome.raws, _fetch_counts(outcome, creators=len(batch))
+            else:  # retries exhausted: explain every creator of the batch, keep going
+                logger.warning("batch %d of %d creators failed after retries: %s", n, len(batch), outcome)
+                raws, counts = [], _fetch_counts(Fetched(), creators=0, failed=str(outcome))
+            fault_point("fetch", n)
+            process(n, batch, raws, counts)
+
+        totals = run_counts(db_path, run_id)
+        finish_run(db_path, run_id, status="completed", counts=totals)
+    except BaseException:
+        try:
+            finish_run(db_path, run_id, status="failed", counts={})
+        except WarehouseError as exc:  # the cause below matters more; the run stays resumable anyway
+            logger.warning("could not mark run %s failed: %s", run_id, exc)
+        raise
+
+    creators = totals["creators"]
     summary: dict[str, Any] = {
         "run_id": run_id,
+        "flow_run_id": flow_run_id,
         "platform": platform,
-        "refs": len(found.refs),
+        "refs": len(refs),
         "creators": creators,
-        "posts": len(frames["posts"]),
-        "requests": requests_made,
-        "requests_per_creator": requests_made / creators if creators else 0.0,
-        "retries": sum(f.stats.get("retries", 0) for f in fetched),
-        "errors": len(parsed.errors),
+        "posts": totals["posts"],
+        "requests": totals["requests"],
+        "requests_per_creator": totals["requests"] / creators if creators else 0.0,
+        "retries": totals["retried"],
+        "errors": totals["errors"],
+        "loaded": totals["load"],
+        "counts": {key: totals[key] for key in ("fetched", "loaded", "retried", "quarantined", "errors")},
+        "resumed": state["resumed"],
+        "batches": len(plan) + 1,
+        "batches_reused": reused,
     }
-    params = {
-        "platform": platform, "base_url": base_url, "queries": queries, "hashtags": hashtags,
-        "handles": handles, "limit": limit, "posts_per_creator": posts_per_creator,
-        "tier_scheme": tier_scheme, "person_threshold": person_threshold, "faces": faces,
-    }
-    run = {"flow": "discover", "platform": platform, "params": params, "started_at": started,
-           "finished_at": utcnow(), "status": "completed"}
-    summary["loaded"] = load(str(Path(db_path)), run_id, frames, raws, parsed.errors, run)
-    publish_artifacts(str(Path(db_path)), run_id, platform, summary)
+    publish_artifacts(db_path, run_id, platform, summary)
     print(
         f"discover {platform}: {creators} creators, {summary['posts']} posts, "
-        f"{requests_made} requests, {summary['errors']} errors"
+        f"{summary['requests']} requests, {summary['errors']} errors; {format_counts(summary)}"
     )
     return summary

@@ -15,8 +15,11 @@ from typing import Any
 from prefect import flow
 
 from flows.discover import load, score
+from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from scrapers.records import ParseResult, Post, Profile, RawResponse, utcnow
 from scrapers.registry import get_platform
+from transforms.tombstones import skip_forgotten
+from warehouse.forget import tombstones
 
 PROFILE_FIELDS = ("platform", "creator_id", "handle", "display_name", "bio", "followers",
                   "following", "posts_count", "verified", "avatar_url", "external_url",
@@ -90,7 +93,12 @@ def import_saved(
     platform: str, paths: list[str], db_path: str = "data/scout.duckdb", tier_scheme: str = "default",
     person_threshold: float = 0.5,
 ) -> dict[str, Any]:
-    """Parse saved pages or exports and load them like a discover run (one transaction)."""
+    """Parse saved pages or exports and load them like a discover run (one transaction).
+
+    Creators forgotten with ``scout forget`` are dropped before the load, raw bodies included.
+    """
+    platform, tier_scheme = validate_platform(platform), validate_tier_scheme(tier_scheme)
+    person_threshold = validate_threshold(person_threshold)
     started = utcnow()
     run_id = f"import-{uuid.uuid4()}"
     module = get_platform(platform)
@@ -106,13 +114,15 @@ def import_saved(
         raws.append(raw)
     now = utcnow()
     frames = score(parsed, now, tier_scheme, person_threshold)
+    files, gone = len(raws), tombstones(db_path, platform, read_only=False)
+    frames, raws, parsed.errors, forgotten = skip_forgotten(platform, frames, raws, parsed.errors, gone)
     run = {"flow": "import-saved", "platform": platform,
            "params": {"paths": paths, "tier_scheme": tier_scheme, "person_threshold": person_threshold},
            "started_at": started, "finished_at": utcnow(), "status": "completed"}
     loaded = load(db_path, run_id, frames, raws, parsed.errors, run)
-    summary = {"run_id": run_id, "platform": platform, "files": len(raws),
+    summary = {"run_id": run_id, "platform": platform, "files": files,
                "creators": len(frames["scores"]), "posts": len(frames["posts"]),
-               "errors": len(parsed.errors), "loaded": loaded}
+               "errors": len(parsed.errors), "forgotten": forgotten, "loaded": loaded}
     print(f"import {platform}: {summary['files']} files, {summary['creators']} creators, "
-          f"{summary['posts']} posts, {summary['errors']} errors")
+          f"{summary['posts']} posts, {summary['errors']} errors, {forgotten} forgotten skipped")
     return summary

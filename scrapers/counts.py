@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from scrapers.text import MAX_COUNT
+
 # Suffixes seen on YouTube, Instagram and TikTok pages across locales, lowercased, no dot.
 MULTIPLIERS: dict[str, int] = {
     "k": 10**3, "tsd": 10**3, "mil": 10**3, "mille": 10**3, "тыс": 10**3,
@@ -49,7 +51,16 @@ def _decimal(digits: str) -> Decimal | None:
 
 
 def parse_count(text: str | int | float | None) -> int | None:
-    """The integer a count string stands for, or None when it is not a count."""
+    """The integer a count string stands for, or None when it is not a count (nor above
+    MAX_COUNT: such a number is a corrupt or hostile page, and the warehouse could not hold it)."""
+    try:
+        value = _parse_count(text)
+    except (ValueError, OverflowError):  # a 5,000-digit number, an infinite Decimal
+        return None
+    return value if value is None or value <= MAX_COUNT else None
+
+
+def _parse_count(text: str | int | float | None) -> int | None:
     if text is None or isinstance(text, bool):
         return None
     if isinstance(text, int):

@@ -16,19 +16,21 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib import robotparser
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
+from scrapers import settings
 from scrapers.errors import FetchFailed, RobotsDisallowed, ScraperError
 from scrapers.ratelimit import TokenBucket, bucket_for
 from scrapers.records import RawResponse, utcnow
-from scrapers.settings import MAX_RETRIES, TIMEOUT, USER_AGENT
+from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, USER_AGENT, known_secrets
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Failures worth another attempt: no answer, or an answer cut off mid-body.
+# Failures worth another attempt: no answer (refused, reset, read timeout), or an answer cut
+# off mid-body (requests raises ChunkedEncodingError when fewer bytes than Content-Length come).
 TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout,
                     requests.exceptions.ChunkedEncodingError)
 # Fraction of a published budget we allow ourselves: close to the limit, never over it.
@@ -103,14 +105,23 @@ def _read_capped(resp: requests.Response, max_bytes: int | None) -> bytes:
         return resp.content
     declared = resp.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise ResponseTooLarge(f"{resp.url}: {declared} bytes > limit {max_bytes}")
+        raise ResponseTooLarge(f"{redact(resp.url)}: {declared} bytes > limit {max_bytes}")
     chunks, size = [], 0
     for chunk in resp.iter_content(chunk_size=65536):
         size += len(chunk)
         if size > max_bytes:
-            raise ResponseTooLarge(f"{resp.url}: more than {max_bytes} bytes")
+            raise ResponseTooLarge(f"{redact(resp.url)}: more than {max_bytes} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _capped_or_none(resp: requests.Response, max_bytes: int) -> bytes | None:
+    """The body, or None when it is over ``max_bytes`` (then it is not read further)."""
+    try:
+        return _read_capped(resp, max_bytes)
+    except ResponseTooLarge as exc:
+        log.warning("not reading an oversized body: %s", exc)
+        return None
 
 
 # Query parameters that carry credentials (YouTube `key`, Graph API `access_token`, ...).
@@ -120,23 +131,44 @@ _SECRET_PARAM = re.compile(
 
 
 def redact(text: str) -> str:
-    """``text`` (a URL, an error message) with every credential parameter's value hidden.
+    """``text`` (a URL, an error message) with every credential hidden: the value of any
+    credential parameter, and any token or key this process has read (``known_secrets``),
+    wherever it appears (a path, a header echoed in an error, its URL-encoded form).
 
-    Applied to every URL we store and every message we log or raise, so a key passed in a
-    query string never reaches the warehouse, the logs or a Prefect artifact.
+    Applied to every URL we store and every message we log or raise, so a key never reaches
+    the warehouse, the logs or a Prefect artifact.
     """
+    for secret in known_secrets():
+        text = text.replace(secret, "REDACTED").replace(quote(secret, safe=""), "REDACTED")
     return _SECRET_PARAM.sub(r"\1=REDACTED", text)
 
 
-def decode_body(resp: requests.Response) -> str:
-    """Text of a body: the declared charset, else UTF-8 (JSON's only encoding, RFC 8259).
+class RedactingFilter(logging.Filter):
+    """Log records with credentials hidden: urllib3 logs each request line, query string and
+    all, at DEBUG, so a token in a URL would reach any log that runs at that level."""
 
-    Avoids requests' charset sniffing, which is slow and guesses wrong on short bodies.
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = redact(record.getMessage()), ()
+        return True
+
+
+for _logger in (log, logging.getLogger("urllib3.connectionpool")):
+    _logger.addFilter(RedactingFilter())
+
+
+def decode_bytes(content: bytes, headers: Mapping[str, str]) -> str:
+    """``content`` as text: the declared charset, else UTF-8 (JSON's only encoding, RFC 8259).
+
+    Bytes invalid in the charset become U+FFFD and an unknown charset falls back to UTF-8, so
+    no body fails to decode; requests' charset sniffing is avoided (slow, wrong on short bodies).
     """
-    declared = requests.utils.get_encoding_from_headers(resp.headers)
-    if declared and "charset" in resp.headers.get("Content-Type", "").lower():
-        return resp.content.decode(declared, errors="replace")
-    return resp.content.decode("utf-8", errors="replace")
+    declared = requests.utils.get_encoding_from_headers(headers)
+    if declared and "charset" in headers.get("Content-Type", "").lower():
+        try:
+            return content.decode(declared, errors="replace")
+        except LookupError:
+            pass
+    return content.decode("utf-8", errors="replace")
 
 
 class HttpClient:
@@ -151,18 +183,22 @@ class HttpClient:
         max_retries: int = MAX_RETRIES,
         backoff_base: float = 0.5,
         backoff_cap: float = 30.0,
-        timeout: tuple[float, float] = TIMEOUT,
+        timeout: tuple[float, float] | None = None,
         user_agent: str = USER_AGENT,
         sleep: Callable[[float], None] = time.sleep,
         session: requests.Session | None = None,
+        max_body_bytes: int | None = None,
     ) -> None:
+        """``timeout`` and ``max_body_bytes`` default to the settings read at this call
+        (``scrapers.settings.TIMEOUT``, ``max_body_bytes()``)."""
         self.platform = platform
         self.rate_per_second = rate_per_second
         self.burst = burst
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
-        self.timeout = timeout
+        self.timeout = timeout or settings.timeout()
+        self.max_body_bytes = max_body_bytes or settings.max_body_bytes()
         self.user_agent = user_agent
         self._sleep = sleep
         self._jitter = random.Random()
@@ -170,7 +206,8 @@ class HttpClient:
         self.session.headers["User-Agent"] = user_agent
         self.raw_responses: list[RawResponse] = []
         self.last_headers: Mapping[str, str] = {}
-        self.stats = {"requests": 0, "retries": 0, "throttle_waits": 0, "robots_checks": 0}
+        self.stats = {"requests": 0, "retries": 0, "throttle_waits": 0, "robots_checks": 0,
+                      "oversized": 0}
         self._robots: dict[str, robotparser.RobotFileParser] = {}
 
     def close(self) -> None:
@@ -223,7 +260,9 @@ class HttpClient:
                 parser.allow_all = True
             self._robots[origin] = parser
         self.stats["robots_checks"] += 1
-        return parser.can_fetch(self.user_agent, url)
+        allowed = parser.can_fetch(self.user_agent, url)
+        log.info("robots.txt %s %s", "allows" if allowed else "disallows", redact(url))
+        return allowed
 
     def get(
         self,
@@ -243,9 +282,9 @@ class HttpClient:
         """
         if html and not self.allowed_by_robots(url):
             raise RobotsDisallowed(f"robots.txt disallows {redact(url)} for creator-scout")
-        resp, _ = self._send(url, params, read=lambda r: r.content, headers=headers)
+        resp, body = self._send(url, params, read=self._read, headers=headers)
         self.last_headers = resp.headers
-        return self._record(resp, kind, request_key)
+        return self._record(resp, body, kind, request_key)
 
     def get_bytes(
         self,
@@ -282,10 +321,13 @@ class HttpClient:
         Only for read-only queries: they are safe to repeat, so the same retries apply.
         ``headers`` carry credentials (``Authorization``) so they stay out of stored URLs.
         """
-        resp, _ = self._send(url, params, read=lambda r: r.content, method="POST",
-                             json_body=json_body, headers=headers)
+        resp, body = self._send(url, params, read=self._read, method="POST",
+                                json_body=json_body, headers=headers)
         self.last_headers = resp.headers
-        return self._record(resp, kind, request_key)
+        return self._record(resp, body, kind, request_key)
+
+    def _read(self, resp: requests.Response) -> bytes | None:
+        return _capped_or_none(resp, self.max_body_bytes)
 
     def _send(
         self,
@@ -338,14 +380,18 @@ class HttpClient:
         bucket.pause_until(time.monotonic() + delay)
         return delay
 
-    def _record(self, resp: requests.Response, kind: str, request_key: str) -> RawResponse:
+    def _record(self, resp: requests.Response, body: bytes | None, kind: str,
+                request_key: str) -> RawResponse:
+        """Keep the exchange; an oversized body is kept as an empty one of kind "oversized"."""
+        if body is None:
+            self.stats["oversized"] += 1
         raw = RawResponse(
             platform=self.platform,
-            kind=kind,
+            kind=OVERSIZED_KIND if body is None else kind,
             request_key=request_key,
             url=redact(resp.url),
             status=resp.status_code,
-            body=decode_body(resp),
+            body="" if body is None else decode_bytes(body, resp.headers),
             content_type=resp.headers.get("Content-Type"),
         )
         self.raw_responses.append(raw)

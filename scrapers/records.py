@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from scrapers.text import clean_handle, clean_text
+
 
 def utcnow() -> datetime:
     """Timezone-aware now, so every timestamp in the pipeline is comparable."""
@@ -32,6 +34,13 @@ class Profile:
     profile_url: str | None = None
     is_bot: bool | None = None
 
+    def __post_init__(self) -> None:
+        # Here rather than in each parser, so no platform can let spoofing characters through.
+        if isinstance(self.handle, str):
+            self.handle = clean_handle(self.handle)
+        self.display_name = clean_text(self.display_name)
+        self.bio = clean_text(self.bio)
+
 
 @dataclass(slots=True)
 class Post:
@@ -46,6 +55,9 @@ class Post:
     views: int | None = None
     is_repost: bool = False
     is_sponsored: bool = False
+
+    def __post_init__(self) -> None:
+        self.text = clean_text(self.text)
 
 
 @dataclass(slots=True)
@@ -94,3 +106,17 @@ class ParseResult:
         self.profiles.extend(other.profiles)
         self.posts.extend(other.posts)
         self.errors.extend(other.errors)
+
+    def for_creators(self, refs: list[str]) -> "ParseResult":
+        """The profiles and posts of the creators ``refs`` names (by id, handle or @handle, and
+        ``user`` for ``user@host``), without errors: discovery listings carry whole profiles,
+        and those belong with the creator's own batch, where its errors can hold them back."""
+        wanted = {ref.strip().lstrip("@").lower() for ref in refs}
+
+        def named(p: Profile) -> bool:
+            handle = (p.handle or "").lower()
+            return bool({p.creator_id.lower(), handle, handle.split("@")[0]} & wanted)
+
+        profiles = [p for p in self.profiles if named(p)]
+        ids = {p.creator_id for p in profiles} | {ref.strip() for ref in refs}
+        return ParseResult(profiles=profiles, posts=[p for p in self.posts if p.creator_id in ids])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from scrapers.errors import MissingCredential
+from scrapers.errors import InvalidInput, MissingCredential
 
 USER_AGENT = (
     "creator-scout/0.1 (+https://github.com/creator-scout/creator-scout; "
@@ -14,6 +14,36 @@ USER_AGENT = (
 # (connect, read) seconds for every request.
 TIMEOUT = (5.0, 20.0)
 MAX_RETRIES = 5
+# Largest response body read; a bigger one is recorded as an error, not read (SCOUT_MAX_BODY_BYTES).
+MAX_BODY_BYTES = 20 * 1024 * 1024
+# The kind of a recorded response whose body was over that limit and was not read: parsing it
+# gives a ScrapeError saying so (scrapers/parsing.py), never a crash or a retry.
+OVERSIZED_KIND = "oversized"
+
+
+def timeout() -> tuple[float, float]:
+    """(connect, read) seconds: TIMEOUT, with the read part from SCOUT_READ_TIMEOUT when set
+    (a short one makes the sandbox's stalled answers fail fast)."""
+    value = os.environ.get("SCOUT_READ_TIMEOUT", "").strip()
+    if not value:
+        return TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise InvalidInput(f"SCOUT_READ_TIMEOUT must be a positive number of seconds, not {value!r}")
+    return TIMEOUT[0], seconds
+
+
+def max_body_bytes() -> int:
+    """The body size limit: SCOUT_MAX_BODY_BYTES when set to a positive integer, else 20 MB."""
+    value = os.environ.get("SCOUT_MAX_BODY_BYTES", "").strip()
+    if not value:
+        return MAX_BODY_BYTES
+    if not value.isdigit() or int(value) < 1:
+        raise InvalidInput(f"SCOUT_MAX_BODY_BYTES must be a positive number of bytes, not {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -51,12 +81,60 @@ def platform_settings(platform: str, base_url: str | None = None) -> PlatformSet
     return PlatformSettings(url.rstrip("/"), rate, burst)
 
 
-def credential(variable: str, why: str) -> str:
-    """A token from the environment, or MissingCredential naming the variable to set.
+def secret_block_name(variable: str) -> str:
+    """The Prefect Secret block read when ``variable`` is unset: SCOUT_YOUTUBE_API_KEY ->
+    ``scout-youtube-api-key``."""
+    return variable.lower().replace("_", "-")
 
-    Read at call time (never cached, never logged) so a token set after import still works.
+
+def optional_credential(variable: str, *, secret: bool = True) -> str | None:
+    """The environment variable, else the Prefect Secret block of that name, else None.
+
+    Read at call time (never cached, never logged). Blocks are read only where a Prefect API is
+    already there (``PREFECT_API_URL``, or inside a flow or task run): starting Prefect's
+    temporary server just to find no block would cost seconds on every key-less call.
+    ``secret`` values are remembered so that :func:`scrapers.http.redact` hides them everywhere.
     """
-    value = os.environ.get(variable, "").strip()
+    value = os.environ.get(variable, "").strip() or _secret_block(secret_block_name(variable))
+    if value and secret and len(value) >= MIN_REDACTED_SECRET:
+        _SECRETS.add(value)
+    return value or None
+
+
+def credential(variable: str, why: str, *, secret: bool = True) -> str:
+    """:func:`optional_credential`, or MissingCredential naming the variable and the block."""
+    value = optional_credential(variable, secret=secret)
     if not value:
-        raise MissingCredential(f"{why}: set the environment variable {variable}.")
+        raise MissingCredential(
+            f"{why}: set the environment variable {variable} or save a Prefect Secret block "
+            f"named {secret_block_name(variable)!r}."
+        )
     return value
+
+
+def known_secrets() -> frozenset[str]:
+    """Every credential value read so far in this process (for redaction, never for display)."""
+    return frozenset(_SECRETS)
+
+
+_SECRETS: set[str] = set()
+
+#: Shorter values (a placeholder like "token" in a test) are not searched for verbatim: doing so
+#: would mangle ordinary words; credential parameters are still redacted by name.
+MIN_REDACTED_SECRET = 8
+
+
+def _secret_block(name: str) -> str:
+    """The value of a Prefect Secret block, or "" when there is no reachable API or no block."""
+    from prefect.context import FlowRunContext, TaskRunContext
+    from prefect.settings import PREFECT_API_URL
+
+    if not (PREFECT_API_URL.value() or FlowRunContext.get() or TaskRunContext.get()):
+        return ""
+    from prefect.blocks.system import Secret
+
+    try:
+        block = Secret.load(name, _sync=True)
+    except ValueError:  # Prefect's "Unable to find block document named ..."
+        return ""
+    return str(block.get()).strip()

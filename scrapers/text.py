@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import warnings
 from datetime import datetime, timezone
 from typing import Any
@@ -37,6 +38,45 @@ _SPONSORED = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+
+# Characters that are not text: C0/C1 controls (but tab and newline), bidi embeddings, overrides
+# and isolates (they reorder what follows, the "Trojan Source" trick), and invisible format
+# characters (zero-width space, word joiner, BOM, invisible operators, interlinear annotations).
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u2060-\u2064"
+    "\u206a-\u206f\ufeff\u180e\ufff9-\ufffb]"
+)
+# ZWJ and ZWNJ are real text inside a word (emoji sequences, Persian, Indic scripts), noise elsewhere.
+_STRAY_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)")
+# Tag characters spell subdivision flags after U+1F3F4 and hide text ("ASCII smuggling") elsewhere.
+_TAGS = re.compile("(\U0001F3F4[\U000E0020-\U000E007F]+)|[\U000E0000-\U000E007F]+")
+_SURROGATES = re.compile("[\ud800-\udfff]")  # JSON "\\ud800" escapes that no encoder can write
+_HANDLE_NOISE = re.compile("[\u200c\u200d\u200e\u200f\u061c]+")
+
+
+def clean_text(text: str | None) -> str | None:
+    """Names, bios and captions with the visible text kept and what can spoof or break it gone.
+
+    Drops control, bidi-override and invisible characters (see _NOT_TEXT), stray joiners and
+    smuggled tag characters; replaces lone surrogates with U+FFFD; normalises line breaks to
+    ``\\n`` and the whole to NFC, so the same name is stored the same way whatever the source.
+    """
+    if not isinstance(text, str) or not text:
+        return text
+    if text.isascii():
+        if text.isprintable():
+            return text
+        return _NOT_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SURROGATES.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _TAGS.sub(lambda m: m.group(1) or "", _NOT_TEXT.sub("", text))
+    return unicodedata.normalize("NFC", _STRAY_JOINERS.sub("", text))
+
+
+def clean_handle(handle: str) -> str:
+    """A handle as :func:`clean_text`, trimmed, and without joiners or direction marks at all:
+    a handle is an identifier, and an invisible character in it would make a look-alike twin."""
+    return _HANDLE_NOISE.sub("", clean_text(handle) or "").strip()
+
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}>\"'…"
@@ -127,14 +167,18 @@ def parse_datetime(value: Any) -> datetime | None:
         return None
 
 
+# The warehouse stores counts as BIGINT; anything larger is a corrupt or hostile body, not a count.
+MAX_COUNT = 2**63 - 1
+
+
 def as_count(value: Any) -> int | None:
     """A non-negative integer count, or None: a missing or odd count is unknown, not zero."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip()) if len(value.strip()) <= 19 else None
     if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        return value if 0 <= value <= MAX_COUNT else None
     return None
 
 
@@ -148,10 +192,17 @@ def decode_json(body: str | bytes | None) -> tuple[Any, str | None]:
     if body is None or (isinstance(body, (str, bytes)) and not body.strip()):
         return None, "empty body"
     try:
-        return json.loads(body), None
+        return json.loads(body, parse_constant=_no_constant), None
     except json.JSONDecodeError as exc:
         # json's message may end in "starting at"; the position finishes the sentence.
         message = re.sub(r"\s+at$", "", exc.msg)
         return None, f"invalid JSON: {message} at char {exc.pos}"
-    except (TypeError, ValueError) as exc:
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply to be a platform response"
+    except (TypeError, ValueError) as exc:  # NaN/Infinity, invalid UTF-8, 4,300-digit numbers
         return None, f"invalid JSON: {exc}"
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (RFC 8259); Python's json would accept them."""
+    raise ValueError(f"{name} is not a JSON value")

@@ -1,12 +1,14 @@
 """Input checks at the edge: a bad handle or URL fails fast with one clear sentence.
 
 Why here and not in the scrapers: the CLI, the flows and the scrapers all take user input, and a
-handle that cannot exist should never cost a request.
+handle that cannot exist should never cost a request. The same goes for answers: a response
+whose layout changed is stopped here (``layout_problem``) before it becomes a record.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -180,3 +182,50 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# ---------------------------------------------------------------------------- response layout
+
+FieldSpec = dict[str, type | tuple[type, ...]]
+
+
+def layout_problem(item: object, spec: FieldSpec, what: str,
+                   optional: FieldSpec | None = None) -> str | None:
+    """Why ``item`` does not have the layout a parser relies on, or None when it does.
+
+    ``spec`` maps dotted paths to the type(s) each must hold; ``optional`` paths may be
+    absent (unknown) but, when present, must hold their type. A platform that changes its
+    layout (a renamed key, a missing field, a count sent as an object) must give a
+    ScrapeError, never a half-filled record; bools never pass for numbers.
+    """
+    if not isinstance(item, dict):
+        return f"{what} is not an object"
+    for path, types in {**(optional or {}), **spec}.items():
+        value: object = item
+        for key in path.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            if path in spec:
+                return f"{what} missing {path!r}"
+            continue
+        wrong_bool = isinstance(value, bool) and bool not in _as_tuple(types)
+        if not isinstance(value, types) or wrong_bool:
+            return f"{what} field {path!r} is {type(value).__name__}, not {_names(types)}"
+    return None
+
+
+def attribute(item: object, requested: list[str]) -> str | None:
+    """Which requested ref a broken entry of a batched answer belongs to: the only one asked
+    for, else the first whose text appears in the entry (a DID, an id, a handle)."""
+    if len(requested) == 1:
+        return requested[0]
+    text = json.dumps(item, default=str) if not isinstance(item, str) else item
+    return next((ref for ref in requested if ref and ref in text), None)
+
+
+def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _names(types: type | tuple[type, ...]) -> str:
+    return " or ".join(t.__name__ for t in _as_tuple(types))

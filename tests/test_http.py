@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from scrapers.errors import FetchFailed, RobotsDisallowed
+from scrapers import bluesky
+from scrapers.errors import FetchFailed, InvalidInput, RobotsDisallowed
 from scrapers.http import (
     HttpClient,
     ResponseTooLarge,
@@ -22,7 +23,10 @@ from scrapers.http import (
     retry_after_seconds,
 )
 from scrapers.ratelimit import TokenBucket
-from scrapers.settings import USER_AGENT
+from scrapers.records import RawResponse
+from scrapers.sandbox import SandboxServer
+from scrapers.sandbox.faults import transient_kind
+from scrapers.settings import OVERSIZED_KIND, USER_AGENT
 
 
 class Script:
@@ -47,7 +51,7 @@ def server():
         def do_GET(self) -> None:  # noqa: N802
             script.user_agents.append(self.headers.get("User-Agent", ""))
             status, headers, body = script.answer(urlsplit(self.path).path)
-            data = body.encode()
+            data = body if isinstance(body, bytes) else body.encode()
             self.send_response(status)
             self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
             self.send_header("Content-Length", str(len(data)))
@@ -206,3 +210,80 @@ def test_credentials_never_reach_stored_urls_or_errors(server):
     assert "EAAGsecret" not in str(failure.value)
     assert redact("https://x/y?a=1&api_key=s3cr3t&token=t0k#f") == "https://x/y?a=1&api_key=REDACTED&token=REDACTED#f"
     assert redact("monkey=banana") == "monkey=banana"
+
+
+# ---------------------------------------------------------------------------- hostile answers
+
+
+def test_oversized_body_is_recorded_as_an_error_not_retried(server, monkeypatch):
+    script, base = server
+    script.routes["/big"] = [(200, {}, '{"profiles": []}' + " " * 5000)]
+    client, sleeps = make_client(max_body_bytes=1000)
+    raw = client.get(base + "/big", kind="profiles", request_key="a.bsky.social")
+    assert (raw.kind, raw.status, raw.body) == (OVERSIZED_KIND, 200, "")
+    assert script.hits["/big"] == 1 and sleeps == [] and client.stats["oversized"] == 1
+    (error,) = bluesky.parse(raw).errors
+    assert "size limit" in error.reason and error.raw_response_id == raw.response_id
+    assert error.handle == "a.bsky.social"
+    monkeypatch.setenv("SCOUT_MAX_BODY_BYTES", "1234")
+    assert make_client()[0].max_body_bytes == 1234
+    monkeypatch.setenv("SCOUT_MAX_BODY_BYTES", "lots")
+    with pytest.raises(InvalidInput, match="SCOUT_MAX_BODY_BYTES"):
+        make_client()
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8",
+                                          "application/json; charset=no-such-charset",
+                                          "application/json"])
+def test_invalid_utf8_decodes_with_replacement(server, content_type):
+    script, base = server
+    script.routes["/bytes"] = [(200, {"Content-Type": content_type}, b'{"name": "ok \xff\xfe"}')]
+    raw = make_client()[0].get(base + "/bytes", kind="t")
+    assert json.loads(raw.body) == {"name": "ok \ufffd\ufffd"}
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, '{"profiles": [NaN]}',
+                                  '{"profiles": [{"followersCount": Infinity}]}',
+                                  '{"profiles": [' + "9" * 5000 + "]}", "\x00\x01", "null"])
+def test_deep_or_odd_json_becomes_a_scrape_error(body):
+    raw = RawResponse("bluesky", "profiles", "a.bsky.social", "http://x/y", 200, body)
+    result = bluesky.parse(raw)
+    assert result.profiles == [] and len(result.errors) == 1
+    assert result.errors[0].raw_response_id == raw.response_id
+
+
+def test_robots_decisions_are_logged(server, caplog):
+    script, base = server
+    script.routes["/robots.txt"] = [(200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /private/\n")]
+    script.routes["/public"] = [(200, {"Content-Type": "text/html"}, "<html></html>")]
+    client, _ = make_client()
+    with caplog.at_level("INFO", logger="scrapers.http"):
+        client.get(base + "/public?key=SECRET", kind="html", html=True)
+        with pytest.raises(RobotsDisallowed):
+            client.get(base + "/private/x", kind="html", html=True)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("robots.txt")]
+    assert lines == [f"robots.txt allows {base}/public?key=REDACTED",
+                     f"robots.txt disallows {base}/private/x"]
+
+
+@pytest.fixture(scope="module")
+def faulty_sandbox():
+    with SandboxServer(creators=60, seed=4, rate_limit=None, faults=["transient"],
+                       fault_rate=0.9, fault_stall=1.0) as sb:
+        yield sb
+
+
+@pytest.mark.parametrize(("kind", "seen_as"), [("timeout", "ReadTimeout"),
+                                               ("reset", "ConnectionError"),
+                                               ("truncate", "ChunkedEncodingError")])
+def test_transport_faults_are_transient_then_fetch_failed(faulty_sandbox, kind, seen_as):
+    """A stall, an RST and a body cut short are retried like a 503; out of retries, FetchFailed."""
+    handles = [c.handle for c in faulty_sandbox.universe.creators if c.platform == "bluesky"]
+    path = next(p for h in handles
+                if transient_kind(faulty_sandbox.faults.plan.seed, 0.9, "GET",
+                                  p := f"/xrpc/app.bsky.actor.getProfile?actor={h}", 0) == kind)
+    client = HttpClient("bluesky", rate_per_second=1000, burst=100, max_retries=0,
+                        timeout=(2.0, 0.5))
+    with pytest.raises(FetchFailed, match=f"gave up after 1 attempts \\({seen_as}"):
+        client.get(faulty_sandbox.base_url + path, kind="profile")
+    assert faulty_sandbox.stats["faults"][kind] >= 1

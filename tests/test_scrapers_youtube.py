@@ -452,8 +452,9 @@ def test_query_without_key_is_refused_before_any_request() -> None:
     with pytest.raises(InvalidInput) as info:
         youtube.discover(http, "https://www.googleapis.com/youtube/v3", queries=["baking"],
                          hashtags=[], handles=["@priyabakes"], limit=10)
-    assert str(info.value) == ("YouTube search needs an API key; pass --handle or set "
-                               "SCOUT_YOUTUBE_API_KEY")
+    assert str(info.value) == ("YouTube search needs an API key; pass --handle, or set "
+                               "SCOUT_YOUTUBE_API_KEY or save a Prefect Secret block named "
+                               "'scout-youtube-api-key'")
     assert http.calls == []
 
 

@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from scrapers.records import Post, Profile, RawResponse, ScrapeError
-from warehouse import db as warehouse_db
 from warehouse.db import WarehouseError, connect
 from warehouse.export import export_candidates, marketer_frame
 from warehouse.forget import forget_creator
@@ -450,10 +449,10 @@ def test_lock_held_by_another_process_names_the_path(db: Path, monkeypatch: pyte
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        monkeypatch.setattr(warehouse_db, "LOCK_RETRY_DELAYS", (0.01, 0.02))
-        with pytest.raises(WarehouseError, match="locked by another process") as excinfo:
+        monkeypatch.setenv("SCOUT_LOCK_TIMEOUT", "0.05")
+        with pytest.raises(WarehouseError, match=f"locked by process {holder.pid} ") as excinfo:
             load(db, "run-1")
-        assert str(db) in str(excinfo.value)
+        assert str(db) in str(excinfo.value) and "SCOUT_LOCK_TIMEOUT" in str(excinfo.value)
     finally:
         assert holder.stdin is not None
         holder.stdin.close()

@@ -7,6 +7,8 @@ sentence (a :class:`WarehouseError`) instead of a DuckDB stack trace.
 from __future__ import annotations
 
 import os
+import random
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,9 +28,12 @@ _FALLBACK_DB_PATH = "data/scout.duckdb"
 #: Where the warehouse lives unless ``--db`` says otherwise (``$SCOUT_DB`` at import time).
 DEFAULT_DB_PATH = Path(os.environ.get("SCOUT_DB") or _FALLBACK_DB_PATH)
 
-#: Waits (seconds) between attempts when another process holds the write lock: short and bounded,
-#: because DuckDB has no lock timeout of its own and a CLI should fail fast rather than hang.
-LOCK_RETRY_DELAYS: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0)
+#: Seconds to keep retrying while another process holds the file (``$SCOUT_LOCK_TIMEOUT``).
+#: DuckDB has no lock wait of its own; flows hold the lock only for one short batch write, so a
+#: bounded wait lets writers and readers take turns, and a stuck holder still fails in time.
+DEFAULT_LOCK_TIMEOUT = 30.0
+_FIRST_WAIT, _MAX_WAIT = 0.05, 1.0
+_HOLDER_RE = re.compile(r"\(PID (\d+)\)")
 
 
 def default_db_path() -> Path:
@@ -82,25 +87,59 @@ def _check_path(path: Path, read_only: bool) -> None:
         raise WarehouseError(f"Cannot write the database {path}: the file is read-only.")
 
 
+def lock_timeout() -> float:
+    """``$SCOUT_LOCK_TIMEOUT`` in seconds (0 = do not wait), read at call time."""
+    raw = os.environ.get("SCOUT_LOCK_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:  # also rejects NaN
+        raise WarehouseError(f"SCOUT_LOCK_TIMEOUT must be a number of seconds >= 0, not {raw!r}.")
+    return value
+
+
 def _open_with_retry(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """Connect, waiting briefly if another process holds the lock (a finishing run, usually)."""
-    for attempt in range(len(LOCK_RETRY_DELAYS) + 1):
+    """Connect; while another process holds the file, retry with jittered backoff until the timeout."""
+    timeout = lock_timeout()
+    deadline = time.monotonic() + timeout
+    wait = _FIRST_WAIT
+    while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             message = str(exc)
-            if "Could not set lock" in message:
-                if attempt < len(LOCK_RETRY_DELAYS):
-                    time.sleep(LOCK_RETRY_DELAYS[attempt])
-                    continue
+            if "Could not set lock" not in message:
+                raise _open_error(path, message) from exc
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise WarehouseError(
-                    f"The database {path} is locked by another process (a running flow or another "
-                    "scout command); wait for it to finish or use a different --db."
+                    f"The database {path} is locked by {lock_holder(message)}; gave up after "
+                    f"{timeout:g}s (SCOUT_LOCK_TIMEOUT). Wait for it to finish or use a different --db."
                 ) from exc
-            raise _open_error(path, message) from exc
+            # Jitter keeps two waiting writers from retrying in lockstep.
+            time.sleep(min(left, wait * random.uniform(0.5, 1.0)))
+            wait = min(wait * 2, _MAX_WAIT)
         except duckdb.Error as exc:
             raise _open_error(path, str(exc)) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def lock_holder(message: str) -> str:
+    """"process 1234 (scout discover ...)" from DuckDB's lock error and /proc, as far as known."""
+    match = _HOLDER_RE.search(message)
+    if not match:
+        return "another process"
+    pid = match.group(1)
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # not Linux, gone already, or not ours to read
+        return f"process {pid}"
+    command = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    if len(command) > 200:
+        command = command[:197] + "..."
+    return f"process {pid} ({command})" if command else f"process {pid}"
 
 
 def _open_error(path: Path, message: str) -> WarehouseError:

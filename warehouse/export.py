@@ -1,27 +1,35 @@
-"""Write a candidates frame for marketers: CSV, XLSX or Parquet, never half-written.
+"""Write a candidates frame for marketers: CSV, XLSX, HTML or Parquet, never half-written.
 
 The file is written to a hidden temp file beside the target and renamed into place, so a
 crash or a full disk leaves either the old file or nothing, never a truncated export.
+
+Names, bios and captions are written by strangers, so every text format is made inert for the
+program that opens it: spreadsheet formulas are defused (OWASP CSV injection) in CSV, XLSX and
+HTML, and HTML escapes every cell and only links http(s) URLs.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import secrets
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
 from warehouse.db import WarehouseError
 
-ExportFormat = Literal["csv", "xlsx", "parquet"]
+ExportFormat = Literal["csv", "xlsx", "html", "parquet"]
 
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet")
-_SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "html", "parquet")
+_SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html",
+                   ".parquet": "parquet", ".pq": "parquet"}
 
 #: What a marketer reads first, left to right; every other column follows in its own order.
 MARKETER_COLUMNS = (
@@ -31,9 +39,17 @@ MARKETER_COLUMNS = (
 )
 HEADERS = {"display_name": "name"}
 
-# A cell starting with one of these is run as a formula by spreadsheet apps (CSV injection);
-# display names are written by strangers, so such text is prefixed with a quote.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP (CSV injection) and ASVS 1.2.10: a cell starting with = + - @, tab, CR or NUL is run as a
+# formula by spreadsheet apps, so such text gets a leading single quote. Spreadsheets also trim
+# leading blanks and read full-width signs as formula starts in some locales, so the first
+# character is taken after whitespace and invisible format characters, and full-width forms count.
+_FORMULA_STARTS = frozenset("=+-@\t\r\0\uff1d\uff0b\uff0d\uff20")
+#: RFC 4180 line ends. The csv module quotes a cell holding a comma, a quote or a character of
+#: the line terminator (2.6/2.7); with "\r\n" that includes a bare CR, which would otherwise
+#: split the row and start a new cell that the formula check never saw.
+CSV_LINE_END = "\r\n"
+#: Columns whose http(s) value becomes a link in the HTML export; any other scheme stays text.
+_LINK_COLUMNS = frozenset({"profile_url", "external_url", "contact_link", "avatar_url"})
 
 
 def marketer_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -48,6 +64,33 @@ def marketer_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns=HEADERS)
 
 
+def check_export_path(
+    path: str | os.PathLike[str], fmt: str | None = None, force: bool = False
+) -> tuple[Path, str]:
+    """(target, format) when ``path`` can take an export, else WarehouseError saying why.
+
+    Cheap and without side effects, so the CLI calls it before querying anything. Missing
+    parent directories are fine (they are created); a file in their way, a read-only location,
+    a directory as the target, a suffix that contradicts ``fmt`` and an existing file without
+    ``force`` are not.
+    """
+    target = Path(path).expanduser()
+    if target.is_dir():
+        example = target / f"candidates.{str(fmt or 'csv').strip().lower()}"
+        raise WarehouseError(f"{target} is a directory; give a file name such as {example}.")
+    fmt = _resolve_format(target, fmt)
+    if target.exists() and not force:
+        raise WarehouseError(f"{target} exists; use --force to overwrite it.")
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise WarehouseError(f"Cannot export to {target}: {ancestor} is a file, not a directory.")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise WarehouseError(f"Cannot export to {target}: {ancestor} is not writable.")
+    return target, fmt
+
+
 def export_candidates(
     df: pd.DataFrame,
     path: str | os.PathLike[str],
@@ -55,24 +98,19 @@ def export_candidates(
     force: bool = False,
 ) -> Path:
     """Write ``df`` to ``path`` atomically and return the path written."""
-    target = Path(path).expanduser()
-    fmt = _resolve_format(target, fmt)
-    if target.is_dir():
-        example = target / f"candidates.{fmt}"
-        raise WarehouseError(f"{target} is a directory; give a file name such as {example}.")
-    if target.exists() and not force:
-        raise WarehouseError(f"{target} exists; use --force to overwrite it.")
+    target, fmt = check_export_path(path, fmt, force)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-    except PermissionError as exc:
+    except OSError as exc:
         raise WarehouseError(
-            f"Cannot create {target.parent} for the export: the location is read-only."
+            f"Cannot create {target.parent} for the export: {exc.strerror or exc}."
         ) from exc
 
     frame = marketer_frame(df)
     writers: dict[str, Callable[[pd.DataFrame, Path], None]] = {
         "csv": _write_csv,
         "xlsx": _write_xlsx,
+        "html": _write_html,
         "parquet": _write_parquet,
     }
     _write_atomically(target, force, lambda tmp: writers[fmt](frame, tmp))
@@ -80,17 +118,22 @@ def export_candidates(
 
 
 def _resolve_format(target: Path, fmt: str | None) -> str:
+    inferred = _SUFFIX_FORMATS.get(target.suffix.lower())
     if fmt is None:
-        inferred = _SUFFIX_FORMATS.get(target.suffix.lower())
         if inferred is None:
             raise WarehouseError(
-                f"Cannot tell the export format from {target.name!r}; use a .csv, .xlsx or .parquet name "
-                "or pass --format."
+                f"Cannot tell the export format from {target.name!r}; use a .csv, .xlsx, .html or "
+                ".parquet name or pass --format."
             )
         return inferred
     normalized = str(fmt).strip().lower()
     if normalized not in FORMATS:
-        raise WarehouseError(f"Unknown export format {fmt!r}; use csv, xlsx or parquet.")
+        raise WarehouseError(f"Unknown export format {fmt!r}; use csv, xlsx, html or parquet.")
+    if inferred != normalized:
+        raise WarehouseError(
+            f"The file name {target.name!r} does not match --format {normalized}; "
+            f"name it {target.stem}.{normalized} or leave --format out."
+        )
     return normalized
 
 
@@ -120,13 +163,13 @@ def _write_atomically(target: Path, force: bool, write: Callable[[Path], None]) 
 
 
 def _write_csv(frame: pd.DataFrame, tmp: Path) -> None:
-    _defuse_formulas(frame, _FORMULA_STARTS).to_csv(tmp, index=False)
+    defuse_formulas(frame).to_csv(tmp, index=False, lineterminator=CSV_LINE_END)
 
 
 def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
-    # openpyxl stores only text starting with "=" as a formula; Excel cannot hold time zones.
-    sheet = _defuse_formulas(frame, ("=",))
-    for column in sheet.columns:
+    # Defused too: a cell a user edits and confirms, or a sheet saved again as CSV, would run it.
+    sheet = defuse_formulas(frame)
+    for column in sheet.columns:  # Excel cannot hold time zones
         if isinstance(sheet[column].dtype, pd.DatetimeTZDtype):
             sheet[column] = sheet[column].dt.tz_convert("UTC").dt.tz_localize(None)
     sheet = _strip_illegal_xml(sheet)
@@ -134,7 +177,36 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
 
 
 def _write_parquet(frame: pd.DataFrame, tmp: Path) -> None:
-    frame.to_parquet(tmp, index=False, engine="pyarrow")
+    frame.to_parquet(tmp, index=False, engine="pyarrow")  # typed columns: nothing is run
+
+
+def _write_html(frame: pd.DataFrame, tmp: Path) -> None:
+    """A standalone page whose every cell is escaped text; a CSP forbids scripts outright."""
+    sheet = defuse_formulas(frame)  # Excel opens .html tables and would run a formula too
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in sheet.columns)
+    rows = "\n".join(
+        "<tr>" + "".join(f"<td>{_html_cell(c, v)}</td>" for c, v in zip(sheet.columns, row)) + "</tr>"
+        for row in sheet.itertuples(index=False, name=None)
+    )
+    tmp.write_text(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">\n"
+        "<title>creator-scout candidates</title></head><body>\n"
+        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n"
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+
+
+def _html_cell(column: str, value: Any) -> str:
+    """Escaped text; an http(s) URL in a link column becomes a link, any other scheme stays text."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    text = str(value)
+    if column in _LINK_COLUMNS and urlsplit(text.strip()).scheme.lower() in ("http", "https"):
+        href = html.escape(text.strip(), quote=True)
+        return f'<a href="{href}" rel="nofollow noopener noreferrer">{html.escape(text)}</a>'
+    return html.escape(text)
 
 
 def _render_evidence(value: Any) -> str | None:
@@ -166,11 +238,24 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
 
 
-def _defuse_formulas(frame: pd.DataFrame, starts: tuple[str, ...]) -> pd.DataFrame:
+def is_formula(value: Any) -> bool:
+    """True when a spreadsheet could read ``value`` as a formula (see _FORMULA_STARTS)."""
+    if not isinstance(value, str):
+        return False
+    for ch in value:
+        if ch in _FORMULA_STARTS:
+            return True
+        if not (ch.isspace() or unicodedata.category(ch) == "Cf"):
+            return False
+    return False
+
+
+def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose risky text cells start with a single quote; numbers and other cells unchanged."""
     out = frame.copy()
     for column in _text_columns(out):
         values = out[column]
-        risky = values.map(lambda v: isinstance(v, str) and v.startswith(starts))
+        risky = values.map(is_formula)
         if risky.any():
             out[column] = values.mask(risky, "'" + values.astype("str"))
     return out

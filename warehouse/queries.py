@@ -128,6 +128,71 @@ def run_summary(db_path: DbPath, run_id: str, *, top_reasons: int = 5) -> dict[s
     }
 
 
+def batch_raw_responses(db_path: DbPath, run_id: str, batch_no: int) -> list[dict[str, Any]]:
+    """The raw bodies one batch of a run stored, in fetch order, so a resume re-parses, not refetches."""
+    with connect(db_path, read_only=True) as con:
+        cursor = con.execute(
+            """
+            SELECT platform, kind, request_key, url, status, body, fetched_at, content_type, response_id
+            FROM raw_responses
+            WHERE run_id = ? AND batch_no = ?
+            ORDER BY fetched_at, response_id
+            """,
+            [run_id, batch_no],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def run_counts(db_path: DbPath, run_id: str) -> dict[str, Any]:
+    """A batched run's totals over all its loaded batches, including those loaded before a resume.
+
+    ``fetched``: creator refs whose bodies were fetched and stored; ``loaded``: creators scored by
+    the run; ``retried``: HTTP requests retried; ``quarantined``: creators with a record in
+    ``scrape_errors``; ``errors``: rows in ``scrape_errors``.
+    """
+    with connect(db_path, read_only=True) as con:
+        batches = [json.loads(c or "{}") for (c,) in con.execute(
+            "SELECT counts FROM run_batches WHERE run_id = ? AND status = 'loaded'", [run_id]).fetchall()]
+        # Counted in the tables, not added up over batches: a creator seen by two batches
+        # (a search result, then its profile) is still one creator.
+        row = con.execute(
+            """
+            SELECT
+                (SELECT count(*) FROM creator_scores WHERE run_id = $run_id),
+                (SELECT count(*) FROM creator_snapshots WHERE run_id = $run_id),
+                (SELECT count(*) FROM creators WHERE first_run_id = $run_id),
+                (SELECT count(*) FROM posts WHERE first_run_id = $run_id),
+                (SELECT count(*) FROM raw_responses WHERE run_id = $run_id),
+                (SELECT count(*) FROM scrape_errors WHERE run_id = $run_id),
+                (SELECT count(DISTINCT handle) FROM scrape_errors WHERE run_id = $run_id)
+            """,
+            {"run_id": run_id},
+        ).fetchone()
+    assert row is not None
+    creators, snapshots, creators_new, posts_new, raw_responses, errors, quarantined = (int(v) for v in row)
+
+    def total(key: str) -> int:
+        return sum(int(b.get(key) or 0) for b in batches)
+
+    return {
+        "batches": len(batches),
+        "creators": creators,
+        "posts": total("posts"),
+        "requests": total("requests"),
+        "fetched": total("fetched"),
+        "loaded": creators,
+        "retried": total("retries"),
+        "quarantined": quarantined,
+        "errors": errors,
+        "load": {
+            "creators_new": creators_new, "creators_updated": snapshots - creators_new,
+            "posts_new": posts_new, "posts_updated": total("posts_updated"), "snapshots": snapshots,
+            "scores": creators, "raw_responses": raw_responses, "errors": errors,
+        },
+    }
+
+
 def _grouped(con: Any, column: str, run_id: str) -> dict[str, int]:
     """Score counts of one run grouped by a whitelisted column; NULL shows as "unknown"."""
     assert column in ("tier", "account_type")

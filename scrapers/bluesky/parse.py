@@ -11,11 +11,15 @@ from typing import Any
 from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
 from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import as_count, as_str, first_url, is_sponsored, parse_datetime
+from scrapers.validate import attribute, layout_problem
 
 _MESSAGE_KEYS = ("message", "error")  # where Bluesky puts its error text
 PLATFORM = "bluesky"
 REPOST_REASON = "app.bsky.feed.defs#reasonRepost"
 PROFILE_WEB = "https://bsky.app/profile/"
+# What a profileViewDetailed always holds; without it the record would be half-filled.
+PROFILE_LAYOUT = {"did": str, "handle": str, "followersCount": int, "followsCount": int,
+                  "postsCount": int}
 
 
 def parse(raw: RawResponse) -> ParseResult:
@@ -62,14 +66,17 @@ def _parse_profiles(raw: RawResponse, data: Any) -> ParseResult:
         result.errors.append(error_for(raw, "getProfiles answer has no 'profiles' list"))
         return result
     seen: set[str] = set()
+    requested = _requested(raw)
     for item in data["profiles"]:
         profile = _profile(item)
-        if isinstance(profile, str):
-            result.errors.append(error_for(raw, profile))
+        if isinstance(profile, str):  # only this entry is quarantined; the others still parse
+            owner = attribute(item, requested)
+            result.errors.append(error_for(raw, profile, handle=owner))
+            seen.add((owner or "").lower())
             continue
         result.profiles.append(profile)
         seen.update({profile.creator_id.lower(), profile.handle.lower()})
-    for actor in _requested(raw):
+    for actor in requested:
         if actor.lower() not in seen:
             result.errors.append(error_for(raw, "profile not found", handle=actor))
     return result
@@ -77,13 +84,10 @@ def _parse_profiles(raw: RawResponse, data: Any) -> ParseResult:
 
 def _profile(item: Any) -> Profile | str:
     """A Profile, or the reason this item cannot be one."""
-    if not isinstance(item, dict):
-        return "profile is not an object"
-    did, handle = as_str(item.get("did")), as_str(item.get("handle"))
-    if not did:
-        return "profile missing 'did'"
-    if not handle:
-        return f"profile {did} missing 'handle'"
+    problem = layout_problem(item, PROFILE_LAYOUT, "profile")
+    if problem:
+        return problem
+    did, handle = item["did"], item["handle"]
     bio = as_str(item.get("description"))
     # A handle that failed verification shows as "handle.invalid"; the DID URL still works.
     page = did if handle == "handle.invalid" else handle

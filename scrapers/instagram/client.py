@@ -141,8 +141,9 @@ def fetch_profile_page(*_args: Any, **_kwargs: Any) -> NoReturn:
 
 def _credentials() -> tuple[str, str]:
     token = credential(TOKEN_VAR, "Instagram needs a Graph API access token")
-    user_id = credential(
-        USER_ID_VAR, "Instagram needs the id of your own Instagram Business or Creator account"
+    user_id = credential(  # an account id, not a secret: it stays readable in stored URLs
+        USER_ID_VAR, "Instagram needs the id of your own Instagram Business or Creator account",
+        secret=False,
     )
     if not user_id.isdigit():
         raise InvalidInput(

@@ -14,6 +14,7 @@ from scrapers.instagram.page import parse_profile_html
 from scrapers.parsing import dispatch, error_for, parse_saved_json
 from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
+from scrapers.validate import layout_problem
 
 PLATFORM = "instagram"
 PROFILE_WEB = "https://www.instagram.com/{}/"
@@ -34,6 +35,8 @@ _GRAPH_HINTS = {
 }
 THROTTLE_CODES = frozenset({4, 17, 32, 613, 80002})
 
+# Counts a Business Discovery profile always carries when its fields were asked for.
+PROFILE_COUNTS = {"followers_count": int, "media_count": int}
 
 def parse(raw: RawResponse) -> ParseResult:
     """Dispatch on ``raw.kind``; Graph errors keep their message; nothing is ever raised."""
@@ -87,6 +90,9 @@ def _parse_business_discovery(raw: RawResponse, data: Any) -> ParseResult:
         return ParseResult(errors=[error_for(raw, "business_discovery missing 'id'")])
     result = ParseResult()
     username = as_str(bd.get("username"))
+    problem = username and layout_problem(bd, PROFILE_COUNTS, f"business account {username}")
+    if problem:
+        return ParseResult(errors=[error_for(raw, problem)])
     if username:
         result.profiles.append(Profile(
             platform=PLATFORM,

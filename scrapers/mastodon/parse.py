@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
 from scrapers.records import ParseResult, Post, Profile, RawResponse
+from scrapers.validate import layout_problem
 from scrapers.text import (
     as_count,
     as_str,
@@ -24,6 +25,8 @@ _MESSAGE_KEYS = ("error_description", "error")  # where Mastodon puts its error 
 PLATFORM = "mastodon"
 # Instances without a custom avatar serve this placeholder: it means "no avatar".
 _MISSING_AVATAR = "/missing.png"
+# Counts of an Account: absent means unknown, but a count of another type is a changed layout.
+ACCOUNT_COUNTS = {"followers_count": int, "following_count": int, "statuses_count": int}
 
 
 def parse(raw: RawResponse) -> ParseResult:
@@ -90,6 +93,9 @@ def _profile(item: Any, request_url: str) -> Profile | str:
     acct = as_str(item.get("acct")) or as_str(item.get("username"))
     if not acct:
         return f"account {account_id} missing 'acct'"
+    problem = layout_problem(item, {}, f"account {account_id}", optional=ACCOUNT_COUNTS)
+    if problem:
+        return problem
     url = as_str(item.get("url"))
     note = as_str(item.get("note"))
     fields = item.get("fields")

@@ -24,10 +24,12 @@ import threading
 import time
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
+from . import faults as faultlib
 from . import instagram, youtube
 from .avatars import avatar_image, default_avatar
 from .universe import (
@@ -115,6 +117,23 @@ class _Stats:
         self.by_path: Counter = Counter()
         self.by_status: Counter = Counter()
         self.started_at = datetime.now(timezone.utc)
+        # arrival times per platform, so a test can check a client's pace against the budget
+        self.arrivals: dict[str, list[float]] = {}
+
+    def arrived(self, platform: str) -> None:
+        with self._lock:
+            self.arrivals.setdefault(platform, []).append(time.monotonic())
+
+    def max_in_window(self, platform: str, window: float) -> int:
+        """Most requests of ``platform`` that arrived within any ``window`` seconds."""
+        with self._lock:
+            stamps = sorted(self.arrivals.get(platform, []))
+        best, start = 0, 0
+        for end, stamp in enumerate(stamps):
+            while stamp - stamps[start] >= window:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
 
     def record(self, platform: str, path_kind: str, status: int) -> None:
         with self._lock:
@@ -479,6 +498,7 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes; with Nagle on, the second waits for the client's
     # delayed ACK (~40 ms per request on Linux). TCP_NODELAY makes a request take ~1 ms.
     disable_nagle_algorithm = True
+    truncate_body = False  # set per request by an injected "truncate" fault
 
     server: "_HTTPServer"
 
@@ -507,8 +527,19 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in headers or ():
             self.send_header(k, v)
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        if self.command == "HEAD":
+            return
+        if self.truncate_body:  # an injected fault: half the declared body, then hang up
+            self.wfile.write(body[: len(body) // 2])
+            self.close_connection = True
+            return
+        self.wfile.write(body)
+
+    def _send_answer(self, status: int, obj, headers=None) -> None:
+        """JSON, or an HTML page where a drifted creator's answer became one."""
+        if isinstance(obj, faultlib.HtmlPage):
+            return self._send(status, obj.encode("utf-8"), faultlib.HTML_TYPE, headers)
+        return self._send_json(status, obj, headers)
 
     def _send_json(self, status: int, obj, headers=None) -> None:
         body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -538,6 +569,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ---- routing --------------------------------------------------------------------------
     def _dispatch(self) -> None:
+        self.truncate_body = False
         split = urlsplit(self.path)
         path = unquote(split.path)
         params = parse_qs(split.query, keep_blank_values=True)
@@ -555,9 +587,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, body, content_type,
                               [("Cache-Control", "public, max-age=31536000")])
 
-        if youtube.handles(path):  # Data API, channel pages (sandbox/youtube.py)
-            return youtube.route(self, path, params)
-        if path.startswith("/xrpc/"):
+        if youtube.handles(path):
+            platform, handler = "youtube", None
+        elif path.startswith("/xrpc/"):
             platform, handler = "bluesky", self._bluesky
         elif path.startswith(("/api/v1/", "/api/v2/")):
             platform, handler = "mastodon", self._mastodon
@@ -566,6 +598,13 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             sb._stats.record("other", "not_found", 404)
             return self._send_json(404, {"error": "Not Found"})
+        sb._stats.arrived(platform)
+        if sb.faults is not None:
+            fault = sb.faults.next_transient(self.command, self.path)
+            if fault is not None and sb.faults.inject(self, fault, platform):
+                return None
+        if handler is None:  # Data API, channel pages (sandbox/youtube.py)
+            return youtube.route(self, path, params)
 
         rl_headers, retry_after = self._rate_limit(platform)
         path_kind = self._path_kind(platform, path)
@@ -583,7 +622,9 @@ class _Handler(BaseHTTPRequestHandler):
             obj = ({"error": "InternalServerError", "message": f"{type(e).__name__}: {e}"}
                    if platform == "bluesky" else {"error": f"{type(e).__name__}: {e}"})
         sb._stats.record(platform, path_kind, status)
-        self._send_json(status, obj, rl_headers + extra)
+        if status == 200 and sb.faults is not None:
+            obj = sb.faults.drift(platform, path, params, obj)
+        self._send_answer(status, obj, rl_headers + extra)
 
     @staticmethod
     def _path_kind(platform: str, path: str) -> str:
@@ -635,6 +676,10 @@ class _Handler(BaseHTTPRequestHandler):
             rows = [u.truth(c.platform, c.creator_id) for c in u.creators
                     if platform in (None, c.platform)]
             return self._send_json(200, {"creators": rows})
+        if path == "/_sandbox/drift":
+            drifted = self.sandbox.drifted()
+            return self._send_json(200, {"drifted": [{"platform": p, "handle": h}
+                                                     for p, h in sorted(drifted)]})
         if path == "/_sandbox/info":
             return self._send_json(200, {"creators": len(u), "seed": u.seed,
                                          "now": iso_ms(u.now),
@@ -910,16 +955,28 @@ class SandboxServer:
 
     ``rate_limit`` requests per ``rate_window`` seconds are allowed per platform per client
     address (fixed windows); ``rate_limit=None`` turns limiting and its headers off.
+
+    ``faults`` ("transient", "drift" or both) injects failures (see ``sandbox/faults.py``):
+    ``fault_rate`` of requests fail transiently, ``drift_share`` of creators drift for good,
+    both decided from ``fault_seed`` (default: ``seed``). ``fault_stall`` is how long a
+    timeout fault holds its answer; ``fault_retry_after`` the seconds a 429 asks for.
     """
 
     def __init__(self, universe: Universe | None = None, *, creators: int = 300, seed: int = 42,
                  port: int = 0, rate_limit: int | None = 600, rate_window: float = 10.0,
-                 host: str = "127.0.0.1"):
+                 host: str = "127.0.0.1", faults: Iterable[str] = (), fault_rate: float = 0.0,
+                 drift_share: float = 0.0, fault_seed: int | None = None,
+                 fault_stall: float = 30.0, fault_retry_after: int = 1):
         if rate_limit is not None and rate_limit < 0:
             raise ValueError("rate_limit must be >= 0 (or None for no limit)")
         if rate_window <= 0:
             raise ValueError("rate_window must be > 0")
+        families = faultlib.parse_families(faults)
+        plan = faultlib.FaultPlan(families, fault_rate, drift_share,
+                                  seed if fault_seed is None else fault_seed,
+                                  fault_stall, fault_retry_after)
         self.universe = universe if universe is not None else build_universe(creators, seed)
+        self.faults = faultlib.Faults(plan, self) if families else None
         self.rate_limit = rate_limit
         self.rate_window = float(rate_window)
         self._limiter = (FixedWindowLimiter(rate_limit, rate_window)
@@ -995,7 +1052,17 @@ class SandboxServer:
         """A snapshot of the counters: requests, by_platform, by_path, by_status, rate_limited."""
         snap = self._stats.snapshot()
         snap["youtube_quota_units"] = youtube.units_served(self)
+        snap["faults"] = self.faults.stats() if self.faults is not None else {}
         return snap
+
+    def drifted(self) -> set[tuple[str, str]]:
+        """(platform, handle) of every creator served with drift (empty without drift)."""
+        return self.faults.drifted() if self.faults is not None else set()
+
+    def max_in_window(self, platform: str, window: float) -> int:
+        """Most requests of ``platform`` that reached the server within any ``window``
+        seconds: the server's own count, to check a client's pace against a budget."""
+        return self._stats.max_in_window(platform, window)
 
     def _media(self, path: str) -> tuple[bytes, str]:
         """(body, content type) for an image path: a creator's avatar, Mastodon's default

@@ -631,8 +631,13 @@ def _c4_header(ch: Channel, avatar: str, subscribers: str | None, videos: str) -
     return {"c4TabbedHeaderRenderer": header}
 
 
-def channel_page(st: YouTubeState, r: _Render, ch: Channel) -> str:
-    data = json.dumps(initial_data(st, r, ch), ensure_ascii=False, separators=(",", ":"))
+def channel_page(st: YouTubeState, r: _Render, ch: Channel, faults: Any = None) -> str:
+    """The channel's HTML page; ``faults`` (the sandbox's injector) may drift it."""
+    found = initial_data(st, r, ch)
+    found = faults.drift_page(ch.handle, found) if faults is not None else found
+    if isinstance(found, str):  # drifted into a page without ytInitialData
+        return found
+    data = json.dumps(found, ensure_ascii=False, separators=(",", ":"))
     data = data.replace("<", "\\u003c").replace(">", "\\u003e")
     name = html.escape(ch.creator.display_name)
     nonce = _b64(_digest("nonce", ch.channel_id, size=12))
@@ -699,6 +704,10 @@ def route(handler: Any, path: str, params: dict) -> None:
         except YouTubeApiError as e:
             status, obj = e.code, e.body
         sb._stats.record("youtube", kind, status)
+        if status == 200 and sb.faults is not None:
+            obj = sb.faults.drift("youtube", path, params, obj)
+        if isinstance(obj, str):  # a drifted answer that became an HTML page
+            return handler._send(status, obj.encode("utf-8"), HTML_TYPE)
         body = json.dumps(obj, ensure_ascii=False, indent=2).encode("utf-8")
         return handler._send(status, body, JSON_TYPE)
     if path.startswith("/feeds/"):
@@ -713,6 +722,6 @@ def route(handler: Any, path: str, params: dict) -> None:
     else:
         ch = st.by_handle(segment[0][1:]) if segment[0].startswith("@") else None
     r = _Render(st, base)
-    status, text = (200, channel_page(st, r, ch)) if ch else (404, not_found_page())
+    status, text = (200, channel_page(st, r, ch, sb.faults)) if ch else (404, not_found_page())
     sb._stats.record("youtube", kind, status)
     return handler._send(status, text.encode("utf-8"), HTML_TYPE)

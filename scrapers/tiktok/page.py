@@ -193,8 +193,8 @@ def _merged_stats(stats: Any, stats_v2: Any) -> dict[str, Any]:
 
 def epoch(value: Any) -> datetime | None:
     """Epoch seconds as TikTok writes them (a number, or digits in a string) -> datetime."""
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip()) if len(value.strip()) <= 19 else None  # 4,300+ digits raise
     return parse_datetime(value) if isinstance(value, (int, float)) else None
 
 

@@ -1,11 +1,12 @@
 """YouTube fetching: the Data API v3 with a key, public channel pages without one.
 
-With a key (``SCOUT_YOUTUBE_API_KEY`` or ``api_key=``): channels.list (50 ids per call, or one
+With a key (``api_key=``, ``SCOUT_YOUTUBE_API_KEY`` or the Prefect Secret block
+``scout-youtube-api-key``): channels.list (50 ids per call, or one
 ``forHandle`` per handle), then each channel's uploads playlist (playlistItems.list) and the
 videos' statistics (videos.list, 50 ids per call, batched across channels). Every call is
 booked on a QuotaMeter first, so a run stops with QuotaExhausted *before* the daily budget is
-spent. The key travels as the ``key`` query parameter (HttpClient redacts it from stored URLs
-and messages); nothing here logs or stores it.
+spent. The key travels in the ``X-goog-api-key`` header, never in a URL (HttpClient also redacts
+it from stored URLs and messages); nothing here logs or stores it.
 
 Without a key: ``{web}/@handle`` pages, robots.txt checked (``html=True``), profiles only:
 channel pages carry no per-video likes or comments. ``/feeds/videos.xml`` is never fetched
@@ -22,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from scrapers.errors import InvalidInput, QuotaExhausted
 from scrapers.records import RawResponse
-from scrapers.settings import YOUTUBE_WEB_URL
+from scrapers.settings import YOUTUBE_WEB_URL, optional_credential, secret_block_name
 from scrapers.text import decode_json
 from scrapers.validate import validate_base_url, validate_handle
 from scrapers.youtube.parse import (
@@ -53,7 +54,8 @@ KEY_REASONS = frozenset({"keyInvalid", "API_KEY_INVALID", "keyExpired", "API_KEY
 # A missing key is a plain 403 "forbidden"; only its message tells it apart.
 KEY_MESSAGES = ("unregistered callers", "api key")
 NO_SEARCH_WITHOUT_KEY = (
-    f"YouTube search needs an API key; pass --handle or set {API_KEY_ENV}"
+    f"YouTube search needs an API key; pass --handle, or set {API_KEY_ENV} or save a Prefect "
+    f"Secret block named {secret_block_name(API_KEY_ENV)!r}"
 )
 NO_HASHTAGS = (
     "YouTube has no hashtag search for channels; use --query (with an API key) or --handle"
@@ -62,9 +64,8 @@ _warned_keyless = False
 
 
 def api_key_from(api_key: str | None = None) -> str | None:
-    """The key passed in, else ``SCOUT_YOUTUBE_API_KEY``; None selects key-less mode."""
-    key = (api_key or os.environ.get(API_KEY_ENV) or "").strip()
-    return key or None
+    """The key passed in, else ``SCOUT_YOUTUBE_API_KEY`` or its Secret block; None: key-less."""
+    return (api_key or "").strip() or optional_credential(API_KEY_ENV)
 
 
 def api_url(base_url: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from scrapers.parsing import dispatch, error_for, parse_saved_json
 from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
+from scrapers.validate import attribute, layout_problem
 from scrapers.youtube import page
 
 PLATFORM = "youtube"
@@ -23,6 +24,8 @@ _TAG = re.compile(r"<[^>]+>")
 SAVED_EXPECTED = ("YouTube channels.list/videos.list JSON or a channel page with "
                   "ytInitialData")
 
+# What every channels.list item holds with part=snippet (statistics may be left out).
+CHANNEL_LAYOUT = {"id": str, "snippet": dict, "snippet.title": str}
 
 def parse(raw: RawResponse) -> ParseResult:
     """Dispatch on ``raw.kind``; an unexpected failure is reported, never raised."""
@@ -62,7 +65,7 @@ def channel_uploads(raw: RawResponse) -> list[tuple[str, str | None, int | None]
     items = data.get("items") if isinstance(data, dict) else None
     out = []
     for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
+        if not isinstance(_channel_profile(item), str):  # a broken entry gets no requests
             uploads = as_str(_get(item, "contentDetails", "relatedPlaylists", "uploads"))
             out.append((item["id"], uploads or None, as_count(_get(item, "statistics",
                                                                    "videoCount"))))
@@ -112,30 +115,31 @@ def _parse_channels(raw: RawResponse, data: Any) -> ParseResult:
     items = _items(data)
     if items is None:
         return ParseResult(errors=[error_for(raw, "channels.list answer has no 'items' list")])
+    requested = [r.strip() for r in (raw.request_key or "").split(",") if r.strip()]
+    broken: set[str | None] = set()
     for item in items:
         profile = _channel_profile(item)
-        if isinstance(profile, str):
-            result.errors.append(error_for(raw, profile))
+        if isinstance(profile, str):  # only this entry is quarantined; the others still parse
+            owner = attribute(item, requested)
+            broken.add(owner)
+            result.errors.append(error_for(raw, profile, handle=owner))
         else:
             result.profiles.append(profile)
-    requested = [r.strip() for r in (raw.request_key or "").split(",") if r.strip()]
     if not requested and not items:
         result.errors.append(error_for(raw, "channels.list answer holds no channels"))
     found = {p.creator_id for p in result.profiles}
     for ref in requested:
         missing = not result.profiles if ref.startswith("@") else ref not in found
-        if missing:
+        if missing and ref not in broken:
             result.errors.append(error_for(raw, "channel not found", handle=ref))
     return result
 
 
 def _channel_profile(item: Any) -> Profile | str:
-    if not isinstance(item, dict):
-        return "channel item is not an object"
-    channel_id = as_str(item.get("id"))
-    if not channel_id:
-        return "channel item missing 'id'"
-    snippet = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
+    problem = layout_problem(item, CHANNEL_LAYOUT, "channel item")
+    if problem:
+        return problem
+    channel_id, snippet = item["id"], item["snippet"]
     stats = item.get("statistics") if isinstance(item.get("statistics"), dict) else {}
     custom = as_str(snippet.get("customUrl")) or ""
     handle = custom.lstrip("@")

@@ -1,0 +1,104 @@
+"""Several processes on one DuckDB file: writers take turns per batch, a writer that cannot get the
+lock in time fails naming the holder, and readers keep working while a flow writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from warehouse.db import WarehouseError, connect
+
+SCOUT = str(Path(sys.executable).parent / "scout")
+
+
+def hold_write_lock(db: Path) -> subprocess.Popen:
+    """A process that opens the warehouse for writing and keeps it until its stdin closes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent("""
+            import sys, duckdb
+            con = duckdb.connect(sys.argv[1])
+            print("ready", flush=True)
+            sys.stdin.read()
+        """), str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    return holder
+
+
+def test_second_writer_waits_then_fails_naming_the_holder(tmp_path, monkeypatch):
+    db = tmp_path / "scout.duckdb"
+    with connect(db):
+        pass
+    holder = hold_write_lock(db)
+    try:
+        monkeypatch.setenv("SCOUT_LOCK_TIMEOUT", "0.5")
+        with pytest.raises(WarehouseError) as excinfo:
+            with connect(db):
+                pass
+        message = str(excinfo.value)
+        assert f"process {holder.pid} (" in message and str(db) in message  # PID and command line
+        assert "duckdb.connect" in message and "0.5s (SCOUT_LOCK_TIMEOUT)" in message
+        # the CLI says the same in one line, without a traceback
+        result = CliRunner().invoke(app, ["candidates", "--db", str(db)])
+        assert result.exit_code != 0 and f"process {holder.pid}" in result.output
+        assert "Traceback" not in result.output
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    with connect(db):  # free again once the holder is gone
+        pass
+
+
+def test_bad_lock_timeout_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCOUT_LOCK_TIMEOUT", "soon")
+    with pytest.raises(WarehouseError, match="SCOUT_LOCK_TIMEOUT"):
+        with connect(tmp_path / "x.duckdb"):
+            pass
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_two_flows_write_while_candidates_reads(tmp_path, sandbox):
+    from prefect.settings import PREFECT_API_URL
+
+    db = tmp_path / "scout.duckdb"
+    with connect(db):  # an empty, current warehouse for the readers to start on
+        pass
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    common = ["--base-url", sandbox.base_url, "--limit", "30", "--posts", "10", "--rate", "100", "--db", str(db)]
+    writers = [
+        subprocess.Popen([SCOUT, "discover", "-p", "bluesky", "-q", "baking", "-q", "fitness", *common],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        subprocess.Popen([SCOUT, "discover", "-p", "mastodon", *common],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+    ]
+    reads = 0
+    while any(w.poll() is None for w in writers):
+        shown = CliRunner().invoke(app, ["candidates", "--db", str(db), "--format", "json"])
+        assert shown.exit_code == 0, shown.output
+        json.loads(shown.output)  # a whole, parseable answer every time
+        reads += 1
+    outputs = [w.communicate(timeout=60) for w in writers]
+    assert [w.returncode for w in writers] == [0, 0], outputs
+    assert reads >= 2  # the reader really ran alongside the writers
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        runs = con.execute("SELECT platform, status, run_id FROM runs ORDER BY platform").fetchall()
+        assert [(p, s) for p, s, _ in runs] == [("bluesky", "completed"), ("mastodon", "completed")]
+        assert con.execute("SELECT count(*) FROM run_batches WHERE status <> 'loaded'").fetchone()[0] == 0
+        for platform, _, run_id in runs:
+            counts = json.loads(con.execute("SELECT counts FROM runs WHERE run_id = ?", [run_id]).fetchone()[0])
+            scored = con.execute("SELECT count(*) FROM creator_scores WHERE run_id = ?", [run_id]).fetchone()[0]
+            creators = con.execute("SELECT count(*) FROM creators WHERE platform = ?", [platform]).fetchone()[0]
+            assert counts["loaded"] == scored == creators > 0
+        assert con.execute("SELECT count(*) - count(DISTINCT (platform, post_id)) FROM posts").fetchone()[0] == 0

@@ -1,0 +1,192 @@
+"""Credentials come from the environment or Prefect Secret blocks and leak nowhere.
+
+Planted, unique tokens are used by real discover runs against the sandbox (one of them failing
+on every request, so errors are raised, retried, logged and stored); afterwards the DuckDB file,
+every text column, the captured logs, Prefect's own logs and artifacts hold none of them, while
+the outgoing requests show the tokens really were sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+import requests
+
+import flows.discover as discover_flow
+from scrapers.errors import MissingCredential
+from scrapers.http import redact
+from scrapers.sandbox import instagram as sandbox_instagram
+from scrapers.settings import credential, optional_credential
+from warehouse.db import connect
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+YT_VAR, IG_VAR, TT_VAR, IG_USER_VAR = (
+    "SCOUT_YOUTUBE_API_KEY", "SCOUT_INSTAGRAM_TOKEN", "SCOUT_TIKTOK_TOKEN", "SCOUT_INSTAGRAM_USER_ID")
+
+
+def _planted(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def secret_blocks() -> Iterator[dict[str, str]]:
+    """Real Prefect Secret blocks in the session's Prefect API, removed afterwards so no other
+    test sees a key it did not ask for."""
+    from prefect.blocks.system import Secret
+
+    values = {"scout-youtube-api-key": _planted("AIzaYT"), "scout-instagram-token": _planted("EAAGig")}
+    for name, value in values.items():
+        Secret(value=value).save(name, overwrite=True)
+    try:
+        yield values
+    finally:
+        for name in values:
+            Secret.delete(name)
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, str]]]:
+    """Every request that really left the process: (url, headers)."""
+    seen: list[tuple[str, dict[str, str]]] = []
+    real_send = requests.Session.send
+
+    def spy(self: requests.Session, request: requests.PreparedRequest, **kwargs):
+        seen.append((request.url or "", dict(request.headers)))
+        return real_send(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "send", spy)
+    return seen
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same code paths, shorter waits: one HTTP retry, one task retry, no sleeping."""
+    real_client = discover_flow._client
+
+    def client(*args):
+        http = real_client(*args)
+        http.max_retries, http.backoff_base = 1, 0.001
+        return http
+
+    monkeypatch.setattr(discover_flow, "_client", client)
+    monkeypatch.setattr(discover_flow, "fetch_batch",
+                        discover_flow.fetch_batch.with_options(retries=1, retry_delay_seconds=0))
+
+
+def _prefect_logs_and_artifacts(run_ids: list[str]) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()
+    ids = [uuid.UUID(r) for r in run_ids]
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=ids)))
+        artifacts = client.read_artifacts(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)))
+        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=ids)))
+    return ([log.message for log in logs] + [repr(a.data) + repr(a.description) for a in artifacts]
+            + [repr(r.parameters) + repr(r.state) for r in runs])
+
+
+def _text_columns(db: Path) -> list[str]:
+    """Every value of every text column of every table, found in information_schema."""
+    with connect(db, read_only=True) as con:
+        cols = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' AND data_type IN ('VARCHAR', 'JSON', 'VARCHAR[]')"
+        ).fetchall()
+        return [str(v) for t, c in cols for (v,) in con.execute(f'SELECT "{c}" FROM "{t}"').fetchall()
+                if v is not None]
+
+
+def test_planted_secrets_reach_the_sandbox_but_not_the_warehouse_or_logs(
+    tmp_path: Path, sandbox, secret_blocks: dict[str, str], sent, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
+) -> None:
+    youtube_key, instagram_token = secret_blocks["scout-youtube-api-key"], secret_blocks["scout-instagram-token"]
+    tiktok_token = _planted("clt")
+    secrets = [youtube_key, instagram_token, tiktok_token]
+    monkeypatch.delenv(YT_VAR, raising=False)
+    monkeypatch.delenv(IG_VAR, raising=False)  # these two come from the Secret blocks
+    monkeypatch.setenv(TT_VAR, tiktok_token)  # this one from the environment
+    monkeypatch.setenv(IG_USER_VAR, "17841400000000000")
+    _quick_retries(monkeypatch)
+    for name in ("scrapers", "urllib3"):  # our retries, and urllib3's request lines (DEBUG)
+        caplog.set_level(logging.DEBUG, logger=name)
+    logging.getLogger("prefect").addHandler(caplog.handler)  # Prefect's loggers do not propagate
+    db = tmp_path / "secrets.duckdb"
+    names = list(sandbox_instagram.accounts(sandbox.universe).by_username)[:2]
+    run = dict(db_path=str(db), limit=4, posts_per_creator=3, rate_per_second=200)
+    try:
+        summaries = [
+            discover_flow.discover(platform="youtube", base_url=sandbox.base_url, queries=["baking"], **run),
+            discover_flow.discover(platform="instagram", base_url=sandbox.base_url + "/v21.0",
+                                   handles=[*names, "no_such_account_here"], **run),
+            # Nothing listens here: every request fails, is retried, logged and quarantined.
+            discover_flow.discover(platform="instagram", base_url=f"http://127.0.0.1:{_closed_port()}/v21.0",
+                                   handles=names, **run),
+            discover_flow.discover(platform="tiktok", base_url=sandbox.base_url, handles=names[:1], **run),
+        ]
+    finally:
+        logging.getLogger("prefect").removeHandler(caplog.handler)
+
+    # The run really used every planted token: the key header, the Graph token, the bearer.
+    assert any(h.get("X-goog-api-key") == youtube_key for _, h in sent)
+    assert any(f"access_token={instagram_token}" in url and "127.0.0.1:" + str(sandbox.port) in url
+               for url, _ in sent)
+    assert any(h.get("Authorization") == f"Bearer {tiktok_token}" for _, h in sent)
+    assert summaries[0]["creators"] > 0 and summaries[1]["creators"] == 2  # accepted by the sandbox
+    assert summaries[2]["creators"] == 0 and summaries[2]["errors"] == 2  # the failing path ran
+
+    reasons = [r for (r,) in duckdb.connect(str(db), read_only=True).execute(
+        "SELECT reason FROM scrape_errors WHERE reason LIKE 'fetch failed%'").fetchall()]
+    assert reasons and all("access_token=REDACTED" in r for r in reasons)
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("CHECKPOINT")
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("secrets.duckdb"))
+    assert b"access_token=REDACTED" in stored  # stored text is searchable in the file's bytes
+    texts = _text_columns(db)
+    logged = [r.getMessage() + (r.exc_text or "") for r in caplog.records]
+    assert any("retrying" in m for m in logged) and any("gave up" in m for m in logged)
+    prefect_side = _prefect_logs_and_artifacts([s["run_id"] for s in summaries])
+    assert any("fetch failed" in m or "gave up" in m for m in prefect_side)
+    out, err = capfd.readouterr()
+    for secret in secrets:
+        assert secret.encode() not in stored
+        assert not [t for t in texts if secret in t]
+        assert not [m for m in logged if secret in m]
+        assert not [m for m in prefect_side if secret in m]
+        assert secret not in out + err + caplog.text
+
+
+def test_credential_prefers_the_environment_then_the_secret_block(
+    secret_blocks: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(IG_VAR, raising=False)
+    assert credential(IG_VAR, "needed") == secret_blocks["scout-instagram-token"]
+    monkeypatch.setenv(IG_VAR, " from-env ")
+    assert credential(IG_VAR, "needed") == "from-env"
+    # Once read, a value is hidden wherever it turns up, even outside a parameter.
+    assert redact(f"boom at /v21.0/{secret_blocks['scout-instagram-token']}/x") == "boom at /v21.0/REDACTED/x"
+
+
+def test_missing_credential_names_the_variable_and_the_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TT_VAR, raising=False)
+    assert optional_credential(TT_VAR) is None
+    with pytest.raises(MissingCredential) as info:
+        credential(TT_VAR, "TikTok needs a token")
+    assert str(info.value) == ("TikTok needs a token: set the environment variable SCOUT_TIKTOK_TOKEN "
+                               "or save a Prefect Secret block named 'scout-tiktok-token'.")

@@ -1,0 +1,116 @@
+"""Keep forgotten creators out of a run: refs before fetching, rows and raw bodies before loading.
+
+``gone`` is the warehouse's tombstone frame (platform, handle, creator_ids, ...). A creator is
+tombstoned on a platform by normalised handle (lower-case, no @) or by any of the ids they had
+when forgotten. Raw bodies go by the same rule ``scout forget`` deletes them with
+(:func:`mention_pattern`), so a later run never stores again what erasure removed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from scrapers.records import RawResponse, ScrapeError
+from transforms.frames import raw_frame
+
+
+#: What ``scout forget`` leaves in a run's stored ref list in place of the creator, so that the
+#: run's batches keep their shape; never fetched.
+FORGOTTEN_REF = "[forgotten]"
+
+
+def mention_pattern(keys: list[str]) -> str:
+    """RE2 pattern (for lower-cased text) matching any key as a whole handle or id: quoted in
+    JSON, after an @, in a profile URL. "jonas" does not match inside "jonas.backt", but
+    "jonas.backt." at the end of a sentence does."""
+    alternatives = "|".join(re.escape(k.lower()) for k in sorted(set(keys), key=len, reverse=True) if k)
+    return rf"(?:^|[^a-z0-9._-])(?:{alternatives})(?:[^a-z0-9_.-]|\.[^a-z0-9_-]|\.?$)"
+
+
+def _norm(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip().str.lstrip("@").str.lower()
+
+
+def _keys(gone: pd.DataFrame, platform: str) -> tuple[set[str], set[str]]:
+    """(handles, creator ids) tombstoned on ``platform``."""
+    mine = gone[gone["platform"] == platform]
+    ids = mine["creator_ids"].explode().dropna()
+    return set(_norm(mine["handle"])), set(ids.astype(str))
+
+
+def keep_refs(platform: str, refs: list[str], gone: pd.DataFrame) -> list[str]:
+    """``refs`` (handles, @handles or ids) minus the tombstoned and scrubbed ones, order kept."""
+    handles, ids = _keys(gone, platform)
+    s = pd.Series(refs, dtype="string")
+    dropped = _norm(s).isin(handles) | s.str.strip().isin(ids | {FORGOTTEN_REF})
+    return s[~dropped.fillna(False)].tolist()
+
+
+def drop_tombstoned(frames: dict[str, Any], gone: pd.DataFrame) -> tuple[dict[str, Any], int]:
+    """``frames`` (profiles, posts, scores, ...) without tombstoned creators; and how many went.
+
+    A profile matches by handle or id; every row with a matching (platform, creator_id) goes
+    from every frame, so posts of a creator seen by handle go with the profile.
+    """
+    if gone.empty:
+        return frames, 0
+    profiles = frames["profiles"]
+    hit = pd.Series(False, index=profiles.index)
+    ids_by_platform: dict[str, set[str]] = {}
+    for platform in gone["platform"].unique():
+        handles, ids = _keys(gone, platform)
+        mine = profiles["platform"] == platform
+        hit |= mine & (_norm(profiles["handle"]).isin(handles) | profiles["creator_id"].isin(ids)).fillna(False)
+        ids_by_platform[platform] = ids
+    doomed = pd.concat([
+        profiles.loc[hit, ["platform", "creator_id"]].astype(str),
+        pd.DataFrame([(p, i) for p, ids in ids_by_platform.items() for i in ids],
+                     columns=["platform", "creator_id"], dtype=str),
+    ]).drop_duplicates()
+    out: dict[str, Any] = {}
+    dropped: set[tuple[str, str]] = set()
+    for name, frame in frames.items():
+        if not isinstance(frame, pd.DataFrame) or not {"platform", "creator_id"} <= set(frame.columns):
+            out[name] = frame
+            continue
+        keys = pd.MultiIndex.from_frame(frame[["platform", "creator_id"]].astype(str))
+        mask = keys.isin(pd.MultiIndex.from_frame(doomed))
+        dropped.update(keys[mask])
+        out[name] = frame[~mask].reset_index(drop=True)
+    return out, len(dropped)
+
+
+def keep_raws(raws: pd.DataFrame, gone: pd.DataFrame) -> pd.Series:
+    """Boolean mask over a raw-response frame: False for bodies ``scout forget`` would delete."""
+    keep = pd.Series(True, index=raws.index)
+    for platform in gone["platform"].unique():
+        handles, ids = _keys(gone, platform)
+        pattern = mention_pattern([*handles, *ids])
+        key = raws["request_key"].astype("string")
+        named = (_norm(key).isin(handles) | key.isin(ids)
+                 | raws["body"].astype("string").str.lower().str.contains(pattern, regex=True))
+        keep &= ~((raws["platform"] == platform) & named.fillna(False))
+    return keep
+
+
+def skip_forgotten(
+    platform: str, frames: dict[str, Any], raws: list[RawResponse], errors: list[ScrapeError],
+    gone: pd.DataFrame,
+) -> tuple[dict[str, Any], list[RawResponse], list[ScrapeError], int]:
+    """One run's frames, raw bodies and errors without the tombstoned creators; and how many.
+
+    An error goes with its raw body, or when it names a tombstoned handle.
+    """
+    if gone.empty:
+        return frames, raws, errors, 0
+    frames, dropped = drop_tombstoned(frames, gone)
+    raws = [raw for raw, keep in zip(raws, keep_raws(raw_frame(raws), gone)) if keep]
+    kept_ids = {raw.response_id for raw in raws}
+    handles = [e.handle or "" for e in errors]
+    allowed = set(keep_refs(platform, handles, gone))
+    errors = [e for e, h in zip(errors, handles)
+              if h in allowed and (e.raw_response_id is None or e.raw_response_id in kept_ids)]
+    return frames, raws, errors, dropped
