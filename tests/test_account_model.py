@@ -125,6 +125,17 @@ class TestNameSignals:
         assert s.values["handle_length"].tolist() == pytest.approx([-3 / 15, -1 / 15, 0])
         assert worded(s, "handle_length", 1) == "9"
 
+    def test_nameless_copies_apply_only_without_a_display_name(self):
+        s = signals(display_name=["Maya Patel", None], bio=["I bake bread", "I bake bread"])
+        assert s.values["bio_first_person"].tolist() == [1, 1]
+        assert s.values["bio_first_person" + af.NAMELESS].tolist() == [0, 1]
+        assert s.values["name_given" + af.NAMELESS].tolist() == [0, 0]
+        # an absent column is unknown, not empty: no nameless weights
+        s = signals(bio=["I bake bread"])
+        assert s.values["bio_first_person" + af.NAMELESS][0] == 0
+        base = [k for k in af.SIGNAL_KEYS if not k.endswith(af.NAMELESS)]
+        assert af.SIGNAL_KEYS == [*base, *(k + af.NAMELESS for k in base)]
+
     def test_last_name_token_is_a_first_name(self):
         s = signals(display_name=["Taylor Alex", "Alex", "Bakery Kenji"])
         assert s.values["name_last_given"].tolist() == pytest.approx([0.9, 0.0, 0.7])
@@ -469,6 +480,21 @@ class TestEvidence:
         r = one(bio="Official store, we ship worldwide. Shop now https://x.example")
         assert any(e.startswith(("bio says '", "bio contains '", "wording of the bio"))
                    for e in r.evidence)
+
+    def test_nameless_weights_join_their_signal_line(self):
+        """Without a display name a signal's line adds its own and its nameless weight."""
+        cols = {"display_name": [None], "bio": ["I bake sourdough and I run"]}
+        r = score_account_type(pd.DataFrame(cols)).iloc[0]
+        model = load_model()
+        a = model.calibration[0]
+        s = signals(**cols)
+        group = [k + suffix for k in ("bio_first_person", "bio_first_person_count")
+                 for suffix in ("", af.NAMELESS)]
+        expected = sum(a * model.signal_coef[af.SIGNAL_KEYS.index(k)] * s.values[k][0]
+                       for k in group)
+        line = next(e for e in r.evidence if e.startswith("bio speaks in the first person"))
+        assert weight(line) == pytest.approx(expected, abs=0.051)
+        assert all(re.search(r"^\S.* \([+-][0-9]+\.[0-9]\)$", e) for e in r.evidence)
 
     def test_cadence_and_reposts_worded(self):
         r = one(posts_per_week=98, repost_share=0.9)

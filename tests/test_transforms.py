@@ -478,7 +478,7 @@ class TestScore:
         assert_dtypes(out, SCORE_DTYPES)
         assert len(out) == 3  # did:1 appears twice in profiles
         assert out.scored_at.eq(pd.Timestamp(NOW)).all()
-        assert (out.model_version == "logreg-v2").all()
+        assert (out.model_version == "logreg-v3").all()
         assert (out.metrics_version == "engagement-v2").all()
         assert (out.tier_scheme == "default@v1").all()
 

@@ -239,7 +239,7 @@ class TestContract:
         assert set(out.account_type) <= set(ACCOUNT_TYPES)
         assert out.person_probability.between(0, 1).all()
         assert all(isinstance(e, list) for e in out.evidence)
-        assert MODEL_VERSION == "logreg-v2"
+        assert MODEL_VERSION == "logreg-v3"
 
     def test_evidence_sorted_by_weight_and_capped(self):
         r = one(display_name="Daily Memes", bio="Daily memes, facts, news, fan page, shop",

@@ -383,8 +383,27 @@ def _signal_specs() -> list[Signal]:
     return s
 
 
-SIGNALS: list[Signal] = _signal_specs()
+NAMELESS = "_nameless"  # suffix of a signal's second weight, for profiles without a display name
+
+
+def _with_nameless(specs: list[Signal]) -> list[Signal]:
+    """Every signal again, for profiles without a display name.
+
+    Without a name (the column given, the value empty) the same wording means something
+    else: there is no name to check a first name or 'First Last' against, and the bio and
+    post carry all the weight. So each signal gets a second weight that applies only there
+    ("feature augmentation": shared + per-domain weights). The copy words its evidence with
+    the signal it copies: both add up to one line. (No line of its own for the missing name:
+    a weight for it alone measured no better, and "no display name" says nothing about the
+    account.)
+    """
+    copies = [Signal(s.key + NAMELESS, "", group=s.group or s.key) for s in specs]
+    return [*specs, *copies]
+
+
+SIGNALS: list[Signal] = _with_nameless(_signal_specs())
 SIGNAL_KEYS: list[str] = [s.key for s in SIGNALS]
+_NAMELESS_KEYS: list[str] = [k for k in SIGNAL_KEYS if k.endswith(NAMELESS)]
 _PAGE_PATTERNS = {k: words(v) for k, v in PAGE_WORDS.items()}
 _HANDLE_PATTERNS = {k: f"(?P<m>{v})" for k, v in HANDLE_WORDS.items()}
 _ANY_PAGE_WORD = words([w for ws in PAGE_WORDS.values() for w in ws])
@@ -522,6 +541,10 @@ def named_signals(f: Fields, lexicon: Lexicon) -> Signals:
     _bio_signals(f, s)
     _post_signals(f, s)
     _count_signals(f, s)
+    nameless = f.name.isna().to_numpy() & ("display_name" in f.columns)  # known to be empty
+    for key in _NAMELESS_KEYS:
+        base = key[:-len(NAMELESS)]
+        s.put(key, s.values[base] * nameless)
     return s
 
 

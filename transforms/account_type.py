@@ -1,6 +1,6 @@
 """Is this account a person, or a page (meme, facts, animal, brand, news, repost, fan)?
 
-MODEL_VERSION "logreg-v2": a logistic regression trained on labelled accounts by
+MODEL_VERSION "logreg-v3": a logistic regression trained on labelled accounts by
 transforms/train_account_type.py (nested cross-validation and calibration are in
 transforms/models/account_type_report.md), over the signals of transforms/account_features.py.
 Because the model is linear, every verdict can be explained exactly: each signal's share of
@@ -40,7 +40,7 @@ from transforms._text import matches
 from transforms.account_words import CREDIT_PATTERN, FIRST_PERSON_POST_PATTERN
 from transforms.frames import FLOAT, STRING, to_bool, to_string
 
-MODEL_VERSION = "logreg-v2"
+MODEL_VERSION = "logreg-v3"
 MODEL_FILE = f"account_type_{MODEL_VERSION}.npz"
 PAGE_KINDS = af.PAGE_KINDS
 ACCOUNT_TYPES = ("person", *PAGE_KINDS, "other_page")
