@@ -126,15 +126,19 @@ class TestNameSignals:
         assert worded(s, "handle_length", 1) == "9"
 
     def test_nameless_copies_apply_only_without_a_display_name(self):
-        s = signals(display_name=["Maya Patel", None], bio=["I bake bread", "I bake bread"])
-        assert s.values["bio_first_person"].tolist() == [1, 1]
-        assert s.values["bio_first_person" + af.NAMELESS].tolist() == [0, 1]
-        assert s.values["name_given" + af.NAMELESS].tolist() == [0, 0]
+        df = pd.DataFrame({"display_name": ["Maya Patel", None], "bio": ["I bake", "I bake"]})
+        f = af.prepare(df)
+        dense = af.dense_matrix(af.named_signals(f, LEXICON), f)
+        assert dense.shape == (2, len(af.SIGNAL_KEYS)) == (2, 2 * len(af.BASE_KEYS))
+        assert af.SIGNAL_KEYS[len(af.BASE_KEYS):] == [k + af.NAMELESS for k in af.BASE_KEYS]
+        col = {k: dense[:, j].tolist() for j, k in enumerate(af.SIGNAL_KEYS)}
+        assert col["bio_first_person"] == [1, 1]
+        assert col["bio_first_person" + af.NAMELESS] == [0, 1]
+        assert col["name_given" + af.NAMELESS] == [0, 0]
         # an absent column is unknown, not empty: no nameless weights
-        s = signals(bio=["I bake bread"])
-        assert s.values["bio_first_person" + af.NAMELESS][0] == 0
-        base = [k for k in af.SIGNAL_KEYS if not k.endswith(af.NAMELESS)]
-        assert af.SIGNAL_KEYS == [*base, *(k + af.NAMELESS for k in base)]
+        f = af.prepare(pd.DataFrame({"bio": ["I bake"]}))
+        assert af.nameless(f).tolist() == [0]
+        assert not af.dense_matrix(af.named_signals(f, LEXICON), f)[0, len(af.BASE_KEYS):].any()
 
     def test_last_name_token_is_a_first_name(self):
         s = signals(display_name=["Taylor Alex", "Alex", "Bakery Kenji"])
@@ -488,10 +492,9 @@ class TestEvidence:
         model = load_model()
         a = model.calibration[0]
         s = signals(**cols)
-        group = [k + suffix for k in ("bio_first_person", "bio_first_person_count")
-                 for suffix in ("", af.NAMELESS)]
-        expected = sum(a * model.signal_coef[af.SIGNAL_KEYS.index(k)] * s.values[k][0]
-                       for k in group)
+        expected = sum(a * model.signal_coef[af.SIGNAL_KEYS.index(k + suffix)] * s.values[k][0]
+                       for k in ("bio_first_person", "bio_first_person_count")
+                       for suffix in ("", af.NAMELESS))
         line = next(e for e in r.evidence if e.startswith("bio speaks in the first person"))
         assert weight(line) == pytest.approx(expected, abs=0.051)
         assert all(re.search(r"^\S.* \([+-][0-9]+\.[0-9]\)$", e) for e in r.evidence)

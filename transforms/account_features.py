@@ -384,26 +384,30 @@ def _signal_specs() -> list[Signal]:
 
 
 NAMELESS = "_nameless"  # suffix of a signal's second weight, for profiles without a display name
+BASE_SIGNALS: list[Signal] = _signal_specs()
+BASE_KEYS: list[str] = [s.key for s in BASE_SIGNALS]
+# Every signal again, for profiles without a display name (the column given, the value
+# empty). Without a name the same wording means something else: there is no name to check
+# a first name or 'First Last' against, and the bio and post carry all the weight. So each
+# signal has a second weight that applies only there ("feature augmentation": shared +
+# per-domain weights). Its value is the signal's value on those rows, 0 elsewhere, so at run
+# time a row simply adds the second weight to the first (see dense_matrix) and the evidence
+# line of a signal carries both. A weight for the missing name itself measured no better.
+SIGNAL_KEYS: list[str] = [*BASE_KEYS, *(k + NAMELESS for k in BASE_KEYS)]
 
 
-def _with_nameless(specs: list[Signal]) -> list[Signal]:
-    """Every signal again, for profiles without a display name.
-
-    Without a name (the column given, the value empty) the same wording means something
-    else: there is no name to check a first name or 'First Last' against, and the bio and
-    post carry all the weight. So each signal gets a second weight that applies only there
-    ("feature augmentation": shared + per-domain weights). The copy words its evidence with
-    the signal it copies: both add up to one line. (No line of its own for the missing name:
-    a weight for it alone measured no better, and "no display name" says nothing about the
-    account.)
-    """
-    copies = [Signal(s.key + NAMELESS, "", group=s.group or s.key) for s in specs]
-    return [*specs, *copies]
+def nameless(f: Fields) -> np.ndarray:
+    """1 where the display name is known to be empty (an absent column is unknown)."""
+    return (f.name.isna().to_numpy() & ("display_name" in f.columns)).astype(np.float64)
 
 
-SIGNALS: list[Signal] = _with_nameless(_signal_specs())
-SIGNAL_KEYS: list[str] = [s.key for s in SIGNALS]
-_NAMELESS_KEYS: list[str] = [k for k in SIGNAL_KEYS if k.endswith(NAMELESS)]
+def dense_matrix(s: Signals, f: Fields) -> np.ndarray:
+    """The named-signal columns of the model (SIGNAL_KEYS): the signals, then the same
+    signals on nameless rows only."""
+    base = s.matrix(BASE_KEYS)
+    return np.hstack([base, base * nameless(f)[:, None]])
+
+
 _PAGE_PATTERNS = {k: words(v) for k, v in PAGE_WORDS.items()}
 _HANDLE_PATTERNS = {k: f"(?P<m>{v})" for k, v in HANDLE_WORDS.items()}
 _ANY_PAGE_WORD = words([w for ws in PAGE_WORDS.values() for w in ws])
@@ -535,16 +539,12 @@ def _handle_given(handle: pd.Series, lexicon: Lexicon) -> tuple[np.ndarray, Word
 
 
 def named_signals(f: Fields, lexicon: Lexicon) -> Signals:
-    """Every named signal's value per row (see SIGNALS for what each means)."""
+    """Every named signal's value per row (see BASE_SIGNALS for what each means)."""
     s = Signals(f.n)
     _name_signals(f, s, lexicon)
     _bio_signals(f, s)
     _post_signals(f, s)
     _count_signals(f, s)
-    nameless = f.name.isna().to_numpy() & ("display_name" in f.columns)  # known to be empty
-    for key in _NAMELESS_KEYS:
-        base = key[:-len(NAMELESS)]
-        s.put(key, s.values[base] * nameless)
     return s
 
 

@@ -186,11 +186,11 @@ class _Grouping:
 
 def _grouping() -> _Grouping:
     heads: dict[str, int] = {}
-    for j, spec in enumerate(af.SIGNALS):
+    for j, spec in enumerate(af.BASE_SIGNALS):
         heads.setdefault(spec.group or spec.key, j)
     order = list(heads)
-    matrix = np.zeros((len(af.SIGNALS), len(order)))
-    for j, spec in enumerate(af.SIGNALS):
+    matrix = np.zeros((len(af.BASE_SIGNALS), len(order)))
+    for j, spec in enumerate(af.BASE_SIGNALS):
         matrix[j, order.index(spec.group or spec.key)] = 1.0
     return _Grouping(matrix, list(heads.values()))
 
@@ -341,19 +341,26 @@ def _score(df: pd.DataFrame, model: AccountModel, assume_clean: bool
     signals = af.named_signals(f, model.lexicon)
     ev = _Evidence(f.n)
     overall = {k: np.zeros(f.n) for k in _FIELD_OVERALL}  # n-gram shares not quoted alone
-    logit = (prep.bias + _signal_logit(signals, prep, ev) + _prior_logit(f, ev)
+    logit = (prep.bias + _signal_logit(f, signals, prep, ev) + _prior_logit(f, ev)
              + _word_logit(f, model, prep, ev, overall) + _char_logit(f, model, prep, overall))
     for name, label in _FIELD_OVERALL.items():
         ev.add(overall[name], lambda rows, label=label: np.full(len(rows), label, dtype=object))
     return logit, signals, ev
 
 
-def _signal_logit(signals: af.Signals, prep: _Prepared, ev: _Evidence) -> np.ndarray:
-    """Named signals: weight x value, summed per evidence group (one line per group)."""
-    contrib = signals.matrix(af.SIGNAL_KEYS) * prep.signal_w
+def _signal_logit(f: af.Fields, signals: af.Signals, prep: _Prepared, ev: _Evidence
+                  ) -> np.ndarray:
+    """Named signals: weight x value, summed per evidence group (one line per group). A
+    nameless row's weight is the signal's weight plus its nameless weight (af.dense_matrix
+    without building the second half)."""
+    k = len(af.BASE_KEYS)
+    values = signals.matrix(af.BASE_KEYS)
+    contrib = values * prep.signal_w[:k]
+    rows = np.flatnonzero(af.nameless(f))
+    contrib[rows] += values[rows] * prep.signal_w[k:]
     grouped = contrib @ _GROUPS.matrix
     for i, j in enumerate(_GROUPS.heads):
-        spec = af.SIGNALS[j]
+        spec = af.BASE_SIGNALS[j]
         ev.add(grouped[:, i], _phrase_wording(spec.text, signals.wording.get(spec.key)))
     return contrib.sum(axis=1)
 

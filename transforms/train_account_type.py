@@ -162,7 +162,7 @@ class Features:
 
 def featurize(df: pd.DataFrame, lexicon: af.Lexicon) -> Features:
     f = af.prepare(df)
-    dense = af.named_signals(f, lexicon).matrix(af.SIGNAL_KEYS)
+    dense = af.dense_matrix(af.named_signals(f, lexicon), f)
     word_rows, word_ids, word_dict = {}, {}, {}
     for name, longest in af.WORD_FIELDS.items():
         rows, tokens = af.word_ngrams(af.word_field(f, name), longest)
