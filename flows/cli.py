@@ -419,10 +419,12 @@ def forget(
         raise fail(f"No database at {db}; nothing to forget there (pass --db).")
     with clear_errors():
         deleted = forget_creator(db, platform=platform, handle=key, reason=reason)
-    console.print(f"forgot {platform} {key}: {sum(deleted.values())} rows deleted")
+    scrubbed = deleted.pop("runs", 0)  # run records are kept, only the creator's name leaves them
+    console.print(f"forgot {platform} {key}: {sum(deleted.values())} rows deleted, "
+                  f"{scrubbed} run records scrubbed of the name")
     table = Table()
     table.add_column("table")
-    table.add_column("rows", justify="right")
+    table.add_column("rows deleted", justify="right")
     for name, n in sorted(deleted.items()):
         table.add_row(name, str(n))
     console.print(table)
