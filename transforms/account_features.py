@@ -411,6 +411,7 @@ def dense_matrix(s: Signals, f: Fields) -> np.ndarray:
 _PAGE_PATTERNS = {k: words(v) for k, v in PAGE_WORDS.items()}
 _HANDLE_PATTERNS = {k: f"(?P<m>{v})" for k, v in HANDLE_WORDS.items()}
 _ANY_PAGE_WORD = words([w for ws in PAGE_WORDS.values() for w in ws])
+HANDLE_LENGTH_MAX = 15.0  # Twitter's limit: the longest handle in the training data
 _HANDLE_PREFIX_MAX = 10  # longer given names are rare; prefixes 4..10 letters are tried
 _ANY_HANDLE_WORD = "|".join(f"(?:{v})" for v in HANDLE_WORDS.values())
 _FIRST_PERSON_WORDS = words(FIRST_PERSON)
@@ -589,9 +590,11 @@ def _name_signals(f: Fields, s: Signals, lexicon: Lexicon) -> None:
     s.put("handle_has_digit", _match(handle, "[0-9]"))
     s.put("handle_underscore", _count(handle, "_") > 0)
     h_len = handle.str.len().fillna(0).to_numpy(dtype=np.float64)
-    # centred on a typical handle (10 characters), 0 when there is none
-    s.put("handle_length", np.where(h_len > 0, (h_len - 10.0) / 15.0, 0.0),
-          _numbers(h_len, "%d"))
+    # centred on a typical handle (10 characters), 0 when there is none; capped at Twitter's
+    # 15, the longest the training data can have: longer handles (TikTok, Bluesky domains)
+    # are no evidence the weight was fitted on
+    s.put("handle_length", np.where(h_len > 0, (np.minimum(h_len, HANDLE_LENGTH_MAX) - 10.0)
+                                    / 15.0, 0.0), _numbers(h_len, "%d"))
     handle_page = _match(handle, _ANY_HANDLE_WORD)
     for kind, label in _PAGE_LABEL.items():
         s.phrase(f"name_{label}", _PAGE_PATTERNS[kind], name, within=page_word)
