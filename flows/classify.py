@@ -13,8 +13,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from transforms.account_type import score_account_type
 from transforms.normalize import strip_html
@@ -160,14 +163,14 @@ def classify_csv(
     summary = ClassifySummary()
     fd, tmp_name = tempfile.mkstemp(prefix=f".{output_path.name}.", dir=output_path.parent)
     try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as sink:
+        with os.fdopen(fd, "wb") as sink:
             for chunk in _chunks(input_path, chunk_rows):
                 if summary.rows == 0:
                     _check_header(chunk, input_path)
                 result = classify_frame(chunk, threshold=threshold, first_row=summary.rows,
                                         path=input_path,
                                         faces=face_column(chunk) if face_column and "avatar_url" in chunk else None)
-                result.to_csv(sink, index=False, header=summary.rows == 0)
+                _write_csv(result, sink, header=summary.rows == 0)
                 summary.rows += len(chunk)
                 summary.persons += int(result["is_person"].eq("true").sum())
                 summary.empty_rows += int(result["account_type"].isna().sum())
@@ -176,12 +179,20 @@ def classify_csv(
             if summary.rows == 0:
                 header = _read_header(input_path)
                 _check_header(pd.DataFrame(columns=header), input_path)
-                sink.write(",".join([*header, *VERDICT_COLUMNS]) + "\n")
+                _write_csv(pd.DataFrame(columns=[*header, *VERDICT_COLUMNS], dtype=str), sink, header=True)
         os.replace(tmp_name, output_path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return summary
+
+
+def _write_csv(frame: pd.DataFrame, sink: BinaryIO, *, header: bool) -> None:
+    """Append ``frame`` as CSV (quoted only where needed, empty for missing): Arrow's writer,
+    several times faster than ``DataFrame.to_csv``, which was a fifth of classify's time."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    options = pa_csv.WriteOptions(include_header=header, quoting_style="needed")
+    pa_csv.write_csv(table, sink, write_options=options)
 
 
 def _read_header(path: Path) -> list[str]:
