@@ -1,6 +1,6 @@
 """The account-type scorer through its public interface: signals, page kinds, evidence.
 
-Written for rules-v1 and kept for the trained model (logreg-v2); where the model
+Written for rules-v1 and kept for the trained model (logreg-v3); where the model
 legitimately differs from the hand-set weights, the expectation says so. Per-signal unit
 tests of the model are in test_account_model.py.
 """
@@ -97,7 +97,7 @@ class TestExamples:
 class TestSignals:
     def test_first_name_at_start_of_display_name(self):
         r = one(display_name="Chioma Obi")
-        # logreg-v2: the weight grows with how common the name is (rules-v1: a flat +1.9)
+        # logreg-v3: the weight grows with how common the name is (rules-v1: a flat +1.9)
         assert weight_of(r.evidence, "common first name ('chioma')") > 0.5
         assert one(display_name="Dr. Kenji Sato").evidence[0].startswith(
             "display name starts with a common first name ('kenji')")
@@ -118,7 +118,7 @@ class TestSignals:
     def test_handle_first_name_only_without_display_name(self):
         r = one(handle="priya_92", display_name=None)
         assert weight_of(r.evidence, "handle starts with a common first name ('priya')") > 0
-        # logreg-v2 weighs handle and display name together (rules-v1 skipped the handle
+        # logreg-v3 weighs handle and display name together (rules-v1 skipped the handle
         # when the display name already had a first name): both lines may show
         r = one(handle="priya_92", display_name="Priya S")
         assert weight_of(r.evidence, "display name starts with a common first name ('priya')") > 0
@@ -144,7 +144,7 @@ class TestSignals:
 
     def test_age_and_own_views(self):
         assert weight_of(one(bio="23 y/o, Lisbon").evidence, "age") > 0
-        # logreg-v2 words this cue through its n-grams ("are my") and the first person,
+        # logreg-v3 words this cue through its n-grams ("are my") and the first person,
         # which carry the weight; the phrase line itself ranks below the top five
         assert one(bio="Views are my own").person_probability > 0.8
 
@@ -179,7 +179,7 @@ class TestSignals:
 
     def test_repost_credits_in_posts(self):
         r = one(credit_share=0.8)
-        # logreg-v2 learned a weaker weight than rules-v1's -3.0 per unit share (-2.4 here),
+        # logreg-v3 learned a weaker weight than rules-v1's -3.0 per unit share (-2.4 here),
         # and is linear in the share (rules-v1 ignored shares below 15%)
         strong = weight_of(r.evidence, "80% of posts credit another account")
         assert strong < -0.5
@@ -200,7 +200,7 @@ class TestSignals:
         assert weight_of(one(posts_per_week=10_000).evidence, "times a day") >= -2.5
 
     def test_follower_following_ratio(self):
-        # logreg-v2 words all follower/following terms as one line, for every known count
+        # logreg-v3 words all follower/following terms as one line, for every known count
         r = one(followers=80_000, following=12)
         assert weight_of(r.evidence, "has 80000 followers and follows 12") < 0
         typical = one(followers=800, following=600).evidence
@@ -260,7 +260,7 @@ class TestContract:
             "platform", "handle", "display_name", "bio", "followers", "following", "is_bot",
             "posts_per_week", "repost_share", "credit_share", "first_person_post_share",
             "sample_post"]})
-        # logreg-v2 learned that a bio known to be empty is (weak) evidence of a person
+        # logreg-v3 learned that a bio known to be empty is (weak) evidence of a person
         assert [e.rsplit(" (", 1)[0] for e in score_account_type(nulls).evidence[0]] in (
             [], ["no bio"])
 
