@@ -362,6 +362,9 @@ class HttpClient:
             except TRANSIENT_ERRORS as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
                 delay = self._backoff(attempt)
+            except requests.RequestException as exc:  # a bad URL, a redirect loop: no retry helps
+                # requests puts the full URL, query string and all, into these messages.
+                raise ScraperError(redact(f"{url}: {type(exc).__name__}: {exc}")) from None
             if attempt == self.max_retries:
                 break
             self.stats["retries"] += 1

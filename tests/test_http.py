@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from scrapers import bluesky
-from scrapers.errors import FetchFailed, InvalidInput, RobotsDisallowed
+from scrapers.errors import FetchFailed, InvalidInput, RobotsDisallowed, ScraperError
 from scrapers.http import (
     HttpClient,
     ResponseTooLarge,
@@ -208,6 +208,9 @@ def test_credentials_never_reach_stored_urls_or_errors(server):
     with pytest.raises(FetchFailed) as failure:
         client.get(base + "/down?access_token=EAAGsecret", kind="t")
     assert "EAAGsecret" not in str(failure.value)
+    with pytest.raises(ScraperError) as bad_url:  # not retried, and redacted all the same
+        client.get("http:///x?access_token=EAAGsecret", kind="t")
+    assert "EAAGsecret" not in str(bad_url.value) and bad_url.value.__cause__ is None
     assert redact("https://x/y?a=1&api_key=s3cr3t&token=t0k#f") == "https://x/y?a=1&api_key=REDACTED&token=REDACTED#f"
     assert redact("monkey=banana") == "monkey=banana"
 
