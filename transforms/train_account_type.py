@@ -617,10 +617,16 @@ NOTES = [
      "venue, media, team and trade nouns in bio, name and handle in six languages; a bio "
      "written in the third person; a person's name over an organisation's bio; a sample post "
      "that is a headline with a link) 0.9254 / 0.9256; the bio's word n-grams again for "
-     "nameless profiles 0.9281 / 0.9305, and with its character n-grams 0.9286 / 0.9296 "
-     "(too little for a second tokenising pass at run time); a weight for the missing name "
+     "nameless profiles 0.9281 / 0.9305, and with its character n-grams 0.9286 / 0.9296; "
+     "a weight for the missing name "
      "itself (no better, and a useless evidence line); louder n-gram blocks (word 2, char 8) "
      "0.924-0.926."),
+    ("- Tried after logreg-v3 and not kept: the bio's word n-grams again for nameless "
+     "profiles, built without a second pass (the same n-gram matrix with named rows zeroed; "
+     "at run time the second weight added on nameless rows). Quick check 0.9278 -> 0.9281 "
+     "(word 0.5, char 3) and 0.9297 -> 0.9300 (word 1, char 5); nested CV 0.9287 -> 0.9289 "
+     "(one account of 4,384; crowdflower 0.896 -> 0.894, humanizr 0.938 -> 0.939; ECE "
+     "0.012 -> 0.013). Adding the bio's character n-grams too: quick check 0.9283 / 0.9294."),
     ("- The training data has no bot flags, posting dates, reposts or avatars: those signals "
      "carry the fixed prior weights listed above, added after calibration."),
     ("- The crowdflower rows have no display name and no counts but one sample post; at run "
