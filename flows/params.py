@@ -58,16 +58,22 @@ def validate_platform(platform: str) -> str:
     return platform.strip().lower()
 
 
+def _term(value: str, what: str, example: str, max_chars: int) -> str:
+    """A search term that is not empty and not too long, or InvalidInput saying which."""
+    if not value:
+        raise InvalidInput(f"A {what} is empty; {example}.")
+    if len(value) > max_chars:
+        raise InvalidInput(
+            f"The {what} {value[:30]!r}… is {len(value)} characters long; "
+            f"the most allowed is {max_chars}."
+        )
+    return value
+
+
 def validate_query(query: str) -> str:
     """Search words: stripped, non-empty, printable, at most MAX_QUERY_CHARS characters."""
-    value = query.strip() if isinstance(query, str) else ""
-    if not value:
-        raise InvalidInput("A search query is empty; give some words, as in --query baking.")
-    if len(value) > MAX_QUERY_CHARS:
-        raise InvalidInput(
-            f"The search query {value[:30]!r}… is {len(value)} characters long; "
-            f"the most allowed is {MAX_QUERY_CHARS}."
-        )
+    value = _term(query.strip() if isinstance(query, str) else "", "search query",
+                  "give some words, as in --query baking", MAX_QUERY_CHARS)
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
         raise InvalidInput(f"The search query {value!r} holds control or invisible characters.")
     return value
@@ -75,14 +81,8 @@ def validate_query(query: str) -> str:
 
 def validate_hashtag(hashtag: str) -> str:
     """A hashtag without its ``#``: letters, digits and underscores only, not too long."""
-    value = hashtag.strip().lstrip("#") if isinstance(hashtag, str) else ""
-    if not value:
-        raise InvalidInput("A hashtag is empty; give one without spaces, as in --hashtag baking.")
-    if len(value) > MAX_HASHTAG_CHARS:
-        raise InvalidInput(
-            f"The hashtag {value[:30]!r}… is {len(value)} characters long; "
-            f"the most allowed is {MAX_HASHTAG_CHARS}."
-        )
+    value = _term(hashtag.strip().lstrip("#") if isinstance(hashtag, str) else "", "hashtag",
+                  "give one without spaces, as in --hashtag baking", MAX_HASHTAG_CHARS)
     if not _HASHTAG.match(value):
         raise InvalidInput(
             f"The hashtag {hashtag!r} may hold only letters, digits and underscores, as in #baking."
