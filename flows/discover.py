@@ -140,9 +140,10 @@ def avatar_faces(
     return [(p, c, None if pd.isna(f) else bool(f)) for (p, c), f in zip(keys, found)]
 
 
-@task(cache_policy=NO_CACHE)
 def parse_batch(platform: str, raws: list[RawResponse]) -> ParseResult:
-    """Raw bodies -> canonical records; a body that does not parse becomes a ScrapeError."""
+    """Raw bodies -> canonical records; a body that does not parse becomes a ScrapeError.
+
+    A plain function: it runs inside each batch's step in the flow thread, not as its own task."""
     parse = get_platform(platform).parse
     result = ParseResult()
     for raw in raws:
@@ -376,7 +377,7 @@ def discover(
         stored: bool = False, run_refs: list[str] | None = None,
     ) -> None:
         """Parse (pure, in memory), then store and load in one task; ``stored``: bodies already are."""
-        parsed = parse_batch.fn(platform, raws)
+        parsed = parse_batch(platform, raws)
         if batch_no == 0:
             discovered.extend(ParseResult(profiles=parsed.profiles, posts=parsed.posts))
             parsed = ParseResult(errors=parsed.errors)
@@ -402,7 +403,7 @@ def discover(
             process(0, [], _stored_raws(db_path, run_id, 0), batches[0]["counts"], stored=True)
         else:
             reused += 1
-            discovered.extend(parse_batch.fn(platform, _stored_raws(db_path, run_id, 0)))
+            discovered.extend(parse_batch(platform, _stored_raws(db_path, run_id, 0)))
             discovered.errors = []
 
         # Batches keep their stored shape; a creator forgotten since then is just not fetched.

@@ -19,7 +19,7 @@ def raw(kind: str, name: str, status: int = 200, key: str = "") -> RawResponse:
 
 
 def test_parse_batch_keeps_good_records_and_explains_bad_ones():
-    parsed = parse_batch.fn("bluesky", [
+    parsed = parse_batch("bluesky", [
         raw("profiles", "get_profiles.json"),
         raw("author_feed", "author_feed.json"),
         raw("author_feed", "author_feed_truncated.json", key="did:plc:broken"),
@@ -29,7 +29,7 @@ def test_parse_batch_keeps_good_records_and_explains_bad_ones():
 
 
 def test_score_task_returns_frames_with_one_score_per_creator():
-    parsed = parse_batch.fn("bluesky", [raw("profiles", "get_profiles.json"),
+    parsed = parse_batch("bluesky", [raw("profiles", "get_profiles.json"),
                                         raw("author_feed", "author_feed.json")])
     frames = score.fn(parsed, NOW, "default")
     scores = frames["scores"]
