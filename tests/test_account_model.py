@@ -385,6 +385,31 @@ class TestFitAndFile:
         assert 0.5 < model.calibration[0] < 3
 
 
+class TestLearningCurve:
+    def test_points_are_deterministic_and_count_training_rows(self, monkeypatch):
+        from transforms import train_account_type as T
+
+        rng = np.random.default_rng(0)
+        n = 60
+        y = np.r_[np.ones(n // 2), np.zeros(n // 2)]
+        df = pd.DataFrame({
+            "display_name": [f"Maya Patel {i}" if t else f"Daily Memes {i}" for i, t in enumerate(y)],
+            "handle": [f"user{i}" for i in range(n)],
+            "bio": np.where(y > 0, "mum of 2, I bake", "Daily memes, DM for promo"),
+            "followers": rng.integers(100, 1000, n),
+        })
+        y[[0, 7, 14, 40, 47, 54]] = 1 - y[[0, 7, 14, 40, 47, 54]]  # label noise: F1 < 1
+        strata = y.astype(int).astype(str)
+        feat = T.featurize(df, LEXICON)
+        monkeypatch.setattr(T, "CURVE", ((5, 0.5), (10, 1.0)))
+        monkeypatch.setattr(T, "CURVE_SEEDS", 2)
+        curve = T.learning_curve(feat, y, strata, T.Config(C=1.0, min_df=1), jobs=1)
+        assert [c["train_rows"] for c in curve] == [24, 54]  # 60 * 4/5 * 0.5, 60 * 9/10
+        assert all(0.5 < f1 < 1.0 for c in curve for f1 in c["macro_f1_runs"])
+        again = T._curve_point(feat, y, strata, T.Config(C=1.0, min_df=1), 5, 0.5, T.SEED)
+        assert again == curve[0]["macro_f1_runs"][0]
+
+
 class TestThresholdSearch:
     def test_best_cut_maximises_macro_f1_and_prefers_the_middle(self):
         from transforms.train_account_type import best_cut, metrics_f1
