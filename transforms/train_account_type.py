@@ -697,7 +697,11 @@ NOTES = [
      "cut-offs (sources >= 2 and count >= 20; sources >= 4; count >= 200; the builtin list "
      "alone): 0.9268, 0.9269, 0.9254, 0.9232. A surname signal (the display name's last word "
      "among the 1990 US Census surnames shipped in the MIT-licensed `names` package, "
-     "binary or by frequency, with or without the handle containing it): 0.9268-0.9271."),
+     "binary or by frequency, with or without the handle containing it): 0.9268-0.9271. "
+     "Classes balanced within each domain (named, nameless) instead of overall, full or "
+     "square-rooted weights: 0.9262 / 0.9264. Humanizr training rows copied without their "
+     "display name (and without counts), weight 0.5 or 1, to give the nameless weights more "
+     "examples: 0.9215-0.9240."),
     ("- The training data has no bot flags, posting dates, reposts or avatars: those signals "
      "carry the fixed prior weights listed above, added after calibration."),
     ("- The crowdflower rows have no display name and no counts but one sample post; at run "
