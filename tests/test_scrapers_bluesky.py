@@ -4,15 +4,13 @@ against a tiny local XRPC stub (and the sandbox, once it exists)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from json_stub import JsonStub
 
 from scrapers import bluesky
 from scrapers.errors import InvalidInput
@@ -209,7 +207,7 @@ def test_search_page_yields_no_records_and_no_errors() -> None:
 # --------------------------------------------------------------------------- fetch: a stub
 
 
-class XrpcStub:
+class XrpcStub(JsonStub):
     """A few lines of http.server answering the three NSIDs from a generated universe.
 
     Pages are capped at 2 items whatever ``limit`` says, so cursor paging is exercised.
@@ -218,11 +216,9 @@ class XrpcStub:
     PAGE_CAP = 2
 
     def __init__(self, n_creators: int = 40, posts_each: int = 5) -> None:
+        super().__init__()
         self.actors = [self._actor(i) for i in range(n_creators)]
         self.posts_each = posts_each
-        self.requests: list[tuple[str, dict[str, list[str]]]] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     @staticmethod
     def _actor(i: int) -> dict[str, Any]:
@@ -240,7 +236,8 @@ class XrpcStub:
             "createdAt": "2024-01-01T00:00:00.000Z",
         }
 
-    def route(self, path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+    def route(self, path: str, query: dict[str, list[str]], headers: Any = None,
+              body: Any = None) -> tuple[int, Any]:
         nsid = path.rsplit("/", 1)[-1]
         start = int(query.get("cursor", ["0"])[0])
         if nsid == "app.bsky.actor.searchActors":
@@ -274,35 +271,6 @@ class XrpcStub:
                 out["cursor"] = str(start + limit)
             return 200, out
         return 404, {"error": "MethodNotImplemented", "message": "Method Not Implemented"}
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                parts = urlsplit(self.path)
-                query = parse_qs(parts.query)
-                stub.requests.append((parts.path, query))
-                status, payload = stub.route(parts.path, query)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> "XrpcStub":
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def calls(self, nsid: str) -> list[dict[str, list[str]]]:
         return [q for path, q in self.requests if path == f"/xrpc/{nsid}"]

@@ -4,15 +4,13 @@ against a tiny local stub with Link-header paging (and the sandbox, once it exis
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from json_stub import JsonStub
 
 from scrapers import mastodon
 from scrapers.errors import InvalidInput
@@ -210,19 +208,17 @@ def test_error_without_json_body() -> None:
 # --------------------------------------------------------------------------- fetch: a stub
 
 
-class MastodonStub:
+class MastodonStub(JsonStub):
     """Enough of a Mastodon instance on 127.0.0.1: lookup, search, directory, tag timeline,
     accounts and statuses, with Link rel="next" paging capped at 2 items per page."""
 
     PAGE_CAP = 2
 
     def __init__(self, n_accounts: int = 12, statuses_each: int = 5) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        super().__init__()
         self.accounts = [self._account(i) for i in range(n_accounts)]
         self.accounts.append(dict(self._account(99), statuses_count=0))  # a silent account
         self.statuses_each = statuses_each
-        self.requests: list[tuple[str, dict[str, list[str]]]] = []
 
     def _account(self, i: int) -> dict[str, Any]:
         return {
@@ -245,7 +241,8 @@ class MastodonStub:
     def _by_id(self, account_id: str) -> dict[str, Any] | None:
         return next((a for a in self.accounts if a["id"] == account_id), None)
 
-    def route(self, path: str, q: dict[str, list[str]]) -> tuple[int, Any, dict[str, str]]:
+    def route(self, path: str, q: dict[str, list[str]], headers: Any = None,
+              body: Any = None) -> tuple[int, Any, dict[str, str]]:
         not_found = (404, {"error": "Record not found"}, {})
         if path == "/api/v1/accounts/lookup":
             acct = q["acct"][0].split("@")[0]
@@ -284,37 +281,6 @@ class MastodonStub:
             prev = f"{self.base_url}{path}?limit={limit}&min_id=0"
             headers["Link"] = f'<{nxt}>; rel="next", <{prev}>; rel="prev"'
         return 200, page, headers
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                parts = urlsplit(self.path)
-                query = parse_qs(parts.query)
-                stub.requests.append((parts.path, query))
-                status, payload, headers = stub.route(parts.path, query)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> "MastodonStub":
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]

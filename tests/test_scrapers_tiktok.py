@@ -12,9 +12,9 @@ from datetime import date, datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from json_stub import JsonStub
 
 from scrapers import tiktok
 from scrapers.errors import InvalidInput, MissingCredential
@@ -297,17 +297,19 @@ def test_parse_saved_unrecognised_bodies_say_what_was_expected(body: str) -> Non
 # ------------------------------------------------------------------ the Research API client
 
 
-class ResearchStub:
+class ResearchStub(JsonStub):
     """The two Research API endpoints over a fixed set of users and videos (POST, bearer)."""
 
     def __init__(self, videos_per_user: dict[str, int], page_cap: int = 3,
                  recent_window: int = 4) -> None:
+        super().__init__()
         self.videos = videos_per_user
         self.page_cap = page_cap
         self.recent_window = recent_window  # videos in the newest 30-day window; rest older
-        self.requests: list[dict[str, Any]] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def record(self, path: str, query: dict[str, list[str]], headers: Any, body: Any
+               ) -> dict[str, Any]:
+        return {"path": path, "query": query, "body": body, "headers": dict(headers)}
 
     def route(self, path: str, query: dict[str, list[str]], headers: Any,
               body: dict) -> tuple[int, dict]:
@@ -344,38 +346,6 @@ class ResearchStub:
                                   "has_more": more, "search_id": "7457000000000000001"},
                          "error": ok}
         return 404, {"error": {"code": "not_found", "message": "no such path", "log_id": "z"}}
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                parts = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                query = parse_qs(parts.query)
-                stub.requests.append({"path": parts.path, "query": query, "body": body,
-                                      "headers": dict(self.headers)})
-                status, payload = stub.route(parts.path, query, self.headers, body)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        return Handler
-
-    def __enter__(self) -> "ResearchStub":
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def calls(self, path: str) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"] == path]
