@@ -31,6 +31,7 @@ import pandas as pd
 
 from transforms._keys import KEY, creator_positions, unique_creators
 from transforms.frames import (
+    ENGAGEMENT_DTYPES,
     FLOAT,
     INT,
     POST_DTYPES,
@@ -54,20 +55,6 @@ DEFAULT_FORMULA = "likes+comments+shares"
 DEFAULT_LAST_N = 50
 MIN_SPAN_DAYS = 7.0
 
-ENGAGEMENT_DTYPES = {
-    "platform": STRING,
-    "creator_id": STRING,
-    "n_posts": INT,
-    "er_median": FLOAT,
-    "er_mean": FLOAT,
-    "er_formula": STRING,
-    "er_views_median": FLOAT,
-    "er_views_mean": FLOAT,
-    "posts_per_week": FLOAT,
-    "days_since_last_post": FLOAT,
-    "sponsored_share": FLOAT,
-    "repost_share": FLOAT,
-}
 ENGAGEMENT_COLUMNS = list(ENGAGEMENT_DTYPES)
 
 _US_PER_DAY = 86_400 * 1_000_000

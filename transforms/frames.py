@@ -81,11 +81,10 @@ ERROR_DTYPES: dict[str, Any] = {
     "occurred_at": UTC_TS,
 }
 
-# The creator_scores table, in order. `evidence` is a JSON array of strings.
-SCORE_DTYPES: dict[str, Any] = {
+# transforms.engagement's output, one row per creator, in order.
+ENGAGEMENT_DTYPES: dict[str, Any] = {
     "platform": STRING,
     "creator_id": STRING,
-    "scored_at": UTC_TS,
     "n_posts": INT,
     "er_median": FLOAT,
     "er_mean": FLOAT,
@@ -96,6 +95,15 @@ SCORE_DTYPES: dict[str, Any] = {
     "days_since_last_post": FLOAT,
     "sponsored_share": FLOAT,
     "repost_share": FLOAT,
+}
+
+# The creator_scores table, in order: the key, when, the engagement metrics, the verdicts.
+# `evidence` is a JSON array of strings.
+SCORE_DTYPES: dict[str, Any] = {
+    "platform": STRING,
+    "creator_id": STRING,
+    "scored_at": UTC_TS,
+    **{k: v for k, v in ENGAGEMENT_DTYPES.items() if k not in ("platform", "creator_id")},
     "tier": STRING,
     "tier_scheme": STRING,
     "account_type": STRING,
