@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import html
 import json
-import os
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -336,14 +335,6 @@ def test_export_paths_are_checked_before_anything_is_read(tmp_path: Path) -> Non
     assert (tmp_path / "taken.csv").read_text() == "keep me" and not missing_db.exists()
 
 
-def test_read_only_export_location_is_reported(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
-    try:
-        if os.access(locked, os.W_OK):
-            pytest.skip("running with privileges that ignore directory permissions")
-        result = run("export", "--db", str(tmp_path / "x.duckdb"), "-o", str(locked / "sub" / "c.csv"))
-        assert result.exit_code == 2 and "not writable" in one_clear_line(result)
-    finally:
-        locked.chmod(0o755)
+def test_read_only_export_location_is_reported(tmp_path: Path, read_only_dir: Path) -> None:
+    result = run("export", "--db", str(tmp_path / "x.duckdb"), "-o", str(read_only_dir / "sub" / "c.csv"))
+    assert result.exit_code == 2 and "not writable" in one_clear_line(result)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -421,18 +420,10 @@ def test_directory_and_foreign_files_are_refused(tmp_path: Path) -> None:
             pass
 
 
-def test_read_only_directory_is_reported(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
-    try:
-        if os.access(locked, os.W_OK):
-            pytest.skip("running with privileges that ignore directory permissions")
-        with pytest.raises(WarehouseError, match="read-only"):
-            with connect(locked / "scout.duckdb"):
-                pass
-    finally:
-        locked.chmod(0o755)
+def test_read_only_directory_is_reported(read_only_dir: Path) -> None:
+    with pytest.raises(WarehouseError, match="read-only"):
+        with connect(read_only_dir / "scout.duckdb"):
+            pass
 
 
 def test_lock_released_during_backoff_is_waited_for(db: Path) -> None:
