@@ -8,6 +8,7 @@ inside the commands that need them, so ``scout --help`` stays fast.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -395,13 +396,17 @@ def import_cmd(
 @app.command()
 def forget(
     platform: Annotated[str | None, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")] = None,
-    handle: Annotated[str | None, typer.Option("--handle", help="The creator's handle (or id) on that platform.")] = None,
+    handle: Annotated[str | None, typer.Option(
+        "--handle", help="The creator's handle (or id); a Mastodon username or Bluesky name alone is "
+                         "resolved to the one stored creator who has it.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why, for the record (e.g. a ticket number).")] = None,
     list_tombstones: Annotated[bool, typer.Option("--list-tombstones", help="Show forgotten creators instead.")] = False,
+    avatar_cache: AvatarCacheOption = Path("data/avatars"),
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Erase a creator from every table, raw responses included, and never collect them again."""
-    from warehouse.forget import forget_creator, tombstones
+    from scrapers.avatars import forget_avatars
+    from warehouse.forget import HandleNotResolved, forget_creator, tombstones
 
     if list_tombstones:
         if handle:
@@ -412,23 +417,40 @@ def forget(
         return
     if not platform or handle is None:
         raise fail("scout forget needs --platform and --handle (or --list-tombstones)", 2)
-    check_platform(platform)
-    with clear_errors():
-        key = validate_handle(platform, handle)
+    platform = check_platform(platform)
+    bare = platform == "bluesky" and re.fullmatch(r"@?[A-Za-z0-9-]+", handle.strip())
+    with clear_errors():  # a bare Bluesky name ("alice") is resolved against the stored handles
+        key = handle.strip().lstrip("@").lower() if bare else validate_handle(platform, handle)
     if not db.exists():
         raise fail(f"No database at {db}; nothing to forget there (pass --db).")
     with clear_errors():
-        deleted = forget_creator(db, platform=platform, handle=key, reason=reason)
-    scrubbed = deleted.pop("runs", 0)  # run records are kept, only the creator's name leaves them
-    console.print(f"forgot {platform} {key}: {sum(deleted.values())} rows deleted, "
-                  f"{scrubbed} run records scrubbed of the name")
+        try:
+            done = forget_creator(db, platform=platform, handle=key, reason=reason)
+        except HandleNotResolved as exc:  # bad input: which creator is meant
+            raise fail(str(exc), USAGE_ERROR) from None
+    console.print(f"forgot {platform} {done.handle}: {sum(done.deleted.values())} rows deleted, "
+                  f"{done.scrubbed} run records scrubbed of the name")
     table = Table()
     table.add_column("table")
     table.add_column("rows deleted", justify="right")
-    for name, n in sorted(deleted.items()):
+    for name, n in sorted(done.deleted.items()):
         table.add_row(name, str(n))
     console.print(table)
+    console.print(f"{db} rewritten: the deleted text is gone from the file's bytes too.")
+    console.print(f"{len(forget_avatars(avatar_cache, done.urls))} cached avatar(s) deleted from {avatar_cache}.")
+    quiet_prefect(False)
+    from flows.erasure import scrub_prefect
+
+    prefect = scrub_prefect([done.handle, *done.ids])
+    console.print(f"Prefect: {prefect.artifacts_deleted} artifact(s) naming the creator deleted, "
+                  f"{prefect.runs_scrubbed} flow run(s) scrubbed of the name in their parameters.")
     console.print("tombstone recorded: later runs will skip this creator.")
+    console.print("Files exported earlier (scout export, scout candidates > file) are yours: "
+                  "they may still hold this creator; delete or re-export them.")
+    if prefect.not_done:
+        for line in prefect.not_done:
+            err_console.print(f"[bold red]not done:[/] {escape(line)}", highlight=False)
+        raise typer.Exit(1)
 
 
 def render_tombstones(gone: Any) -> None:

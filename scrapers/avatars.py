@@ -33,6 +33,20 @@ def cache_path(cache_dir: Path, url: str) -> Path:
     return Path(cache_dir) / hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
+def forget_avatars(cache_dir: Path, urls: Sequence[str]) -> list[Path]:
+    """Delete the cached images of ``urls`` (``scout forget``); returns the files deleted.
+
+    A URL not in the cache is skipped; deleting an entry of someone else costs only a refetch.
+    """
+    deleted = []
+    for url in dict.fromkeys(urls):
+        path = cache_path(cache_dir, url)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            deleted.append(path)
+    return deleted
+
+
 def fetch_avatars(
     http: HttpClient,
     urls: Sequence[str | None],

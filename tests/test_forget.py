@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
@@ -178,3 +185,160 @@ def test_discover_skips_a_forgotten_creator(tmp_path: Path, sandbox) -> None:
     assert second["run_id"] != first["run_id"]
     assert second["creators"] == first["creators"] - 1
     assert sum(mentions(db, handle.lower(), [creator_id]).values()) == 0
+
+
+# --------------------------------------------------------------------------- issue 10: erasure that holds
+
+SCOUT = str(Path(sys.executable).parent / "scout")
+
+
+def prefect_env() -> dict[str, str]:
+    """The session's Prefect test API for a child process (it does not start its own)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+
+
+def wait_stopped(proc: subprocess.Popen, seconds: float = 180) -> None:
+    """Until ``proc`` has stopped itself (SIGSTOP at a fault point); fails if it ends instead."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "T":
+            return
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.1)
+    raise AssertionError("discover never reached its stop point")
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_forget_while_discover_runs_holds_in_every_later_batch(tmp_path: Path, sandbox) -> None:
+    """A real `scout discover` process, stopped between batches 1 and 2 (SCOUT_FAULT_STOP_AT),
+    while `scout forget` erases a creator it already loaded (batch 1, by username alone), one it
+    has fetched and holds in memory (batch 2) and one it has yet to fetch (batch 3)."""
+    db = tmp_path / "scout.duckdb"
+    proc = subprocess.Popen(
+        [SCOUT, "discover", "-p", "mastodon", "--base-url", sandbox.base_url, "--limit", "60",
+         "--posts", "5", "--rate", "200", "--db", str(db)],
+        env={**prefect_env(), "SCOUT_FAULT_STOP_AT": "fetch:2"}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        wait_stopped(proc)
+        (refs,) = rows(db, "SELECT refs FROM runs")[0]
+        refs = json.loads(refs)
+        assert len(refs) == 60
+        picked = [sandbox.universe.by_id("mastodon", refs[i]) for i in (0, 30, 55)]  # batches 1, 2, 3
+        host = urlsplit(sandbox.base_url).hostname
+        full = [f"{c.handle.lower()}@{host}" for c in picked]
+        assert rows(db, "SELECT handle FROM creators WHERE creator_id = ?", [picked[0].creator_id]) == [(full[0],)]
+        for typed in (picked[0].handle, full[1], full[2]):
+            result = scout("forget", "-p", "mastodon", "--handle", typed, "--db", str(db))
+            assert result.exit_code == 0, result.output
+    finally:
+        proc.send_signal(signal.SIGCONT)
+        out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    for c, handle in zip(picked, full):
+        assert sum(mentions(db, handle, [c.creator_id]).values()) == 0, handle
+    gone = tombstones(db, "mastodon")
+    assert sorted(gone["handle"]) == sorted(full)
+    assert all(list(ids) == [c.creator_id] for c, ids in
+               zip(picked, gone.set_index("handle").loc[full, "creator_ids"]))  # ids learned mid-run
+    assert rows(db, "SELECT count(*) FROM creators")[0][0] == 57  # everyone else was loaded
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_forget_by_username_alone_resolves_the_full_identity(tmp_path: Path, sandbox) -> None:
+    from flows.discover import discover
+
+    db = tmp_path / "scout.duckdb"
+    run = dict(platform="mastodon", base_url=sandbox.base_url, limit=12, posts_per_creator=5,
+               db_path=str(db), rate_per_second=200)
+    first = discover(**run)
+    handle, creator_id = rows(db, "SELECT handle, creator_id FROM candidates ORDER BY handle LIMIT 1")[0]
+    username = handle.split("@")[0]
+    assert rows(db, "SELECT count(*) FROM posts WHERE creator_id = ?", [creator_id])[0][0] > 0
+
+    nobody = scout("forget", "-p", "mastodon", "--handle", "no_such_user", "--db", str(db))
+    assert nobody.exit_code == 2 and "matched no stored mastodon creator" in nobody.output
+    with duckdb.connect(str(db)) as con:  # a namesake on another instance makes it ambiguous
+        con.execute("INSERT INTO creators SELECT * REPLACE ('x1' AS creator_id, ? AS handle) "
+                    "FROM creators WHERE creator_id = ?", [f"{username.upper()}@elsewhere.social", creator_id])
+    several = scout("forget", "-p", "mastodon", "--handle", f"@{username}", "--db", str(db))
+    assert several.exit_code == 2 and "matched 2 mastodon creators" in several.output
+    assert handle in several.output and f"{username}@elsewhere.social" in several.output
+    assert tombstones(db).empty and "Traceback" not in nobody.output + several.output
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM creators WHERE creator_id = 'x1'")
+
+    result = scout("forget", "-p", "mastodon", "--handle", username.upper(), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert f"forgot mastodon {handle}" in result.output
+    assert sum(mentions(db, handle, [creator_id]).values()) == 0
+    assert rows(db, "SELECT count(*) FROM candidates WHERE creator_id = ?", [creator_id]) == [(0,)]
+    second = discover(**run)
+    assert second["creators"] == first["creators"] - 1
+    assert sum(mentions(db, handle, [creator_id]).values()) == 0
+
+
+def test_a_bare_bluesky_name_resolves_to_its_stored_handle(tmp_path: Path) -> None:
+    from warehouse.db import connect
+
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        con.execute("INSERT INTO creators (platform, creator_id, handle, first_seen_at, last_seen_at) VALUES "
+                    "('bluesky', 'did:plc:a', 'Maya.bsky.social', now(), now()), "
+                    "('bluesky', 'did:plc:b', 'other.bsky.social', now(), now())")
+    result = scout("forget", "-p", "bluesky", "--handle", "@maya", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "forgot bluesky maya.bsky.social: 1 rows deleted" in result.output
+    assert list(tombstones(db)["creator_ids"][0]) == ["did:plc:a"]
+    assert scout("forget", "-p", "bluesky", "--handle", "nobody", "--db", str(db)).exit_code == 2
+
+
+def file_bytes(db: Path) -> bytes:
+    """Every byte the warehouse keeps on disk: the file and any write-ahead log beside it."""
+    return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*") if p.is_file())
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_forget_leaves_no_trace_in_file_bytes_avatar_cache_or_prefect(tmp_path: Path, sandbox) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.discover import discover
+    from scrapers.avatars import cache_path
+
+    db, cache = tmp_path / "scout.duckdb", tmp_path / "avatars"
+    seeds = [c.handle for c in sandbox.universe.creators if c.platform == "bluesky"][:20]
+    summary = discover(platform="bluesky", base_url=sandbox.base_url, handles=seeds, limit=20,
+                       posts_per_creator=8, db_path=str(db), rate_per_second=200, faces=True,
+                       avatar_cache=str(cache))
+    # the top candidate: named by the artifact's table, the run's parameters and its avatar file
+    handle, creator_id, bio, avatar = rows(
+        db, "SELECT handle, creator_id, bio, avatar_url FROM candidates "
+            "WHERE length(bio) > 30 AND avatar_url IS NOT NULL ORDER BY er_median DESC LIMIT 1")[0]
+    texts = [t for (t,) in rows(db, "SELECT text FROM posts WHERE creator_id = ? AND length(text) > 30",
+                                [creator_id])]
+    unique = [t for t in [bio, *texts] if rows(
+        db, "SELECT count(*) FROM posts WHERE text = ? AND creator_id <> ?", [t, creator_id])[0][0] == 0]
+    assert len(unique) >= 3
+    with duckdb.connect(str(db)) as con:
+        con.execute("CHECKPOINT")
+    assert all(t.encode() in file_bytes(db) for t in unique)  # the test can see them
+    assert cache_path(cache, avatar).exists()
+
+    result = scout("forget", "-p", "bluesky", "--handle", handle, "--db", str(db), "--avatar-cache", str(cache))
+    assert result.exit_code == 0, result.output
+    found = [t for t in unique if t.encode() in file_bytes(db)] + [
+        handle for _ in [0] if handle.encode() in file_bytes(db).replace(f'"{handle}"'.encode(), b"")]
+    print(f"after forget: {len(found)} of {len(unique)} unique texts left in {db.name}'s bytes")
+    assert found == [] and rows(db, "SELECT count(*) FROM creators")[0][0] == summary["creators"] - 1
+    assert not cache_path(cache, avatar).exists()
+    assert "may still hold this creator" in result.output
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(limit=200)
+        run = client.read_flow_run(summary["flow_run_id"])
+    assert artifacts and not [a for a in artifacts if handle in json.dumps(a.data)]
+    assert handle not in run.parameters["handles"] and "[forgotten]" in run.parameters["handles"]
+    assert len(run.parameters["handles"]) == len(seeds)

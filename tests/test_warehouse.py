@@ -340,7 +340,7 @@ def test_run_summary(db: Path) -> None:
 
 def test_forget_creator_erases_everywhere(db: Path) -> None:
     load(db, "run-1")
-    deleted = forget_creator(db, platform="bluesky", handle="@Alice")
+    deleted = forget_creator(db, platform="bluesky", handle="@Alice").deleted
     assert deleted["creators"] == 1 and deleted["posts"] == 2 and deleted["raw_responses"] == 1
     with connect(db, read_only=True) as con:
         leftovers = con.execute(

@@ -49,6 +49,18 @@ def keep_refs(platform: str, refs: list[str], gone: pd.DataFrame) -> list[str]:
     return s[~dropped.fillna(False)].tolist()
 
 
+def revealed_ids(profiles: pd.DataFrame, gone: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """{(platform, tombstoned handle): ids} for profiles carrying a tombstoned handle under an id
+    its tombstone does not know yet (forgotten before they were stored, or since renamed)."""
+    if gone.empty or profiles.empty:
+        return {}
+    seen = profiles.assign(norm=_norm(profiles["handle"]))[["platform", "norm", "creator_id"]]
+    hits = seen.merge(gone[["platform", "handle", "creator_ids"]], left_on=["platform", "norm"],
+                      right_on=["platform", "handle"])
+    new = hits[[str(c) not in set(map(str, known)) for c, known in zip(hits["creator_id"], hits["creator_ids"])]]
+    return {key: sorted(set(group["creator_id"].astype(str))) for key, group in new.groupby(["platform", "handle"])}
+
+
 def drop_tombstoned(frames: dict[str, Any], gone: pd.DataFrame) -> tuple[dict[str, Any], int]:
     """``frames`` (profiles, posts, scores, ...) without tombstoned creators; and how many went.
 

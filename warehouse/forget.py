@@ -3,16 +3,20 @@
 Erasure and tombstone are one transaction: either the creator is gone *and* every later run
 skips them, or nothing changed. Tables are found in ``information_schema`` rather than listed,
 so a table added by a later migration is covered as soon as it has a ``platform`` column and one
-of the identity columns below.
+of the identity columns below. Loads read the tombstones inside their own transaction
+(:func:`warehouse.load.load_batch`), so a forget that lands while a discover runs holds too.
 
 Raw responses are cached third-party data, so erasure errs on the side of deleting them: any
 body that names the creator's id or handle (quoted, after an @, in a URL) goes, even if it also
-lists others.
+lists others. Deleted rows still sit in the file's freed blocks until it is rewritten, so a
+forget ends with :func:`compact`.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -32,6 +36,30 @@ _IDENTITY_MATCHES: dict[str, str] = {
 #: Bookkeeping that names no creator (tombstones are the one place a forgotten handle stays).
 _SKIPPED_TABLES = ("schema_migrations", "tombstones")
 TOMBSTONE_COLUMNS = ["platform", "handle", "creator_ids", "forgotten_at", "reason"]
+#: A handle given without the part that makes it unique: SQL matching the stored handles it may
+#: stand for (Mastodon ``user`` for ``user@instance``, Bluesky ``name`` for ``name.bsky.social``).
+_PARTIAL_HANDLES: dict[str, tuple[str, str]] = {
+    "mastodon": ("@", "split_part(lower(ltrim(handle, '@')), '@', 1) = $handle"),
+    "bluesky": (".", "split_part(lower(ltrim(handle, '@')), '.', 1) = $handle"),
+}
+_URL = r"https?://[^\s\"'<>\\]+"
+
+
+class HandleNotResolved(WarehouseError):
+    """A handle without its instance or domain that matched no stored creator, or several."""
+
+
+@dataclass
+class Forgotten:
+    """What a forget did: the full identity it resolved to, rows deleted per table, run records
+    scrubbed, and every URL the erased rows named (avatar cache entries to delete)."""
+
+    platform: str
+    handle: str
+    ids: list[str]
+    deleted: dict[str, int] = field(default_factory=dict)
+    scrubbed: int = 0
+    urls: list[str] = field(default_factory=list)
 
 
 def normalise_handle(handle: str) -> str:
@@ -40,47 +68,25 @@ def normalise_handle(handle: str) -> str:
 
 
 def forget_creator(
-    db_path: DbPath, *, platform: str, handle: str, reason: str | None = None
-) -> dict[str, int]:
-    """Delete everything held about ``handle`` on ``platform`` and record a tombstone.
+    db_path: DbPath, *, platform: str, handle: str, reason: str | None = None, rewrite: bool = True
+) -> Forgotten:
+    """Delete everything held about ``handle`` on ``platform``, record a tombstone, and rewrite
+    the file (``rewrite``) so the deleted text is gone from its bytes.
 
-    ``handle`` may also be a creator id (a DID, a channel id). Returns rows deleted per table
-    (``runs``: run parameters that named the creator, rewritten). An unknown handle deletes
-    nothing but is still tombstoned, so it is never collected later.
+    ``handle`` may also be a creator id (a DID, a channel id), or a handle without its instance or
+    domain (``wenc23`` for ``wenc23@mastodon.social``) when exactly one stored creator has it;
+    none or several raise :class:`HandleNotResolved` naming the candidates. A full handle nobody
+    stored deletes nothing but is still tombstoned, so it is never collected later.
     """
     key = normalise_handle(handle)
     platform = platform.strip().lower()
     if not key or not platform:
         raise WarehouseError("Forgetting a creator needs both a platform and a handle.")
-    params = {"platform": platform, "handle": key}
-    deleted: dict[str, int] = {}
     with connect(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            ids = [row[0] for row in con.execute(
-                "SELECT creator_id FROM creators WHERE platform = $platform "
-                "AND (lower(ltrim(handle, '@')) = $handle OR creator_id = $raw)",
-                {**params, "raw": handle.strip().lstrip("@")},
-            ).fetchall()]
-            con.execute("CREATE OR REPLACE TEMP TABLE forget_ids AS SELECT unnest($ids::VARCHAR[]) AS id",
-                        {"ids": ids})
-            con.execute(
-                """
-                CREATE OR REPLACE TEMP TABLE forget_raw AS
-                SELECT response_id FROM raw_responses AS r
-                WHERE r.platform = $platform
-                  AND (r.request_key IN (SELECT id FROM forget_ids)
-                       OR lower(ltrim(r.request_key, '@')) = $handle
-                       OR regexp_matches(lower(r.body), $mentions))
-                """,
-                {**params, "mentions": mention_pattern([key, *ids])},
-            )
-            for table, columns in _creator_tables(con):
-                matches = " OR ".join(_IDENTITY_MATCHES[c] for c in columns if c in _IDENTITY_MATCHES)
-                used = {k: v for k, v in params.items() if f"${k}" in matches or k == "platform"}
-                deleted[table] = _count(con, f'DELETE FROM "{table}" WHERE platform = $platform AND ({matches})',
-                                        used)
-            deleted["runs"] = _scrub_run_params(con, platform, [key, *ids])
+            key, ids = _resolve(con, platform, key, handle.strip().lstrip("@"))
+            done = erase(con, platform, key, ids)
             con.execute(
                 """
                 INSERT INTO tombstones (platform, handle, creator_ids, forgotten_at, reason)
@@ -90,7 +96,7 @@ def forget_creator(
                     forgotten_at = excluded.forgotten_at,
                     reason = coalesce(excluded.reason, tombstones.reason)
                 """,
-                {**params, "ids": sorted(ids), "reason": reason},
+                {"platform": platform, "handle": key, "ids": sorted(ids), "reason": reason},
             )
             con.execute("COMMIT")
         except BaseException as exc:
@@ -98,7 +104,121 @@ def forget_creator(
             if isinstance(exc, duckdb.Error):
                 raise WarehouseError(f"Forgetting {key} failed, so nothing was deleted: {exc}") from exc
             raise
-    return deleted
+    if rewrite:
+        compact(db_path)
+    return done
+
+
+def _resolve(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str) -> tuple[str, list[str]]:
+    """(full handle, creator ids) that ``key`` names; a partial handle must name exactly one."""
+    found = con.execute(
+        "SELECT creator_id, lower(ltrim(handle, '@')) FROM creators WHERE platform = $platform "
+        "AND (lower(ltrim(handle, '@')) = $handle OR creator_id = $raw)",
+        {"platform": platform, "handle": key, "raw": raw},
+    ).fetchall()
+    separator, partial = _PARTIAL_HANDLES.get(platform, ("", ""))
+    if found or not partial or separator in key or key.startswith("did:"):
+        return key, sorted({row[0] for row in found})
+    matches = con.execute(
+        f"SELECT lower(ltrim(handle, '@')) AS h, list(DISTINCT creator_id ORDER BY creator_id) "
+        f"FROM creators WHERE platform = $platform AND {partial} GROUP BY h ORDER BY h",
+        {"platform": platform, "handle": key},
+    ).fetchall()
+    if len(matches) == 1:
+        return matches[0][0], list(matches[0][1])
+    example = "user@instance.social" if platform == "mastodon" else "name.bsky.social"
+    if not matches:
+        raise HandleNotResolved(
+            f"{key!r} matched no stored {platform} creator; give the full handle (such as {example}) "
+            "to forget them and block later runs from collecting them."
+        )
+    raise HandleNotResolved(
+        f"{key!r} matched {len(matches)} {platform} creators: {', '.join(m[0] for m in matches)}; "
+        "pass the one to forget as --handle."
+    )
+
+
+def erase(con: duckdb.DuckDBPyConnection, platform: str, handle: str, ids: list[str]) -> Forgotten:
+    """Delete every row naming the creator and scrub run records, in the caller's transaction.
+
+    Also used by a load that learns a tombstoned creator's ids (its bodies stored under an id
+    the tombstone did not know yet are found that way).
+    """
+    params = {"platform": platform, "handle": handle}
+    con.execute("CREATE OR REPLACE TEMP TABLE forget_ids AS SELECT unnest($ids::VARCHAR[]) AS id", {"ids": ids})
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE forget_raw AS
+        SELECT response_id FROM raw_responses AS r
+        WHERE r.platform = $platform
+          AND (r.request_key IN (SELECT id FROM forget_ids)
+               OR lower(ltrim(r.request_key, '@')) = $handle
+               OR regexp_matches(lower(r.body), $mentions))
+        """,
+        {**params, "mentions": mention_pattern([handle, *ids])},
+    )
+    urls = con.execute(
+        "SELECT DISTINCT url FROM (SELECT unnest(regexp_extract_all(body, $url)) AS url FROM raw_responses "
+        "WHERE response_id IN (SELECT response_id FROM forget_raw) UNION ALL SELECT avatar_url FROM creators "
+        "WHERE platform = $platform AND (creator_id IN (SELECT id FROM forget_ids) "
+        "OR lower(ltrim(handle, '@')) = $handle)) WHERE url IS NOT NULL ORDER BY url",
+        {**params, "url": _URL},
+    ).fetchall()
+    deleted: dict[str, int] = {}
+    for table, columns in _creator_tables(con):
+        matches = " OR ".join(_IDENTITY_MATCHES[c] for c in columns if c in _IDENTITY_MATCHES)
+        used = {k: v for k, v in params.items() if f"${k}" in matches or k == "platform"}
+        deleted[table] = _count(con, f'DELETE FROM "{table}" WHERE platform = $platform AND ({matches})', used)
+    # A run seeded with a Mastodon handle stores it as typed: the username alone, often.
+    local = [handle.split("@")[0]] if platform == "mastodon" else []
+    scrubbed = _scrub_run_params(con, platform, [handle, *local, *ids])
+    return Forgotten(platform, handle, list(ids), deleted, scrubbed, [u for (u,) in urls])
+
+
+def compact(db_path: DbPath) -> None:
+    """Rewrite the warehouse into a fresh file and swap it in, so no freed block still holds
+    erased text (DuckDB reuses freed blocks but never clears them; VACUUM does not either).
+
+    The copy is made and renamed over the original while this connection holds the file's lock,
+    so no other process writes to the old file meanwhile; readers that had it open finish on it.
+    """
+    path = Path(db_path)
+    fresh = path.with_name(f".{path.name}.compact")
+    fresh.unlink(missing_ok=True)
+    with connect(path) as con:
+        con.execute("CHECKPOINT")
+        ((name,),) = con.execute("SELECT current_database()").fetchall()
+        try:
+            con.execute(f"ATTACH '{_sql_text(fresh)}' AS scout_compacted")
+            con.execute(f'COPY FROM DATABASE "{name}" TO scout_compacted')
+            con.execute("DETACH scout_compacted")
+            os.chmod(fresh, path.stat().st_mode & 0o7777)
+            os.replace(fresh, path)
+        except (duckdb.Error, OSError) as exc:
+            fresh.unlink(missing_ok=True)
+            raise WarehouseError(
+                f"The creator's rows are deleted, but rewriting {path} to clear them from its free "
+                f"space failed ({str(exc).splitlines()[0]}); run scout forget again to retry."
+            ) from exc
+    _fsync_dir(path.parent)
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable (POSIX: the directory entry lives in the directory)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def tombstones(db_path: DbPath, platform: str | None = None, *, read_only: bool = True) -> pd.DataFrame:

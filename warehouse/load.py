@@ -27,7 +27,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from transforms.tombstones import FORGOTTEN_REF, drop_tombstoned, keep_raws, keep_refs, revealed_ids
 from warehouse.db import DbPath, WarehouseError, connect
+from warehouse.forget import erase
 
 PROFILE_COLUMNS = (
     "platform", "creator_id", "handle", "display_name", "bio", "followers", "following",
@@ -274,7 +276,8 @@ def load_run(
     _require_run_id(run_id)
     frames = _checked_frames(profiles, posts, scores, errors, raw_responses)
     run_row = _run_row(run_id, run)
-    with connect(db_path) as con, _registered(con, frames), _transaction(con, f"Loading run {run_id}"):
+    with connect(db_path) as con, _transaction(con, f"Loading run {run_id}"), \
+            _registered(con, _honour_tombstones(con, frames)):
         counts = _load_all(con, run_id, None)
         con.execute(
             "INSERT OR REPLACE INTO runs "
@@ -294,12 +297,19 @@ def load_run(
 #: transaction that loads batch 3 (``store:N``: the one storing its raw bodies; ``fetch:N``: after
 #: fetching, before storing). Checked only in :func:`fault_point`; unset, it does nothing.
 FAULT_ENV = "SCOUT_FAULT_KILL_AT"
+#: Test-only, the same points: SIGSTOP instead, so a test can act between batches (``scout
+#: forget`` mid-run) and then SIGCONT the run.
+FAULT_STOP_ENV = "SCOUT_FAULT_STOP_AT"
 
 
 def fault_point(stage: str, batch_no: int) -> None:
-    """Die like ``kill -9`` when ``$SCOUT_FAULT_KILL_AT`` names this stage and batch."""
-    if os.environ.get(FAULT_ENV) == f"{stage}:{batch_no}":
+    """Die like ``kill -9`` (or stop) when ``$SCOUT_FAULT_KILL_AT`` (``$SCOUT_FAULT_STOP_AT``)
+    names this stage and batch."""
+    here = f"{stage}:{batch_no}"
+    if os.environ.get(FAULT_ENV) == here:
         os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(FAULT_STOP_ENV) == here:
+        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def this_process() -> str:
@@ -409,9 +419,18 @@ def store_batch(
     _require_run_id(run_id)
     _require_columns("raw", raw_responses, RAW_COLUMNS)
     params = {"run_id": run_id, "batch_no": batch_no}
-    with _uncheckpointed(db_path) as con, _registered(con, {"raw": raw_responses}), \
-            _transaction(con, f"Storing batch {batch_no} of run {run_id}"):
+    with _uncheckpointed(db_path) as con, _transaction(con, f"Storing batch {batch_no} of run {run_id}"):
+        # Tombstones as of this transaction: a creator forgotten mid-run is not stored, by name.
+        gone = _tombstones(con)
+        if not gone.empty:
+            raw_responses = raw_responses[keep_raws(raw_responses, gone)]
+            found = con.execute("SELECT platform FROM runs WHERE run_id = ?", [run_id]).fetchall()
+            platform = found[0][0] if found else ""
+            refs = _scrub_refs(platform, refs, gone)
+            run_refs = None if run_refs is None else _scrub_refs(platform, run_refs, gone)
+        con.register("in_raw", raw_responses)
         con.execute(_STAGE_RAW)
+        con.unregister("in_raw")
         con.execute(_INSERT_RAW, params)
         con.execute(
             "INSERT OR REPLACE INTO run_batches (run_id, batch_no, refs, status, counts, fetched_at) "
@@ -442,8 +461,8 @@ def load_batch(
     """
     _require_run_id(run_id)
     frames = _checked_frames(profiles, posts, scores, errors)
-    with connect(db_path) as con, _registered(con, frames), \
-            _transaction(con, f"Loading batch {batch_no} of run {run_id}"):
+    with connect(db_path) as con, _transaction(con, f"Loading batch {batch_no} of run {run_id}"), \
+            _registered(con, _honour_tombstones(con, frames)):
         loaded = _load_all(con, run_id, batch_no)
         con.execute(
             "UPDATE run_batches SET status = 'loaded', counts = CAST(? AS JSON), loaded_at = now() "
@@ -452,6 +471,54 @@ def load_batch(
         )
         fault_point("load", batch_no)
     return loaded
+
+
+def _tombstones(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT platform, handle, creator_ids FROM tombstones").df()
+
+
+def _scrub_refs(platform: str, refs: list[str], gone: pd.DataFrame) -> list[str]:
+    """A run's refs with tombstoned creators replaced by FORGOTTEN_REF (the batches keep their shape)."""
+    kept = set(keep_refs(platform, refs, gone))
+    return [ref if ref in kept else FORGOTTEN_REF for ref in refs]
+
+
+def _honour_tombstones(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The frames without tombstoned creators, tombstones read inside the load's transaction, so
+    a ``scout forget`` that committed at any moment before (even mid-run) holds.
+
+    A tombstoned handle seen here with an id its tombstone did not know (forgotten before it was
+    ever stored) gets that id added, and everything stored under it is erased: the bodies this
+    run's store phase kept under the id, and the run's refs naming it.
+    """
+    gone = _tombstones(con)
+    if gone.empty:
+        return frames
+    erased: set[str] = set()
+    for (platform, handle), ids in revealed_ids(frames["profiles"], gone).items():
+        known = con.execute(
+            "UPDATE tombstones SET creator_ids = list_sort(list_distinct(list_concat(creator_ids, $ids))) "
+            "WHERE platform = $platform AND handle = $handle RETURNING creator_ids",
+            {"platform": platform, "handle": handle, "ids": ids},
+        ).fetchall()
+        erase(con, platform, handle, list(known[0][0]) if known else ids)
+        erased |= {r for (r,) in con.execute("SELECT response_id FROM forget_raw").fetchall()}
+    if erased:
+        gone = _tombstones(con)
+    out, _ = drop_tombstoned(frames, gone)
+    if "raw" in out:
+        keep = keep_raws(out["raw"], gone)
+        erased |= set(out["raw"].loc[~keep, "response_id"].astype(str))
+        out["raw"] = out["raw"][keep]
+    errors = out["errors"]
+    named = pd.Series(False, index=errors.index)
+    for platform in errors["platform"].dropna().unique():
+        mine = errors["platform"] == platform
+        handles = errors.loc[mine, "handle"].fillna("").astype(str).tolist()
+        allowed = set(keep_refs(platform, handles, gone))
+        named |= mine & ~errors["handle"].fillna("").astype(str).isin(allowed)
+    out["errors"] = errors[~(named | errors["raw_response_id"].isin(erased))]
+    return out
 
 
 def finish_run(db_path: DbPath, run_id: str, *, status: str, counts: Mapping[str, Any]) -> None:
