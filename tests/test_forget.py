@@ -315,8 +315,9 @@ def test_forget_leaves_no_trace_in_file_bytes_avatar_cache_or_prefect(tmp_path: 
                        avatar_cache=str(cache))
     # the top candidate: named by the artifact's table, the run's parameters and its avatar file
     handle, creator_id, bio, avatar = rows(
-        db, "SELECT handle, creator_id, bio, avatar_url FROM candidates "
-            "WHERE length(bio) > 30 AND avatar_url IS NOT NULL ORDER BY er_median DESC LIMIT 1")[0]
+        db, "SELECT c.handle, c.creator_id, c.bio, c.avatar_url FROM candidates JOIN creators AS c "
+            "USING (platform, creator_id) WHERE length(c.bio) > 30 AND c.avatar_url IS NOT NULL "
+            "ORDER BY er_median DESC LIMIT 1")[0]
     texts = [t for (t,) in rows(db, "SELECT text FROM posts WHERE creator_id = ? AND length(text) > 30",
                                 [creator_id])]
     unique = [t for t in [bio, *texts] if rows(

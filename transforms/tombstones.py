@@ -57,7 +57,8 @@ def revealed_ids(profiles: pd.DataFrame, gone: pd.DataFrame) -> dict[tuple[str, 
     seen = profiles.assign(norm=_norm(profiles["handle"]))[["platform", "norm", "creator_id"]]
     hits = seen.merge(gone[["platform", "handle", "creator_ids"]], left_on=["platform", "norm"],
                       right_on=["platform", "handle"])
-    new = hits[[str(c) not in set(map(str, known)) for c, known in zip(hits["creator_id"], hits["creator_ids"])]]
+    unknown = [str(c) not in set(map(str, known)) for c, known in zip(hits["creator_id"], hits["creator_ids"])]
+    new = hits.loc[pd.Series(unknown, index=hits.index, dtype=bool)]
     return {key: sorted(set(group["creator_id"].astype(str))) for key, group in new.groupby(["platform", "handle"])}
 
 
