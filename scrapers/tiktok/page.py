@@ -72,7 +72,13 @@ def script_text(html: str, script_id: str) -> str | None:
             if end is not None:
                 close = _SCRIPT_CLOSE.search(html, end.end())
                 return html[end.end():close.start() if close else len(html)]
-            tag = -1  # a tag that never closes: later ids in it cannot close it either
+            # This tag never closes. The next tag that can opens after the last '<' before
+            # the next '>' (none: no later tag closes at all), so skip there in one step.
+            gt = html.find(">", after)
+            if gt < 0:
+                return None
+            tag, pos = -1, max(html.rfind("<", after, gt), after)
+            continue
         pos = after
     return None
 
