@@ -22,6 +22,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.params import (
+    MAX_LIST_ROWS,
+    validate_count,
     validate_discover_params,
     validate_input_file,
     validate_platform,
@@ -32,6 +34,7 @@ from scrapers.errors import InvalidInput, ScraperError
 from scrapers.registry import PLATFORMS
 from scrapers.validate import validate_handle
 from warehouse.db import DEFAULT_DB_PATH, WarehouseError
+from warehouse.errors import WarehouseInputError
 
 app = typer.Typer(
     name="scout",
@@ -81,7 +84,7 @@ def clear_errors() -> Iterator[None]:
     """Turn the project's own exceptions into one-line messages; bad input exits with 2."""
     try:
         yield
-    except InvalidInput as exc:
+    except (InvalidInput, WarehouseInputError) as exc:
         raise fail(str(exc), USAGE_ERROR) from None
     except (ScraperError, WarehouseError, ValueError) as exc:
         raise fail(str(exc)) from None
@@ -91,9 +94,13 @@ def quiet_prefect(verbose: bool) -> None:
     """Prefect logs at INFO are for the UI; on a terminal, warnings are enough by default.
 
     Telemetry is off unless asked for: offline it only fails, loudly, in the middle of a run.
+    Prefect's temporary API server is made to exit with this process, even on kill -9.
     """
+    from flows.server_guard import guard_temporary_server
+
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    guard_temporary_server()
 
 
 def check_platform(name: str) -> str:
@@ -240,12 +247,14 @@ def candidates_cmd(
     tier: TierFilter = None,
     min_er: MinErFilter = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
-    limit: Annotated[int, typer.Option(min=1, help="Most rows to show.")] = 50,
+    limit: Annotated[int, typer.Option(help=f"Most rows to show (1-{MAX_LIST_ROWS:,}).")] = 50,
     db: DbOption = DEFAULT_DB_PATH,
 ) -> None:
     """Show the candidate list: real people, nano and micro tiers, best engagement first."""
     if fmt not in ("table", "csv", "json"):
         raise fail(f"unknown format {fmt!r}; use table, csv or json", USAGE_ERROR)
+    with clear_errors():
+        validate_count(limit, "limit", 1, MAX_LIST_ROWS)
     filters = candidate_filters(platform, tier, min_er)
     from warehouse.export import CSV_LINE_END, defuse_formulas
     from warehouse.queries import candidates

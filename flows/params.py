@@ -27,6 +27,7 @@ MAX_QUERY_CHARS = 200
 MAX_HASHTAG_CHARS = 100
 MAX_TERMS = 100  # queries + hashtags + handles in one run
 MAX_LIMIT = 100_000
+MAX_LIST_ROWS = 1_000_000  # scout candidates --limit: more is for scout export
 MAX_POSTS_PER_CREATOR = 1000
 # A hashtag as the platforms accept it: letters, marks and digits of any script, underscores,
 # the middle dot and ZWNJ (Mastodon's rule); everything else would be cut off by the platform.

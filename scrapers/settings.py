@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scrapers.errors import InvalidInput, MissingCredential
@@ -24,26 +26,29 @@ OVERSIZED_KIND = "oversized"
 def timeout() -> tuple[float, float]:
     """(connect, read) seconds: TIMEOUT, with the read part from SCOUT_READ_TIMEOUT when set
     (a short one makes the sandbox's stalled answers fail fast)."""
-    value = os.environ.get("SCOUT_READ_TIMEOUT", "").strip()
-    if not value:
-        return TIMEOUT
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise InvalidInput(f"SCOUT_READ_TIMEOUT must be a positive number of seconds, not {value!r}")
-    return TIMEOUT[0], seconds
+    return TIMEOUT[0], positive_env("SCOUT_READ_TIMEOUT", TIMEOUT[1], float)
 
 
 def max_body_bytes() -> int:
     """The body size limit: SCOUT_MAX_BODY_BYTES when set to a positive integer, else 20 MB."""
-    value = os.environ.get("SCOUT_MAX_BODY_BYTES", "").strip()
-    if not value:
-        return MAX_BODY_BYTES
-    if not value.isdigit() or int(value) < 1:
-        raise InvalidInput(f"SCOUT_MAX_BODY_BYTES must be a positive number of bytes, not {value!r}")
-    return int(value)
+    return positive_env("SCOUT_MAX_BODY_BYTES", MAX_BODY_BYTES, int)
+
+
+def positive_env(name: str, default: float, cast: Callable[[str], float]) -> float:
+    """``name`` from the environment as a positive finite number (``cast``: int or float), or
+    ``default`` when unset. Text, 0, negatives, nan and inf are InvalidInput naming the variable:
+    a nan rate would switch pacing off and a zero one would fail deep inside a run."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = cast(raw)
+    except ValueError:  # also int() of 4,300+ digits
+        value = 0
+    if not 0 < value < math.inf:
+        kind = "whole number" if cast is int else "number"
+        raise InvalidInput(f"{name} must be a positive {kind}, not {raw!r}.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,8 @@ def platform_settings(platform: str, base_url: str | None = None) -> PlatformSet
     """Defaults, overridden by SCOUT_<PLATFORM>_URL / SCOUT_RATE_PER_SECOND, then by arguments."""
     default = DEFAULTS[platform]
     url = base_url or os.environ.get(f"SCOUT_{platform.upper()}_URL") or default.base_url
-    rate = float(os.environ.get("SCOUT_RATE_PER_SECOND", default.rate_per_second))
-    burst = int(os.environ.get("SCOUT_RATE_BURST", default.burst))
+    rate = positive_env("SCOUT_RATE_PER_SECOND", default.rate_per_second, float)
+    burst = int(positive_env("SCOUT_RATE_BURST", default.burst, int))
     return PlatformSettings(url.rstrip("/"), rate, burst)
 
 

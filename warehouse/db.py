@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import WarehouseError
+from warehouse.errors import WarehouseError, WarehouseInputError
 from warehouse.migrate import check_current, migrate
 
 __all__ = ["DEFAULT_DB_PATH", "DbPath", "WarehouseError", "connect", "default_db_path"]
@@ -45,6 +45,7 @@ def default_db_path() -> Path:
 def connect(db_path: DbPath | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (migrating it when writable) and always close it afterwards."""
     path = Path(db_path if db_path is not None else default_db_path()).expanduser()
+    lock_timeout()  # a bad SCOUT_LOCK_TIMEOUT is refused before anything is created
     _check_path(path, read_only)
     con = _open_with_retry(path, read_only)
     try:
@@ -61,6 +62,9 @@ def connect(db_path: DbPath | None = None, read_only: bool = False) -> Iterator[
 
 def _check_path(path: Path, read_only: bool) -> None:
     """Turn the predictable failures into clear sentences before DuckDB sees the path."""
+    check_name_lengths(path)
+    if path.exists() and not path.is_file() and not path.is_dir():  # opening a FIFO would hang
+        raise WarehouseInputError(f"{path} is not a regular file (a pipe or device?); pass a database file.")
     if path.is_dir():
         raise WarehouseError(
             f"{path} is a directory; pass a database file such as {path / 'scout.duckdb'}."
@@ -87,6 +91,19 @@ def _check_path(path: Path, read_only: bool) -> None:
         raise WarehouseError(f"Cannot write the database {path}: the file is read-only.")
 
 
+#: Longest file or directory name most filesystems take (NAME_MAX), in bytes.
+NAME_MAX = 255
+
+
+def check_name_lengths(path: Path) -> None:
+    """A name too long for the filesystem is one clear sentence, not an OSError from stat()."""
+    for part in path.parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            raise WarehouseInputError(
+                f"The name {part[:40]!r}... in {str(path)[:80]!r} is {len(os.fsencode(part))} bytes "
+                f"long; a file or directory name may have at most {NAME_MAX}.")
+
+
 def lock_timeout() -> float:
     """``$SCOUT_LOCK_TIMEOUT`` in seconds (0 = do not wait), read at call time."""
     raw = os.environ.get("SCOUT_LOCK_TIMEOUT", "").strip()
@@ -96,8 +113,8 @@ def lock_timeout() -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not value >= 0:  # also rejects NaN
-        raise WarehouseError(f"SCOUT_LOCK_TIMEOUT must be a number of seconds >= 0, not {raw!r}.")
+    if not 0 <= value < float("inf"):  # also rejects NaN
+        raise WarehouseInputError(f"SCOUT_LOCK_TIMEOUT must be a number of seconds >= 0, not {raw!r}.")
     return value
 
 

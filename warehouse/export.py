@@ -10,6 +10,7 @@ HTML, and HTML escapes every cell and only links http(s) URLs.
 
 from __future__ import annotations
 
+import glob
 import html
 import json
 import os
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from warehouse.db import WarehouseError
+from warehouse.db import WarehouseError, check_name_lengths
 
 ExportFormat = Literal["csv", "xlsx", "html", "parquet"]
 
@@ -75,6 +76,7 @@ def check_export_path(
     ``force`` are not.
     """
     target = Path(path).expanduser()
+    check_name_lengths(target)
     if target.is_dir():
         example = target / f"candidates.{str(fmt or 'csv').strip().lower()}"
         raise WarehouseError(f"{target} is a directory; give a file name such as {example}.")
@@ -139,7 +141,8 @@ def _resolve_format(target: Path, fmt: str | None) -> str:
 
 def _write_atomically(target: Path, force: bool, write: Callable[[Path], None]) -> None:
     """Write to a temp file in the target's directory, then rename it into place."""
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    _remove_stale_temp_files(target)
+    tmp = target.parent / f"{_temp_prefix(target)}{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
         try:
             write(tmp)
@@ -160,6 +163,32 @@ def _write_atomically(target: Path, force: bool, write: Callable[[Path], None]) 
             os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _temp_prefix(target: Path) -> str:
+    """Our temp files for ``target`` are ``.NAME.scout-export.PID.RANDOM.tmp``: hidden, named
+    after the export and the process writing it, so a later export can tell them apart."""
+    return f".{target.name}.scout-export."
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    """Delete temp files an export killed mid-write left beside ``target`` (their writer is gone);
+    a live concurrent export's temp file is kept."""
+    prefix = _temp_prefix(target)
+    for tmp in target.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid = tmp.name[len(prefix):].split(".", 1)[0]
+        if pid.isdecimal() and not _process_alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: it exists, it is just not ours
+        return True
+    return True
 
 
 def _write_csv(frame: pd.DataFrame, tmp: Path) -> None:

@@ -9,10 +9,8 @@ know leaves the counts unknown (None), never 0.
 
 from __future__ import annotations
 
+import html
 import re
-import warnings
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 from scrapers.counts import parse_count
 from scrapers.parsing import error_for
@@ -42,21 +40,22 @@ _LOGIN_TITLE = re.compile(
     r"^\s*(?:log\s?in|login|anmelden|iniciar sesión|connexion|entrar|accedi)\b", re.IGNORECASE)
 _NOT_FOUND_TITLE = re.compile(r"page not found|seite nicht gefunden|página no encontrada",
                               re.IGNORECASE)
+# The three tags read, found by a scan that is linear on any page (html.parser is quadratic on
+# hostile saved pages, e.g. an unclosed tag at the end): a tag runs to the first '>' outside quotes
+# and cannot hold a bare '<'; the atomic group never backtracks into it.
+_TAG = re.compile(r"""<(meta|input|title)\b((?>[^<>"']+|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_ATTR = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _NOT_PROFILE_PATHS = frozenset({"accounts", "explore", "p", "reel", "reels", "stories", "direct"})
 
 
 def parse_profile_html(raw: RawResponse) -> ParseResult:
     """The Profile a saved profile page shows, or one ScrapeError saying why there is none."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(raw.body, "html.parser")
-    meta = _meta(soup)
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    meta, title, login_form = _scan(raw.body)
     description = meta.get("og:description") or meta.get("description") or ""
     og_title = meta.get("og:title", "")
     handle, name = _identity(og_title, description, meta.get("og:url", ""))
     if handle is None:
-        return ParseResult(errors=[error_for(raw, _why_no_profile(soup, title, meta))])
+        return ParseResult(errors=[error_for(raw, _why_no_profile(login_form, title, meta))])
     counts = _counts(description)
     user_id = meta.get("instapp:owner_user_id", "").strip()
     profile = Profile(
@@ -76,14 +75,32 @@ def parse_profile_html(raw: RawResponse) -> ParseResult:
     return ParseResult(profiles=[profile])
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
-    """``property``/``name`` -> ``content`` of every meta tag (first one wins)."""
+def _scan(page: str) -> tuple[dict[str, str], str, bool]:
+    """(``property``/``name`` -> ``content`` of every meta tag, first one winning; the title;
+    whether a password input is there), in one linear pass over the page."""
+    meta: dict[str, str] = {}
+    title: str | None = None
+    login_form = False
+    for tag in _TAG.finditer(page):
+        name = tag[1].lower()
+        if name == "title":
+            if title is None:  # its text runs to the next tag
+                end = page.find("<", tag.end())
+                title = " ".join(html.unescape(page[tag.end():end if end >= 0 else None]).split())
+            continue
+        attrs = _attrs(tag[2])
+        if name == "input":
+            login_form = login_form or attrs.get("name") == "password"
+        elif (key := attrs.get("property") or attrs.get("name")) and "content" in attrs:
+            meta.setdefault(key.strip().lower(), attrs["content"].strip())
+    return meta, title or "", login_form
+
+
+def _attrs(text: str) -> dict[str, str]:
+    """A tag's attributes, names lower-cased, values unescaped; the first of a name wins."""
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
-        key = tag.get("property") or tag.get("name")
-        content = tag.get("content")
-        if isinstance(key, str) and isinstance(content, str):
-            found.setdefault(key.strip().lower(), content.strip())
+    for name, double, single, bare in _ATTR.findall(text):
+        found.setdefault(name.lower(), html.unescape(double or single or bare))
     return found
 
 
@@ -124,9 +141,8 @@ def _bio(description: str) -> str | None:
     return match["bio"].strip() if match else None
 
 
-def _why_no_profile(soup: BeautifulSoup, title: str, meta: dict[str, str]) -> str:
+def _why_no_profile(login_form: bool, title: str, meta: dict[str, str]) -> str:
     """The reason a page holds no profile, in words that say what to do about it."""
-    login_form = soup.find("input", attrs={"name": "password"}) is not None
     if _LOGIN_TITLE.match(title) or login_form or "/accounts/login" in meta.get("og:url", ""):
         return ("login wall: save the page while logged in to Instagram "
                 "(this copy shows the login form, not the profile)")

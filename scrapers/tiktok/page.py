@@ -26,29 +26,61 @@ STATUS_NOT_FOUND = 10221
 STATUS_PRIVATE = 10222
 PRIVATE_REASON = "private account: no posts"
 CHALLENGE_REASON = "challenge page: TikTok served a bot check; save the page from a browser"
-# A regex, not BeautifulSoup: html.parser drops the text of an unclosed script, and a cut-off
-# save must be reported as truncated JSON, not as a bot check. Without a closing tag the
-# script runs to the end of the file.
-_SCRIPT = r"<script\b[^>]*\bid=[\"']{}[\"'][^>]*>(.*?)(?:</script>|\Z)"
-_SCRIPTS = {name: re.compile(_SCRIPT.format(name), re.DOTALL | re.IGNORECASE)
-            for name in (UNIVERSAL, SIGI)}
-_CHALLENGE_HINTS = re.compile(r"captcha|verify|challenge|tiktok", re.IGNORECASE)
+# Not BeautifulSoup: html.parser drops the text of an unclosed script, and a cut-off save must be
+# reported as truncated JSON, not as a bot check. Without a closing tag the script runs to the end
+# of the file. Not one regex either: a saved page is untrusted, and '<script\b[^>]*\bid=...' is
+# quadratic on '<script ' repeated; the scan below finds the id with str.find and looks at each
+# stretch of the page a bounded number of times, so any page is one linear pass.
+_SCRIPT_OPEN = re.compile(r"<script\b", re.IGNORECASE)
+_ID_ATTR = re.compile(r"\bid=[\"']", re.IGNORECASE)
+_TAG_REST = re.compile(r"[^<>]*>")
+_SCRIPT_CLOSE = re.compile(r"</script>", re.IGNORECASE)
+_CHALLENGE_HINTS = ("captcha", "verify", "challenge", "tiktok")
 
 
 def parse_page(raw: RawResponse) -> ParseResult:
     """A saved profile or video page; its embedded JSON decides which parser runs."""
     for name, parser in ((UNIVERSAL, from_universal), (SIGI, from_sigi)):
-        match = _SCRIPTS[name].search(raw.body)
-        if match is None:
+        text = script_text(raw.body, name)
+        if text is None:
             continue
-        data, reason = decode_json(match.group(1))
+        data, reason = decode_json(text)
         if reason is not None:
             return ParseResult(errors=[error_for(raw, f"{name} script: {reason}")])
         return parser(raw, data)
-    if _CHALLENGE_HINTS.search(raw.body):
+    lowered = raw.body.lower()
+    if any(hint in lowered for hint in _CHALLENGE_HINTS):
         return ParseResult(errors=[error_for(raw, CHALLENGE_REASON)])
     return ParseResult(errors=[error_for(
         raw, f"not a TikTok page: no {UNIVERSAL} or {SIGI} script")])
+
+
+def script_text(html: str, script_id: str) -> str | None:
+    """The text of the first ``<script ... id="script_id" ...>``: up to ``</script>``, or to the
+    end of the page when a cut-off save lost the closing tag; None when there is no such tag."""
+    tag = -1  # where the <script tag around the scan position opens (-1: not inside one)
+    pos = 0   # html[tag:pos] holds no '<' or '>'
+    while (at := html.find(script_id, pos)) >= 0:
+        lt = html.rfind("<", pos, at)
+        if lt >= 0:
+            tag, pos = (lt if _SCRIPT_OPEN.match(html, lt) else -1), lt
+        if tag >= 0 and html.find(">", pos, at) >= 0:
+            tag = -1  # that tag closed before this occurrence: it is text, not an attribute
+        after = at + len(script_id)
+        if tag >= 0 and _ID_ATTR.match(html, at - 4) and html[after:after + 1] in ("\"", "'"):
+            end = _TAG_REST.match(html, after + 1)
+            if end is not None:
+                close = _SCRIPT_CLOSE.search(html, end.end())
+                return html[end.end():close.start() if close else len(html)]
+            # This tag never closes. The next tag that can opens after the last '<' before
+            # the next '>' (none: no later tag closes at all), so skip there in one step.
+            gt = html.find(">", after)
+            if gt < 0:
+                return None
+            tag, pos = -1, max(html.rfind("<", after, gt), after)
+            continue
+        pos = after
+    return None
 
 
 def from_universal(raw: RawResponse, data: Any) -> ParseResult:

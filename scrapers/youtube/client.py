@@ -178,6 +178,7 @@ def preflight(
         raise InvalidInput(NO_SEARCH_WITHOUT_KEY)
     for handle in handles:
         validate_handle(PLATFORM, handle)
+    default_meter()  # SCOUT_YOUTUBE_DAILY_QUOTA / _SEARCH_QUOTA checked before any run
 
 
 def _search(api: _Api, term: str, wanted: int, seen: set[str]) -> list[str]:

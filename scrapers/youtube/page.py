@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from typing import Any
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 from scrapers.counts import parse_count
 from scrapers.records import Profile
@@ -62,18 +59,16 @@ def initial_data(html: str) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def _data_script(html: str) -> str | None:
-    """Text of the script that assigns ytInitialData; the raw page when a truncated page
-    left that script unclosed (so the reason becomes 'invalid JSON', not 'missing')."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(html, "html.parser")
-    for script in soup.find_all("script"):
-        text = script.string or script.get_text()
-        if MARKER in text and _ASSIGNMENT.search(text):
-            return text
-    if _ASSIGNMENT.search(html):
-        return html[html.find(MARKER):]
-    return None
+    """The page from the first ``ytInitialData = {`` on (the JSON decoder stops at its end);
+    the first assignment of any kind when none is followed by an object, so the reason becomes
+    'invalid JSON', not 'missing'. A scan, not an HTML parser: html.parser is quadratic on some
+    hostile saved pages (an unclosed tag at the end), and script text is raw text anyway."""
+    first = None
+    for match in _ASSIGNMENT.finditer(html):
+        if html.startswith("{", match.end()):
+            return html[match.start():]
+        first = first if first is not None else match.start()
+    return None if first is None else html[first:]
 
 
 def _wall(lowered: str) -> str | None:
