@@ -117,8 +117,9 @@ def _check_credential(value: str, source: str) -> None:
     """
     bad = next((ch for ch in value if not " " < ch < "\x7f"), None)
     if bad is not None:
-        what = "a line break" if bad in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029" else "a space" if bad.isspace() else (
-            "a control character" if ord(bad) < 128 else "a non-ASCII character")
+        what = ("a line break" if bad in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+                else "a control character" if bad < " " or bad == "\x7f"
+                else "a space" if bad.isspace() else "a non-ASCII character")
         raise InvalidInput(f"{source} holds {what}; a credential is one line of printable "
                            "ASCII: set it to the key or token alone.")
 
