@@ -131,7 +131,7 @@ def avatar_face_column(cache_dir: Path, rate_per_second: float = AVATAR_RATE_PER
     def faces(chunk: pd.DataFrame) -> pd.Series:
         urls = [u.strip() or None for u in chunk["avatar_url"].tolist()]
         with HttpClient("avatars", rate_per_second=rate_per_second) as http:
-            images = fetch_avatars(http, urls, cache_dir)
+            images = fetch_avatars(http, urls, cache_dir, base_url=None)  # public hosts only
         found = detect_faces(images, index=chunk.index)
         return found.map({True: "true", False: "false"}).fillna("").astype(str)
 

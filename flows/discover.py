@@ -131,11 +131,12 @@ def fetch_batch(
 @fetch_task
 def avatar_faces(
     platform: str, keys: list[tuple[str, str]], urls: list[str | None], cache_dir: str,
-    rate_per_second: float | None,
+    rate_per_second: float | None, base_url: str | None = None,
 ) -> list[tuple[str, str, bool | None]]:
-    """Face in the avatar for one batch of creators; images stay in the on-disk cache."""
+    """Face in the avatar for one batch of creators; images stay in the on-disk cache.
+    Private addresses are fetched only when ``base_url`` is on one (the sandbox)."""
     with _client(platform, "", rate_per_second) as http:
-        images = fetch_avatars(http, urls, Path(cache_dir))
+        images = fetch_avatars(http, urls, Path(cache_dir), base_url=base_url)
     found = detect_faces(images)
     return [(p, c, None if pd.isna(f) else bool(f)) for (p, c), f in zip(keys, found)]
 
@@ -274,14 +275,15 @@ def _batches(items: list[Any], size: int) -> list[list[Any]]:
 
 
 def _faces(
-    platform: str, parsed: ParseResult, cache_dir: str, rate_per_second: float | None
+    platform: str, parsed: ParseResult, cache_dir: str, rate_per_second: float | None,
+    base_url: str | None = None,
 ) -> list[tuple[str, str, bool | None]]:
     """Avatar face detection in batches; a batch that keeps failing just has no face signal."""
     latest = {(p.platform, p.creator_id): p.avatar_url for p in parsed.profiles}
     items = [(key, url) for key, url in latest.items() if url]
     futures = [
         avatar_faces.submit(platform, [k for k, _ in batch], [u for _, u in batch], cache_dir,
-                            rate_per_second)
+                            rate_per_second, base_url)
         for batch in _batches(items, AVATAR_BATCH_SIZE)
     ]
     rows: list[tuple[str, str, bool | None]] = []
@@ -384,7 +386,7 @@ def discover(
         else:
             parsed.extend(discovered.for_creators(refs))
         parsed.errors = _fetch_errors(platform, refs, counts) + parsed.errors
-        face_rows = _faces(platform, parsed, avatar_cache, rate_per_second) if faces else None
+        face_rows = _faces(platform, parsed, avatar_cache, rate_per_second, base_url) if faces else None
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
         save_batch(platform, db_path, run_id, batch_no, refs, None if stored else quote(raws),
                    quote(parsed), now, tier_scheme, person_threshold, quote(face_rows), counts,

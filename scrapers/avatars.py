@@ -10,9 +10,12 @@ signal is optional, so it must never stop a run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import ipaddress
 import logging
 import os
+import socket
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +24,7 @@ from urllib.parse import urlsplit
 import requests
 
 from scrapers.errors import ScraperError
-from scrapers.http import HttpClient
+from scrapers.http import Guard, HttpClient
 
 log = logging.getLogger(__name__)
 
@@ -52,25 +55,30 @@ def fetch_avatars(
     urls: Sequence[str | None],
     cache_dir: Path,
     *,
+    base_url: str | None,
     max_bytes: int = MAX_AVATAR_BYTES,
 ) -> list[bytes | None]:
     """Image bytes per URL, in order; None for a missing URL or any failure (never raises).
 
     Each distinct URL is fetched at most once per call, and never when it is already cached.
+    Only public addresses are fetched (redirects included), unless ``base_url``, the
+    platform the URLs came from, is itself private or loopback (the sandbox); None: public only.
     """
     cache_dir = Path(cache_dir)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # no cache then, but still the images
         log.warning("avatar cache %s unusable: %s", cache_dir, exc)
+    on_private = base_url is not None and any(not _public(a) for a in _addresses(base_url))
+    guard = _any_http if on_private else _public_http
     found: dict[str, bytes | None] = {}
     for url in urls:
         if url and url not in found:
-            found[url] = _one(http, url, cache_dir, max_bytes)
+            found[url] = _one(http, url, cache_dir, max_bytes, guard)
     return [found.get(url) if url else None for url in urls]
 
 
-def _one(http: HttpClient, url: str, cache_dir: Path, max_bytes: int) -> bytes | None:
+def _one(http: HttpClient, url: str, cache_dir: Path, max_bytes: int, guard: Guard) -> bytes | None:
     path = cache_path(cache_dir, url)
     try:
         return path.read_bytes()
@@ -79,15 +87,9 @@ def _one(http: HttpClient, url: str, cache_dir: Path, max_bytes: int) -> bytes |
     except OSError as exc:
         log.warning("avatar cache unreadable, refetching %s: %s", path, exc)
     try:
-        scheme = urlsplit(url).scheme
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        scheme = ""
-    if scheme not in ("http", "https"):
-        log.info("avatar %s skipped: not an http(s) URL", url)
-        return None
-    try:
-        status, body = http.get_bytes(url, kind="avatar", request_key=url, max_bytes=max_bytes)
-    except (ScraperError, requests.RequestException) as exc:  # retries spent, too big, bad URL
+        status, body = http.get_bytes(url, kind="avatar", request_key=url, max_bytes=max_bytes,
+                                      guard=guard)
+    except (ScraperError, requests.RequestException) as exc:  # refused, retries spent, too big
         log.info("avatar %s not fetched: %s", url, exc)
         return None
     if status != 200 or not body:
@@ -95,6 +97,48 @@ def _one(http: HttpClient, url: str, cache_dir: Path, max_bytes: int) -> bytes |
         return None
     _store(path, body)
     return body
+
+
+def _any_http(url: str) -> str | None:
+    """The guard when the platform itself is on a private address: any http(s) URL."""
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        scheme = ""
+    return None if scheme in ("http", "https") else "not an http(s) URL"
+
+
+def _public_http(url: str) -> str | None:
+    """The guard for real platforms: http(s) to a host whose every address is public, so an
+    avatar URL (or its redirect) cannot reach loopback, link-local (cloud metadata) or a LAN."""
+    reason = _any_http(url)
+    if reason is None:
+        addresses = _addresses(url)
+        if not addresses:
+            reason = "its host does not resolve"
+        elif not all(_public(a) for a in addresses):
+            reason = "not a public address (loopback, link-local or private)"
+    return reason
+
+
+def _addresses(url: str) -> frozenset[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Every address the URL's host resolves to; empty when it does not resolve."""
+    try:
+        parts = urlsplit(url)
+        return _resolve(parts.hostname or "", parts.port or 0)
+    except (ValueError, OSError, UnicodeError):  # a bad URL, or no answer (not cached)
+        return frozenset()
+
+
+@functools.lru_cache(maxsize=256)
+def _resolve(host: str, port: int) -> frozenset[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """Cached per host: avatars of one platform share a handful of CDN hosts."""
+    infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    return frozenset(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos)
+
+
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return address.is_global and not address.is_multicast
 
 
 def _store(path: Path, body: bytes) -> None:

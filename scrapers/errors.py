@@ -21,6 +21,11 @@ class MissingCredential(ScraperError):
     """A platform needs a token the user has not configured; the message names the variable."""
 
 
+class RefusedUrl(ScraperError):
+    """A URL this request may not reach (another origin while paging, a private address for an
+    avatar); it was not requested. The message says why."""
+
+
 class QuotaExhausted(ScraperError):
     """The next call would spend more of a daily API quota than is allowed (YouTube units).
 

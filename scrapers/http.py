@@ -7,6 +7,8 @@ so parsing can be redone later without refetching.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import random
 import re
@@ -16,15 +18,15 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib import robotparser
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit
 
 import requests
 
 from scrapers import settings
-from scrapers.errors import FetchFailed, RobotsDisallowed, ScraperError
+from scrapers.errors import FetchFailed, RefusedUrl, RobotsDisallowed, ScraperError
 from scrapers.ratelimit import TokenBucket, bucket_for
 from scrapers.records import RawResponse, utcnow
-from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, USER_AGENT, known_secrets
+from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, REFUSED_KIND, USER_AGENT, known_secrets
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout,
 # Fraction of a published budget we allow ourselves: close to the limit, never over it.
 BUDGET_SHARE = 0.9
 _T = TypeVar("_T")
+# Decides whether a URL (the first one, or a redirect's target) may be fetched: None, or why not.
+Guard = Callable[[str], "str | None"]
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
@@ -125,22 +129,111 @@ def _capped_or_none(resp: requests.Response, max_bytes: int) -> bytes | None:
 
 
 # Query parameters that carry credentials (YouTube `key`, Graph API `access_token`, ...).
-_SECRET_PARAM = re.compile(
-    r"(?i)\b(key|api_key|apikey|access_token|token|client_secret|password|sig)=([^&\s#'\"]+)"
-)
+CREDENTIAL_PARAMS = ("key", "api_key", "apikey", "access_token", "token", "client_secret",
+                     "password", "sig")
+_SECRET_PARAM = re.compile(rf"(?i)\b({'|'.join(CREDENTIAL_PARAMS)})=([^&\s#'\"]+)")
+# Headers that carry credentials; any other header holding a known secret counts too.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-goog-api-key",
+                                "x-api-key"})
+
+
+@functools.lru_cache(maxsize=64)
+def _secret_forms(secret: str) -> tuple[str, ...]:
+    """Every way ``secret`` gets written where it may turn up, longest first: as is, repr()
+    (requests' InvalidHeader message), JSON-escaped (an echoed body), URL-encoded."""
+    forms = {secret, repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1],
+             quote(secret, safe=""), quote(secret), quote_plus(secret, safe="")}
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def redact_secrets(text: str) -> str:
+    """``text`` with every form of every token or key this process has read replaced.
+
+    Applied to stored bodies: a server may echo the request (headers and all) in an error.
+    Unlike :func:`redact` it leaves ``key=...`` text alone, which a post may legitimately hold.
+    """
+    for secret in known_secrets():
+        for form in _secret_forms(secret):
+            text = text.replace(form, "REDACTED")
+    return text
 
 
 def redact(text: str) -> str:
     """``text`` (a URL, an error message) with every credential hidden: the value of any
     credential parameter, and any token or key this process has read (``known_secrets``),
-    wherever it appears (a path, a header echoed in an error, its URL-encoded form).
+    wherever and however it appears (a path, a header echoed in an error, repr(), URL-encoded).
 
     Applied to every URL we store and every message we log or raise, so a key never reaches
     the warehouse, the logs or a Prefect artifact.
     """
-    for secret in known_secrets():
-        text = text.replace(secret, "REDACTED").replace(quote(secret, safe=""), "REDACTED")
-    return _SECRET_PARAM.sub(r"\1=REDACTED", text)
+    return _SECRET_PARAM.sub(r"\1=REDACTED", redact_secrets(text))
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with the default port filled in: what "the same origin" compares."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port matches no origin
+        return scheme, url, -1
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
+
+
+def same_origin(base_url: str) -> Guard:
+    """A guard keeping a request, its paging and its redirects on ``base_url``'s origin."""
+    home = origin(base_url)
+
+    def check(url: str) -> str | None:
+        if origin(url) == home:
+            return None
+        return f"{redact(url)} is not on {redact(base_url)}'s origin; not followed"
+
+    return check
+
+
+def _strip_credentials(request: requests.PreparedRequest) -> None:
+    """Drop every credential header and credential query parameter from ``request``."""
+    secrets = known_secrets()
+    for name in list(request.headers):
+        value = str(request.headers[name])
+        if name.lower() in CREDENTIAL_HEADERS or any(s in value for s in secrets):
+            del request.headers[name]
+    parts = urlsplit(request.url or "")
+    kept = [p for p in parts.query.split("&") if p and not _credential_param(p, secrets)]
+    request.url = parts._replace(query="&".join(kept)).geturl()
+
+
+def _credential_param(pair: str, secrets: frozenset[str]) -> bool:
+    name, _, value = pair.partition("=")
+    value = unquote(value.replace("+", " "))
+    return unquote(name).lower() in CREDENTIAL_PARAMS or any(s in value for s in secrets)
+
+
+class CredentialSafeSession(requests.Session):
+    """requests drops only ``Authorization`` when a redirect leaves the host (and keeps it on
+    an http -> https upgrade); here every credential stays with its origin (scheme, host, port):
+    an API key header or a token in the query string is never sent anywhere else."""
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest,
+                     response: requests.Response) -> None:
+        super().rebuild_auth(prepared_request, response)
+        if origin(response.request.url or "") != origin(prepared_request.url or ""):
+            _strip_credentials(prepared_request)
+
+
+def _guard_redirects(guard: Guard) -> Callable[..., requests.Response]:
+    """A response hook refusing a redirect whose target ``guard`` rejects, before it is sent."""
+
+    def hook(resp: requests.Response, **_: Any) -> requests.Response:
+        if resp.is_redirect:
+            reason = guard(urljoin(resp.url, resp.headers["Location"]))
+            if reason is not None:
+                resp.close()
+                raise RefusedUrl(f"redirect from {redact(resp.url)}: {reason}")
+        return resp
+
+    return hook
 
 
 class RedactingFilter(logging.Filter):
@@ -202,7 +295,7 @@ class HttpClient:
         self.user_agent = user_agent
         self._sleep = sleep
         self._jitter = random.Random()
-        self.session = session or requests.Session()
+        self.session = session or CredentialSafeSession()
         self.session.headers["User-Agent"] = user_agent
         self.raw_responses: list[RawResponse] = []
         self.last_headers: Mapping[str, str] = {}
@@ -273,16 +366,26 @@ class HttpClient:
         request_key: str = "",
         html: bool = False,
         headers: Mapping[str, str] | None = None,
+        guard: Guard | None = None,
     ) -> RawResponse:
         """GET with retries; returns the final response (any status), recorded as raw.
 
         4xx other than 429 are answers, not failures, so they are returned for the parser to
         explain. 429/5xx/network errors are retried; when retries run out, ``FetchFailed``.
         Credentials belong in ``headers`` (never stored), not in ``params`` (part of the URL).
+        A URL or redirect that ``guard`` refuses is not fetched: it is recorded as a
+        ``REFUSED_KIND`` response (status 0) whose body says why, for the parser to report.
         """
         if html and not self.allowed_by_robots(url):
             raise RobotsDisallowed(f"robots.txt disallows {redact(url)} for creator-scout")
-        resp, body = self._send(url, params, read=self._read, headers=headers)
+        try:
+            resp, body = self._send(url, params, read=self._read, headers=headers, guard=guard)
+        except RefusedUrl as exc:
+            self.last_headers = {}
+            raw = RawResponse(self.platform, REFUSED_KIND, request_key, redact(url), 0,
+                              redact(str(exc)))
+            self.raw_responses.append(raw)
+            return raw
         self.last_headers = resp.headers
         return self._record(resp, body, kind, request_key)
 
@@ -294,16 +397,18 @@ class HttpClient:
         kind: str,
         request_key: str = "",
         max_bytes: int | None = None,
+        guard: Guard | None = None,
     ) -> tuple[int, bytes]:
         """GET a binary body (an image) with the same retries and pacing: (status, body).
 
         Not recorded in ``raw_responses``: images are not API data to re-parse later
         (``kind`` and ``request_key`` only label the request in the log). A body over
         ``max_bytes`` raises ``ResponseTooLarge`` as soon as it is seen to be (from
-        Content-Length, or while streaming), so a huge file is never read whole.
+        Content-Length, or while streaming), so a huge file is never read whole. A URL or
+        redirect that ``guard`` refuses raises ``RefusedUrl`` before it is fetched.
         """
         log.debug("fetching %s %s (%s)", kind, request_key, redact(url))
-        resp, body = self._send(url, params, read=lambda r: _read_capped(r, max_bytes))
+        resp, body = self._send(url, params, read=lambda r: _read_capped(r, max_bytes), guard=guard)
         return resp.status_code, body
 
     def post_json(
@@ -338,12 +443,20 @@ class HttpClient:
         method: str = "GET",
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
+        guard: Guard | None = None,
     ) -> tuple[requests.Response, _T]:
         """The one retry loop: paced attempts until a non-retryable answer, else ``FetchFailed``.
 
         ``read`` consumes the body inside the attempt, so a connection dropped mid-body is
-        retried like any other connection error.
+        retried like any other connection error. ``guard`` vets ``url`` and every redirect
+        target before it is requested (``RefusedUrl``, never retried).
         """
+        hooks = None
+        if guard is not None:
+            reason = guard(url)
+            if reason is not None:
+                raise RefusedUrl(reason)
+            hooks = {"response": [_guard_redirects(guard)]}
         bucket = self._bucket(url)
         last_problem = ""
         for attempt in range(self.max_retries + 1):
@@ -353,7 +466,7 @@ class HttpClient:
             try:
                 with self.session.request(method, url, params=params, json=json_body,
                                           headers=headers, timeout=self.timeout,
-                                          stream=True) as resp:
+                                          stream=True, hooks=hooks) as resp:
                     self._observe_limits(bucket, resp.headers)
                     if resp.status_code not in RETRYABLE_STATUSES:
                         return resp, read(resp)
@@ -394,7 +507,8 @@ class HttpClient:
             request_key=request_key,
             url=redact(resp.url),
             status=resp.status_code,
-            body="" if body is None else decode_bytes(body, resp.headers),
+            # A server may echo the request, credentials included, in its answer.
+            body="" if body is None else redact_secrets(decode_bytes(body, resp.headers)),
             content_type=resp.headers.get("Content-Type"),
         )
         self.raw_responses.append(raw)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from scrapers.records import ParseResult, RawResponse, ScrapeError
-from scrapers.settings import OVERSIZED_KIND
+from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND
 from scrapers.text import as_str, decode_json
 
 Parser = Callable[[RawResponse, Any], ParseResult]
@@ -68,6 +68,8 @@ def dispatch(
     if raw.kind == OVERSIZED_KIND:
         return ParseResult(errors=[error_for(
             raw, "response body over the size limit (SCOUT_MAX_BODY_BYTES); not read")])
+    if raw.kind == REFUSED_KIND:
+        return ParseResult(errors=[error_for(raw, f"not fetched: {raw.body}")])
     if page_parsers and raw.kind in page_parsers:
         return _guarded(lambda: page_parsers[raw.kind](raw), raw)
     parser = parsers.get(raw.kind)

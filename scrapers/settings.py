@@ -21,6 +21,9 @@ MAX_BODY_BYTES = 20 * 1024 * 1024
 # The kind of a recorded response whose body was over that limit and was not read: parsing it
 # gives a ScrapeError saying so (scrapers/parsing.py), never a crash or a retry.
 OVERSIZED_KIND = "oversized"
+# The kind of a recorded request that was refused, not sent (a next-page link or a redirect
+# to another origin); its body is the reason, which parsing turns into a ScrapeError.
+REFUSED_KIND = "refused"
 
 
 def timeout() -> tuple[float, float]:
@@ -100,10 +103,30 @@ def optional_credential(variable: str, *, secret: bool = True) -> str | None:
     temporary server just to find no block would cost seconds on every key-less call.
     ``secret`` values are remembered so that :func:`scrapers.http.redact` hides them everywhere.
     """
-    value = os.environ.get(variable, "").strip() or _secret_block(secret_block_name(variable))
+    value = os.environ.get(variable, "").strip()
+    if value:
+        _check_credential(value, f"The environment variable {variable}")
+    else:
+        value = _secret_block(secret_block_name(variable))
+        _check_credential(value, f"The Prefect Secret block {secret_block_name(variable)!r}")
     if value and secret and len(value) >= MIN_REDACTED_SECRET:
         _SECRETS.add(value)
     return value or None
+
+
+def _check_credential(value: str, source: str) -> None:
+    """InvalidInput when ``value`` cannot be a credential: one line of printable ASCII.
+
+    A line break or control character would be refused by the HTTP layer with the value's
+    repr() in the message, so it is refused here, naming only where the value came from.
+    """
+    bad = next((ch for ch in value if not " " < ch < "\x7f"), None)
+    if bad is not None:
+        what = ("a line break" if bad in "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+                else "a control character" if bad < " " or bad == "\x7f"
+                else "a space" if bad.isspace() else "a non-ASCII character")
+        raise InvalidInput(f"{source} holds {what}; a credential is one line of printable "
+                           "ASCII: set it to the key or token alone.")
 
 
 def credential(variable: str, why: str, *, secret: bool = True) -> str:

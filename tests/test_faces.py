@@ -159,7 +159,7 @@ def test_avatars_are_cached_on_disk(sandbox, tmp_path):
     urls = urls + [None, urls[0]]  # a missing avatar and a repeat
 
     before = sandbox.stats["requests"]
-    first = fetch_avatars(http, urls, tmp_path)
+    first = fetch_avatars(http, urls, tmp_path, base_url=sandbox.base_url)
     assert sandbox.stats["requests"] - before == len(distinct)  # the repeat is not refetched
     assert first[-2] is None and first[-1] == first[0]
     for url, body in zip(urls, first, strict=True):
@@ -169,7 +169,7 @@ def test_avatars_are_cached_on_disk(sandbox, tmp_path):
     assert all(r.kind != "avatar" for r in http.raw_responses)  # images are not raw data
 
     before = sandbox.stats["requests"]
-    assert fetch_avatars(client(), urls, tmp_path) == first
+    assert fetch_avatars(client(), urls, tmp_path, base_url=sandbox.base_url) == first
     assert sandbox.stats["requests"] == before  # all from disk
 
 
@@ -179,9 +179,10 @@ def test_failures_give_none_and_are_not_cached(sandbox, tmp_path):
     missing = sandbox.base_url + "/nope/avatar.jpg"  # 404
     unreachable = "http://127.0.0.1:9/avatar.jpg"  # connection refused, retries spent
     urls = [good, missing, unreachable, "ftp://example.org/a.jpg", "http://[::1/a.jpg", ""]
-    assert fetch_avatars(client(), urls, tmp_path, max_bytes=500) == [None] * 6  # oversize
+    on_sandbox = {"base_url": sandbox.base_url}
+    assert fetch_avatars(client(), urls, tmp_path, **on_sandbox, max_bytes=500) == [None] * 6  # oversize
     assert list(tmp_path.iterdir()) == []
-    assert fetch_avatars(client(), [good], tmp_path)[0][:2] == b"\xff\xd8"  # a JPEG, now cached
+    assert fetch_avatars(client(), [good], tmp_path, **on_sandbox)[0][:2] == b"\xff\xd8"  # a JPEG, now cached
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ def test_sandbox_without_scikit_image_serves_plain_tiles(monkeypatch):
 def test_sandbox_people_mostly_show_faces_pages_do_not(sandbox, tmp_path):
     creators = [c for c in sandbox.universe.creators if c.avatar]
     urls = [sandbox.base_url + c.avatar for c in creators] + [sandbox.base_url + MISSING_AVATAR]
-    faces = detect_faces(fetch_avatars(client(), urls, tmp_path))
+    faces = detect_faces(fetch_avatars(client(), urls, tmp_path, base_url=sandbox.base_url))
     assert faces.notna().all()
     assert faces.iloc[-1] == False  # noqa: E712 - Mastodon's default silhouette
     is_person = pd.Series([c.kind == "person" for c in creators] + [False])

@@ -11,9 +11,11 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from json_stub import JsonStub
 
-from scrapers import bluesky
-from scrapers.errors import FetchFailed, InvalidInput, RobotsDisallowed, ScraperError
+from scrapers import bluesky, mastodon
+from scrapers.avatars import fetch_avatars
+from scrapers.errors import FetchFailed, InvalidInput, RefusedUrl, RobotsDisallowed, ScraperError
 from scrapers.http import (
     HttpClient,
     ResponseTooLarge,
@@ -21,12 +23,13 @@ from scrapers.http import (
     policy_rate,
     reset_in_seconds,
     retry_after_seconds,
+    same_origin,
 )
 from scrapers.ratelimit import TokenBucket
 from scrapers.records import RawResponse
 from scrapers.sandbox import SandboxServer
 from scrapers.sandbox.faults import transient_kind
-from scrapers.settings import OVERSIZED_KIND, USER_AGENT
+from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
 
 
 class Script:
@@ -290,3 +293,88 @@ def test_transport_faults_are_transient_then_fetch_failed(faulty_sandbox, kind, 
     with pytest.raises(FetchFailed, match=f"gave up after 1 attempts \\({seen_as}"):
         client.get(faulty_sandbox.base_url + path, kind="profile")
     assert faulty_sandbox.stats["faults"][kind] >= 1
+
+
+# ---------------------------------------------------------------------------- origins
+
+
+class Hops(JsonStub):
+    """A loopback server that redirects the paths in ``redirects`` and records every request
+    with its headers: (path, query, headers)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.redirects: dict[str, str] = {}
+
+    def record(self, path, query, headers, body):
+        return path, query, dict(headers)
+
+    def route(self, path, query, headers, body):
+        if path in self.redirects:
+            return 302, {}, {"Location": self.redirects[path]}
+        return 200, {"ok": True}
+
+
+@pytest.fixture
+def two_origins():
+    """Two loopback servers: same host, different ports, so different origins."""
+    with Hops() as home, Hops() as away:
+        yield home, away
+
+
+def test_a_redirect_to_another_origin_carries_no_credential(two_origins):
+    home, away = two_origins
+    key, token = "AIzaKEY-3f9d1c2b7a", "EAAGTOKEN-8e7d6c5b4a"
+    home.redirects["/to-away"] = f"{away.base_url}/landing?access_token={token}&key={key}&page=2"
+    home.redirects["/stay"] = "/landing"
+    creds = {"X-goog-api-key": key, "Authorization": f"Bearer {token}"}
+    client, _ = make_client()
+
+    raw = client.get(home.base_url + "/to-away", params={"access_token": token}, headers=creds, kind="t")
+    assert raw.status == 200 and raw.url.startswith(away.base_url + "/landing")
+    (first,) = home.requests
+    assert first[2]["X-goog-api-key"] == key and first[2]["Authorization"] == f"Bearer {token}"
+    (landed,) = away.requests
+    assert landed[0] == "/landing" and landed[1] == {"page": ["2"]}  # credential params dropped
+    assert not [v for v in landed[2].values() if key in v or token in v]
+    assert {"x-goog-api-key", "authorization"}.isdisjoint(h.lower() for h in landed[2])
+
+    client.get(home.base_url + "/stay", headers=creds, kind="t")  # same origin: the key stays
+    assert home.requests[-1][0] == "/landing" and home.requests[-1][2]["X-goog-api-key"] == key
+
+
+def test_a_guarded_request_refuses_another_origin_before_sending(two_origins):
+    home, away = two_origins
+    home.redirects["/away"] = away.base_url + "/landing"
+    client, _ = make_client()
+    stay = same_origin(home.base_url)
+
+    raw = client.get(home.base_url + "/away", kind="statuses", request_key="1000", guard=stay)
+    assert (raw.kind, raw.status, raw.request_key) == (REFUSED_KIND, 0, "1000")
+    assert away.base_url in raw.body and client.last_headers == {}
+    ahead = client.get(away.base_url + "/next-page", kind="statuses", request_key="1000", guard=stay)
+    assert ahead.kind == REFUSED_KIND and client.raw_responses[-2:] == [raw, ahead]
+    (error,) = mastodon.parse(raw).errors
+    assert error.handle == "1000" and error.reason.startswith("not fetched: redirect from")
+    with pytest.raises(RefusedUrl):
+        client.get_bytes(home.base_url + "/away", kind="avatar", guard=stay)
+    assert away.requests == []  # nothing ever reached the other origin
+    assert [p for p, *_ in home.requests] == ["/away", "/away"]
+
+
+PUBLIC_BASE = "https://1.1.1.1"  # a public address as a literal: nothing to resolve offline
+
+
+@pytest.mark.parametrize("host", ["169.254.169.254", "10.0.0.1", "127.0.0.1"])
+def test_avatars_on_private_addresses_only_when_the_platform_is_on_one(host, two_origins, tmp_path):
+    home, _ = two_origins
+    url = (home.base_url if host == "127.0.0.1" else f"http://{host}") + "/avatar.jpg"
+    client = HttpClient("mastodon", rate_per_second=1000, burst=100, max_retries=0, timeout=(0.3, 0.3))
+
+    assert fetch_avatars(client, [url], tmp_path / "public", base_url=PUBLIC_BASE) == [None]
+    assert client.stats["requests"] == 0 and home.requests == []  # refused, never requested
+
+    images = fetch_avatars(client, [url], tmp_path / "sandbox", base_url=home.base_url)
+    assert client.stats["requests"] >= 1  # allowed: the platform itself is on loopback
+    if host == "127.0.0.1":
+        assert images == [b'{"ok": true}'] and [p for p, *_ in home.requests] == ["/avatar.jpg"]

@@ -8,15 +8,18 @@ the outgoing requests show the tokens really were sent.
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, quote_plus, urlencode
 
 import duckdb
 import pytest
 import requests
+from json_stub import JsonStub
 
 import flows.discover as discover_flow
 from scrapers.errors import MissingCredential
@@ -190,3 +193,128 @@ def test_missing_credential_names_the_variable_and_the_block(monkeypatch: pytest
         credential(TT_VAR, "TikTok needs a token")
     assert str(info.value) == ("TikTok needs a token: set the environment variable SCOUT_TIKTOK_TOKEN "
                                "or save a Prefect Secret block named 'scout-tiktok-token'.")
+
+
+# ------------------------------------------------------------------ malformed and echoed secrets
+
+
+@pytest.mark.parametrize(("variable", "platform"), [(TT_VAR, "tiktok"), (YT_VAR, "youtube"),
+                                                    (IG_VAR, "instagram"), ("block", "tiktok")])
+def test_a_multi_line_credential_is_one_line_exit_2_and_never_shown(
+    variable: str, platform: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
+) -> None:
+    from prefect.blocks.system import Secret
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    first, second = _planted("line1"), _planted("line2")
+    for name in (TT_VAR, YT_VAR, IG_VAR):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(IG_USER_VAR, "17841400000000000")
+    if variable == "block":  # the same value from a Prefect Secret block
+        Secret(value=f"{first}\r\n{second}").save("scout-tiktok-token", overwrite=True)
+    else:
+        monkeypatch.setenv(variable, f"{first}\n{second}")
+    db = tmp_path / "never.duckdb"
+    try:
+        result = CliRunner().invoke(app, ["discover", "-p", platform, "--handle", "someone",
+                                          "--instance", f"http://127.0.0.1:{_closed_port()}",
+                                          "--db", str(db)])
+    finally:
+        if variable == "block":
+            Secret.delete("scout-tiktok-token")
+    text = result.output.strip()
+    assert result.exit_code == 2, text
+    assert "\n" not in text and "Traceback" not in text and "line break" in text
+    assert ("'scout-tiktok-token'" if variable == "block" else variable) in text
+    out, err = capfd.readouterr()
+    for part in (first, second):
+        assert part not in text + out + err + caplog.text
+    assert not db.exists()
+
+
+def test_every_form_of_a_known_secret_is_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    tail = uuid.uuid4().hex
+    secret = f'tok/+="\\{tail}'  # printable ASCII, but escaped differently by each encoder
+    monkeypatch.setenv(TT_VAR, secret)
+    assert optional_credential(TT_VAR) == secret
+    for form in (secret, repr(secret), ascii(secret), json.dumps(secret), quote(secret, safe=""),
+                 quote_plus(secret), urlencode({"t": secret}), repr(f"Bearer {secret}")):
+        shown = redact(f"boom: {form} (echoed)")
+        assert tail not in shown and "REDACTED" in shown, shown
+
+
+class Echo(JsonStub):
+    """An API that answers every request with an error repeating the request, headers and all
+    (as some gateways and debug endpoints do)."""
+
+    def record(self, path, query, headers, body):
+        return f"{path}?{urlencode(query, doseq=True)} {dict(headers)} {json.dumps(body)}"
+
+    def route(self, path, query, headers, body):
+        echoed = self.requests[-1]
+        return 404, {"error": {"message": f"no route for {echoed}", "code": 100}}
+
+
+def test_an_echoing_server_gets_no_secret_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = {YT_VAR: _planted("AIzaEcho"), IG_VAR: _planted("EAAGecho"), TT_VAR: _planted("cltecho")}
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv(IG_USER_VAR, "17841400000000000")
+    db = tmp_path / "echo.duckdb"
+    run = dict(db_path=str(db), handles=["someone"], limit=2, posts_per_creator=3, rate_per_second=200)
+    with Echo() as echo:
+        for platform, base in (("youtube", echo.base_url), ("instagram", echo.base_url + "/v21.0"),
+                               ("tiktok", echo.base_url)):
+            discover_flow.discover(platform=platform, base_url=base, **run)
+    for value in secrets.values():  # every credential really was sent, and echoed
+        assert any(value in r for r in echo.requests)
+
+    with duckdb.connect(str(db)) as con:
+        bodies = [b for (b,) in con.execute("SELECT body FROM raw_responses").fetchall()]
+        reasons = [r for (r,) in con.execute("SELECT reason FROM scrape_errors").fetchall()]
+        con.execute("CHECKPOINT")
+    assert len(bodies) >= 3 and all("no route for" in b for b in bodies)
+    assert any("REDACTED" in r for r in reasons)  # the echo reached the error reasons, redacted
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("echo.duckdb"))
+    texts = _text_columns(db)
+    for value in secrets.values():
+        assert value.encode() not in stored
+        assert not [t for t in texts if value in t]
+
+
+# ------------------------------------------------------------------ paging stays on its origin
+
+
+def test_a_next_link_to_another_origin_is_a_scrape_error_not_followed(tmp_path: Path) -> None:
+    from test_scrapers_mastodon import MastodonStub
+
+    class ForeignNextLink(MastodonStub):
+        """user0's statuses page to ``foreign``; every other link stays home."""
+
+        foreign = ""
+
+        def _paged(self, path, items, q):
+            status, page, headers = super()._paged(path, items, q)
+            if path == "/api/v1/accounts/1000/statuses" and "Link" in headers:
+                headers["Link"] = headers["Link"].replace(self.base_url, self.foreign)
+            return status, page, headers
+
+    db = tmp_path / "paging.duckdb"
+    with MastodonStub() as foreign, ForeignNextLink() as home:
+        home.foreign = foreign.base_url
+        summary = discover_flow.discover(platform="mastodon", base_url=home.base_url, db_path=str(db),
+                                         handles=["user0", "user1"], limit=2, posts_per_creator=5,
+                                         rate_per_second=200)
+    assert foreign.requests == []  # never asked
+    with duckdb.connect(str(db), read_only=True) as con:
+        errors = con.execute("SELECT handle, url, reason FROM scrape_errors").fetchall()
+        creators = [h for (h,) in con.execute("SELECT handle FROM creators").fetchall()]
+        kinds = con.execute("SELECT DISTINCT kind FROM raw_responses").fetchall()
+    (handle, url, reason), = errors
+    assert handle == "1000" and url.startswith(foreign.base_url)
+    assert reason.startswith("not fetched: ") and f"not on {home.base_url}'s origin" in reason
+    assert [h.split("@")[0] for h in creators] == ["user1"] and summary["creators"] == 1
+    assert ("refused",) in kinds

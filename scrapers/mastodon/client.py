@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from requests.utils import parse_header_links
 
+from scrapers.http import same_origin
 from scrapers.mastodon import parse as masto_parse
 from scrapers.records import RawResponse
 from scrapers.validate import validate_base_url, validate_handle
@@ -52,7 +53,7 @@ def discover(
     accts = [validate_handle(PLATFORM, handle) for handle in handles]  # all, before any request
     refs: list[str] = []
     for acct in accts:
-        raw = http.get(base + LOOKUP, params={"acct": acct}, kind="account", request_key=acct)
+        raw = _get(http, base, base + LOOKUP, params={"acct": acct}, kind="account", request_key=acct)
         _add(refs, _ids(raw))
     terms: list[tuple[str, str]] = [("q", q.strip()) for q in queries if q and q.strip()]
     terms += [("tag", t.strip().lstrip("#")) for t in hashtags if t and t.strip().lstrip("#")]
@@ -78,7 +79,7 @@ def _search(http: Any, base: str, query: str, quota: int, known: set[str]) -> li
         params: dict[str, Any] = {"q": query, "type": "accounts", "limit": size}
         if offset:
             params["offset"] = offset
-        raw = http.get(base + SEARCH, params=params, kind="search", request_key=query)
+        raw = _get(http, base, base + SEARCH, params=params, kind="search", request_key=query)
         if raw.status >= 400:
             break
         count = masto_parse.page_size(raw)
@@ -98,7 +99,7 @@ def _tag_accounts(http: Any, base: str, tag: str, quota: int, known: set[str]) -
     for _ in range(MAX_PAGES):
         if url is None:
             break
-        raw = http.get(url, params=params, kind="tag_timeline", request_key=tag)
+        raw = _get(http, base, url, params=params, kind="tag_timeline", request_key=tag)
         if raw.status >= 400 or masto_parse.page_size(raw) == 0:
             break
         found.extend(_new(_ids(raw), known, found)[: quota - len(found)])
@@ -117,7 +118,7 @@ def _directory(http: Any, base: str, limit: int) -> list[str]:
             break
         size = min(DIRECTORY_PAGE_MAX, limit - len(found))
         params = {"limit": size, "offset": offset, "order": "active", "local": "true"}
-        raw = http.get(base + DIRECTORY, params=params, kind="directory", request_key="directory")
+        raw = _get(http, base, base + DIRECTORY, params=params, kind="directory", request_key="directory")
         if raw.status >= 400:
             break
         count = masto_parse.page_size(raw)
@@ -145,8 +146,8 @@ def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creat
         if account_id in have or (first_page is not None and first_page.status >= 400):
             continue
         if first_page is None or masto_parse.page_size(first_page) == 0:
-            http.get(
-                base + ACCOUNT.format(id=quote(account_id, safe="")),
+            _get(
+                http, base, base + ACCOUNT.format(id=quote(account_id, safe="")),
                 kind="account",
                 request_key=account_id,
             )
@@ -164,7 +165,7 @@ def _fetch_statuses(http: Any, base: str, account_id: str, wanted: int) -> RawRe
     for _ in range(MAX_PAGES):
         if url is None:
             break
-        raw = http.get(url, params=params, kind="statuses", request_key=account_id)
+        raw = _get(http, base, url, params=params, kind="statuses", request_key=account_id)
         first = first or raw
         if raw.status >= 400:
             break
@@ -174,6 +175,12 @@ def _fetch_statuses(http: Any, base: str, account_id: str, wanted: int) -> RawRe
             break
         url, params = _with_limit(_next_link(http), min(STATUSES_PAGE_MAX, wanted - got)), None
     return first
+
+
+def _get(http: Any, base: str, url: str, **kwargs: Any) -> RawResponse:
+    """A GET that stays on the instance: a next link or a redirect to another origin is not
+    followed but recorded, and parses to a ScrapeError naming the creator and the URL."""
+    return http.get(url, guard=same_origin(base), **kwargs)
 
 
 def _with_limit(url: str | None, limit: int) -> str | None:

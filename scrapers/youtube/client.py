@@ -171,10 +171,12 @@ def preflight(
     base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str],
     api_key: str | None = None,
 ) -> None:
-    """Checked before any flow starts: no hashtags, and queries only with a key."""
+    """Checked before any flow starts: no hashtags, a well-formed key if one is set, and
+    queries only with a key."""
     if any(t and t.strip().lstrip("#") for t in hashtags):
         raise InvalidInput(NO_HASHTAGS)
-    if any(q and q.strip() for q in queries) and not api_key_from(api_key):
+    key = api_key_from(api_key)
+    if any(q and q.strip() for q in queries) and not key:
         raise InvalidInput(NO_SEARCH_WITHOUT_KEY)
     for handle in handles:
         validate_handle(PLATFORM, handle)
