@@ -1,6 +1,6 @@
 """Score the synthetic sandbox universe and compare with its ground-truth kinds.
 
-    python -m transforms.eval_sandbox --creators 3000 --seed 1
+    python -m training.eval_sandbox --creators 3000 --seed 1
 
 The sandbox (scrapers/sandbox) is our own generated world, so this measures whether the
 model and the page-kind rule behave on the platforms' shapes (Bluesky/Mastodon profiles plus
