@@ -3,7 +3,7 @@
     python -m training.train_account_type --data ../shared/datasets/labeled_accounts_dev.csv
 
 Reads the labelled accounts at training time only (never copied into the project), computes
-the signals of transforms/account_features.py, and fits an L2-regularised logistic regression
+the signals of transforms/account_features/, and fits an L2-regularised logistic regression
 (our own L-BFGS fit, so evidence is weight x value). Hyper-parameters come from a fixed grid,
 chosen by inner cross-validation inside each outer fold (nested 5-fold CV), so the reported
 figures are for accounts the model and its choices never saw. Probabilities are calibrated

@@ -2,7 +2,7 @@
 
 MODEL_VERSION "logreg-v3": a logistic regression trained on labelled accounts by
 training/train_account_type.py (nested cross-validation and calibration are in
-transforms/models/account_type_report.md), over the signals of transforms/account_features.py.
+transforms/models/account_type_report.md), over the signals of transforms/account_features/.
 Because the model is linear, every verdict can be explained exactly: each signal's share of
 the log-odds is weight x value, and the largest shares become the evidence, in plain words
 with their signed weights. person_probability is the Platt-calibrated sigmoid of the sum,
