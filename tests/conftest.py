@@ -43,7 +43,7 @@ def read_only_dir(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def sandbox():
     """One sandbox on a free loopback port for all tests that fetch."""
-    from scrapers.sandbox import SandboxServer
+    from sandbox import SandboxServer
 
     with SandboxServer(creators=120, seed=7, rate_limit=2000, rate_window=10.0).start() as server:
         yield server
