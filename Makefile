@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test bench lock clean
+.PHONY: install demo test test-fast bench lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -20,6 +20,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Everything but the tests that start Prefect or a subprocess (marked slow in tests/conftest.py).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 # Benchmarks are not tests: they print timings and assert nothing about them.
 BENCH_ARGS ?= --creators 100000 --posts 3000000

@@ -494,7 +494,7 @@ def sandbox(
              "timeout (20 s, SCOUT_READ_TIMEOUT).")] = 30.0,
 ) -> None:
     """Serve the offline twin of Bluesky, Mastodon, Instagram and YouTube on 127.0.0.1."""
-    from scrapers.sandbox import SandboxServer
+    from sandbox import SandboxServer
 
     try:
         server = SandboxServer(creators=creators, seed=seed, port=port,
@@ -534,7 +534,7 @@ def demo(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Run the whole pipeline offline: sandbox -> discover (Bluesky, Mastodon) -> warehouse -> CSV."""
-    from scrapers.sandbox import SandboxServer
+    from sandbox import SandboxServer
 
     ensure_db_writable(db)
     quiet_prefect(verbose)

@@ -43,7 +43,19 @@ def read_only_dir(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def sandbox():
     """One sandbox on a free loopback port for all tests that fetch."""
-    from scrapers.sandbox import SandboxServer
+    from sandbox import SandboxServer
 
     with SandboxServer(creators=120, seed=7, rate_limit=2000, rate_window=10.0).start() as server:
         yield server
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``slow``: every test that starts Prefect (the harness) or a subprocess. ``make test-fast``
+    deselects them; ``make test`` runs everything."""
+    import inspect
+
+    for item in items:
+        function = getattr(item, "function", None)
+        source = inspect.getsource(function) if function is not None else ""
+        if "prefect_harness" in getattr(item, "fixturenames", ()) or "subprocess" in source:
+            item.add_marker(pytest.mark.slow)

@@ -319,7 +319,7 @@ class TestFitAndFile:
         from scipy import sparse
         from sklearn.linear_model import LogisticRegression
 
-        from transforms.train_account_type import fit_logistic
+        from training.train_account_type import fit_logistic
 
         rng = np.random.default_rng(1)
         X = rng.normal(size=(200, 5))
@@ -332,7 +332,7 @@ class TestFitAndFile:
     def test_prior_mean_holds_where_data_is_silent(self):
         from scipy import sparse
 
-        from transforms.train_account_type import fit_logistic
+        from training.train_account_type import fit_logistic
 
         X = sparse.csr_matrix(np.c_[np.r_[np.ones(10), np.zeros(10)], np.zeros(20)])
         y = np.r_[np.ones(10), np.zeros(10)]
@@ -340,7 +340,7 @@ class TestFitAndFile:
         assert w[1] == pytest.approx(-2.4) and w[0] > 0
 
     def test_saved_model_scores_like_the_fitted_one(self, tmp_path):
-        from transforms import train_account_type as T
+        from training import train_account_type as T
 
         people = ["Maya Patel", "Chris Jones", "Priya Shah", "Ana Silva", "Kenji Sato",
                   "Alex Kim", "Jose Ruiz", "Matt Lee"]
@@ -387,7 +387,7 @@ class TestFitAndFile:
 
 class TestLearningCurve:
     def test_points_are_deterministic_and_count_training_rows(self, monkeypatch):
-        from transforms import train_account_type as T
+        from training import train_account_type as T
 
         rng = np.random.default_rng(0)
         n = 60
@@ -412,7 +412,7 @@ class TestLearningCurve:
 
 class TestThresholdSearch:
     def test_best_cut_maximises_macro_f1_and_prefers_the_middle(self):
-        from transforms.train_account_type import best_cut, metrics_f1
+        from training.train_account_type import best_cut, metrics_f1
 
         y = np.r_[np.ones(6), np.zeros(4)]
         p = np.array([0.9, 0.8, 0.7, 0.66, 0.64, 0.45, 0.6, 0.3, 0.2, 0.1])

@@ -14,9 +14,9 @@ import pytest
 
 from scrapers.avatars import cache_path, fetch_avatars
 from scrapers.http import HttpClient
-from scrapers.sandbox import SandboxServer
-from scrapers.sandbox import avatars as sandbox_avatars
-from scrapers.sandbox.server import MISSING_AVATAR, PNG_1X1
+from sandbox import SandboxServer
+from sandbox import avatars as sandbox_avatars
+from sandbox.server import MISSING_AVATAR, PNG_1X1
 from transforms.faces import FACES_VERSION, FaceResult, declared_size, detect_face, detect_faces
 
 skimage_data = pytest.importorskip("skimage.data")

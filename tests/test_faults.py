@@ -21,11 +21,11 @@ from scrapers.instagram import client as ig_client
 from scrapers.mastodon import client as masto_client
 from scrapers.records import ParseResult
 from scrapers.registry import get_platform
-from scrapers.sandbox import SandboxServer
-from scrapers.sandbox import youtube as yt_sandbox
-from scrapers.sandbox.faults import DRIFT_KINDS, MAX_CONSECUTIVE, TRANSIENT_KINDS, transient_kind
-from scrapers.sandbox.instagram import accounts as ig_accounts
-from scrapers.sandbox.universe import build_universe
+from sandbox import SandboxServer
+from sandbox import youtube as yt_sandbox
+from sandbox.faults import DRIFT_KINDS, MAX_CONSECUTIVE, TRANSIENT_KINDS, transient_kind
+from sandbox.instagram import accounts as ig_accounts
+from sandbox.universe import build_universe
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.quota import QuotaMeter
 

@@ -27,8 +27,8 @@ from scrapers.http import (
 )
 from scrapers.ratelimit import TokenBucket
 from scrapers.records import RawResponse
-from scrapers.sandbox import SandboxServer
-from scrapers.sandbox.faults import transient_kind
+from sandbox import SandboxServer
+from sandbox.faults import transient_kind
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 import requests
 
-from scrapers.sandbox import (
+from sandbox import (
     KINDS,
     PAGE_KINDS,
     REFERENCE_NOW,

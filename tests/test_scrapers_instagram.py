@@ -19,8 +19,8 @@ from scrapers import instagram
 from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
 from scrapers.http import HttpClient
 from scrapers.records import ParseResult, Post, Profile, RawResponse
-from scrapers.sandbox import SandboxServer
-from scrapers.sandbox.instagram import accounts, parse_fields
+from sandbox import SandboxServer
+from sandbox.instagram import accounts, parse_fields
 from scrapers.validate import validate_handle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "instagram"

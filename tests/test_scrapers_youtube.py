@@ -17,8 +17,8 @@ from scrapers.errors import InvalidInput, QuotaExhausted, RobotsDisallowed, Scra
 from scrapers.http import HttpClient
 from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.registry import get_platform
-from scrapers.sandbox import SandboxServer
-from scrapers.sandbox import youtube as sandbox_yt
+from sandbox import SandboxServer
+from sandbox import youtube as sandbox_yt
 from scrapers.validate import validate_handle
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import (

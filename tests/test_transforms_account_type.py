@@ -21,7 +21,7 @@ from transforms.account_type import (
     post_signals,
     score_account_type,
 )
-from transforms.first_names import FIRST_NAMES
+from training.first_names import FIRST_NAMES
 
 
 def score(**cols) -> pd.DataFrame:

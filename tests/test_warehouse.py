@@ -26,7 +26,7 @@ from warehouse.load import (
     SCORE_COLUMNS,
     load_run,
 )
-from warehouse.migrate import available, migrate
+from warehouse.migrate import available, migrate, views
 from warehouse.queries import candidates, run_summary, table_counts
 
 T0 = pd.Timestamp("2024-05-01T12:00:00Z")
@@ -177,6 +177,24 @@ def test_migrations_applied_once_and_recorded(db: Path) -> None:
         assert migrate(con) == []
         again = con.execute(LEDGER).fetchall()
     assert again == first
+
+
+def test_views_are_built_once_from_their_files_and_rebuilt_when_stale(db: Path) -> None:
+    with connect(db) as con:
+        built = {r[0] for r in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall()}
+        assert built == {v.name for v in views()} == {"latest_scores", "candidates"}
+        # A warehouse whose views were built from other files (an older release, or a view
+        # dropped by hand) is refused read-only and rebuilt by the next writer.
+        con.execute("DROP VIEW candidates")
+        con.execute("UPDATE schema_views SET checksum = 'older'")
+    with pytest.raises(WarehouseError, match="views from another version"):
+        with connect(db, read_only=True):
+            pass
+    with connect(db) as con:
+        assert con.execute("SELECT count(*) FROM candidates").fetchall() == [(0,)]
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM latest_scores").fetchall() == [(0,)]
 
 
 def test_input_columns_follow_the_record_types() -> None:

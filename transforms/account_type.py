@@ -1,8 +1,8 @@
 """Is this account a person, or a page (meme, facts, animal, brand, news, repost, fan)?
 
 MODEL_VERSION "logreg-v3": a logistic regression trained on labelled accounts by
-transforms/train_account_type.py (nested cross-validation and calibration are in
-transforms/models/account_type_report.md), over the signals of transforms/account_features.py.
+training/train_account_type.py (nested cross-validation and calibration are in
+transforms/models/account_type_report.md), over the signals of transforms/account_features/.
 Because the model is linear, every verdict can be explained exactly: each signal's share of
 the log-odds is weight x value, and the largest shares become the evidence, in plain words
 with their signed weights. person_probability is the Platt-calibrated sigmoid of the sum,
@@ -143,7 +143,7 @@ def load_model() -> AccountModel:
     model = AccountModel.from_bytes(blob)
     if model.version != MODEL_VERSION or list(model.signal_keys) != af.SIGNAL_KEYS:
         raise RuntimeError(f"{MODEL_FILE} does not match this code: retrain with "
-                           "python -m transforms.train_account_type")
+                           "python -m training.train_account_type")
     return model
 
 

@@ -1,6 +1,6 @@
 """Word lists and patterns behind the account-type signals, kept apart from any weights.
 
-The trained model (transforms/account_features.py, transforms/account_type.py) turns each
+The trained model (transforms/account_features/, transforms/account_type.py) turns each
 family into a feature; the page families also decide a page's kind (meme, facts, ...).
 
 Bio and name lists are matched on ASCII-folded, lowercased text as whole words; handle

@@ -1,22 +1,5 @@
-"""The signals of the account-type model, computed column-wise for a whole frame at once.
-
-Three kinds of feature, all zero when their input is missing:
-
-1. Named signals (one dense column each, with a plain-words description for the evidence):
-   display-name shape and a first-name lexicon, name vs handle, bio wording (first person,
-   "we", pronouns, family and role words, page-word families, links), post wording (credits,
-   first person), and counts (followers, following, posts). A few have no training data at
-   all (the platform's bot flag, posting cadence, share of reposts, a face in the avatar):
-   those carry FIXED prior weights, documented in PRIORS, added after calibration.
-2. Word n-grams of the bio, display name and sample post, looked up in a vocabulary fitted at
-   training time (so the evidence can quote the word).
-3. Hashed character n-grams of the display name, handle and bio over UTF-8 bytes (no
-   vocabulary: the hash is the column), which catch name-like spellings in any script.
-
-The training script and inference call the same functions, so they cannot drift apart. All
-regexes run on pyarrow's RE2 kernels and the n-grams on Arrow buffers with numpy: no per-row
-Python.
-"""
+"""Named signals: one dense column each, with the plain words the evidence quotes, and the fixed
+priors for signals the training data cannot teach."""
 
 from __future__ import annotations
 
@@ -32,14 +15,11 @@ import pyarrow.compute as pc
 
 from transforms._text import (
     _arrow,
-    clean_text,
-    empty_strings,
     extract,
-    fold,
-    from_arrow,
     matches,
     words,
 )
+from transforms.account_features.inputs import Fields, Lexicon
 from transforms.account_words import (
     AGE,
     ALL_CAPS,
@@ -70,20 +50,13 @@ from transforms.account_words import (
     PRONOUNS,
     REPLY_START,
     ROLES,
-    SHOP_MY,
     TEXT_ARTICLE,
     TITLE_CASE_NAME,
     URL_START,
     WE_PATTERN,
 )
-from transforms.frames import to_bool, to_float, to_string
+from transforms.frames import to_string
 
-PAGE_KINDS = ("meme", "facts", "animal", "brand", "news", "repost", "fan")
-NUMBER_COLUMNS = ("followers", "following", "posts_per_week", "repost_share", "credit_share",
-                  "first_person_post_share")
-
-# Fixed prior weights (logit units, added after calibration) for signals the training data
-# cannot teach: it has no bot flags, no posting dates, no reposts and no avatars.
 PRIORS = {
     "is_bot": -12.0,  # the owner marked it automated (Mastodon's flag): outweighs any wording
     "cadence": -0.9,  # per doubling of posts per week above CADENCE_FREE_PER_WEEK ...
@@ -95,139 +68,8 @@ PRIORS = {
 CADENCE_FREE_PER_WEEK = 14.0  # two posts a day is still a person's pace
 REPOST_SHARE_FREE = 0.5
 
+PAGE_KINDS = ("meme", "facts", "animal", "brand", "news", "repost", "fan")
 _PAGE_LABEL = {k: (k or "page") for k in PAGE_WORDS}
-_URL_RE = "(?:https?://|www[.])[^ ]*"
-_MENTION_RE = "@[a-z0-9_.]+"
-_SPACE = pa.scalar(" ", pa.large_string())
-_EMPTY = pa.scalar("", pa.large_string())
-_HASH_PRIME = np.uint64(1_099_511_628_211)  # FNV-64 prime: spreads bytes over 64 bits
-_HASH_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: top bits become the bucket
-
-
-# ---------------------------------------------------------------- inputs
-
-
-def column(df: pd.DataFrame, name: str) -> pd.Series | None:
-    """The column if the frame has it."""
-    return df[name] if name in df.columns else None
-
-
-def text_column(df: pd.DataFrame, name: str, assume_clean: bool = False,
-                one_chunk: bool = True) -> pd.Series:
-    """A cleaned text column (all NA when absent), by default in one Arrow chunk.
-
-    One chunk matters: a frame glued from many small ones (pd.concat of batches) has as
-    many chunks, and pyarrow compiles each regex again for every chunk.
-    """
-    col = column(df, name)
-    if col is None:
-        return empty_strings(len(df), df.index)
-    text = to_string(col)
-    if one_chunk:
-        text = from_arrow(_arrow(text).combine_chunks(), text.index)
-    return text if assume_clean else clean_text(text)
-
-
-def number_column(df: pd.DataFrame, name: str) -> np.ndarray:
-    """A float column (NaN when absent, null or not a number)."""
-    col = column(df, name)
-    if col is None:
-        return np.full(len(df), np.nan)
-    return to_float(col).to_numpy(dtype="float64", na_value=np.nan)
-
-
-def bool_column(df: pd.DataFrame, name: str) -> np.ndarray:
-    """1.0 / 0.0 / NaN (unknown) from a nullable boolean-ish column."""
-    col = column(df, name)
-    if col is None:
-        return np.full(len(df), np.nan)
-    return to_bool(col).astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-
-
-@dataclass(frozen=True)
-class Fields:
-    """The inputs every signal reads, prepared once: folded text and float counts."""
-
-    n: int
-    columns: frozenset[str]  # the input's columns: an absent one is unknown, not empty
-    name_cased: pd.Series  # ASCII-folded, case kept
-    name: pd.Series  # folded, lowercased
-    handle_cased: pd.Series  # folded, no "@", no ".bsky.social" / "@instance"
-    handle: pd.Series  # the same, lowercased
-    handle_words: pd.Series  # "NCSUStudyAbroad" -> "ncsu study abroad" (camelCase split)
-    bio_cased: pd.Series
-    bio: pd.Series
-    post_cased: pd.Series  # one sample post's text, folded
-    post: pd.Series  # the same, lowercased
-    num: dict[str, np.ndarray]  # NUMBER_COLUMNS and "posts", NaN = unknown
-    is_bot: np.ndarray  # 1 / 0 / NaN
-    face: np.ndarray  # face_in_avatar: 1 / 0 / NaN
-
-
-def _split_words(text: pd.Series) -> pd.Series:
-    """camelCase, digits and underscores split into lowercase words."""
-    t = text.str.replace("([a-z])([A-Z])", "\\1 \\2", regex=True)
-    t = t.str.replace("([A-Z]+)([A-Z][a-z])", "\\1 \\2", regex=True)
-    return t.str.replace("[^A-Za-z]+", " ", regex=True).str.strip().str.lower()
-
-
-def prepare(df: pd.DataFrame, *, assume_clean: bool = False) -> Fields:
-    """Fold and lowercase the text columns, read the numbers; every column is optional."""
-    name_cased = fold(text_column(df, "display_name", assume_clean))
-    bio_cased = fold(text_column(df, "bio", assume_clean))
-    handle_cased = fold(text_column(df, "handle", assume_clean))
-    # "@maya.bsky.social" -> "maya", "maya@mastodon.social" -> "maya"
-    handle_cased = handle_cased.str.replace("^@+", "", regex=True).str.replace(
-        "[@.].*$", "", regex=True)
-    post_cased = fold(text_column(df, "sample_post"))
-    num = {c: number_column(df, c) for c in NUMBER_COLUMNS}
-    posts = number_column(df, "posts_count")
-    num["posts"] = np.where(np.isnan(posts), number_column(df, "posts"), posts)
-    return Fields(
-        n=len(df),
-        columns=frozenset(map(str, df.columns)),
-        name_cased=name_cased,
-        name=name_cased.str.lower(),
-        handle_cased=handle_cased,
-        handle=handle_cased.str.lower(),
-        handle_words=_split_words(handle_cased),
-        bio_cased=bio_cased,
-        bio=bio_cased.str.lower().str.replace(SHOP_MY, r"shop_\1 ", regex=True),
-        post_cased=post_cased,
-        post=post_cased.str.lower(),
-        num=num,
-        is_bot=bool_column(df, "is_bot"),
-        face=bool_column(df, "face_in_avatar"),
-    )
-
-
-# ---------------------------------------------------------------- first-name lexicon
-
-
-class Lexicon:
-    """Given names with a strength in (0, 1]: how common the name is (log scale).
-
-    Built by the training script and stored in the model file, so inference needs no
-    package and the model always runs with the lexicon it was trained with.
-    """
-
-    def __init__(self, names: np.ndarray, strength: np.ndarray) -> None:
-        order = np.argsort(names, kind="stable")
-        self.names = np.asarray(names, dtype=str)[order]
-        self.strength = np.asarray(strength, dtype=np.float32)[order]
-        self._set = pa.array(self.names.tolist(), pa.large_string())
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-    def lookup(self, tokens: pd.Series) -> np.ndarray:
-        """Strength of each token (0 when it is not a name or is NA)."""
-        if len(tokens) == 0:
-            return np.zeros(0, dtype=np.float32)
-        idx = pc.index_in(_arrow(to_string(tokens)), value_set=self._set)
-        idx = np.asarray(pc.fill_null(idx, -1).to_numpy(), dtype=np.int64)
-        return np.where(idx >= 0, self.strength[np.maximum(idx, 0)], 0.0).astype(np.float32)
-
 
 # ---------------------------------------------------------------- named signals
 
@@ -741,211 +583,3 @@ def prior_contributions(f: Fields) -> dict[str, np.ndarray]:
     }
 
 
-# ---------------------------------------------------------------- word n-grams
-
-
-URL_TOKEN = "zurlz"  # stand-ins that survive tokenising; the evidence words them
-MENTION_TOKEN = "zatz"
-WORD_FIELDS: dict[str, int] = {"bio": 2, "name": 1, "handle": 1, "post": 2}  # longest n-gram
-
-
-def word_field(f: Fields, name: str) -> pd.Series:
-    return {"bio": f.bio, "name": f.name, "handle": f.handle_words, "post": f.post}[name]
-
-
-def _word_byte_table() -> np.ndarray:
-    """Per UTF-8 byte value: 1 if it can be part of a word, 0 if it separates words.
-
-    ASCII letters, digits, "#", "'" and "_" are word bytes. Of multi-byte characters, those
-    whose lead byte is 0xE2 (U+2000-U+2FFF: punctuation, arrows, symbols) or 0xF0-0xF4
-    (emoji and other astral symbols) separate; the rest (accented letters that escaped
-    folding, Greek, Cyrillic, Arabic, Hebrew, Indic, CJK ...) belong to words.
-    """
-    table = np.zeros(256, dtype=bool)
-    for ch in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789#'_":
-        table[ord(ch)] = True
-    table[0xC2:0xE2] = True
-    table[0xE3:0xF0] = True
-    return table
-
-
-_WORD_BYTE = _word_byte_table()
-
-
-def _tokens(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """(row, word) for every word of lowercased text, by one scan over its UTF-8 bytes.
-
-    A word is a maximal run of word bytes (_WORD_BYTE) within one row; every digit becomes
-    "0". Much faster than a regex split, and the same function serves training.
-    """
-    n = len(arr)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    offsets = offsets - offsets[0]
-    word = _WORD_BYTE[data]
-    cont = np.flatnonzero((data & 0xC0) == 0x80)  # continuation bytes take their lead's class
-    cont = cont[cont > 0]
-    for _ in range(3):  # a character has at most 3 continuation bytes
-        word[cont] = word[cont - 1]
-    nonempty = offsets[:-1] < offsets[1:]
-    first, last = offsets[:-1][nonempty], offsets[1:][nonempty] - 1
-    before = np.empty_like(word)  # is the previous byte a word byte of the same row?
-    before[1:] = word[:-1]
-    before[first] = False
-    after = np.empty_like(word)
-    after[:-1] = word[1:]
-    after[last] = False
-    apostrophe = np.flatnonzero(data == 39)  # only inside a word: l'amour, not 'quoted'
-    word[apostrophe] = before[apostrophe] & after[apostrophe]
-    before[1:] = word[:-1]
-    before[first] = False
-    after[:-1] = word[1:]
-    after[last] = False
-    starts = np.flatnonzero(word & ~before)
-    ends = np.flatnonzero(word & ~after) + 1
-    chars = data[word]
-    chars[(chars >= 48) & (chars <= 57)] = 48  # every digit -> "0": shapes, not numbers
-    tok_offsets = np.zeros(len(starts) + 1, dtype=np.int64)
-    np.cumsum(ends - starts, out=tok_offsets[1:])
-    tokens = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(tok_offsets),
-                                              pa.py_buffer(chars))
-    rows = np.searchsorted(offsets, starts, side="right") - 1
-    return rows.astype(np.int64), tokens
-
-
-def word_ngrams(text: pd.Series, longest: int) -> tuple[np.ndarray, pa.Array]:
-    """(row, token) pairs: words and, if longest is 2, adjacent pairs ("dm for").
-
-    URLs become URL_TOKEN, mentions MENTION_TOKEN and every digit "0", so the vocabulary
-    learns the shape rather than the address.
-    """
-    if len(text) == 0:
-        return np.zeros(0, dtype=np.int64), pa.array([], pa.large_string())
-    arr = pc.fill_null(_arrow(to_string(text)).combine_chunks(), "")
-    arr = pc.replace_substring_regex(arr, _URL_RE, f" {URL_TOKEN} ")
-    arr = pc.replace_substring_regex(arr, _MENTION_RE, f" {MENTION_TOKEN} ")
-    rows, flat = _tokens(arr.cast(pa.large_string()))
-    out_rows, out_tokens = [rows], [flat]
-    if longest >= 2 and len(flat) > 1:
-        same = rows[:-1] == rows[1:]
-        pairs = pc.binary_join_element_wise(flat.slice(0, len(flat) - 1), flat.slice(1), _SPACE)
-        out_rows.append(rows[:-1][same])
-        out_tokens.append(pairs.filter(pa.array(same)))
-    tokens = pa.concat_arrays([t.cast(pa.large_string()) for t in out_tokens])
-    return np.concatenate(out_rows), tokens
-
-
-def vocabulary_columns(tokens: pa.Array, vocab: pa.Array) -> np.ndarray:
-    """Each token's position in the vocabulary, -1 if absent."""
-    if len(tokens) == 0:
-        return np.zeros(0, dtype=np.int64)
-    idx = pc.index_in(tokens, value_set=vocab)
-    return np.asarray(pc.fill_null(idx, -1).to_numpy(), dtype=np.int64)
-
-
-def unique_pairs(rows: np.ndarray, cols: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, col) pairs without repeats and without col == -1: presence, not counts."""
-    ok = cols >= 0
-    key = pd.unique(rows[ok] * np.int64(max(width, 1)) + cols[ok])  # hashing, no sort
-    return key // max(width, 1), key % max(width, 1)
-
-
-# ---------------------------------------------------------------- character n-grams
-
-
-CHAR_FIELDS: dict[str, tuple[int, ...]] = {"name": (2, 3, 4), "handle": (2, 3, 4),
-                                          "bio": (3, 4, 5), "post": (3, 4, 5)}
-CHAR_BITS = 18
-
-
-def char_field(f: Fields, name: str) -> pd.Series:
-    return {"name": f.name, "handle": f.handle, "bio": f.bio, "post": f.post}[name]
-
-
-@dataclass(frozen=True)
-class _Bytes:
-    """The UTF-8 bytes of " text " for every row, back to back, and where each row ends."""
-
-    data: np.ndarray  # uint8
-    row_of_byte: np.ndarray  # int64, the row each byte belongs to
-    lengths: np.ndarray  # bytes per row (0 for NA)
-
-
-def _padded_bytes(text: pd.Series) -> _Bytes:
-    n = len(text)
-    arr = _arrow(to_string(text)).combine_chunks().cast(pa.large_string())
-    padded = pc.fill_null(pc.binary_join_element_wise(_SPACE, arr, _SPACE, _EMPTY), _EMPTY)
-    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int64)[padded.offset:
-                                                                 padded.offset + n + 1]
-    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
-    offsets = offsets - offsets[0]
-    lengths = np.diff(offsets)
-    return _Bytes(data, np.repeat(np.arange(n, dtype=np.int64), lengths), lengths)
-
-
-def _hashed_windows(b: _Bytes, ns: tuple[int, ...], bits: int, mask: bool = True):
-    """For each n in ns: (n, bucket of every window start, mask of windows inside their row).
-
-    Polynomial hashes over bytes, built incrementally (the n-gram hash extends the
-    (n-1)-gram's), then Fibonacci-mixed down to `bits` bits. uint64 arithmetic wraps.
-    """
-    shift = np.uint64(64 - bits)
-    data = b.data.astype(np.uint64)
-    end_of_byte = np.repeat(np.cumsum(b.lengths), b.lengths) if mask else None
-    h = None
-    for g in range(1, max(ns) + 1):
-        m = len(data) - g + 1
-        if m <= 0:
-            return
-        if h is None:
-            h = data + _HASH_PRIME
-        else:
-            h = h[:m] * _HASH_PRIME
-            h += data[g - 1:g - 1 + m]
-        if g in ns:
-            inside = np.arange(g, m + g, dtype=np.int64) <= end_of_byte[:m] if mask else None
-            bucket = h * _HASH_MIX
-            bucket >>= shift
-            yield g, bucket.view(np.int64), inside
-
-
-def _window_norm(lengths: np.ndarray, ns: tuple[int, ...]) -> np.ndarray:
-    windows = sum(np.maximum(lengths - g + 1, 0) for g in ns)
-    return np.where(windows > 0, 1.0 / np.sqrt(np.maximum(windows, 1)), 0.0)
-
-
-def char_ngrams(text: pd.Series, ns: tuple[int, ...], bits: int = CHAR_BITS
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hashed byte n-grams of " text ": (row, bucket) per window, and 1/sqrt(windows) per row.
-
-    A row's feature vector is its bucket counts times that norm, so long bios do not
-    outweigh short ones. NA text has no windows. (Training builds the matrix from this;
-    inference uses char_ngram_scores, the same numbers without materialising pairs.)
-    """
-    n = len(text)
-    if n == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    b = _padded_bytes(text)
-    rows_out, buckets_out = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for _, bucket, inside in _hashed_windows(b, ns, bits):
-        rows_out.append(b.row_of_byte[:len(bucket)][inside])
-        buckets_out.append(bucket[inside])
-    return np.concatenate(rows_out), np.concatenate(buckets_out), _window_norm(b.lengths, ns)
-
-
-def char_ngram_scores(text: pd.Series, ns: tuple[int, ...], bits: int,
-                      weights: np.ndarray) -> np.ndarray:
-    """Per row, the sum of weights[bucket] over its windows times its norm (= x . w)."""
-    n = len(text)
-    if n == 0:
-        return np.zeros(0)
-    b = _padded_bytes(text)
-    total = np.zeros(n)
-    ends = np.cumsum(b.lengths)
-    for g, bucket, _ in _hashed_windows(b, ns, bits, mask=False):
-        w = weights[bucket]
-        # windows that run past their row's end start in the last g-1 bytes of a row
-        tail = (ends[:, None] - np.arange(1, g, dtype=np.int64)[None, :]).ravel()
-        w[tail[(tail >= 0) & (tail < len(w))]] = 0.0
-        total += np.bincount(b.row_of_byte[:len(bucket)], weights=w, minlength=n)
-    return total * _window_norm(b.lengths, ns)

@@ -1,6 +1,6 @@
 """Common given names from many cultures, lowercase and ASCII-folded.
 
-Part of the account-type model's first-name lexicon: transforms/train_account_type.py
+Part of the account-type model's first-name lexicon: training/train_account_type.py
 always includes these, adds the international list of the nomquamgender package (names known
 to several national lists), and freezes the result into the model file, so inference needs
 neither. With ``--names builtin`` this list is the whole lexicon.

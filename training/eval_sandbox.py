@@ -1,8 +1,8 @@
 """Score the synthetic sandbox universe and compare with its ground-truth kinds.
 
-    python -m transforms.eval_sandbox --creators 3000 --seed 1
+    python -m training.eval_sandbox --creators 3000 --seed 1
 
-The sandbox (scrapers/sandbox) is our own generated world, so this measures whether the
+The sandbox (sandbox) is our own generated world, so this measures whether the
 model and the page-kind rule behave on the platforms' shapes (Bluesky/Mastodon profiles plus
 recent posts), and how well pages are sorted into meme/facts/animal/brand/news/repost/fan.
 It is not comparable to the real-data figure: the sandbox was written by people who also
@@ -20,7 +20,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from scrapers.sandbox import build_universe
+from sandbox import build_universe
 from transforms._keys import creator_positions
 from transforms.account_type import (
     ACCOUNT_TYPES,

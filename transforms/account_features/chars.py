@@ -1,0 +1,122 @@
+"""Hashed character n-grams over UTF-8 bytes (no vocabulary: the hash is the column), which catch
+name-like spellings in any script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from transforms._text import (
+    _arrow,
+)
+from transforms.account_features.inputs import Fields
+from transforms.frames import to_string
+
+_SPACE = pa.scalar(" ", pa.large_string())
+_EMPTY = pa.scalar("", pa.large_string())
+_HASH_PRIME = np.uint64(1_099_511_628_211)  # FNV-64 prime: spreads bytes over 64 bits
+_HASH_MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: top bits become the bucket
+
+# ---------------------------------------------------------------- character n-grams
+
+
+CHAR_FIELDS: dict[str, tuple[int, ...]] = {"name": (2, 3, 4), "handle": (2, 3, 4),
+                                          "bio": (3, 4, 5), "post": (3, 4, 5)}
+CHAR_BITS = 18
+
+
+def char_field(f: Fields, name: str) -> pd.Series:
+    return {"name": f.name, "handle": f.handle, "bio": f.bio, "post": f.post}[name]
+
+
+@dataclass(frozen=True)
+class _Bytes:
+    """The UTF-8 bytes of " text " for every row, back to back, and where each row ends."""
+
+    data: np.ndarray  # uint8
+    row_of_byte: np.ndarray  # int64, the row each byte belongs to
+    lengths: np.ndarray  # bytes per row (0 for NA)
+
+
+def _padded_bytes(text: pd.Series) -> _Bytes:
+    n = len(text)
+    arr = _arrow(to_string(text)).combine_chunks().cast(pa.large_string())
+    padded = pc.fill_null(pc.binary_join_element_wise(_SPACE, arr, _SPACE, _EMPTY), _EMPTY)
+    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int64)[padded.offset:
+                                                                 padded.offset + n + 1]
+    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    offsets = offsets - offsets[0]
+    lengths = np.diff(offsets)
+    return _Bytes(data, np.repeat(np.arange(n, dtype=np.int64), lengths), lengths)
+
+
+def _hashed_windows(b: _Bytes, ns: tuple[int, ...], bits: int, mask: bool = True):
+    """For each n in ns: (n, bucket of every window start, mask of windows inside their row).
+
+    Polynomial hashes over bytes, built incrementally (the n-gram hash extends the
+    (n-1)-gram's), then Fibonacci-mixed down to `bits` bits. uint64 arithmetic wraps.
+    """
+    shift = np.uint64(64 - bits)
+    data = b.data.astype(np.uint64)
+    end_of_byte = np.repeat(np.cumsum(b.lengths), b.lengths) if mask else None
+    h = None
+    for g in range(1, max(ns) + 1):
+        m = len(data) - g + 1
+        if m <= 0:
+            return
+        if h is None:
+            h = data + _HASH_PRIME
+        else:
+            h = h[:m] * _HASH_PRIME
+            h += data[g - 1:g - 1 + m]
+        if g in ns:
+            inside = np.arange(g, m + g, dtype=np.int64) <= end_of_byte[:m] if mask else None
+            bucket = h * _HASH_MIX
+            bucket >>= shift
+            yield g, bucket.view(np.int64), inside
+
+
+def _window_norm(lengths: np.ndarray, ns: tuple[int, ...]) -> np.ndarray:
+    windows = sum(np.maximum(lengths - g + 1, 0) for g in ns)
+    return np.where(windows > 0, 1.0 / np.sqrt(np.maximum(windows, 1)), 0.0)
+
+
+def char_ngrams(text: pd.Series, ns: tuple[int, ...], bits: int = CHAR_BITS
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hashed byte n-grams of " text ": (row, bucket) per window, and 1/sqrt(windows) per row.
+
+    A row's feature vector is its bucket counts times that norm, so long bios do not
+    outweigh short ones. NA text has no windows. (Training builds the matrix from this;
+    inference uses char_ngram_scores, the same numbers without materialising pairs.)
+    """
+    n = len(text)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    b = _padded_bytes(text)
+    rows_out, buckets_out = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for _, bucket, inside in _hashed_windows(b, ns, bits):
+        rows_out.append(b.row_of_byte[:len(bucket)][inside])
+        buckets_out.append(bucket[inside])
+    return np.concatenate(rows_out), np.concatenate(buckets_out), _window_norm(b.lengths, ns)
+
+
+def char_ngram_scores(text: pd.Series, ns: tuple[int, ...], bits: int,
+                      weights: np.ndarray) -> np.ndarray:
+    """Per row, the sum of weights[bucket] over its windows times its norm (= x . w)."""
+    n = len(text)
+    if n == 0:
+        return np.zeros(0)
+    b = _padded_bytes(text)
+    total = np.zeros(n)
+    ends = np.cumsum(b.lengths)
+    for g, bucket, _ in _hashed_windows(b, ns, bits, mask=False):
+        w = weights[bucket]
+        # windows that run past their row's end start in the last g-1 bytes of a row
+        tail = (ends[:, None] - np.arange(1, g, dtype=np.int64)[None, :]).ravel()
+        w[tail[(tail >= 0) & (tail < len(w))]] = 0.0
+        total += np.bincount(b.row_of_byte[:len(bucket)], weights=w, minlength=n)
+    return total * _window_norm(b.lengths, ns)

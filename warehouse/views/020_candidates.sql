@@ -1,0 +1,38 @@
+-- People in the nano and micro tiers (and accounts in the review band around the person
+-- threshold, flagged needs_review), with the columns a marketer reads.
+CREATE VIEW candidates AS
+WITH eligible AS (
+    SELECT *
+    FROM latest_scores
+    WHERE (is_person OR coalesce(needs_review, false))
+      AND tier IN ('nano', 'micro')
+)
+SELECT
+    c.platform,
+    c.creator_id,
+    c.handle,
+    c.display_name,
+    c.profile_url,
+    s.tier,
+    c.followers,
+    s.er_median,
+    s.er_mean,
+    s.er_views_median,
+    s.er_formula,
+    s.posts_per_week,
+    s.days_since_last_post,
+    s.account_type,
+    s.person_probability,
+    coalesce(s.needs_review, false) AS needs_review,
+    s.evidence,
+    s.sponsored_share,
+    s.contact_email,
+    s.contact_link,
+    s.tier_scheme,
+    s.model_version,
+    s.person_threshold,
+    s.scored_at
+FROM eligible AS s
+JOIN creators AS c
+  ON c.platform = s.platform
+ AND c.creator_id = s.creator_id;
