@@ -33,9 +33,10 @@ from flows.params import validate_discover_params
 from scrapers.avatars import fetch_avatars
 from scrapers.errors import FetchFailed, QuotaExhausted
 from scrapers.http import HttpClient
-from scrapers.records import ParseResult, RawResponse, ScrapeError, utcnow
+from scrapers.records import ParseResult, RawResponse, ScrapeError, storable, storable_raw, utcnow
 from scrapers.registry import get_platform
 from scrapers.settings import platform_settings
+from scrapers.text import has_surrogate
 from transforms.faces import detect_faces
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.quarantine import drop_quarantined
@@ -146,8 +147,8 @@ def parse_batch(platform: str, raws: list[RawResponse]) -> ParseResult:
     A plain function: it runs inside each batch's step in the flow thread, not as its own task."""
     parse = get_platform(platform).parse
     result = ParseResult()
-    for raw in raws:
-        result.extend(parse(raw))
+    for raw in raws:  # every string made storable here, so one bad record cannot fail the save
+        result.extend(storable(parse(storable_raw(raw)), raw))
     return result
 
 
@@ -383,7 +384,7 @@ def discover(
             parsed = ParseResult(errors=parsed.errors)
         else:
             parsed.extend(discovered.for_creators(refs))
-        parsed.errors = _fetch_errors(platform, refs, counts) + parsed.errors
+        parsed.errors = storable(ParseResult(errors=_fetch_errors(platform, refs, counts))).errors + parsed.errors
         face_rows = _faces(platform, parsed, avatar_cache, rate_per_second) if faces else None
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
         save_batch(platform, db_path, run_id, batch_no, refs, None if stored else quote(raws),
@@ -396,7 +397,8 @@ def discover(
         if 0 not in batches or refs is None:
             found = discover_refs(platform, base_url, queries, hashtags, handles, limit, rate_per_second)
             fault_point("fetch", 0)
-            refs = keep_refs(platform, found.refs, gone)
+            # a ref no URL or row can hold (a lone surrogate): its listing entry is already an error
+            refs = [ref for ref in keep_refs(platform, found.refs, gone) if not has_surrogate(ref)]
             process(0, [], found.raws, _fetch_counts(found, creators=0), run_refs=refs)
         elif batches[0]["status"] == "fetched":
             reused += 1
