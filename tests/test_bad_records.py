@@ -260,3 +260,34 @@ def test_fetch_batch_keeps_the_others_and_the_counters_when_one_creator_fails(st
     assert list(fetched.failed) == ["1000"]
     assert {r.request_key for r in fetched.raws} == {"1001", "1002"}
     assert fetched.stats["retries"] == stub_for_unit.retries_made() == 5
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_batch_where_nothing_answers_fails_whole_and_its_retries_still_count(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every statuses request 503s: the host, not a creator. The batch fails as before (each
+    creator explained) after the task's own retry, and every retry of every attempt counts."""
+    import flows.discover as discover_flow
+
+    real_client = discover_flow._client
+
+    def quick(*args: Any) -> HttpClient:  # same code paths, no sleeping
+        http = real_client(*args)
+        http.max_retries, http.backoff_base = 2, 0.001
+        return http
+
+    monkeypatch.setattr(discover_flow, "_client", quick)
+    monkeypatch.setattr(discover_flow, "fetch_batch",
+                        discover_flow.fetch_batch.with_options(retries=1, retry_delay_seconds=0))
+
+    class Down(Instance):
+        def route(self, path: str, q: dict[str, list[str]], headers: Any, body: Any) -> tuple[int, Any]:
+            return (503, {}) if path.endswith("/statuses") else super().route(path, q, headers, body)
+
+    db = tmp_path / "scout.duckdb"
+    with Down(n=5) as stub:
+        summary = run_discover(stub, db)
+        requests = len(stub.requests)
+    assert summary["creators"] == 0 and summary["errors"] == 5
+    # two task attempts, each giving up after two creators (3 attempts each): 4 x 2 retries
+    assert summary["retries"] == 8 and summary["requests"] == requests == 1 + 4 * 3
