@@ -391,8 +391,8 @@ def import_cmd(
         + (f"; skipped {summary['forgotten']} forgotten creator(s)" if summary["forgotten"] else "")
     )
     if summary.get("without_profile"):
-        err_console.print(f"[yellow]warning:[/] posts of {summary['without_profile']} creator(s) came without a "
-                          "profile and were held back: import the profile page or body with them",
+        err_console.print(f"[yellow]warning:[/] posts of {summary['without_profile']} creator(s) came "
+                          "without a profile and were held back: import the profile page or body with them",
                           highlight=False)
 
 

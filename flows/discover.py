@@ -438,7 +438,8 @@ def discover(
             parsed = ParseResult(errors=parsed.errors)
         else:
             parsed.extend(discovered.for_creators(refs))
-        parsed.errors = storable(ParseResult(errors=_fetch_errors(platform, refs, counts))).errors + parsed.errors
+        fetch_errors = storable(ParseResult(errors=_fetch_errors(platform, refs, counts))).errors
+        parsed.errors = fetch_errors + parsed.errors
         face_rows = _faces(platform, parsed, avatar_cache, rate_per_second) if faces else None
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
         save_batch(platform, db_path, run_id, batch_no, refs, None if stored else quote(raws),

@@ -16,7 +16,8 @@ from prefect import flow
 
 from flows.discover import load, score
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
-from scrapers.records import ParseResult, Post, Profile, RawResponse, ScrapeError, storable, storable_raw, utcnow
+from scrapers.records import (ParseResult, Post, Profile, RawResponse, ScrapeError, storable, storable_raw,
+                              utcnow)
 from scrapers.registry import get_platform
 from transforms.quarantine import without_profile
 from transforms.tombstones import skip_forgotten

@@ -132,6 +132,7 @@ def _escaped(text: str) -> str:
 
 
 def _safe_strings(record: object) -> None:
+    """Every string field of a dataclass record, in place, as UTF-8 can hold it."""
     for f in fields(record):  # type: ignore[arg-type]
         value = getattr(record, f.name)
         if isinstance(value, str):
@@ -154,7 +155,8 @@ def storable(result: ParseResult, raw: RawResponse | None = None) -> ParseResult
             (out.profiles if isinstance(record, Profile) else out.posts).append(record)
             continue
         kind = type(record).__name__.lower()
-        reason = f"{kind} {bad} '{_escaped(getattr(record, bad))}' is not valid UTF-8 (a lone surrogate); not stored"
+        value = _escaped(getattr(record, bad))
+        reason = f"{kind} {bad} '{value}' is not valid UTF-8 (a lone surrogate); not stored"
         creator = _escaped(record.creator_id)
         dropped.setdefault((creator, reason), ScrapeError(
             _escaped(record.platform), creator, raw.url if raw else None, raw.status if raw else None,
