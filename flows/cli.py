@@ -400,6 +400,10 @@ def import_cmd(
         f"{summary['posts']} posts, {summary['errors']} errors, in {time.perf_counter() - started:.1f}s"
         + (f"; skipped {summary['forgotten']} forgotten creator(s)" if summary["forgotten"] else "")
     )
+    if summary.get("without_profile"):
+        err_console.print(f"[yellow]warning:[/] posts of {summary['without_profile']} creator(s) came "
+                          "without a profile and were held back: import the profile page or body with them",
+                          highlight=False)
 
 
 @app.command()

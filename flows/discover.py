@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +26,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -33,9 +35,10 @@ from flows.params import validate_discover_params
 from scrapers.avatars import fetch_avatars
 from scrapers.errors import FetchFailed, QuotaExhausted
 from scrapers.http import HttpClient
-from scrapers.records import ParseResult, RawResponse, ScrapeError, utcnow
+from scrapers.records import ParseResult, RawResponse, ScrapeError, storable, storable_raw, utcnow
 from scrapers.registry import get_platform
 from scrapers.settings import platform_settings
+from scrapers.text import has_surrogate
 from transforms.faces import detect_faces
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.quarantine import drop_quarantined
@@ -77,6 +80,26 @@ class Fetched:
     stats: dict[str, int] = field(default_factory=dict)
     refs: list[str] = field(default_factory=list)
     stopped: str | None = None  # why the batch ended early (a spent quota), if it did
+    failed: dict[str, str] = field(default_factory=dict)  # refs whose own fetch kept failing: why
+
+
+# The counters of fetch attempts that raised, by task run: Prefect's retries start a new client,
+# and the requests and retries a failed attempt made must still be counted.
+_FAILED_ATTEMPTS: dict[str, Counter[str]] = {}
+_FAILED_LOCK = threading.Lock()
+
+
+def _keep_failed_attempt(stats: dict[str, int]) -> None:
+    with _FAILED_LOCK:
+        _FAILED_ATTEMPTS.setdefault(str(task_run.get_id()), Counter()).update(stats)
+
+
+def _with_failed_attempts(stats: dict[str, int], task_run_id: Any = None) -> dict[str, int]:
+    """``stats`` plus the counters of the task run's earlier attempts that raised."""
+    with _FAILED_LOCK:
+        total = _FAILED_ATTEMPTS.pop(str(task_run_id or task_run.get_id()), Counter())
+    total.update(stats)
+    return dict(total)
 
 
 def _client(platform: str, base_url: str, rate_per_second: float | None) -> HttpClient:
@@ -116,16 +139,44 @@ def fetch_batch(
 ) -> Fetched:
     """Profiles and recent posts for one batch of creators (raw bodies only, no parsing).
 
+    A creator whose own request keeps failing is held back alone (``failed``) and the rest of
+    the batch is fetched without refetching those already done. The batch fails (and the task
+    retries) only when a request for several creators fails, or nothing has answered at all.
     A spent daily quota ends the batch but keeps what was fetched before it.
     """
+    fetch = get_platform(platform).fetch_creators
+    todo, failed, stopped = list(refs), {}, None
     with _client(platform, base_url, rate_per_second) as http:
-        try:
-            get_platform(platform).fetch_creators(
-                http, base_url, refs, posts_per_creator=posts_per_creator
-            )
-        except QuotaExhausted as exc:
-            return Fetched(raws=http.raw_responses, stats=dict(http.stats), refs=refs, stopped=str(exc))
-        return Fetched(raws=http.raw_responses, stats=dict(http.stats), refs=refs)
+        while todo:
+            start = len(http.raw_responses)
+            try:
+                fetch(http, base_url, todo, posts_per_creator=posts_per_creator)
+                break
+            except QuotaExhausted as exc:
+                stopped = str(exc)
+                break
+            except FetchFailed as exc:
+                owner = _ref_by_key(platform, http.raw_responses, todo)
+                ref = owner.get(exc.request_key)
+                if ref is None or (not http.raw_responses and (failed or len(todo) == 1)):
+                    _keep_failed_attempt(http.stats)  # the host, not one creator: retry the task
+                    raise
+                failed[ref] = str(exc)
+                done = {owner.get(raw.request_key) for raw in http.raw_responses[start:]}
+                todo = [r for r in todo if r != ref and r not in done]
+        return Fetched(raws=http.raw_responses, stats=_with_failed_attempts(http.stats), refs=refs,
+                       stopped=stopped, failed=failed)
+
+
+def _ref_by_key(platform: str, raws: list[RawResponse], refs: list[str]) -> dict[str, str]:
+    """Request key -> the ref it was made for: the ref itself, or its creator's id (a Bluesky
+    feed is asked for by DID where the ref was a handle)."""
+    keys = {ref: ref for ref in refs}
+    profiles = parse_batch(platform, raws)
+    for ref in refs:
+        for profile in profiles.for_creators([ref]).profiles:
+            keys.setdefault(profile.creator_id, ref)
+    return keys
 
 
 @fetch_task
@@ -147,8 +198,8 @@ def parse_batch(platform: str, raws: list[RawResponse]) -> ParseResult:
     A plain function: it runs inside each batch's step in the flow thread, not as its own task."""
     parse = get_platform(platform).parse
     result = ParseResult()
-    for raw in raws:
-        result.extend(parse(raw))
+    for raw in raws:  # every string made storable here, so one bad record cannot fail the save
+        result.extend(storable(parse(storable_raw(raw)), raw))
     return result
 
 
@@ -199,17 +250,21 @@ def _fetch_counts(fetched: Fetched, creators: int, failed: str | None = None) ->
     """What a batch's fetch did, stored with it so a re-parse can rebuild its fetch errors."""
     return {
         "requests": fetched.stats.get("requests", 0), "retries": fetched.stats.get("retries", 0),
-        "fetched": 0 if failed else creators, "stopped": fetched.stopped, "failed": failed,
+        "fetched": 0 if failed else creators - len(fetched.failed), "stopped": fetched.stopped,
+        "failed": failed, "failed_refs": fetched.failed,
     }
 
 
 def _fetch_errors(platform: str, refs: list[str], counts: dict[str, Any]) -> list[ScrapeError]:
-    """A spent quota is one error; a batch that kept failing explains every creator in it."""
+    """A spent quota is one error; a batch that kept failing explains every creator in it, and a
+    creator that kept failing alone is explained alone (which quarantines it)."""
     if counts.get("failed"):
         return [ScrapeError(platform, ref, None, None, f"fetch failed: {counts['failed']}") for ref in refs]
+    errors = [ScrapeError(platform, ref, None, None, f"fetch failed: {why}")
+              for ref, why in (counts.get("failed_refs") or {}).items()]
     if counts.get("stopped"):
-        return [ScrapeError(platform, None, None, None, counts["stopped"])]
-    return []
+        errors.append(ScrapeError(platform, None, None, None, counts["stopped"]))
+    return errors
 
 
 @task(cache_policy=NO_CACHE)
@@ -385,7 +440,8 @@ def discover(
             parsed = ParseResult(errors=parsed.errors)
         else:
             parsed.extend(discovered.for_creators(refs))
-        parsed.errors = _fetch_errors(platform, refs, counts) + parsed.errors
+        fetch_errors = storable(ParseResult(errors=_fetch_errors(platform, refs, counts))).errors
+        parsed.errors = fetch_errors + parsed.errors
         face_rows = _faces(platform, parsed, avatar_cache, rate_per_second, base_url) if faces else None
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
         save_batch(platform, db_path, run_id, batch_no, refs, None if stored else quote(raws),
@@ -398,7 +454,8 @@ def discover(
         if 0 not in batches or refs is None:
             found = discover_refs(platform, base_url, queries, hashtags, handles, limit, rate_per_second)
             fault_point("fetch", 0)
-            refs = keep_refs(platform, found.refs, gone)
+            # a ref no URL or row can hold (a lone surrogate): its listing entry is already an error
+            refs = [ref for ref in keep_refs(platform, found.refs, gone) if not has_surrogate(ref)]
             process(0, [], found.raws, _fetch_counts(found, creators=0), run_refs=refs)
         elif batches[0]["status"] == "fetched":
             reused += 1
@@ -426,7 +483,8 @@ def discover(
                 raws, counts = outcome.raws, _fetch_counts(outcome, creators=len(batch))
             else:  # retries exhausted: explain every creator of the batch, keep going
                 logger.warning("batch %d of %d creators failed after retries: %s", n, len(batch), outcome)
-                raws, counts = [], _fetch_counts(Fetched(), creators=0, failed=str(outcome))
+                spent = _with_failed_attempts({}, futures[n].task_run_id)  # its requests still count
+                raws, counts = [], _fetch_counts(Fetched(stats=spent), creators=0, failed=str(outcome))
             fault_point("fetch", n)
             process(n, batch, raws, counts)
 

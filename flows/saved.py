@@ -16,8 +16,10 @@ from prefect import flow
 
 from flows.discover import load, score
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
-from scrapers.records import ParseResult, Post, Profile, RawResponse, utcnow
+from scrapers.records import (ParseResult, Post, Profile, RawResponse, ScrapeError, storable, storable_raw,
+                              utcnow)
 from scrapers.registry import get_platform
+from transforms.quarantine import without_profile
 from transforms.tombstones import skip_forgotten
 from warehouse.forget import tombstones
 
@@ -28,6 +30,8 @@ POST_FIELDS = ("platform", "post_id", "creator_id", "published_at", "text", "lik
                "shares", "views", "is_repost", "is_sponsored")
 SAVED_SUFFIXES = {".html", ".htm", ".json", ".txt", ".mhtml"}
 MAX_SAVED_BYTES = 50 * 1024 * 1024  # a saved profile page is a few MB at most
+NO_PROFILE = ("posts without a profile: held back (import the creator's profile page or body "
+              "together with them)")
 
 
 class SavedInputError(ValueError):
@@ -105,15 +109,18 @@ def import_saved(
     parsed, raws = ParseResult(), []
     for path in saved_files([Path(p) for p in paths]):
         body = read_saved(path)
-        raw = RawResponse(platform, "saved_file", path.name, path.as_uri(), 200, body,
-                          content_type="text/html" if path.suffix.lower() in {".html", ".htm"} else None)
-        result = module.parse_saved(body, source=path.as_uri())
+        html = path.suffix.lower() in {".html", ".htm"}
+        raw = storable_raw(RawResponse(platform, "saved_file", path.name, path.as_uri(), 200, body,
+                                       content_type="text/html" if html else None))
+        result = storable(module.parse_saved(body, source=path.as_uri()), raw)
         for error in result.errors:
             error.raw_response_id = raw.response_id
         parsed.extend(result)
         raws.append(raw)
     now = utcnow()
     frames = score(parsed, now, tier_scheme, person_threshold)
+    frames["posts"], orphans = without_profile(frames["profiles"], frames["posts"])
+    parsed.errors += [ScrapeError(platform, creator, None, None, NO_PROFILE) for creator in orphans]
     files, gone = len(raws), tombstones(db_path, platform, read_only=False)
     frames, raws, parsed.errors, forgotten = skip_forgotten(platform, frames, raws, parsed.errors, gone)
     run = {"flow": "import-saved", "platform": platform,
@@ -122,7 +129,8 @@ def import_saved(
     loaded = load(db_path, run_id, frames, raws, parsed.errors, run)
     summary = {"run_id": run_id, "platform": platform, "files": files,
                "creators": len(frames["scores"]), "posts": len(frames["posts"]),
-               "errors": len(parsed.errors), "forgotten": forgotten, "loaded": loaded}
+               "errors": len(parsed.errors), "forgotten": forgotten, "loaded": loaded,
+               "without_profile": sum(e.reason == NO_PROFILE for e in parsed.errors)}
     print(f"import {platform}: {summary['files']} files, {summary['creators']} creators, "
           f"{summary['posts']} posts, {summary['errors']} errors, {forgotten} forgotten skipped")
     return summary

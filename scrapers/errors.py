@@ -6,7 +6,12 @@ class ScraperError(Exception):
 
 
 class FetchFailed(ScraperError):
-    """A request kept failing (429/5xx/network) after every retry; safe to retry later."""
+    """A request kept failing (429/5xx/network) after every retry; safe to retry later.
+
+    ``request_key`` says what was asked for (a creator's id or handle, or a comma-joined batch
+    of them), so a caller can hold back that one creator and go on with the others."""
+
+    request_key: str = ""
 
 
 class RobotsDisallowed(ScraperError):

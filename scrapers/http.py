@@ -13,7 +13,8 @@ import logging
 import random
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -264,6 +265,16 @@ def decode_bytes(content: bytes, headers: Mapping[str, str]) -> str:
     return content.decode("utf-8", errors="replace")
 
 
+@contextmanager
+def _naming(request_key: str) -> Iterator[None]:
+    """A ``FetchFailed`` leaving the block says which request (creator) kept failing."""
+    try:
+        yield
+    except FetchFailed as exc:
+        exc.request_key = request_key
+        raise
+
+
 class HttpClient:
     """Rate-limited, retrying, robots-aware GETs that record every raw response."""
 
@@ -379,7 +390,8 @@ class HttpClient:
         if html and not self.allowed_by_robots(url):
             raise RobotsDisallowed(f"robots.txt disallows {redact(url)} for creator-scout")
         try:
-            resp, body = self._send(url, params, read=self._read, headers=headers, guard=guard)
+            with _naming(request_key):
+                resp, body = self._send(url, params, read=self._read, headers=headers, guard=guard)
         except RefusedUrl as exc:
             self.last_headers = {}
             raw = RawResponse(self.platform, REFUSED_KIND, request_key, redact(url), 0,
@@ -426,8 +438,9 @@ class HttpClient:
         Only for read-only queries: they are safe to repeat, so the same retries apply.
         ``headers`` carry credentials (``Authorization``) so they stay out of stored URLs.
         """
-        resp, body = self._send(url, params, read=self._read, method="POST",
-                                json_body=json_body, headers=headers)
+        with _naming(request_key):
+            resp, body = self._send(url, params, read=self._read, method="POST",
+                                    json_body=json_body, headers=headers)
         self.last_headers = resp.headers
         return self._record(resp, body, kind, request_key)
 

@@ -7,10 +7,10 @@ see a platform-specific shape. Unknown values are ``None``, never 0.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 
-from scrapers.text import clean_handle, clean_text
+from scrapers.text import clean_handle, clean_text, has_surrogate, utf8_safe
 
 
 def utcnow() -> datetime:
@@ -120,3 +120,55 @@ class ParseResult:
         profiles = [p for p in self.profiles if named(p)]
         ids = {p.creator_id for p in profiles} | {ref.strip() for ref in refs}
         return ParseResult(profiles=profiles, posts=[p for p in self.posts if p.creator_id in ids])
+
+
+# What names a record: replacing a character here would make it name someone else.
+IDENTITY_FIELDS = ("platform", "creator_id", "post_id")
+
+
+def _escaped(text: str) -> str:
+    """A string as UTF-8 can hold it, a lone surrogate shown as its escape (``\\ud800``)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _safe_strings(record: object) -> None:
+    """Every string field of a dataclass record, in place, as UTF-8 can hold it."""
+    for f in fields(record):  # type: ignore[arg-type]
+        value = getattr(record, f.name)
+        if isinstance(value, str):
+            setattr(record, f.name, utf8_safe(value))
+
+
+def storable(result: ParseResult, raw: RawResponse | None = None) -> ParseResult:
+    """``result`` with every string valid UTF-8, so no single record can fail a batch's save.
+
+    A lone surrogate (what JSON's ``"\\ud800"`` decodes to) in free text becomes U+FFFD. In an
+    id it cannot be replaced without naming another record, so that record is dropped and a
+    ScrapeError (pointing at ``raw``) names its creator, which quarantines the creator whole.
+    """
+    out = ParseResult(next_cursor=result.next_cursor)
+    dropped: dict[tuple[str, str], ScrapeError] = {}  # one error per creator and reason
+    for record in (*result.profiles, *result.posts):
+        bad = next((f for f in IDENTITY_FIELDS if has_surrogate(getattr(record, f, None))), None)
+        if bad is None:
+            _safe_strings(record)
+            (out.profiles if isinstance(record, Profile) else out.posts).append(record)
+            continue
+        kind = type(record).__name__.lower()
+        value = _escaped(getattr(record, bad))
+        reason = f"{kind} {bad} '{value}' is not valid UTF-8 (a lone surrogate); not stored"
+        creator = _escaped(record.creator_id)
+        dropped.setdefault((creator, reason), ScrapeError(
+            _escaped(record.platform), creator, raw.url if raw else None, raw.status if raw else None,
+            reason, raw.response_id if raw else None))
+    for error in result.errors:
+        _safe_strings(error)
+    out.errors = [*result.errors, *dropped.values()]
+    return out
+
+
+def storable_raw(raw: RawResponse) -> RawResponse:
+    """``raw`` (changed in place) with every string valid UTF-8: a saved file's name can hold an
+    undecodable byte as a surrogate; a body decoded with ``errors="replace"`` never does."""
+    _safe_strings(raw)
+    return raw

@@ -72,6 +72,16 @@ def clean_text(text: str | None) -> str | None:
     return unicodedata.normalize("NFC", _STRAY_JOINERS.sub("", text))
 
 
+def utf8_safe(text: str) -> str:
+    """``text`` with every lone surrogate as U+FFFD: UTF-8 (so pyarrow and DuckDB) cannot hold one."""
+    return _SURROGATES.sub("\ufffd", text) if not text.isascii() else text
+
+
+def has_surrogate(value: object) -> bool:
+    """Whether ``value`` is a string that UTF-8 cannot encode (it holds a lone surrogate)."""
+    return isinstance(value, str) and not value.isascii() and _SURROGATES.search(value) is not None
+
+
 def clean_handle(handle: str) -> str:
     """A handle as :func:`clean_text`, trimmed, and without joiners or direction marks at all:
     a handle is an identifier, and an invisible character in it would make a look-alike twin."""

@@ -203,7 +203,9 @@ def engagement_from_positions(
     followers = to_float(creators["followers"]).to_numpy(dtype="float64", na_value=np.nan)
     followers = np.where(followers > 0, followers, np.nan)
     numerator = _numerator(posts, parts)
-    median, mean = _er_stats(pos, in_er, numerator, followers[np.maximum(pos, 0)], n)
+    # with no creators at all there is no row to point at: every post is someone else's (-1)
+    per_post = followers[np.maximum(pos, 0)] if n else np.full(pos.size, np.nan)
+    median, mean = _er_stats(pos, in_er, numerator, per_post, n)
     views = to_int(posts["views"]).to_numpy(dtype="float64", na_value=np.nan)
     views_median, views_mean = _er_stats(pos, in_er, numerator, np.where(views > 0, views, np.nan), n)
 

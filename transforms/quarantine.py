@@ -46,3 +46,17 @@ def drop_quarantined(
     post_key = posts["platform"].astype("string") + "\x1f" + posts["creator_id"].astype("string")
     return (profiles[~profile_key.isin(held_set)].reset_index(drop=True),
             posts[~post_key.isin(held_set)].reset_index(drop=True), len(held_set))
+
+
+def without_profile(profiles: pd.DataFrame, posts: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``posts`` of creators that have a profile in ``profiles``; and the ids of those that don't.
+
+    A creator known only by posts (a saved feed or media page without the profile) has no
+    follower count to score against; loading the posts alone would leave rows no candidate,
+    score or ``scout forget`` by handle could ever find, so they are held back instead.
+    """
+    profile_key = profiles["platform"].astype("string") + "\x1f" + profiles["creator_id"].astype("string")
+    post_key = posts["platform"].astype("string") + "\x1f" + posts["creator_id"].astype("string")
+    orphan = ~post_key.isin(set(profile_key.dropna())).to_numpy(dtype=bool, na_value=True)
+    missing = posts.loc[orphan, "creator_id"].astype("string").fillna("").drop_duplicates().tolist()
+    return posts[~orphan].reset_index(drop=True), missing

@@ -43,17 +43,31 @@ def parse(raw: RawResponse) -> ParseResult:
 
 def api_error(data: Any) -> tuple[str | None, list[str]]:
     """(message, reasons) of a Google error body ``{"error": {"code", "message", "errors":
-    [{"reason"}], "details": [{"reason"}]}}``; the message loses its HTML (quota links)."""
+    [{"reason"}], "details": [{"reason"}]}}``; the message loses its HTML (quota links).
+
+    Bodies from proxies and older APIs bend that shape (``errors`` an object or a bare
+    string, ``error`` a string), so each part is read whatever its type, never trusted."""
     error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, str):
+        error = {"message": error}
     if not isinstance(error, dict):
         return None, []
     message = as_str(error.get("message"))
     reasons: list[str] = []
-    for entry in (error.get("errors") or []) + (error.get("details") or []):
+    for entry in _entries(error.get("errors")) + _entries(error.get("details")):
         reason = as_str(entry.get("reason")) if isinstance(entry, dict) else None
         if reason and reason not in reasons:
             reasons.append(reason)
     return (_TAG.sub("", message).strip() if message else None), reasons
+
+
+def _entries(value: Any) -> list[Any]:
+    """Error entries from a list, one object or a bare reason string; nothing from the rest."""
+    if isinstance(value, str):
+        return [{"reason": value}]
+    if isinstance(value, dict):
+        return [value]
+    return value if isinstance(value, list) else []
 
 
 # ---------------------------------------------------------------- peeks the client pages with
