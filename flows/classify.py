@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from core.errors import InputError
 from transforms.account_type import score_account_type
 from transforms.normalize import strip_html
 
@@ -29,7 +30,7 @@ VERDICT_COLUMNS = ("account_type", "is_person", "person_probability", "evidence"
 DEFAULT_CHUNK_ROWS = 50_000
 
 
-class ClassifyError(ValueError):
+class ClassifyError(InputError):
     """Bad input for classify; the message names the file and, where it can, the line."""
 
 

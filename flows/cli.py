@@ -21,6 +21,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from core.errors import ScoutError, WarehouseError
+from core.identity import handle_key
 from flows.params import (
     MAX_LIST_ROWS,
     validate_count,
@@ -30,11 +32,9 @@ from flows.params import (
     validate_threshold,
     validate_tier_scheme,
 )
-from scrapers.errors import InvalidInput, ScraperError
 from scrapers.registry import PLATFORMS
 from scrapers.validate import validate_handle
-from warehouse.db import DEFAULT_DB_PATH, WarehouseError
-from warehouse.errors import WarehouseInputError
+from warehouse.db import DEFAULT_DB_PATH
 
 app = typer.Typer(
     name="scout",
@@ -79,15 +79,33 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+_show_tracebacks = False  # set by -v: a bug then shows its traceback instead of one line
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks of unexpected errors.")] = False,
+) -> None:
+    """creator-scout: find real nano and micro creators, with the evidence."""
+    global _show_tracebacks
+    _show_tracebacks = _show_tracebacks or verbose
+
+
 @contextmanager
 def clear_errors() -> Iterator[None]:
-    """Turn the project's own exceptions into one-line messages; bad input exits with 2."""
+    """Our own errors (``ScoutError``) become one line and their exit code (2 for bad input);
+    anything else is a bug, and says so in one line unless -v asks for the traceback."""
     try:
         yield
-    except (InvalidInput, WarehouseInputError) as exc:
-        raise fail(str(exc), USAGE_ERROR) from None
-    except (ScraperError, WarehouseError, ValueError) as exc:
-        raise fail(str(exc)) from None
+    except ScoutError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if _show_tracebacks:
+            raise
+        raise fail(f"unexpected {type(exc).__name__}: {exc} (a bug; run `scout -v ...` for the "
+                   "traceback and report it)") from None
 
 
 def quiet_prefect(verbose: bool) -> None:
@@ -98,6 +116,8 @@ def quiet_prefect(verbose: bool) -> None:
     """
     from flows.server_guard import guard_temporary_server
 
+    global _show_tracebacks
+    _show_tracebacks = _show_tracebacks or verbose
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     guard_temporary_server()
@@ -433,7 +453,7 @@ def forget(
     platform = check_platform(platform)
     bare = platform == "bluesky" and re.fullmatch(r"@?[A-Za-z0-9-]+", handle.strip())
     with clear_errors():  # a bare Bluesky name ("alice") is resolved against the stored handles
-        key = handle.strip().lstrip("@").lower() if bare else validate_handle(platform, handle)
+        key = handle_key(handle) if bare else validate_handle(platform, handle)
     if not db.exists():
         raise fail(f"No database at {db}; nothing to forget there (pass --db).")
     with clear_errors():

@@ -30,15 +30,22 @@ from prefect.runtime import flow_run, task_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from core.records import (
+    ParseResult,
+    RawResponse,
+    ScrapeError,
+    storable,
+    storable_raw,
+    utcnow,
+)
+from core.text import has_surrogate
 from flows.markdown import md_cell
 from flows.params import validate_discover_params
 from scrapers.avatars import fetch_avatars
 from scrapers.errors import FetchFailed, QuotaExhausted
 from scrapers.http import HttpClient
-from scrapers.records import ParseResult, RawResponse, ScrapeError, storable, storable_raw, utcnow
 from scrapers.registry import get_platform
 from scrapers.settings import platform_settings
-from scrapers.text import has_surrogate
 from transforms.faces import detect_faces
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.quarantine import drop_quarantined
@@ -47,7 +54,14 @@ from transforms.tiers import get_scheme
 from transforms.tombstones import keep_refs, skip_forgotten
 from warehouse.db import WarehouseError
 from warehouse.forget import tombstones
-from warehouse.load import fault_point, finish_run, load_batch, load_run, open_run, store_batch
+from warehouse.load import (
+    fault_point,
+    finish_run,
+    load_batch,
+    load_run,
+    open_run,
+    store_batch,
+)
 from warehouse.queries import batch_raw_responses, candidates, run_counts, run_summary
 
 FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size elsewhere

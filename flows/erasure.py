@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.identity import handle_key
 from transforms.tombstones import FORGOTTEN_REF, mention_pattern
 
 PAGE = 200
@@ -77,7 +78,7 @@ def _all(read: Any) -> list[Any]:
 def _scrub(value: Any, exact: set[str]) -> Any:
     """``value`` with every string naming the creator (any case, leading @) replaced."""
     if isinstance(value, str):
-        return FORGOTTEN_REF if value.strip().lstrip("@").lower() in exact else value
+        return FORGOTTEN_REF if handle_key(value) in exact else value
     if isinstance(value, list):
         return [_scrub(v, exact) for v in value]
     if isinstance(value, dict):

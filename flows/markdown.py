@@ -11,7 +11,7 @@ import math
 import re
 from typing import Any
 
-from scrapers.text import clean_text
+from core.text import clean_text
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that start
 # emphasis, code, links, images, tables, strikethrough or autolinks inside a line.

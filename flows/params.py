@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from scrapers import settings
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
-from scrapers import settings
 from scrapers.settings import platform_settings
 from scrapers.validate import validate_base_url, validate_handle
 

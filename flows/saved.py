@@ -14,10 +14,19 @@ from typing import Any
 
 from prefect import flow
 
+from core.errors import InputError
+from core.records import (
+    ParseResult,
+    Post,
+    Profile,
+    RawResponse,
+    ScrapeError,
+    storable,
+    storable_raw,
+    utcnow,
+)
 from flows.discover import load, score
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
-from scrapers.records import (ParseResult, Post, Profile, RawResponse, ScrapeError, storable, storable_raw,
-                              utcnow)
 from scrapers.registry import get_platform
 from transforms.quarantine import without_profile
 from transforms.tombstones import skip_forgotten
@@ -34,7 +43,7 @@ NO_PROFILE = ("posts without a profile: held back (import the creator's profile 
               "together with them)")
 
 
-class SavedInputError(ValueError):
+class SavedInputError(InputError):
     """A path or file that cannot be imported; the message says which and why."""
 
 

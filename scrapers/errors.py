@@ -1,11 +1,15 @@
-"""Scraper exceptions, rooted in one base so callers can catch the whole family."""
+"""Scraper exceptions: one base for the layer, each also in its family under ``core.errors``."""
+
+from __future__ import annotations
+
+from core.errors import FetchError, InputError, ScoutError
 
 
-class ScraperError(Exception):
+class ScraperError(ScoutError):
     """Base of every error the scraping layer raises on purpose."""
 
 
-class FetchFailed(ScraperError):
+class FetchFailed(ScraperError, FetchError):
     """A request kept failing (429/5xx/network) after every retry; safe to retry later.
 
     ``request_key`` says what was asked for (a creator's id or handle, or a comma-joined batch
@@ -14,24 +18,24 @@ class FetchFailed(ScraperError):
     request_key: str = ""
 
 
-class RobotsDisallowed(ScraperError):
+class RobotsDisallowed(ScraperError, FetchError):
     """robots.txt forbids this URL for our user agent."""
 
 
-class InvalidInput(ScraperError):
+class InvalidInput(ScraperError, InputError):
     """A handle, URL or parameter that cannot be valid; the message says why."""
 
 
-class MissingCredential(ScraperError):
+class MissingCredential(ScraperError, InputError):
     """A platform needs a token the user has not configured; the message names the variable."""
 
 
-class RefusedUrl(ScraperError):
+class RefusedUrl(ScraperError, FetchError):
     """A URL this request may not reach (another origin while paging, a private address for an
     avatar); it was not requested. The message says why."""
 
 
-class QuotaExhausted(ScraperError):
+class QuotaExhausted(ScraperError, FetchError):
     """The next call would spend more of a daily API quota than is allowed (YouTube units).
 
     Raised *before* the request, so the budget is never exceeded; ``used`` and ``budget``

@@ -23,11 +23,17 @@ from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit
 
 import requests
 
+from core.records import RawResponse, utcnow
 from scrapers import settings
 from scrapers.errors import FetchFailed, RefusedUrl, RobotsDisallowed, ScraperError
 from scrapers.ratelimit import TokenBucket, bucket_for
-from scrapers.records import RawResponse, utcnow
-from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, REFUSED_KIND, USER_AGENT, known_secrets
+from scrapers.settings import (
+    MAX_RETRIES,
+    OVERSIZED_KIND,
+    REFUSED_KIND,
+    USER_AGENT,
+    known_secrets,
+)
 
 log = logging.getLogger(__name__)
 

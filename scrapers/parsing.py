@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from scrapers.records import ParseResult, RawResponse, ScrapeError
+from core.records import ParseResult, RawResponse, ScrapeError
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND
 from scrapers.text import as_str, decode_json
 

@@ -24,7 +24,7 @@ from flows.discover import discover
 from scrapers import youtube
 from scrapers.errors import QuotaExhausted
 from scrapers.http import HttpClient
-from scrapers.records import RawResponse
+from core.records import RawResponse
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import api_error
 from scrapers.youtube.quota import QuotaMeter
@@ -155,7 +155,7 @@ def test_import_of_posts_without_a_profile_holds_them_back_with_a_reason(tmp_pat
 
 
 def test_engagement_of_posts_whose_creators_have_no_profile_is_empty() -> None:
-    from scrapers.records import Post, utcnow
+    from core.records import Post, utcnow
     from transforms.engagement import engagement_metrics
     from transforms.frames import posts_frame, profiles_frame
 

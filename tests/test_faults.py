@@ -19,7 +19,7 @@ from scrapers.bluesky import client as bsky_client
 from scrapers.http import HttpClient
 from scrapers.instagram import client as ig_client
 from scrapers.mastodon import client as masto_client
-from scrapers.records import ParseResult
+from core.records import ParseResult
 from scrapers.registry import get_platform
 from sandbox import SandboxServer
 from sandbox import youtube as yt_sandbox

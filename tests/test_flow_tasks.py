@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from flows.discover import _batches, parse_batch, score
-from scrapers.records import RawResponse
+from core.records import RawResponse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)

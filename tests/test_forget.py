@@ -23,6 +23,9 @@ from warehouse.forget import tombstones
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
+# `scout forget` also scrubs Prefect's records, so every test here talks to one Prefect API: the
+# session's harness, not an ephemeral server per command (slow, and flaky on a loaded machine).
+pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
 def scout(*args: str):

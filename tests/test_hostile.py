@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.markdown import md_cell
-from scrapers.records import Post, Profile
+from core.records import Post, Profile
 from scrapers.registry import PLATFORMS
-from scrapers.text import clean_handle, clean_text
+from core.text import clean_handle, clean_text
 from warehouse.export import export_candidates, is_formula
 from warehouse.queries import candidates
 

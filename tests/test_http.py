@@ -26,7 +26,7 @@ from scrapers.http import (
     same_origin,
 )
 from scrapers.ratelimit import TokenBucket
-from scrapers.records import RawResponse
+from core.records import RawResponse
 from sandbox import SandboxServer
 from sandbox.faults import transient_kind
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT

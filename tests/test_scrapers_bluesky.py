@@ -14,7 +14,7 @@ from json_stub import JsonStub
 
 from scrapers import bluesky
 from scrapers.errors import InvalidInput
-from scrapers.records import ParseResult, Post, Profile, RawResponse
+from core.records import ParseResult, Post, Profile, RawResponse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 MARISOL = "did:plc:k4r7aqw2m3xzt5vbn6hyjdoq"

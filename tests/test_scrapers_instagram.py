@@ -18,7 +18,7 @@ import requests
 from scrapers import instagram
 from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
 from scrapers.http import HttpClient
-from scrapers.records import ParseResult, Post, Profile, RawResponse
+from core.records import ParseResult, Post, Profile, RawResponse
 from sandbox import SandboxServer
 from sandbox.instagram import accounts, parse_fields
 from scrapers.validate import validate_handle

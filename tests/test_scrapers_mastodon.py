@@ -14,7 +14,7 @@ from json_stub import JsonStub
 
 from scrapers import mastodon
 from scrapers.errors import InvalidInput
-from scrapers.records import ParseResult, Post, Profile, RawResponse
+from core.records import ParseResult, Post, Profile, RawResponse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
 JONAS = "109384756102938475"

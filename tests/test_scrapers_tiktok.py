@@ -19,7 +19,7 @@ from json_stub import JsonStub
 from scrapers import tiktok
 from scrapers.errors import InvalidInput, MissingCredential
 from scrapers.http import HttpClient
-from scrapers.records import ParseResult, Post, Profile, RawResponse
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.registry import get_platform
 from scrapers.tiktok.client import video_query
 

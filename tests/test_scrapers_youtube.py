@@ -15,7 +15,7 @@ import pytest
 from scrapers import youtube
 from scrapers.errors import InvalidInput, QuotaExhausted, RobotsDisallowed, ScraperError
 from scrapers.http import HttpClient
-from scrapers.records import ParseResult, Post, Profile, RawResponse
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.registry import get_platform
 from sandbox import SandboxServer
 from sandbox import youtube as sandbox_yt

@@ -6,15 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from scrapers.text import (
-    as_count,
-    decode_json,
-    first_url,
-    html_links,
-    html_to_text,
-    is_sponsored,
-    parse_datetime,
-)
+from core.text import html_to_text
+from scrapers.text import as_count, decode_json, first_url, html_links, is_sponsored, parse_datetime
 
 
 def test_html_to_text_keeps_breaks_drops_tags_unescapes() -> None:

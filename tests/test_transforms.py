@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from scrapers.records import Post, Profile, RawResponse, ScrapeError
+from core.records import Post, Profile, RawResponse, ScrapeError
 from transforms.contacts import extract_contacts
 from transforms.engagement import ENGAGEMENT_COLUMNS, METRICS_VERSION, engagement_metrics
 from transforms.frames import (

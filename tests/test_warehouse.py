@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from scrapers.records import Post, Profile, RawResponse, ScrapeError
+from core.records import Post, Profile, RawResponse, ScrapeError
 from warehouse.db import WarehouseError, connect
 from warehouse.export import export_candidates, marketer_frame
 from warehouse.forget import forget_creator

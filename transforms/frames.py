@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scrapers.records import Post, Profile, RawResponse, ScrapeError
+from core.records import Post, Profile, RawResponse, ScrapeError
 
 STRING = pd.StringDtype("pyarrow")
 INT = "Int64"

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-
-def _keys(values: pd.Series) -> pd.Series:
-    """Handles and ids compared the way platforms do: case-insensitive, without a leading @."""
-    return values.astype("string").str.strip().str.lstrip("@").str.lower()
+from core.identity import handle_keys
 
 
 def quarantined_ids(profiles: pd.DataFrame, errors: pd.DataFrame) -> pd.Series:
@@ -25,10 +22,10 @@ def quarantined_ids(profiles: pd.DataFrame, errors: pd.DataFrame) -> pd.Series:
     named = errors.dropna(subset=["handle"])
     if named.empty or profiles.empty:
         return pd.Series([], dtype="string")
-    wanted = set(named["platform"].astype(str) + "\x1f" + _keys(named["handle"]))
+    wanted = set(named["platform"].astype(str) + "\x1f" + handle_keys(named["handle"]))
     platform = profiles["platform"].astype("string") + "\x1f"
-    handle = _keys(profiles["handle"])
-    candidates = [platform + handle, platform + _keys(profiles["creator_id"]),
+    handle = handle_keys(profiles["handle"])
+    candidates = [platform + handle, platform + handle_keys(profiles["creator_id"]),
                   platform + handle.str.split("@").str[0]]
     hit = pd.concat([c.isin(wanted) for c in candidates], axis=1).any(axis=1)
     return (platform + profiles["creator_id"].astype("string"))[hit.fillna(False)].drop_duplicates()

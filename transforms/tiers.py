@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from transforms.frames import STRING, to_float
 
 BELOW = "sub_nano"
@@ -40,21 +41,21 @@ class TierScheme:
 
     def __post_init__(self) -> None:
         if not self.bounds:
-            raise ValueError("a tier scheme needs at least one tier")
+            raise InputError("a tier scheme needs at least one tier")
         names = [t for t, _ in self.bounds]
         mins = [m for _, m in self.bounds]
         for tier in [*names, self.below]:
             if not _TIER_NAME.fullmatch(tier):
-                raise ValueError(
+                raise InputError(
                     f"tier name {tier!r} must be lowercase letters, digits or '_', "
                     "starting with a letter"
                 )
         if len(set(names + [self.below])) != len(names) + 1:
-            raise ValueError(f"tier names must be unique, got {names + [self.below]}")
+            raise InputError(f"tier names must be unique, got {names + [self.below]}")
         if any(m < 0 for m in mins):
-            raise ValueError(f"minimum followers cannot be negative, got {mins}")
+            raise InputError(f"minimum followers cannot be negative, got {mins}")
         if any(b <= a for a, b in zip(mins, mins[1:])):
-            raise ValueError(f"minimum followers must strictly increase, got {mins}")
+            raise InputError(f"minimum followers must strictly increase, got {mins}")
 
     @property
     def label(self) -> str:
@@ -95,19 +96,19 @@ def get_scheme(name: str) -> TierScheme:
     scheme = SCHEMES.get(base)
     if scheme is None or (version and version != scheme.version):
         known = ", ".join(s.label for s in SCHEMES.values())
-        raise ValueError(f"unknown tier scheme {name!r}; known schemes: {known}")
+        raise InputError(f"unknown tier scheme {name!r}; known schemes: {known}")
     return scheme
 
 
 def _parse_count(text: str, item: str) -> int:
     m = _COUNT.fullmatch(text.strip().lower().replace("_", "").replace(",", ""))
     if not m:
-        raise ValueError(
+        raise InputError(
             f"bad minimum {text!r} in {item!r}: use a whole number like 10000, 10_000 or 10k"
         )
     value = float(m.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2)]
     if value != int(value):
-        raise ValueError(f"bad minimum {text!r} in {item!r}: not a whole number of followers")
+        raise InputError(f"bad minimum {text!r} in {item!r}: not a whole number of followers")
     return int(value)
 
 
@@ -119,12 +120,12 @@ def scheme_from_spec(spec: str, *, name: str = "custom") -> TierScheme:
     """
     items = [i.strip() for i in spec.split(",") if i.strip()]
     if not items:
-        raise ValueError("empty tier spec: expected 'tier:min_followers,...', e.g. 'nano:1000'")
+        raise InputError("empty tier spec: expected 'tier:min_followers,...', e.g. 'nano:1000'")
     bounds: list[tuple[str, int]] = []
     for item in items:
         tier, sep, count = item.partition(":")
         if not sep or not tier.strip() or not count.strip():
-            raise ValueError(f"bad tier item {item!r}: expected 'tier:min_followers'")
+            raise InputError(f"bad tier item {item!r}: expected 'tier:min_followers'")
         bounds.append((tier.strip().lower(), _parse_count(count, item)))
     canonical = ",".join(f"{t}:{m}" for t, m in bounds)
     version = hashlib.sha1(canonical.encode()).hexdigest()[:8]

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from scrapers.records import RawResponse, ScrapeError
+from core.identity import handle_keys
+from core.records import RawResponse, ScrapeError
 from transforms.frames import raw_frame
-
 
 #: What ``scout forget`` leaves in a run's stored ref list in place of the creator, so that the
 #: run's batches keep their shape; never fetched.
@@ -30,22 +30,18 @@ def mention_pattern(keys: list[str]) -> str:
     return rf"(?:^|[^a-z0-9._-])(?:{alternatives})(?:[^a-z0-9_.-]|\.[^a-z0-9_-]|\.?$)"
 
 
-def _norm(values: pd.Series) -> pd.Series:
-    return values.astype("string").str.strip().str.lstrip("@").str.lower()
-
-
 def _keys(gone: pd.DataFrame, platform: str) -> tuple[set[str], set[str]]:
     """(handles, creator ids) tombstoned on ``platform``."""
     mine = gone[gone["platform"] == platform]
     ids = mine["creator_ids"].explode().dropna()
-    return set(_norm(mine["handle"])), set(ids.astype(str))
+    return set(handle_keys(mine["handle"])), set(ids.astype(str))
 
 
 def keep_refs(platform: str, refs: list[str], gone: pd.DataFrame) -> list[str]:
     """``refs`` (handles, @handles or ids) minus the tombstoned and scrubbed ones, order kept."""
     handles, ids = _keys(gone, platform)
     s = pd.Series(refs, dtype="string")
-    dropped = _norm(s).isin(handles) | s.str.strip().isin(ids | {FORGOTTEN_REF})
+    dropped = handle_keys(s).isin(handles) | s.str.strip().isin(ids | {FORGOTTEN_REF})
     return s[~dropped.fillna(False)].tolist()
 
 
@@ -54,7 +50,7 @@ def revealed_ids(profiles: pd.DataFrame, gone: pd.DataFrame) -> dict[tuple[str, 
     its tombstone does not know yet (forgotten before they were stored, or since renamed)."""
     if gone.empty or profiles.empty:
         return {}
-    seen = profiles.assign(norm=_norm(profiles["handle"]))[["platform", "norm", "creator_id"]]
+    seen = profiles.assign(norm=handle_keys(profiles["handle"]))[["platform", "norm", "creator_id"]]
     hits = seen.merge(gone[["platform", "handle", "creator_ids"]], left_on=["platform", "norm"],
                       right_on=["platform", "handle"])
     unknown = [str(c) not in set(map(str, known)) for c, known in zip(hits["creator_id"], hits["creator_ids"])]
@@ -76,7 +72,7 @@ def drop_tombstoned(frames: dict[str, Any], gone: pd.DataFrame) -> tuple[dict[st
     for platform in gone["platform"].unique():
         handles, ids = _keys(gone, platform)
         mine = profiles["platform"] == platform
-        hit |= mine & (_norm(profiles["handle"]).isin(handles) | profiles["creator_id"].isin(ids)).fillna(False)
+        hit |= mine & (handle_keys(profiles["handle"]).isin(handles) | profiles["creator_id"].isin(ids)).fillna(False)
         ids_by_platform[platform] = ids
     doomed = pd.concat([
         profiles.loc[hit, ["platform", "creator_id"]].astype(str),
@@ -103,7 +99,7 @@ def keep_raws(raws: pd.DataFrame, gone: pd.DataFrame) -> pd.Series:
         handles, ids = _keys(gone, platform)
         pattern = mention_pattern([*handles, *ids])
         key = raws["request_key"].astype("string")
-        named = (_norm(key).isin(handles) | key.isin(ids)
+        named = (handle_keys(key).isin(handles) | key.isin(ids)
                  | raws["body"].astype("string").str.lower().str.contains(pattern, regex=True))
         keep &= ~((raws["platform"] == platform) & named.fillna(False))
     return keep

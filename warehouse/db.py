@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import WarehouseError, WarehouseInputError
+from core.errors import WarehouseError, WarehouseInputError
 from warehouse.migrate import check_current, migrate
 
 __all__ = ["DEFAULT_DB_PATH", "DbPath", "WarehouseError", "connect", "default_db_path"]

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from core.identity import handle_key
 from transforms.tombstones import FORGOTTEN_REF, mention_pattern
 from warehouse.db import DbPath, WarehouseError, connect
 
@@ -62,11 +63,6 @@ class Forgotten:
     urls: list[str] = field(default_factory=list)
 
 
-def normalise_handle(handle: str) -> str:
-    """How tombstones store a handle: trimmed, no leading @, lower-case."""
-    return handle.strip().lstrip("@").strip().lower()
-
-
 def forget_creator(
     db_path: DbPath, *, platform: str, handle: str, reason: str | None = None, rewrite: bool = True
 ) -> Forgotten:
@@ -78,7 +74,7 @@ def forget_creator(
     none or several raise :class:`HandleNotResolved` naming the candidates. A full handle nobody
     stored deletes nothing but is still tombstoned, so it is never collected later.
     """
-    key = normalise_handle(handle)
+    key = handle_key(handle)
     platform = platform.strip().lower()
     if not key or not platform:
         raise WarehouseError("Forgetting a creator needs both a platform and a handle.")

@@ -27,7 +27,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from transforms.tombstones import FORGOTTEN_REF, drop_tombstoned, keep_raws, keep_refs, revealed_ids
+from transforms.tombstones import (
+    FORGOTTEN_REF,
+    drop_tombstoned,
+    keep_raws,
+    keep_refs,
+    revealed_ids,
+)
 from warehouse.db import DbPath, WarehouseError, connect
 from warehouse.forget import erase
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from core.records import RawResponse
 from scrapers.bluesky import parse as bsky_parse
-from scrapers.records import RawResponse
 from scrapers.validate import validate_base_url, validate_handle
 
 PLATFORM = "bluesky"

@@ -5,7 +5,12 @@ The flow calls exactly ``discover``, ``fetch_creators`` and ``parse``; ``scout p
 ``scout import`` call ``parse_saved``.
 """
 
-from scrapers.instagram.client import discover, fetch_creators, preflight, fetch_profile_page
+from scrapers.instagram.client import (
+    discover,
+    fetch_creators,
+    fetch_profile_page,
+    preflight,
+)
 from scrapers.instagram.parse import parse, parse_saved
 
 PLATFORM = "instagram"

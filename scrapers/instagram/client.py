@@ -13,9 +13,9 @@ import logging
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+from core.records import RawResponse
 from scrapers.errors import InvalidInput, RobotsDisallowed
 from scrapers.instagram import parse as ig_parse
-from scrapers.records import RawResponse
 from scrapers.settings import credential
 from scrapers.text import decode_json
 from scrapers.validate import validate_base_url, validate_handle

@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 import re
 
+from core.records import ParseResult, Profile, RawResponse
 from scrapers.counts import parse_count
 from scrapers.parsing import error_for
-from scrapers.records import ParseResult, Profile, RawResponse
 
 PLATFORM = "instagram"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.instagram.page import parse_profile_html
 from scrapers.parsing import dispatch, error_for, parse_saved_json
-from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
 from scrapers.validate import layout_problem
 

@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from requests.utils import parse_header_links
 
+from core.records import RawResponse
 from scrapers.http import same_origin
 from scrapers.mastodon import parse as masto_parse
-from scrapers.records import RawResponse
 from scrapers.validate import validate_base_url, validate_handle
 
 PLATFORM = "mastodon"

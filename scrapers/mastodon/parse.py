@@ -9,17 +9,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.records import ParseResult, Post, Profile, RawResponse
+from core.text import html_to_text
 from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
-from scrapers.records import ParseResult, Post, Profile, RawResponse
+from scrapers.text import as_count, as_str, html_links, is_sponsored, parse_datetime
 from scrapers.validate import layout_problem
-from scrapers.text import (
-    as_count,
-    as_str,
-    html_links,
-    html_to_text,
-    is_sponsored,
-    parse_datetime,
-)
 
 _MESSAGE_KEYS = ("error_description", "error")  # where Mastodon puts its error text
 PLATFORM = "mastodon"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from core.records import RawResponse, utcnow
 from scrapers.errors import InvalidInput
-from scrapers.records import RawResponse, utcnow
 from scrapers.settings import credential
 from scrapers.text import decode_json
 from scrapers.tiktok import parse as tt_parse

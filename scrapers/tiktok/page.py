@@ -13,9 +13,9 @@ import re
 from datetime import datetime
 from typing import Any
 
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.counts import parse_count
 from scrapers.parsing import error_for
-from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import as_str, decode_json, is_sponsored, parse_datetime
 
 PLATFORM = "tiktok"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.parsing import dispatch, error_for, parse_saved_json
-from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import as_count, as_str, decode_json, is_sponsored
 from scrapers.tiktok.page import (
     PROFILE_WEB,

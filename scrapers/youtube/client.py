@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from core.records import RawResponse
 from scrapers.errors import InvalidInput, QuotaExhausted
-from scrapers.records import RawResponse
 from scrapers.settings import YOUTUBE_WEB_URL, optional_credential, secret_block_name
 from scrapers.text import decode_json
 from scrapers.validate import validate_base_url, validate_handle

@@ -13,8 +13,8 @@ import json
 import re
 from typing import Any
 
+from core.records import Profile
 from scrapers.counts import parse_count
-from scrapers.records import Profile
 from scrapers.text import as_str
 
 PLATFORM = "youtube"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.parsing import dispatch, error_for, parse_saved_json
-from scrapers.records import ParseResult, Post, Profile, RawResponse
 from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
 from scrapers.validate import attribute, layout_problem
 from scrapers.youtube import page

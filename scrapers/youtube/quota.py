@@ -19,8 +19,8 @@ import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
+from core.records import utcnow
 from scrapers.errors import InvalidInput, QuotaExhausted
-from scrapers.records import utcnow
 
 DAILY_QUOTA_ENV = "SCOUT_YOUTUBE_DAILY_QUOTA"
 SEARCH_QUOTA_ENV = "SCOUT_YOUTUBE_SEARCH_QUOTA"

@@ -20,7 +20,13 @@ Python.
 
 from __future__ import annotations
 
-from transforms.account_features.chars import CHAR_BITS, CHAR_FIELDS, char_field, char_ngram_scores, char_ngrams
+from transforms.account_features.chars import (
+    CHAR_BITS,
+    CHAR_FIELDS,
+    char_field,
+    char_ngram_scores,
+    char_ngrams,
+)
 from transforms.account_features.inputs import Fields, Lexicon, prepare, text_column
 from transforms.account_features.signals import (
     BASE_KEYS,

@@ -10,7 +10,8 @@ import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 
-from scrapers.text import clean_handle, clean_text, has_surrogate, utf8_safe
+from core.identity import handle_key
+from core.text import clean_handle, clean_text, has_surrogate, utf8_safe
 
 
 def utcnow() -> datetime:
@@ -111,7 +112,7 @@ class ParseResult:
         """The profiles and posts of the creators ``refs`` names (by id, handle or @handle, and
         ``user`` for ``user@host``), without errors: discovery listings carry whole profiles,
         and those belong with the creator's own batch, where its errors can hold them back."""
-        wanted = {ref.strip().lstrip("@").lower() for ref in refs}
+        wanted = {handle_key(ref) for ref in refs}
 
         def named(p: Profile) -> bool:
             handle = (p.handle or "").lower()
