@@ -67,6 +67,35 @@ def test_bad_lock_timeout_is_a_clear_error(tmp_path, monkeypatch):
             pass
 
 
+def test_a_reader_waits_behind_a_writer_and_names_it(tmp_path, monkeypatch):
+    db = tmp_path / "scout.duckdb"
+    with connect(db):
+        pass
+    writer = subprocess.Popen(  # a scout writer: holds the turnstile and DuckDB's lock until stdin closes
+        [sys.executable, "-c", textwrap.dedent("""
+            import sys
+            from warehouse.db import connect
+            with connect(sys.argv[1]):
+                print("ready", flush=True)
+                sys.stdin.read()
+        """), str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("SCOUT_LOCK_TIMEOUT", "0.5")
+        with pytest.raises(WarehouseError, match=rf"being written by process {writer.pid} \(.*0.5s") as excinfo:
+            with connect(db, read_only=True):
+                pass
+        assert "\n" not in str(excinfo.value)  # one line, though the writer's command line has breaks
+    finally:
+        assert writer.stdin is not None
+        writer.stdin.close()
+        writer.wait(timeout=10)
+    with connect(db, read_only=True):  # the writer gone, readers pass
+        pass
+
+
 @pytest.mark.usefixtures("prefect_harness")
 def test_two_flows_write_while_candidates_reads(tmp_path, sandbox):
     from prefect.settings import PREFECT_API_URL

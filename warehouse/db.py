@@ -223,7 +223,8 @@ def lock_holder(message: str) -> str:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:  # not Linux, gone already, or not ours to read
         return f"process {pid}"
-    command = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    # one line whatever the arguments hold (a `python -c` script has line breaks)
+    command = " ".join(" ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part).split())
     if len(command) > 200:
         command = command[:197] + "..."
     return f"process {pid} ({command})" if command else f"process {pid}"
