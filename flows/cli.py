@@ -276,13 +276,13 @@ def candidates_cmd(
     with clear_errors():
         validate_count(limit, "limit", 1, MAX_LIST_ROWS)
     filters = candidate_filters(platform, tier, min_er)
-    from warehouse.export import CSV_LINE_END, defuse_formulas
+    from warehouse.export import to_csv
     from warehouse.queries import candidates
 
     with clear_errors():
         df = candidates(db, limit=limit, **filters)
     if fmt == "csv":  # piped into a file a spreadsheet will open: formulas defused as in exports
-        sys.stdout.write(defuse_formulas(df).to_csv(index=False, lineterminator=CSV_LINE_END))
+        sys.stdout.write(to_csv(df) or "")
     elif fmt == "json":
         sys.stdout.write(df.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
     elif df.empty:

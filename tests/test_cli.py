@@ -63,7 +63,7 @@ def test_discover_candidates_export_roundtrip(tmp_path, sandbox):
 
     out = tmp_path / "c.csv"
     assert run("export", "--db", str(db), "-o", str(out)).exit_code == 0
-    assert out.read_text().splitlines()[0].startswith("profile_url,handle,name")
+    assert out.read_text().splitlines()[0].startswith('"profile_url","handle","name"')  # text is quoted
     again = run("export", "--db", str(db), "-o", str(out))
     assert again.exit_code != 0 and "--force" in one_clear_line(again)
     assert run("export", "--db", str(db), "-o", str(out), "--force").exit_code == 0

@@ -67,6 +67,35 @@ def test_bad_lock_timeout_is_a_clear_error(tmp_path, monkeypatch):
             pass
 
 
+def test_a_reader_waits_behind_a_writer_and_names_it(tmp_path, monkeypatch):
+    db = tmp_path / "scout.duckdb"
+    with connect(db):
+        pass
+    writer = subprocess.Popen(  # a scout writer: holds the turnstile and DuckDB's lock until stdin closes
+        [sys.executable, "-c", textwrap.dedent("""
+            import sys
+            from warehouse.db import connect
+            with connect(sys.argv[1]):
+                print("ready", flush=True)
+                sys.stdin.read()
+        """), str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        monkeypatch.setenv("SCOUT_LOCK_TIMEOUT", "0.5")
+        with pytest.raises(WarehouseError, match=rf"being written by process {writer.pid} \(.*0.5s") as excinfo:
+            with connect(db, read_only=True):
+                pass
+        assert "\n" not in str(excinfo.value)  # one line, though the writer's command line has breaks
+    finally:
+        assert writer.stdin is not None
+        writer.stdin.close()
+        writer.wait(timeout=10)
+    with connect(db, read_only=True):  # the writer gone, readers pass
+        pass
+
+
 @pytest.mark.usefixtures("prefect_harness")
 def test_two_flows_write_while_candidates_reads(tmp_path, sandbox):
     from prefect.settings import PREFECT_API_URL
@@ -102,3 +131,50 @@ def test_two_flows_write_while_candidates_reads(tmp_path, sandbox):
             creators = con.execute("SELECT count(*) FROM creators WHERE platform = ?", [platform]).fetchone()[0]
             assert counts["loaded"] == scored == creators > 0
         assert con.execute("SELECT count(*) - count(DISTINCT (platform, post_id)) FROM posts").fetchone()[0] == 0
+
+
+POLLING_READER = textwrap.dedent("""
+    import select, sys
+    from warehouse.queries import candidates
+    reads = 0
+    while not select.select([sys.stdin], [], [], 0)[0]:  # until the parent closes stdin
+        candidates(sys.argv[1])  # a lock wait given up raises: the reader exits 1
+        reads += 1
+        if reads == 1:
+            print("reading", flush=True)
+    print(reads, flush=True)
+""")
+
+
+def polling_readers(db: Path, n: int) -> list[subprocess.Popen]:
+    """``n`` processes that read the candidate list back to back, as fast as they can."""
+    readers = [subprocess.Popen([sys.executable, "-c", POLLING_READER, str(db)], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(n)]
+    for reader in readers:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading", reader.stderr
+    return readers
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_three_polling_readers_do_not_starve_a_discover(tmp_path, sandbox):
+    from prefect.settings import PREFECT_API_URL
+
+    db = tmp_path / "scout.duckdb"
+    with connect(db):  # an empty, current warehouse for the readers to start on
+        pass
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    readers = polling_readers(db, 3)
+    try:
+        discover = subprocess.run(
+            [SCOUT, "discover", "-p", "bluesky", "-q", "baking", "-q", "fitness", "--base-url", sandbox.base_url,
+             "--limit", "120", "--posts", "10", "--rate", "100", "--db", str(db)],
+            env=env, capture_output=True, text=True, timeout=300,
+        )
+    finally:
+        ended = [reader.communicate(timeout=60) for reader in readers]  # closing stdin stops a reader
+    assert discover.returncode == 0, discover.stderr[-2000:]
+    assert [r.returncode for r in readers] == [0, 0, 0], [err[-2000:] for _, err in ended]
+    assert all(int(out.split()[-1]) >= 2 for out, _ in ended)  # each kept reading throughout
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("completed",)]
+        assert con.execute("SELECT count(*) FROM run_batches WHERE status <> 'loaded'").fetchone()[0] == 0

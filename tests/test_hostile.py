@@ -91,10 +91,59 @@ def test_csv_export_defuses_every_formula_and_keeps_numbers(tmp_path: Path) -> N
     path = export_candidates(df, tmp_path / "c.csv")
     with path.open(newline="", encoding="utf-8") as f:
         table = list(csv.DictReader(f))
-    assert [r["name"] for r in table] == ["'" + p for p in FORMULAS]
-    assert table[0]["bio"] == df.loc[0, "bio"]
+    # a tab or CR is a separator too, so the formula after it is defused as well
+    assert [r["name"] for r in table] == ["'" + p.replace("\t=", "\t'=").replace("\r=", "\r'=") for p in FORMULAS]
+    assert table[0]["bio"] == df.loc[0, "bio"].replace(",=", ",'=")
     assert [r["followers"] for r in table] == [str(v) for v in df["followers"]]  # unquoted numbers
     assert "'-5" not in path.read_text(encoding="utf-8")
+
+
+#: Names that smuggle a formula past a check of the first character: a list separator (`;` in
+#: many European Excel locales, `,`, tab, `|`) or a line break, then a formula start.
+SEPARATED = [
+    "Yuki;=HYPERLINK(A1);",
+    'Yuki;=HYPERLINK("http://evil.example","x");',
+    "a; @SUM(1;2)",
+    "b,+1+2",
+    "c|-2+3",
+    "d\t=1+1",
+    "e;\u200b=1+1",
+    'f;"=1+1"',
+    "g\n=1+1",
+]
+
+
+def test_csv_export_read_with_semicolons_has_no_formula_cell(tmp_path: Path) -> None:
+    df = pd.DataFrame({
+        "handle": [f"h{i}" for i in range(len(SEPARATED))],
+        "display_name": SEPARATED,
+        "bio": list(reversed(SEPARATED)),
+        "followers": range(1, len(SEPARATED) + 1),
+    })
+    path = export_candidates(df, tmp_path / "c.csv")
+    text = path.read_text(encoding="utf-8")
+    with path.open(newline="", encoding="utf-8") as f:
+        by_csv = [cell for row in csv.reader(f, delimiter=";") for cell in row]
+    # quotes taken literally (pandas' quote-aware reader gives up on this file: EOF inside a string)
+    by_pandas = pd.read_csv(path, sep=";", header=None, names=range(64), dtype=str,
+                            quoting=csv.QUOTE_NONE).stack().dropna().tolist()
+    # a split at every `;` and line break, as the crudest importer would do
+    by_split = [cell for line in text.splitlines() for cell in line.split(";")]
+    for cells in (by_csv, by_pandas, by_split):
+        assert len(cells) > len(SEPARATED)
+        starts = [c.lstrip('"\r\n') for c in cells]  # a quote or a row's end is not a formula start
+        bad = [c for c in starts if is_formula(c) and not c.lstrip("-").isdigit()]
+        assert bad == []
+    # every text cell is quoted; numbers are not
+    with path.open(newline="", encoding="utf-8") as f:
+        quoted = list(csv.reader(f, quoting=csv.QUOTE_NONNUMERIC))
+    column = quoted[0].index("followers")
+    assert [row[column] for row in quoted[1:]] == [float(v) for v in df["followers"]]
+    # read normally, each cell is still the creator's text, one quote added before each formula
+    with path.open(newline="", encoding="utf-8") as f:
+        names = [row["name"] for row in csv.DictReader(f)]
+    assert names[0] == "Yuki;'=HYPERLINK(A1);"
+    assert [n.replace("'", "") for n in names] == [s.replace("'", "") for s in SEPARATED]
 
 
 def test_xlsx_export_has_no_formula_cells_and_numeric_numbers(tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ sentence (a :class:`WarehouseError`) instead of a DuckDB stack trace.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import random
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +36,10 @@ DEFAULT_DB_PATH = Path(os.environ.get("SCOUT_DB") or _FALLBACK_DB_PATH)
 DEFAULT_LOCK_TIMEOUT = 30.0
 _FIRST_WAIT, _MAX_WAIT = 0.05, 1.0
 _HOLDER_RE = re.compile(r"\(PID (\d+)\)")
+#: Polling for the turnstile (see :func:`_turnstile`): short, as it is held only for one write.
+_TURN_FIRST_WAIT, _TURN_MAX_WAIT = 0.005, 0.05
+#: Turnstiles this thread holds, so a connection opened inside another one does not wait on itself.
+_held = threading.local()
 
 
 def default_db_path() -> Path:
@@ -47,17 +53,100 @@ def connect(db_path: DbPath | None = None, read_only: bool = False) -> Iterator[
     path = Path(db_path if db_path is not None else default_db_path()).expanduser()
     lock_timeout()  # a bad SCOUT_LOCK_TIMEOUT is refused before anything is created
     _check_path(path, read_only)
-    con = _open_with_retry(path, read_only)
+    timeout = lock_timeout()
+    deadline = time.monotonic() + timeout
+    with _turnstile(path, read_only, deadline, timeout):
+        con = _open_with_retry(path, read_only, deadline, timeout)
+        try:
+            # Session time zone decides how TIMESTAMPTZ values come back; pin it so results are UTC.
+            con.execute("SET TimeZone = 'UTC'")
+            if read_only:
+                check_current(con, path)
+            else:
+                migrate(con)
+            yield con
+        finally:
+            con.close()
+
+
+def turnstile_path(path: Path) -> Path:
+    """The lock file beside the database that writers queue on (see :func:`_turnstile`)."""
+    return path.with_name(path.name + ".lock")
+
+
+@contextmanager
+def _turnstile(path: Path, read_only: bool, deadline: float, timeout: float) -> Iterator[None]:
+    """Writer-first turns: readers cannot starve a writer of DuckDB's file lock.
+
+    DuckDB grants its shared (reader) lock whenever no writer holds the file, so readers that poll
+    back to back keep it shared forever and a writer's retries never find a gap. Here a writer
+    takes ``<db>.lock`` exclusively before it asks DuckDB and keeps it until it closes; a reader
+    only passes through it (shared, released at once). Once a writer is waiting, new readers
+    wait behind it, readers already in finish their query, and the writer gets in; readers then
+    resume. Without a lock file that can be opened (a read-only directory) there is nothing to
+    wait for: no scout process can write there.
+    """
+    key = str(path.resolve())
+    held: set[str] = _held.__dict__.setdefault("paths", set())
+    fd = None if key in held else _open_turnstile(turnstile_path(path))
+    if fd is None:
+        yield
+        return
     try:
-        # Session time zone decides how TIMESTAMPTZ values come back; pin it so results are UTC.
-        con.execute("SET TimeZone = 'UTC'")
-        if read_only:
-            check_current(con, path)
-        else:
-            migrate(con)
-        yield con
+        _flock(fd, fcntl.LOCK_SH if read_only else fcntl.LOCK_EX, path, deadline, timeout)
+    except BaseException:
+        os.close(fd)
+        raise
+    if read_only:
+        os.close(fd)  # passed through at once: a reader holds no writer back
+        yield
+        return
+    try:  # names the holder to those who wait (a lock file someone else owns stays as it is)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"(PID {os.getpid()})\n".encode())
+    except OSError:
+        pass
+    held.add(key)
+    try:
+        yield
     finally:
-        con.close()
+        held.discard(key)
+        os.close(fd)  # closing releases the lock
+
+
+def _open_turnstile(lock: Path) -> int | None:
+    """The lock file's descriptor, or None where it can be neither created nor read."""
+    for flags in (os.O_RDWR | os.O_CREAT, os.O_RDONLY):  # read-only: a reader in a read-only place
+        try:
+            return os.open(lock, flags, 0o644)
+        except OSError:
+            continue
+    return None
+
+
+def _flock(fd: int, mode: int, path: Path, deadline: float, timeout: float) -> None:
+    """flock() with the same bounded, jittered wait as DuckDB's lock; the holder named on timeout."""
+    wait = _TURN_FIRST_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WarehouseError(
+                    f"The database {path} is being written by {lock_holder(_read_holder(fd))}; gave up after "
+                    f"{timeout:g}s (SCOUT_LOCK_TIMEOUT). Wait for it to finish or use a different --db."
+                ) from None
+            time.sleep(min(left, wait * random.uniform(0.5, 1.0)))
+            wait = min(wait * 2, _TURN_MAX_WAIT)
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        return os.pread(fd, 64, 0).decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _check_path(path: Path, read_only: bool) -> None:
@@ -118,10 +207,8 @@ def lock_timeout() -> float:
     return value
 
 
-def _open_with_retry(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    """Connect; while another process holds the file, retry with jittered backoff until the timeout."""
-    timeout = lock_timeout()
-    deadline = time.monotonic() + timeout
+def _open_with_retry(path: Path, read_only: bool, deadline: float, timeout: float) -> duckdb.DuckDBPyConnection:
+    """Connect; while another process holds the file, retry with jittered backoff until the deadline."""
     wait = _FIRST_WAIT
     while True:
         try:
@@ -153,7 +240,8 @@ def lock_holder(message: str) -> str:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:  # not Linux, gone already, or not ours to read
         return f"process {pid}"
-    command = " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)
+    # one line whatever the arguments hold (a `python -c` script has line breaks)
+    command = " ".join(" ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part).split())
     if len(command) > 200:
         command = command[:197] + "..."
     return f"process {pid} ({command})" if command else f"process {pid}"

@@ -10,6 +10,7 @@ HTML, and HTML escapes every cell and only links http(s) URLs.
 
 from __future__ import annotations
 
+import csv
 import glob
 import html
 import json
@@ -49,6 +50,11 @@ _FORMULA_STARTS = frozenset("=+-@\t\r\0\uff1d\uff0b\uff0d\uff20")
 #: the line terminator (2.6/2.7); with "\r\n" that includes a bare CR, which would otherwise
 #: split the row and start a new cell that the formula check never saw.
 CSV_LINE_END = "\r\n"
+#: Where a spreadsheet may start a new cell or row inside a CSV cell: the list separators of the
+#: common locales (`,`; `;` in much of Europe; tab; `|`) and line breaks. A reader that does not
+#: honour quotes (or loses track of them) starts a cell there, so a formula start after one is
+#: defused too.
+_CSV_SEPARATORS = frozenset(",;\t|\r\n")
 #: Columns whose http(s) value becomes a link in the HTML export; any other scheme stays text.
 _LINK_COLUMNS = frozenset({"profile_url", "external_url", "contact_link", "avatar_url"})
 
@@ -192,7 +198,19 @@ def _process_alive(pid: int) -> bool:
 
 
 def _write_csv(frame: pd.DataFrame, tmp: Path) -> None:
-    defuse_formulas(frame).to_csv(tmp, index=False, lineterminator=CSV_LINE_END)
+    to_csv(frame, tmp)
+
+
+def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str | None:
+    """CSV with every text cell quoted and formulas defused, also after separators inside a cell.
+
+    Quoting keeps a `;` in a name inside its cell for readers set to `;`; the defusing holds
+    where a reader splits anyway. Numbers stay unquoted numbers. Returns the text if no path.
+    """
+    sheet = defuse_formulas(frame)
+    for column in _text_columns(sheet):
+        sheet[column] = sheet[column].map(_defuse_after_separators)
+    return sheet.to_csv(path, index=False, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_NONNUMERIC)
 
 
 def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
@@ -269,14 +287,30 @@ def _text_columns(frame: pd.DataFrame) -> list[str]:
 
 def is_formula(value: Any) -> bool:
     """True when a spreadsheet could read ``value`` as a formula (see _FORMULA_STARTS)."""
-    if not isinstance(value, str):
-        return False
-    for ch in value:
+    return isinstance(value, str) and _formula_at(value, 0)
+
+
+def _formula_at(text: str, start: int, skip: str = "") -> bool:
+    """Whether a cell starting at ``text[start]`` reads as a formula; ``skip``: more to pass over."""
+    for i in range(start, len(text)):  # indices, not a slice: a long cell is not copied per separator
+        ch = text[i]
         if ch in _FORMULA_STARTS:
             return True
-        if not (ch.isspace() or unicodedata.category(ch) == "Cf"):
+        if not (ch.isspace() or ch in skip or unicodedata.category(ch) == "Cf"):
             return False
     return False
+
+
+def _defuse_after_separators(value: Any) -> Any:
+    """A `'` after each separator that a formula follows (a quote opening that cell included)."""
+    if not isinstance(value, str) or not _CSV_SEPARATORS.intersection(value):
+        return value
+    out: list[str] = []
+    for i, ch in enumerate(value):
+        out.append(ch)
+        if ch in _CSV_SEPARATORS and _formula_at(value, i + 1, skip='"'):
+            out.append("'")
+    return "".join(out)
 
 
 def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
