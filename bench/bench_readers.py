@@ -27,7 +27,7 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="scout-bench-prefe
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 
-from scrapers.sandbox import SandboxServer  # noqa: E402
+from sandbox import SandboxServer  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 
 SCOUT = str(Path(sys.executable).parent / "scout")
