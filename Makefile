@@ -19,10 +19,12 @@ demo: install
 	$(BIN)/scout demo
 
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Everything but the tests that start Prefect or a subprocess (marked slow in tests/conftest.py).
 test-fast: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not slow"
 
 # Benchmarks are not tests: they print timings and assert nothing about them.

@@ -51,7 +51,6 @@ from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_fra
 from transforms.quarantine import drop_quarantined
 from transforms.score import score_creators
 from transforms.tiers import get_scheme
-from transforms.tombstones import keep_refs, skip_forgotten
 from warehouse.db import WarehouseError
 from warehouse.forget import tombstones
 from warehouse.load import (
@@ -63,6 +62,7 @@ from warehouse.load import (
     store_batch,
 )
 from warehouse.queries import batch_raw_responses, candidates, run_counts, run_summary
+from warehouse.tombstones import keep_refs, skip_forgotten
 
 FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size elsewhere
 AVATAR_BATCH_SIZE = 100

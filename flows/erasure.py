@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.identity import handle_key
-from transforms.tombstones import FORGOTTEN_REF, mention_pattern
+from warehouse.tombstones import FORGOTTEN_REF, mention_pattern
 
 PAGE = 200
 

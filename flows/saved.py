@@ -29,8 +29,8 @@ from flows.discover import load, score
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from scrapers.registry import get_platform
 from transforms.quarantine import without_profile
-from transforms.tombstones import skip_forgotten
 from warehouse.forget import tombstones
+from warehouse.tombstones import skip_forgotten
 
 PROFILE_FIELDS = ("platform", "creator_id", "handle", "display_name", "bio", "followers",
                   "following", "posts_count", "verified", "avatar_url", "external_url",

@@ -19,12 +19,12 @@ import pytest
 from json_stub import JsonStub
 from typer.testing import CliRunner
 
+from core.records import RawResponse
 from flows.cli import app
 from flows.discover import discover
 from scrapers import youtube
 from scrapers.errors import QuotaExhausted
 from scrapers.http import HttpClient
-from core.records import RawResponse
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import api_error
 from scrapers.youtube.quota import QuotaMeter

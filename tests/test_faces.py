@@ -12,12 +12,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scrapers.avatars import cache_path, fetch_avatars
-from scrapers.http import HttpClient
 from sandbox import SandboxServer
 from sandbox import avatars as sandbox_avatars
 from sandbox.server import MISSING_AVATAR, PNG_1X1
-from transforms.faces import FACES_VERSION, FaceResult, declared_size, detect_face, detect_faces
+from scrapers.avatars import cache_path, fetch_avatars
+from scrapers.http import HttpClient
+from transforms.faces import (
+    FACES_VERSION,
+    FaceResult,
+    declared_size,
+    detect_face,
+    detect_faces,
+)
 
 skimage_data = pytest.importorskip("skimage.data")
 

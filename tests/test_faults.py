@@ -14,18 +14,18 @@ import pandas as pd
 import pytest
 import requests
 
-from scrapers import settings
-from scrapers.bluesky import client as bsky_client
-from scrapers.http import HttpClient
-from scrapers.instagram import client as ig_client
-from scrapers.mastodon import client as masto_client
 from core.records import ParseResult
-from scrapers.registry import get_platform
 from sandbox import SandboxServer
 from sandbox import youtube as yt_sandbox
 from sandbox.faults import DRIFT_KINDS, MAX_CONSECUTIVE, TRANSIENT_KINDS, transient_kind
 from sandbox.instagram import accounts as ig_accounts
 from sandbox.universe import build_universe
+from scrapers import settings
+from scrapers.bluesky import client as bsky_client
+from scrapers.http import HttpClient
+from scrapers.instagram import client as ig_client
+from scrapers.mastodon import client as masto_client
+from scrapers.registry import get_platform
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.quota import QuotaMeter
 

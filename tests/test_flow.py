@@ -70,7 +70,11 @@ def test_flow_publishes_candidate_table_and_summary(tmp_path, sandbox):
     from uuid import UUID
 
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        ArtifactFilterKey,
+    )
 
     summary = discover(platform="bluesky", base_url=sandbox.base_url, queries=QUERIES, limit=30,
                        posts_per_creator=5, db_path=str(tmp_path / "a.duckdb"), rate_per_second=100)

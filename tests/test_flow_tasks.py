@@ -6,8 +6,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flows.discover import _batches, parse_batch, score
 from core.records import RawResponse
+from flows.discover import _batches, parse_batch, score
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -18,8 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from transforms.tombstones import drop_tombstoned, keep_raws, keep_refs
 from warehouse.forget import tombstones
+from warehouse.tombstones import drop_tombstoned, keep_raws, keep_refs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()

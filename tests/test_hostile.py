@@ -18,11 +18,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from core.records import Post, Profile
+from core.text import clean_handle, clean_text
 from flows.cli import app
 from flows.markdown import md_cell
-from core.records import Post, Profile
 from scrapers.registry import PLATFORMS
-from core.text import clean_handle, clean_text
 from warehouse.export import export_candidates, is_formula
 from warehouse.queries import candidates
 

@@ -13,9 +13,18 @@ import pytest
 import requests
 from json_stub import JsonStub
 
+from core.records import RawResponse
+from sandbox import SandboxServer
+from sandbox.faults import transient_kind
 from scrapers import bluesky, mastodon
 from scrapers.avatars import fetch_avatars
-from scrapers.errors import FetchFailed, InvalidInput, RefusedUrl, RobotsDisallowed, ScraperError
+from scrapers.errors import (
+    FetchFailed,
+    InvalidInput,
+    RefusedUrl,
+    RobotsDisallowed,
+    ScraperError,
+)
 from scrapers.http import (
     HttpClient,
     ResponseTooLarge,
@@ -26,9 +35,6 @@ from scrapers.http import (
     same_origin,
 )
 from scrapers.ratelimit import TokenBucket
-from core.records import RawResponse
-from sandbox import SandboxServer
-from sandbox.faults import transient_kind
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
 
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from json_stub import JsonStub
 
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers import bluesky
 from scrapers.errors import InvalidInput
-from core.records import ParseResult, Post, Profile, RawResponse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 MARISOL = "did:plc:k4r7aqw2m3xzt5vbn6hyjdoq"

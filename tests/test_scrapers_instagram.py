@@ -15,12 +15,12 @@ from urllib.parse import unquote
 import pytest
 import requests
 
-from scrapers import instagram
-from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
-from scrapers.http import HttpClient
 from core.records import ParseResult, Post, Profile, RawResponse
 from sandbox import SandboxServer
 from sandbox.instagram import accounts, parse_fields
+from scrapers import instagram
+from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
+from scrapers.http import HttpClient
 from scrapers.validate import validate_handle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "instagram"

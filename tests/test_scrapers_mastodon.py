@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from json_stub import JsonStub
 
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers import mastodon
 from scrapers.errors import InvalidInput
-from core.records import ParseResult, Post, Profile, RawResponse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
 JONAS = "109384756102938475"

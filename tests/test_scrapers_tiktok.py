@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from json_stub import JsonStub
 
+from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers import tiktok
 from scrapers.errors import InvalidInput, MissingCredential
 from scrapers.http import HttpClient
-from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.registry import get_platform
 from scrapers.tiktok.client import video_query
 

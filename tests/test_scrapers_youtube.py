@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from core.records import ParseResult, Post, Profile, RawResponse
+from sandbox import SandboxServer
+from sandbox import youtube as sandbox_yt
 from scrapers import youtube
 from scrapers.errors import InvalidInput, QuotaExhausted, RobotsDisallowed, ScraperError
 from scrapers.http import HttpClient
-from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.registry import get_platform
-from sandbox import SandboxServer
-from sandbox import youtube as sandbox_yt
 from scrapers.validate import validate_handle
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import (

@@ -22,9 +22,9 @@ import requests
 from json_stub import JsonStub
 
 import flows.discover as discover_flow
+from sandbox import instagram as sandbox_instagram
 from scrapers.errors import MissingCredential
 from scrapers.http import redact
-from sandbox import instagram as sandbox_instagram
 from scrapers.settings import credential, optional_credential
 from warehouse.db import connect
 
@@ -90,7 +90,12 @@ def _quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _prefect_logs_and_artifacts(run_ids: list[str]) -> list[str]:
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
     from prefect.logging.handlers import APILogHandler
 
     APILogHandler().flush()

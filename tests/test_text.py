@@ -7,7 +7,14 @@ from datetime import datetime, timezone
 import pytest
 
 from core.text import html_to_text
-from scrapers.text import as_count, decode_json, first_url, html_links, is_sponsored, parse_datetime
+from scrapers.text import (
+    as_count,
+    decode_json,
+    first_url,
+    html_links,
+    is_sponsored,
+    parse_datetime,
+)
 
 
 def test_html_to_text_keeps_breaks_drops_tags_unescapes() -> None:

@@ -14,7 +14,11 @@ import pytest
 
 from core.records import Post, Profile, RawResponse, ScrapeError
 from transforms.contacts import extract_contacts
-from transforms.engagement import ENGAGEMENT_COLUMNS, METRICS_VERSION, engagement_metrics
+from transforms.engagement import (
+    ENGAGEMENT_COLUMNS,
+    METRICS_VERSION,
+    engagement_metrics,
+)
 from transforms.frames import (
     ERROR_COLUMNS,
     POST_COLUMNS,

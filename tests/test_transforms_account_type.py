@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from training.first_names import FIRST_NAMES
 from transforms.account_type import (
     ACCOUNT_TYPE_COLUMNS,
     ACCOUNT_TYPES,
@@ -21,7 +22,6 @@ from transforms.account_type import (
     post_signals,
     score_account_type,
 )
-from training.first_names import FIRST_NAMES
 
 
 def score(**cols) -> pd.DataFrame:

@@ -23,8 +23,8 @@ import duckdb
 import pandas as pd
 
 from core.identity import handle_key
-from transforms.tombstones import FORGOTTEN_REF, mention_pattern
 from warehouse.db import DbPath, WarehouseError, connect
+from warehouse.tombstones import FORGOTTEN_REF, mention_pattern
 
 #: Column -> how a row of any table names the creator being forgotten.
 _IDENTITY_MATCHES: dict[str, str] = {

@@ -27,15 +27,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from transforms.tombstones import (
+from warehouse.db import DbPath, WarehouseError, connect
+from warehouse.forget import erase
+from warehouse.tombstones import (
     FORGOTTEN_REF,
     drop_tombstoned,
     keep_raws,
     keep_refs,
     revealed_ids,
 )
-from warehouse.db import DbPath, WarehouseError, connect
-from warehouse.forget import erase
 
 PROFILE_COLUMNS = (
     "platform", "creator_id", "handle", "display_name", "bio", "followers", "following",

@@ -15,7 +15,6 @@ import pandas as pd
 
 from core.identity import handle_keys
 from core.records import RawResponse, ScrapeError
-from transforms.frames import raw_frame
 
 #: What ``scout forget`` leaves in a run's stored ref list in place of the creator, so that the
 #: run's batches keep their shape; never fetched.
@@ -116,7 +115,9 @@ def skip_forgotten(
     if gone.empty:
         return frames, raws, errors, 0
     frames, dropped = drop_tombstoned(frames, gone)
-    raws = [raw for raw, keep in zip(raws, keep_raws(raw_frame(raws), gone)) if keep]
+    bodies = pd.DataFrame({"platform": [r.platform for r in raws], "request_key": [r.request_key for r in raws],
+                           "body": [r.body for r in raws]})
+    raws = [raw for raw, keep in zip(raws, keep_raws(bodies, gone)) if keep]
     kept_ids = {raw.response_id for raw in raws}
     handles = [e.handle or "" for e in errors]
     allowed = set(keep_refs(platform, handles, gone))
