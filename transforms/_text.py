@@ -59,11 +59,6 @@ def fold(s: pd.Series) -> pd.Series:
     return s.str.replace("[’‘`´]", "'", regex=True)
 
 
-def fold_lower(s: pd.Series) -> pd.Series:
-    """Folded and lowercased, the form every word list is written in."""
-    return fold(s).str.lower()
-
-
 def _arrow(s: pd.Series) -> pa.ChunkedArray:
     """The Arrow buffers behind an Arrow-backed string Series (no copy)."""
     arr = pa.array(s.array)  # via __arrow_array__

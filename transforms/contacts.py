@@ -15,7 +15,6 @@ from transforms._text import clean_text, extract, matches
 from transforms.frames import STRING, to_string
 
 CONTACTS_VERSION = "contacts-v1"
-CONTACT_COLUMNS = ["contact_email", "contact_link"]
 
 _OPEN = r"[\[\(\{<]"
 _CLOSE = r"[\]\)\}>]"

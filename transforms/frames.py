@@ -219,11 +219,6 @@ def conform(df: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(cols, index=df.index)
 
 
-def empty_frame(dtypes: Mapping[str, Any]) -> pd.DataFrame:
-    """Zero rows with the right columns and dtypes."""
-    return conform(pd.DataFrame(index=pd.RangeIndex(0)), dtypes)
-
-
 def _records_frame(
     records: Sequence[Any], cls: type, dtypes: Mapping[str, Any], extra: Mapping[str, Any]
 ) -> pd.DataFrame:
