@@ -20,7 +20,3 @@ def handle_keys(values: pd.Series) -> pd.Series:
     """:func:`handle_key` for a whole column, vectorised."""
     return values.astype("string").str.strip().str.lstrip("@").str.strip().str.lower()
 
-
-def local_part(handle: str) -> str:
-    """``user`` of ``user@host`` (Mastodon), the whole handle elsewhere."""
-    return handle_key(handle).split("@")[0]
