@@ -21,7 +21,7 @@ from scrapers.http import HttpClient
 from core.records import ParseResult, Post, Profile, RawResponse
 from sandbox import SandboxServer
 from sandbox.instagram import accounts, parse_fields
-from scrapers.validate import validate_handle
+from scrapers.registry import validate_handle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "instagram"
 UTC = timezone.utc

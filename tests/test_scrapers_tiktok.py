@@ -370,7 +370,7 @@ def token(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_registered() -> None:
-    assert get_platform("TikTok") is tiktok
+    assert get_platform("TikTok") is tiktok.TIKTOK
     assert get_platform("instagram").parse_saved is not None
 
 

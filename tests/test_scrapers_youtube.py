@@ -16,10 +16,9 @@ from scrapers import youtube
 from scrapers.errors import InvalidInput, QuotaExhausted, RobotsDisallowed, ScraperError
 from scrapers.http import HttpClient
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers.registry import get_platform
+from scrapers.registry import get_platform, validate_handle
 from sandbox import SandboxServer
 from sandbox import youtube as sandbox_yt
-from scrapers.validate import validate_handle
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import (
     SAVED_EXPECTED,
@@ -375,7 +374,7 @@ def test_youtube_handles() -> None:
 
 def test_registered() -> None:
     module = get_platform("youtube")
-    assert module is youtube
+    assert module is youtube.YOUTUBE
     for name in ("discover", "fetch_creators", "parse", "parse_saved"):
         assert callable(getattr(module, name))
 

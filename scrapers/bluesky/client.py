@@ -11,7 +11,8 @@ from typing import Any
 
 from core.records import RawResponse
 from scrapers.bluesky import parse as bsky_parse
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.bluesky.handles import validate_handle
+from scrapers.validate import validate_base_url
 
 PLATFORM = "bluesky"
 SEARCH_ACTORS = "app.bsky.actor.searchActors"
@@ -49,7 +50,7 @@ def discover(
     refs: list[str] = []
     seen: set[str] = set()
     for handle in handles:
-        _add(refs, seen, validate_handle(PLATFORM, handle))
+        _add(refs, seen, validate_handle(handle))
     terms = [q.strip() for q in queries if q and q.strip()]
     terms += [t.strip().lstrip("#") for t in hashtags if t and t.strip().lstrip("#")]
     for index, term in enumerate(terms):
@@ -142,4 +143,4 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
     """Open API, no credentials: only the URL and the handles can be wrong up front."""
     validate_base_url(base_url)
     for handle in handles:
-        validate_handle(PLATFORM, handle)
+        validate_handle(handle)

@@ -15,7 +15,8 @@ from requests.utils import parse_header_links
 from core.records import RawResponse
 from scrapers.http import same_origin
 from scrapers.mastodon import parse as masto_parse
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.mastodon.handles import validate_handle
+from scrapers.validate import validate_base_url
 
 PLATFORM = "mastodon"
 SEARCH = "/api/v2/search"
@@ -50,7 +51,7 @@ def discover(
     yields one page of at most 40 accounts; paging stops quietly at the first error.
     """
     base = validate_base_url(base_url)
-    accts = [validate_handle(PLATFORM, handle) for handle in handles]  # all, before any request
+    accts = [validate_handle(handle) for handle in handles]  # all, before any request
     refs: list[str] = []
     for acct in accts:
         raw = _get(http, base, base + LOOKUP, params={"acct": acct}, kind="account", request_key=acct)
@@ -232,4 +233,4 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
     """Open API, no credentials: only the URL and the handles can be wrong up front."""
     validate_base_url(base_url)
     for handle in handles:
-        validate_handle(PLATFORM, handle)
+        validate_handle(handle)

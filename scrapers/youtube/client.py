@@ -23,9 +23,10 @@ from urllib.parse import quote, urlsplit
 
 from core.records import RawResponse
 from scrapers.errors import InvalidInput, QuotaExhausted
-from scrapers.settings import YOUTUBE_WEB_URL, optional_credential, secret_block_name
+from scrapers.settings import optional_credential, secret_block_name
 from scrapers.text import decode_json
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.validate import validate_base_url
+from scrapers.youtube.handles import validate_handle
 from scrapers.youtube.parse import (
     CHANNEL_ID,
     api_error,
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "youtube"
 API_KEY_ENV = "SCOUT_YOUTUBE_API_KEY"
 WEB_URL_ENV = "SCOUT_YOUTUBE_WEB_URL"
+YOUTUBE_WEB_URL = "https://www.youtube.com"  # channel pages (key-less mode)
 API_PATH = "/youtube/v3"  # where the Data API lives on its host (googleapis.com or a twin)
 CHANNEL_PARTS = "snippet,statistics,contentDetails"
 VIDEO_PARTS = "snippet,statistics"
@@ -152,7 +154,7 @@ def discover(
     refs: list[str] = []
     seen: set[str] = set()
     for handle in handles:
-        cleaned = validate_handle(PLATFORM, handle)
+        cleaned = validate_handle(handle)
         _add(refs, seen, cleaned if is_channel_id(cleaned) else "@" + cleaned)
     if not terms or key is None:
         return refs
@@ -179,7 +181,7 @@ def preflight(
     if any(q and q.strip() for q in queries) and not key:
         raise InvalidInput(NO_SEARCH_WITHOUT_KEY)
     for handle in handles:
-        validate_handle(PLATFORM, handle)
+        validate_handle(handle)
     default_meter()  # SCOUT_YOUTUBE_DAILY_QUOTA / _SEARCH_QUOTA checked before any run
 
 
