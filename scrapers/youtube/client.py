@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 from core.records import RawResponse
 from scrapers.errors import InvalidInput, QuotaExhausted
+from scrapers.paginators import cursor_paginator
 from scrapers.settings import optional_credential, secret_block_name
 from scrapers.text import decode_json
 from scrapers.validate import validate_base_url
@@ -46,8 +47,9 @@ API_PATH = "/youtube/v3"  # where the Data API lives on its host (googleapis.com
 CHANNEL_PARTS = "snippet,statistics,contentDetails"
 VIDEO_PARTS = "snippet,statistics"
 BATCH = 50  # ids per channels.list / videos.list call; maxResults cap of every list call
-MAX_PAGES = 50  # guard against endless page tokens
-MAX_SEARCH_PAGES = 10  # search.list stops near 500 results anyway, and a page costs 100 units
+# search.list stops near 500 results anyway, and a page costs 100 units: at most 10 pages.
+SEARCH_PAGES = cursor_paginator(lambda raw: search_channel_ids(raw)[1], max_pages=10)
+UPLOAD_PAGES = cursor_paginator(lambda raw: playlist_video_ids(raw)[1])
 # Reasons (errors[].reason, details[].reason) that every later call would repeat.
 QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 KEY_REASONS = frozenset({"keyInvalid", "API_KEY_INVALID", "keyExpired", "API_KEY_EXPIRED",
@@ -187,13 +189,15 @@ def preflight(
 
 def _search(api: _Api, term: str, wanted: int, seen: set[str]) -> list[str]:
     found: list[str] = []
-    token: str | None = None
-    for _ in range(MAX_SEARCH_PAGES):
+
+    def request(token: str | None) -> RawResponse:
         params: dict[str, Any] = {"part": "snippet", "type": "channel", "q": term,
                                   "maxResults": min(BATCH, max(wanted - len(found), 1))}
         if token:
             params["pageToken"] = token
-        raw = api.call("search", params, kind="search", key=term)
+        return api.call("search", params, kind="search", key=term)
+
+    for raw in SEARCH_PAGES.pages(request):
         if raw.status >= 400:
             break
         ids, token = search_channel_ids(raw)
@@ -252,13 +256,15 @@ def fetch_creators(
 def _recent_uploads(api: _Api, channel_id: str, uploads: str, wanted: int) -> list[str]:
     """The newest ``wanted`` video ids of an uploads playlist, following nextPageToken."""
     got: list[str] = []
-    token: str | None = None
-    for _ in range(MAX_PAGES):
+
+    def request(token: str | None) -> RawResponse:
         params: dict[str, Any] = {"part": "contentDetails", "playlistId": uploads,
                                   "maxResults": min(BATCH, wanted - len(got))}
         if token:
             params["pageToken"] = token
-        raw = api.call("playlistItems", params, kind="playlist_items", key=channel_id)
+        return api.call("playlistItems", params, kind="playlist_items", key=channel_id)
+
+    for raw in UPLOAD_PAGES.pages(request):
         if raw.status >= 400:
             break
         ids, token = playlist_video_ids(raw)
