@@ -74,6 +74,8 @@ class RawResponse:
     fetched_at: datetime = field(default_factory=utcnow)
     content_type: str | None = None
     response_id: str = ""
+    # Response headers, for paging (Link) while the run lasts; not a warehouse column.
+    headers: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.response_id:

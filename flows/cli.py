@@ -32,8 +32,7 @@ from flows.params import (
     validate_threshold,
     validate_tier_scheme,
 )
-from scrapers.registry import PLATFORMS
-from scrapers.validate import validate_handle
+from scrapers.registry import PLATFORMS, validate_handle
 from warehouse.db import DEFAULT_DB_PATH
 
 app = typer.Typer(

@@ -45,7 +45,6 @@ from scrapers.avatars import fetch_avatars
 from scrapers.errors import FetchFailed, QuotaExhausted
 from scrapers.http import HttpClient
 from scrapers.registry import get_platform
-from scrapers.settings import platform_settings
 from transforms.faces import detect_faces
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.quarantine import drop_quarantined
@@ -117,7 +116,7 @@ def _with_failed_attempts(stats: dict[str, int], task_run_id: Any = None) -> dic
 
 
 def _client(platform: str, base_url: str, rate_per_second: float | None) -> HttpClient:
-    settings = platform_settings(platform, base_url)
+    settings = get_platform(platform).settings(base_url)
     return HttpClient(
         platform,
         rate_per_second=rate_per_second or settings.rate_per_second,
@@ -378,7 +377,7 @@ def run_params(
     """The params that define a discover run (stored with it and fingerprinted; rate and paths
     are not among them: they change how fast, not what)."""
     return {
-        "platform": platform, "base_url": platform_settings(platform, base_url).base_url,
+        "platform": platform, "base_url": get_platform(platform).settings(base_url).base_url,
         "queries": queries or [], "hashtags": hashtags or [], "handles": handles or [], "limit": limit,
         "posts_per_creator": posts_per_creator, "tier_scheme": tier_scheme,
         "person_threshold": person_threshold, "faces": faces,

@@ -19,9 +19,8 @@ from typing import Any
 
 from scrapers import settings
 from scrapers.errors import InvalidInput
-from scrapers.registry import get_platform
-from scrapers.settings import platform_settings
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.registry import get_platform, validate_handle
+from scrapers.validate import validate_base_url
 
 MAX_QUERY_CHARS = 200
 MAX_HASHTAG_CHARS = 100
@@ -169,7 +168,7 @@ def validate_discover_params(
     …) are accepted and ignored, so the flow can pass its whole signature.
     """
     name = validate_platform(platform)
-    url = validate_base_url(platform_settings(name, base_url).base_url)
+    url = validate_base_url(get_platform(name).settings(base_url).base_url)
     checked_queries = _each(queries, validate_query)
     checked_tags = _each(hashtags, validate_hashtag)
     checked_handles = _each(handles, lambda h: validate_handle(name, h))

@@ -315,7 +315,6 @@ class HttpClient:
         self.session = session or CredentialSafeSession()
         self.session.headers["User-Agent"] = user_agent
         self.raw_responses: list[RawResponse] = []
-        self.last_headers: Mapping[str, str] = {}
         self.stats = {"requests": 0, "retries": 0, "throttle_waits": 0, "robots_checks": 0,
                       "oversized": 0}
         self._robots: dict[str, robotparser.RobotFileParser] = {}
@@ -399,12 +398,10 @@ class HttpClient:
             with _naming(request_key):
                 resp, body = self._send(url, params, read=self._read, headers=headers, guard=guard)
         except RefusedUrl as exc:
-            self.last_headers = {}
             raw = RawResponse(self.platform, REFUSED_KIND, request_key, redact(url), 0,
                               redact(str(exc)))
             self.raw_responses.append(raw)
             return raw
-        self.last_headers = resp.headers
         return self._record(resp, body, kind, request_key)
 
     def get_bytes(
@@ -447,7 +444,6 @@ class HttpClient:
         with _naming(request_key):
             resp, body = self._send(url, params, read=self._read, method="POST",
                                     json_body=json_body, headers=headers)
-        self.last_headers = resp.headers
         return self._record(resp, body, kind, request_key)
 
     def _read(self, resp: requests.Response) -> bytes | None:
@@ -529,6 +525,7 @@ class HttpClient:
             # A server may echo the request, credentials included, in its answer.
             body="" if body is None else redact_secrets(decode_bytes(body, resp.headers)),
             content_type=resp.headers.get("Content-Type"),
+            headers=dict(resp.headers),
         )
         self.raw_responses.append(raw)
         return raw

@@ -56,36 +56,20 @@ def positive_env(name: str, default: float, cast: Callable[[str], float]) -> flo
 
 @dataclass(frozen=True)
 class PlatformSettings:
+    """Where a platform is and how fast to ask it; each platform's package holds its defaults."""
+
     base_url: str
     rate_per_second: float  # ~90% of the platform's published budget
     burst: int
 
 
-# Bluesky public AppView: 3000 requests / 5 min per IP -> 10/s; we use 90%.
-# Mastodon: 300 requests / 5 min per IP -> 1/s; we use 90%.
-DEFAULTS: dict[str, PlatformSettings] = {
-    "bluesky": PlatformSettings("https://public.api.bsky.app", 9.0, 10),
-    "mastodon": PlatformSettings("https://mastodon.social", 0.9, 5),
-    # YouTube Data API v3: the limit is a daily unit quota (scrapers/youtube/quota.py), not a
-    # request rate; 5/s keeps a run polite and well under Google's per-user QPS.
-    "youtube": PlatformSettings("https://www.googleapis.com/youtube/v3", 5.0, 5),
-    # Instagram Graph API (Business Discovery): ~200 calls / hour per user -> 0.055/s; 90%.
-    "instagram": PlatformSettings("https://graph.facebook.com/v21.0", 0.05, 2),
-    # TikTok Research API: a daily quota (1,000 requests), not a rate; pace gently anyway.
-    "tiktok": PlatformSettings("https://open.tiktokapis.com", 0.25, 2),
-}
-
-
-# YouTube channel pages (key-less mode); SCOUT_YOUTUBE_WEB_URL overrides it.
-YOUTUBE_WEB_URL = "https://www.youtube.com"
-
-
-def platform_settings(platform: str, base_url: str | None = None) -> PlatformSettings:
-    """Defaults, overridden by SCOUT_<PLATFORM>_URL / SCOUT_RATE_PER_SECOND, then by arguments."""
-    default = DEFAULTS[platform]
-    url = base_url or os.environ.get(f"SCOUT_{platform.upper()}_URL") or default.base_url
-    rate = positive_env("SCOUT_RATE_PER_SECOND", default.rate_per_second, float)
-    burst = int(positive_env("SCOUT_RATE_BURST", default.burst, int))
+def platform_settings(platform: str, defaults: PlatformSettings,
+                      base_url: str | None = None) -> PlatformSettings:
+    """``defaults``, overridden by SCOUT_<PLATFORM>_URL / SCOUT_RATE_PER_SECOND /
+    SCOUT_RATE_BURST, then by ``base_url``."""
+    url = base_url or os.environ.get(f"SCOUT_{platform.upper()}_URL") or defaults.base_url
+    rate = positive_env("SCOUT_RATE_PER_SECOND", defaults.rate_per_second, float)
+    burst = int(positive_env("SCOUT_RATE_BURST", defaults.burst, int))
     return PlatformSettings(url.rstrip("/"), rate, burst)
 
 

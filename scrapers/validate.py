@@ -1,7 +1,8 @@
 """Input checks at the edge: a bad handle or URL fails fast with one clear sentence.
 
-Why here and not in the scrapers: the CLI, the flows and the scrapers all take user input, and a
-handle that cannot exist should never cost a request. The same goes for answers: a response
+Why here: the CLI, the flows and the scrapers all take user input, and a handle that cannot
+exist should never cost a request. Each platform's own handle rule lives in its package
+(``scrapers/<platform>/handles.py``) and builds on the helpers here. The same goes for answers: a response
 whose layout changed is stopped here (``layout_problem``) before it becomes a record.
 """
 
@@ -15,97 +16,23 @@ from urllib.parse import urlsplit, urlunsplit
 from scrapers.errors import InvalidInput
 
 # One DNS label: letters, digits, hyphens inside, at most 63 characters.
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-# atproto handle syntax: at least two labels, the last (TLD) starting with a letter.
-_BSKY_HANDLE = re.compile(rf"^(?:{_LABEL}\.)+[a-z](?:[a-z0-9-]{{0,61}}[a-z0-9])?$")
-_DID_PLC = re.compile(r"^did:plc:[a-z2-7]{24}$")
-_DID_WEB = re.compile(r"^did:web:[a-z0-9.%-]+$")
-_HOSTNAME = re.compile(rf"^(?:{_LABEL}\.)+{_LABEL}$")
-# Mastodon usernames: letters, digits, underscores; remote software may add dots and dashes inside.
-_MASTODON_USER = re.compile(r"^[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?$", re.IGNORECASE)
-
-# Instagram: 1-30 letters, digits, periods, underscores; no leading/trailing or double period.
-# TikTok: 2-24 letters, digits, periods, underscores; no trailing period.
-_USERNAME_RULES: dict[str, tuple[str, re.Pattern[str], str]] = {
-    "instagram": (
-        "Instagram",
-        re.compile(r"^(?!\.)(?!.*\.\.)(?!.*\.$)[a-z0-9._]{1,30}$"),
-        "1-30 letters, digits, periods and underscores, not starting or ending with a period",
-    ),
-    "tiktok": (
-        "TikTok",
-        re.compile(r"^(?!.*\.$)[a-z0-9._]{2,24}$"),
-        "2-24 letters, digits, periods and underscores, not ending with a period",
-    ),
-}
-_MAX_HANDLE = 253
-# TLDs atproto refuses for handles ("handle.invalid" is what the API shows for a broken handle).
-_BSKY_BAD_TLDS = frozenset({"invalid", "local", "localhost", "arpa", "internal", "onion", "alt"})
+DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?:{DNS_LABEL}\.)+{DNS_LABEL}$")
+MAX_HANDLE = 253
 
 
-def validate_handle(platform: str, handle: str) -> str:
-    """Normalised handle (no leading @, lower-case domain), or InvalidInput saying what is wrong."""
+def cleaned_handle(platform: str, handle: str) -> str:
+    """The handle trimmed and without its leading @; InvalidInput when there is nothing.
+
+    Every platform's handle rule (``scrapers/<platform>/handles.py``) starts here."""
     if not isinstance(handle, str) or not handle.strip():
         raise InvalidInput(f"The {platform} handle is empty; give a handle such as @name.")
-    cleaned = handle.strip().lstrip("@")
-    if platform == "bluesky":
-        return _bluesky_handle(handle, cleaned)
-    if platform == "mastodon":
-        return _mastodon_handle(handle, cleaned)
-    if platform == "youtube":
-        return _youtube_handle(handle, cleaned)
-    if platform in _USERNAME_RULES:
-        return _username(platform, handle, cleaned)
-    raise InvalidInput(f"There are no handle rules for platform {platform!r}.")
+    return handle.strip().lstrip("@")
 
 
-def _bluesky_handle(original: str, cleaned: str) -> str:
-    value = cleaned.lower()
-    if value.startswith("did:"):
-        if _DID_PLC.match(value) or _DID_WEB.match(value):
-            return value
-        raise InvalidInput(
-            f"Bluesky DID {original!r} is not a valid did:plc:<24 base32 chars> or did:web:<host>."
-        )
-    if len(value) > _MAX_HANDLE or not _BSKY_HANDLE.match(value):
-        if value and "." not in value and re.fullmatch(r"[a-z0-9-]+", value):
-            raise InvalidInput(
-                f"Bluesky handle {original!r} is not domain-like; "
-                f"did you mean '{value}.bsky.social'?"
-            )
-        raise InvalidInput(
-            f"Bluesky handle {original!r} is invalid: use a domain-like handle such as "
-            "'name.bsky.social' (letters, digits, hyphens and dots only) or a did:plc: DID."
-        )
-    if value.rsplit(".", 1)[-1] in _BSKY_BAD_TLDS:
-        raise InvalidInput(
-            f"Bluesky handle {original!r} uses a top-level domain that no handle may use."
-        )
-    return value
-
-
-def _mastodon_handle(original: str, cleaned: str) -> str:
-    user, sep, domain = cleaned.partition("@")
-    if not _MASTODON_USER.match(user) or len(user) > 64:
-        raise InvalidInput(
-            f"Mastodon handle {original!r} is invalid: the username may hold only letters, "
-            "digits and underscores, as in 'user' or 'user@instance.social'."
-        )
-    if not sep:
-        return user
-    host = _ascii_host(domain)
-    if host is None:
-        raise InvalidInput(
-            f"Mastodon handle {original!r} has an invalid instance domain {domain!r}; "
-            "write it as 'user@instance.social'."
-        )
-    return f"{user}@{host}"
-
-
-def _username(platform: str, original: str, cleaned: str) -> str:
-    """Lower-case username (both platforms ignore case), or InvalidInput with the rule."""
-    label, pattern, rule = _USERNAME_RULES[platform]
-    value = cleaned.lower()
+def check_username(label: str, pattern: re.Pattern[str], rule: str, original: str) -> str:
+    """Lower-case username (Instagram and TikTok ignore case), or InvalidInput with ``rule``."""
+    value = cleaned_handle(label.lower(), original).lower()
     if "/" in value or value.startswith("http"):
         raise InvalidInput(
             f"{label} handle {original!r} looks like a URL; pass the username alone, as in @name."
@@ -115,34 +42,13 @@ def _username(platform: str, original: str, cleaned: str) -> str:
     return value
 
 
-# YouTube handles: 3-30 letters (any script), digits, underscores, hyphens and periods.
-_YOUTUBE_HANDLE = re.compile(r"^[\w.-]{3,30}$")
-_YOUTUBE_CHANNEL_ID = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
-
-
-def _youtube_handle(original: str, cleaned: str) -> str:
-    """The handle without @ (case kept: YouTube ignores it), or a UC… channel id unchanged."""
-    if _YOUTUBE_CHANNEL_ID.match(cleaned):
-        return cleaned
-    if "/" in cleaned or cleaned.lower().startswith("http"):
-        raise InvalidInput(
-            f"YouTube handle {original!r} looks like a URL; pass the handle alone, as in @name."
-        )
-    if not _YOUTUBE_HANDLE.match(cleaned):
-        raise InvalidInput(
-            f"YouTube handle {original!r} is invalid: use 3-30 letters, digits, underscores, "
-            "hyphens and periods, as in @name."
-        )
-    return cleaned
-
-
-def _ascii_host(domain: str) -> str | None:
+def ascii_host(domain: str) -> str | None:
     """Lower-case ASCII host name (IDNs encoded to punycode), or None when it cannot be one."""
     try:
         host = domain.strip().lower().encode("idna").decode("ascii")
     except (UnicodeError, ValueError):
         return None
-    if len(host) > _MAX_HANDLE or not _HOSTNAME.match(host):
+    if len(host) > MAX_HANDLE or not _HOSTNAME.match(host):
         return None
     return host
 

@@ -21,7 +21,7 @@ from sandbox.instagram import accounts, parse_fields
 from scrapers import instagram
 from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
 from scrapers.http import HttpClient
-from scrapers.validate import validate_handle
+from scrapers.registry import validate_handle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "instagram"
 UTC = timezone.utc

@@ -20,7 +20,6 @@ from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers import tiktok
 from scrapers.errors import InvalidInput, MissingCredential
 from scrapers.http import HttpClient
-from scrapers.registry import get_platform
 from scrapers.tiktok.client import video_query
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tiktok"
@@ -367,11 +366,6 @@ def http() -> Iterator[HttpClient]:
 @pytest.fixture()
 def token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCOUT_TIKTOK_TOKEN", TOKEN)
-
-
-def test_registered() -> None:
-    assert get_platform("TikTok") is tiktok
-    assert get_platform("instagram").parse_saved is not None
 
 
 def test_discover_needs_a_token(monkeypatch: pytest.MonkeyPatch, stub: ResearchStub,

@@ -18,8 +18,7 @@ from sandbox import youtube as sandbox_yt
 from scrapers import youtube
 from scrapers.errors import InvalidInput, QuotaExhausted, RobotsDisallowed, ScraperError
 from scrapers.http import HttpClient
-from scrapers.registry import get_platform
-from scrapers.validate import validate_handle
+from scrapers.registry import validate_handle
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import (
     SAVED_EXPECTED,
@@ -371,13 +370,6 @@ def test_youtube_handles() -> None:
     for bad in ("ab", "@" + "x" * 31, "has space", "https://youtube.com/@x", "a/b", "@"):
         with pytest.raises(InvalidInput):
             validate_handle("youtube", bad)
-
-
-def test_registered() -> None:
-    module = get_platform("youtube")
-    assert module is youtube
-    for name in ("discover", "fetch_creators", "parse", "parse_saved"):
-        assert callable(getattr(module, name))
 
 
 # ------------------------------------------------------------------------------- quota meter

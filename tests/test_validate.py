@@ -6,8 +6,8 @@ import pytest
 
 from scrapers import bluesky, mastodon
 from scrapers.errors import InvalidInput
-from scrapers.registry import PLATFORMS, get_platform
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.registry import PLATFORMS, get_platform, validate_handle
+from scrapers.validate import validate_base_url
 
 
 @pytest.mark.parametrize(
@@ -148,8 +148,8 @@ def test_bad_base_urls_raise(bad: str) -> None:
 
 def test_registry_maps_names_to_packages() -> None:
     assert set(PLATFORMS) == {"bluesky", "mastodon", "youtube", "instagram", "tiktok"}
-    assert PLATFORMS["bluesky"] is bluesky and PLATFORMS["mastodon"] is mastodon
-    assert get_platform("Bluesky ") is bluesky
+    assert PLATFORMS["bluesky"] is bluesky.BLUESKY and PLATFORMS["mastodon"] is mastodon.MASTODON
+    assert get_platform("Bluesky ") is bluesky.BLUESKY
     for module in PLATFORMS.values():
         assert callable(module.discover) and callable(module.fetch_creators)
         assert callable(module.parse) and callable(module.parse_saved)

@@ -11,7 +11,9 @@ from typing import Any
 
 from core.records import RawResponse
 from scrapers.bluesky import parse as bsky_parse
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.bluesky.handles import validate_handle
+from scrapers.paginators import cursor_paginator
+from scrapers.validate import validate_base_url
 
 PLATFORM = "bluesky"
 SEARCH_ACTORS = "app.bsky.actor.searchActors"
@@ -21,8 +23,8 @@ SEARCH_PAGE_MAX = 100
 PROFILES_BATCH = 25  # getProfiles accepts at most 25 actors
 FEED_PAGE_MAX = 100
 FEED_FILTER = "posts_no_replies"
-# Guard against a server that keeps handing out cursors with empty pages.
-MAX_PAGES = 50
+SEARCH_PAGES = cursor_paginator(lambda raw: bsky_parse.search_actors(raw)[1])
+FEED_PAGES = cursor_paginator(lambda raw: bsky_parse.feed_page_size(raw)[1])
 
 
 def xrpc(base_url: str, nsid: str) -> str:
@@ -49,7 +51,7 @@ def discover(
     refs: list[str] = []
     seen: set[str] = set()
     for handle in handles:
-        _add(refs, seen, validate_handle(PLATFORM, handle))
+        _add(refs, seen, validate_handle(handle))
     terms = [q.strip() for q in queries if q and q.strip()]
     terms += [t.strip().lstrip("#") for t in hashtags if t and t.strip().lstrip("#")]
     for index, term in enumerate(terms):
@@ -65,14 +67,15 @@ def discover(
 def _search_actors(http: Any, base_url: str, term: str, quota: int, seen: set[str]) -> list[str]:
     """Up to ``quota`` new DIDs for one search term, following the cursor."""
     found: list[str] = []
-    cursor: str | None = None
-    for _ in range(MAX_PAGES):
+
+    def request(cursor: str | None) -> RawResponse:
         params: dict[str, Any] = {"q": term, "limit": min(SEARCH_PAGE_MAX, max(quota, 1))}
         if cursor:
             params["cursor"] = cursor
-        raw: RawResponse = http.get(
-            xrpc(base_url, SEARCH_ACTORS), params=params, kind="search", request_key=term
-        )
+        return http.get(xrpc(base_url, SEARCH_ACTORS), params=params, kind="search",
+                        request_key=term)
+
+    for raw in SEARCH_PAGES.pages(request):
         if raw.status >= 400:
             break
         actors, cursor = bsky_parse.search_actors(raw)
@@ -112,8 +115,8 @@ def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creat
 def _fetch_feed(http: Any, base_url: str, did: str, wanted: int) -> None:
     """Pages of getAuthorFeed until ``wanted`` items, the end of the feed, or an error."""
     got = 0
-    cursor: str | None = None
-    for _ in range(MAX_PAGES):
+
+    def request(cursor: str | None) -> RawResponse:
         params: dict[str, Any] = {
             "actor": did,
             "limit": min(FEED_PAGE_MAX, wanted - got),
@@ -121,9 +124,10 @@ def _fetch_feed(http: Any, base_url: str, did: str, wanted: int) -> None:
         }
         if cursor:
             params["cursor"] = cursor
-        raw: RawResponse = http.get(
-            xrpc(base_url, GET_AUTHOR_FEED), params=params, kind="author_feed", request_key=did
-        )
+        return http.get(xrpc(base_url, GET_AUTHOR_FEED), params=params, kind="author_feed",
+                        request_key=did)
+
+    for raw in FEED_PAGES.pages(request):
         if raw.status >= 400:
             return
         count, cursor = bsky_parse.feed_page_size(raw)
@@ -142,4 +146,4 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
     """Open API, no credentials: only the URL and the handles can be wrong up front."""
     validate_base_url(base_url)
     for handle in handles:
-        validate_handle(PLATFORM, handle)
+        validate_handle(handle)

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 from core.records import RawResponse
 from scrapers.errors import InvalidInput, RobotsDisallowed
 from scrapers.instagram import parse as ig_parse
+from scrapers.instagram.handles import validate_handle
 from scrapers.settings import credential
 from scrapers.text import decode_json
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.validate import validate_base_url
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def discover(
     No request is made: Business Discovery looks accounts up by username and has no search.
     """
     preflight(base_url, queries=queries, hashtags=hashtags, handles=handles)
-    return list(dict.fromkeys(validate_handle(PLATFORM, h) for h in handles))
+    return list(dict.fromkeys(validate_handle(h) for h in handles))
 
 
 def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:
@@ -67,7 +68,7 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
         )
     graph_base(base_url)
     _credentials()
-    if not [validate_handle(PLATFORM, h) for h in handles]:
+    if not [validate_handle(h) for h in handles]:
         raise InvalidInput("Instagram discovery needs at least one --handle.")
 
 
@@ -80,7 +81,7 @@ def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creat
     base = graph_base(base_url)
     token, user_id = _credentials()
     url = f"{base}/{user_id}"
-    for handle in dict.fromkeys(validate_handle(PLATFORM, r) for r in refs if r):
+    for handle in dict.fromkeys(validate_handle(r) for r in refs if r):
         if not _fetch_one(http, url, token, handle, max(posts_per_creator, 0)):
             log.warning("Instagram Graph API rate limit reached; stopping this batch")
             return

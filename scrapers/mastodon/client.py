@@ -10,12 +10,12 @@ import math
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from requests.utils import parse_header_links
-
 from core.records import RawResponse
 from scrapers.http import same_origin
 from scrapers.mastodon import parse as masto_parse
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.mastodon.handles import validate_handle
+from scrapers.paginators import link_header_paginator, offset_paginator
+from scrapers.validate import validate_base_url
 
 PLATFORM = "mastodon"
 SEARCH = "/api/v2/search"
@@ -30,8 +30,8 @@ TAG_PAGE_MAX = 40
 STATUSES_PAGE_MAX = 40
 # Kinds whose answers carry full account objects.
 ACCOUNT_KINDS = frozenset({"account", "search", "directory", "tag_timeline"})
-# Guard against a server that keeps handing out next links with empty pages.
-MAX_PAGES = 50
+OFFSET_PAGES = offset_paginator(masto_parse.page_size)
+LINK_PAGES = link_header_paginator()
 
 
 def discover(
@@ -50,7 +50,7 @@ def discover(
     yields one page of at most 40 accounts; paging stops quietly at the first error.
     """
     base = validate_base_url(base_url)
-    accts = [validate_handle(PLATFORM, handle) for handle in handles]  # all, before any request
+    accts = [validate_handle(handle) for handle in handles]  # all, before any request
     refs: list[str] = []
     for acct in accts:
         raw = _get(http, base, base + LOOKUP, params={"acct": acct}, kind="account", request_key=acct)
@@ -73,19 +73,20 @@ def discover(
 def _search(http: Any, base: str, query: str, quota: int, known: set[str]) -> list[str]:
     """Up to ``quota`` new account ids from v2 search, paging by offset."""
     found: list[str] = []
-    offset = 0
-    for _ in range(MAX_PAGES):
-        size = min(SEARCH_PAGE_MAX, max(quota, 1))
+    size = min(SEARCH_PAGE_MAX, max(quota, 1))
+
+    def request(offset: int | None) -> RawResponse:
         params: dict[str, Any] = {"q": query, "type": "accounts", "limit": size}
         if offset:
             params["offset"] = offset
-        raw = _get(http, base, base + SEARCH, params=params, kind="search", request_key=query)
+        return _get(http, base, base + SEARCH, params=params, kind="search", request_key=query)
+
+    for raw in OFFSET_PAGES.pages(request):
         if raw.status >= 400:
             break
         count = masto_parse.page_size(raw)
         new = _new(_ids(raw), known, found)
         found.extend(new[: quota - len(found)])
-        offset += count
         if len(found) >= quota or count < size:
             break
     return found
@@ -94,38 +95,42 @@ def _search(http: Any, base: str, query: str, quota: int, known: set[str]) -> li
 def _tag_accounts(http: Any, base: str, tag: str, quota: int, known: set[str]) -> list[str]:
     """Up to ``quota`` new authors of statuses under #tag, following Link rel="next"."""
     found: list[str] = []
-    url: str | None = base + TAG_TIMELINE.format(tag=quote(tag, safe=""))
-    params: dict[str, Any] | None = {"limit": TAG_PAGE_MAX}
-    for _ in range(MAX_PAGES):
-        if url is None:
-            break
-        raw = _get(http, base, url, params=params, kind="tag_timeline", request_key=tag)
+    first = base + TAG_TIMELINE.format(tag=quote(tag, safe=""))
+
+    def request(next_url: str | None) -> RawResponse:
+        if next_url is None:
+            return _get(http, base, first, params={"limit": TAG_PAGE_MAX}, kind="tag_timeline",
+                        request_key=tag)
+        return _get(http, base, next_url, kind="tag_timeline", request_key=tag)
+
+    for raw in LINK_PAGES.pages(request):
         if raw.status >= 400 or masto_parse.page_size(raw) == 0:
             break
         found.extend(_new(_ids(raw), known, found)[: quota - len(found)])
         if len(found) >= quota:
             break
-        url, params = _next_link(http), None
     return found
 
 
 def _directory(http: Any, base: str, limit: int) -> list[str]:
     """Active local accounts from the profile directory, paging by offset."""
     found: list[str] = []
-    offset = 0
-    for _ in range(MAX_PAGES):
-        if len(found) >= limit:
-            break
-        size = min(DIRECTORY_PAGE_MAX, limit - len(found))
-        params = {"limit": size, "offset": offset, "order": "active", "local": "true"}
-        raw = _get(http, base, base + DIRECTORY, params=params, kind="directory", request_key="directory")
+    if limit <= 0:
+        return found
+    sizes: list[int] = []  # what each page asked for
+
+    def request(offset: int | None) -> RawResponse:
+        sizes.append(min(DIRECTORY_PAGE_MAX, limit - len(found)))
+        params = {"limit": sizes[-1], "offset": offset or 0, "order": "active", "local": "true"}
+        return _get(http, base, base + DIRECTORY, params=params, kind="directory",
+                    request_key="directory")
+
+    for raw in OFFSET_PAGES.pages(request):
         if raw.status >= 400:
             break
         count = masto_parse.page_size(raw)
-        new = _new(_ids(raw), set(), found)
-        found.extend(new[: limit - len(found)])
-        offset += count
-        if count < size:
+        found.extend(_new(_ids(raw), set(), found)[: limit - len(found)])
+        if count < sizes[-1] or len(found) >= limit:
             break
     return found
 
@@ -157,15 +162,16 @@ def _fetch_statuses(http: Any, base: str, account_id: str, wanted: int) -> RawRe
     """Pages of statuses until ``wanted`` items, the end, or an error; returns the first page."""
     got = 0
     first: RawResponse | None = None
-    url: str | None = base + STATUSES.format(id=quote(account_id, safe=""))
-    params: dict[str, Any] | None = {
-        "limit": min(STATUSES_PAGE_MAX, wanted),
-        "exclude_replies": "true",
-    }
-    for _ in range(MAX_PAGES):
-        if url is None:
-            break
-        raw = _get(http, base, url, params=params, kind="statuses", request_key=account_id)
+    url = base + STATUSES.format(id=quote(account_id, safe=""))
+
+    def request(next_url: str | None) -> RawResponse:
+        if next_url is None:
+            params = {"limit": min(STATUSES_PAGE_MAX, wanted), "exclude_replies": "true"}
+            return _get(http, base, url, params=params, kind="statuses", request_key=account_id)
+        return _get(http, base, _with_limit(next_url, min(STATUSES_PAGE_MAX, wanted - got)),
+                    kind="statuses", request_key=account_id)
+
+    for raw in LINK_PAGES.pages(request):
         first = first or raw
         if raw.status >= 400:
             break
@@ -173,7 +179,6 @@ def _fetch_statuses(http: Any, base: str, account_id: str, wanted: int) -> RawRe
         got += count
         if count == 0 or got >= wanted:
             break
-        url, params = _with_limit(_next_link(http), min(STATUSES_PAGE_MAX, wanted - got)), None
     return first
 
 
@@ -183,10 +188,8 @@ def _get(http: Any, base: str, url: str, **kwargs: Any) -> RawResponse:
     return http.get(url, guard=same_origin(base), **kwargs)
 
 
-def _with_limit(url: str | None, limit: int) -> str | None:
+def _with_limit(url: str, limit: int) -> str:
     """The server's next link, asking only for what is still wanted."""
-    if url is None:
-        return None
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "limit"]
     query.append(("limit", str(limit)))
@@ -200,18 +203,6 @@ def _known_account_ids(http: Any, base: str) -> set[str]:
         if raw.platform == PLATFORM and raw.kind in ACCOUNT_KINDS and raw.url.startswith(base):
             ids.update(_ids(raw))
     return ids
-
-
-def _next_link(http: Any) -> str | None:
-    """The rel="next" URL of the last response's Link header, if any."""
-    headers = getattr(http, "last_headers", None) or {}
-    value = headers.get("Link") or headers.get("link")
-    if not value:
-        return None
-    for link in parse_header_links(value):
-        if link.get("rel") == "next" and link.get("url"):
-            return link["url"]
-    return None
 
 
 def _ids(raw: RawResponse) -> list[str]:
@@ -232,4 +223,4 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
     """Open API, no credentials: only the URL and the handles can be wrong up front."""
     validate_base_url(base_url)
     for handle in handles:
-        validate_handle(PLATFORM, handle)
+        validate_handle(handle)

@@ -16,7 +16,8 @@ from scrapers.errors import InvalidInput
 from scrapers.settings import credential
 from scrapers.text import decode_json
 from scrapers.tiktok import parse as tt_parse
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.tiktok.handles import validate_handle
+from scrapers.validate import validate_base_url
 
 PLATFORM = "tiktok"
 TOKEN_VAR = "SCOUT_TIKTOK_TOKEN"
@@ -46,7 +47,7 @@ def discover(
 ) -> list[str]:
     """The handles, validated and de-duplicated; no request is made."""
     preflight(base_url, queries=queries, hashtags=hashtags, handles=handles)
-    return list(dict.fromkeys(validate_handle(PLATFORM, h) for h in handles))
+    return list(dict.fromkeys(validate_handle(h) for h in handles))
 
 
 def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:
@@ -55,7 +56,7 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
         raise InvalidInput("TikTok discovery takes handles only; pass --handle.")
     validate_base_url(base_url)
     credential(TOKEN_VAR, NO_TOKEN)
-    if not [validate_handle(PLATFORM, h) for h in handles]:
+    if not [validate_handle(h) for h in handles]:
         raise InvalidInput("TikTok discovery needs at least one --handle.")
 
 
@@ -73,7 +74,7 @@ def fetch_creators(
     base = validate_base_url(base_url)
     headers = {"Authorization": f"Bearer {credential(TOKEN_VAR, NO_TOKEN)}"}
     today = (now or utcnow()).date()
-    for username in dict.fromkeys(validate_handle(PLATFORM, r) for r in refs if r):
+    for username in dict.fromkeys(validate_handle(r) for r in refs if r):
         raw = http.post_json(base + USER_INFO, {"username": username},
                              params={"fields": USER_FIELDS}, headers=headers,
                              kind=tt_parse.KIND_USER, request_key=username)

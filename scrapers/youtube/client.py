@@ -23,9 +23,11 @@ from urllib.parse import quote, urlsplit
 
 from core.records import RawResponse
 from scrapers.errors import InvalidInput, QuotaExhausted
-from scrapers.settings import YOUTUBE_WEB_URL, optional_credential, secret_block_name
+from scrapers.paginators import cursor_paginator
+from scrapers.settings import optional_credential, secret_block_name
 from scrapers.text import decode_json
-from scrapers.validate import validate_base_url, validate_handle
+from scrapers.validate import validate_base_url
+from scrapers.youtube.handles import validate_handle
 from scrapers.youtube.parse import (
     CHANNEL_ID,
     api_error,
@@ -40,12 +42,14 @@ log = logging.getLogger(__name__)
 PLATFORM = "youtube"
 API_KEY_ENV = "SCOUT_YOUTUBE_API_KEY"
 WEB_URL_ENV = "SCOUT_YOUTUBE_WEB_URL"
+YOUTUBE_WEB_URL = "https://www.youtube.com"  # channel pages (key-less mode)
 API_PATH = "/youtube/v3"  # where the Data API lives on its host (googleapis.com or a twin)
 CHANNEL_PARTS = "snippet,statistics,contentDetails"
 VIDEO_PARTS = "snippet,statistics"
 BATCH = 50  # ids per channels.list / videos.list call; maxResults cap of every list call
-MAX_PAGES = 50  # guard against endless page tokens
-MAX_SEARCH_PAGES = 10  # search.list stops near 500 results anyway, and a page costs 100 units
+# search.list stops near 500 results anyway, and a page costs 100 units: at most 10 pages.
+SEARCH_PAGES = cursor_paginator(lambda raw: search_channel_ids(raw)[1], max_pages=10)
+UPLOAD_PAGES = cursor_paginator(lambda raw: playlist_video_ids(raw)[1])
 # Reasons (errors[].reason, details[].reason) that every later call would repeat.
 QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 KEY_REASONS = frozenset({"keyInvalid", "API_KEY_INVALID", "keyExpired", "API_KEY_EXPIRED",
@@ -152,7 +156,7 @@ def discover(
     refs: list[str] = []
     seen: set[str] = set()
     for handle in handles:
-        cleaned = validate_handle(PLATFORM, handle)
+        cleaned = validate_handle(handle)
         _add(refs, seen, cleaned if is_channel_id(cleaned) else "@" + cleaned)
     if not terms or key is None:
         return refs
@@ -179,19 +183,21 @@ def preflight(
     if any(q and q.strip() for q in queries) and not key:
         raise InvalidInput(NO_SEARCH_WITHOUT_KEY)
     for handle in handles:
-        validate_handle(PLATFORM, handle)
+        validate_handle(handle)
     default_meter()  # SCOUT_YOUTUBE_DAILY_QUOTA / _SEARCH_QUOTA checked before any run
 
 
 def _search(api: _Api, term: str, wanted: int, seen: set[str]) -> list[str]:
     found: list[str] = []
-    token: str | None = None
-    for _ in range(MAX_SEARCH_PAGES):
+
+    def request(token: str | None) -> RawResponse:
         params: dict[str, Any] = {"part": "snippet", "type": "channel", "q": term,
                                   "maxResults": min(BATCH, max(wanted - len(found), 1))}
         if token:
             params["pageToken"] = token
-        raw = api.call("search", params, kind="search", key=term)
+        return api.call("search", params, kind="search", key=term)
+
+    for raw in SEARCH_PAGES.pages(request):
         if raw.status >= 400:
             break
         ids, token = search_channel_ids(raw)
@@ -250,13 +256,15 @@ def fetch_creators(
 def _recent_uploads(api: _Api, channel_id: str, uploads: str, wanted: int) -> list[str]:
     """The newest ``wanted`` video ids of an uploads playlist, following nextPageToken."""
     got: list[str] = []
-    token: str | None = None
-    for _ in range(MAX_PAGES):
+
+    def request(token: str | None) -> RawResponse:
         params: dict[str, Any] = {"part": "contentDetails", "playlistId": uploads,
                                   "maxResults": min(BATCH, wanted - len(got))}
         if token:
             params["pageToken"] = token
-        raw = api.call("playlistItems", params, kind="playlist_items", key=channel_id)
+        return api.call("playlistItems", params, kind="playlist_items", key=channel_id)
+
+    for raw in UPLOAD_PAGES.pages(request):
         if raw.status >= 400:
             break
         ids, token = playlist_video_ids(raw)

@@ -1,0 +1,71 @@
+"""What a platform plug-in is: one typed record per platform, so nothing about a platform
+lives outside its own package and a type checker catches a plug-in that misses a member.
+
+Each ``scrapers/<name>/__init__.py`` builds one :class:`Platform`; ``scrapers/registry.py``
+lists them. The flows only ever talk to a platform through these members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from core.records import ParseResult, RawResponse
+from scrapers.settings import PlatformSettings, platform_settings
+
+
+class Preflight(Protocol):
+    """Everything checkable before a flow starts: credentials, unsupported inputs, handles."""
+
+    def __call__(self, base_url: str, *, queries: list[str], hashtags: list[str],
+                 handles: list[str]) -> None: ...
+
+
+class Discover(Protocol):
+    """Account refs to fetch (bluesky: DIDs/handles; mastodon: account ids; youtube: @handle/UC…)."""
+
+    def __call__(self, http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
+                 handles: list[str], limit: int) -> list[str]: ...
+
+
+class FetchCreators(Protocol):
+    """Profiles and recent posts of ``refs``; every response lands in ``http.raw_responses``."""
+
+    def __call__(self, http: Any, base_url: str, refs: list[str], *,
+                 posts_per_creator: int) -> None: ...
+
+
+class Parse(Protocol):
+    """Pure: dispatch on ``raw.kind``; never raises on a bad body, returns a ScrapeError."""
+
+    def __call__(self, raw: RawResponse) -> ParseResult: ...
+
+
+class ParseSaved(Protocol):
+    """A body a user saved: its kind is recognised from its content (scout parse / import)."""
+
+    def __call__(self, body: str, source: str = ...) -> ParseResult: ...
+
+
+class HandleRule(Protocol):
+    """The normalised handle, or InvalidInput saying in one sentence what is wrong."""
+
+    def __call__(self, handle: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform: its name, defaults, handle rule and the five pipeline steps."""
+
+    name: str
+    defaults: PlatformSettings  # public base URL, ~90% of the published rate, burst
+    validate_handle: HandleRule
+    preflight: Preflight
+    discover: Discover
+    fetch_creators: FetchCreators
+    parse: Parse
+    parse_saved: ParseSaved
+
+    def settings(self, base_url: str | None = None) -> PlatformSettings:
+        """The defaults with the environment's and the caller's overrides applied."""
+        return platform_settings(self.name, self.defaults, base_url)
