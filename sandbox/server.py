@@ -32,14 +32,11 @@ from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 from . import faults as faultlib
 from . import instagram, youtube
 from .avatars import avatar_image, default_avatar
-from .universe import (
-    _NICHE_DATA,
-    SandboxCreator,
-    SandboxPost,
-    Universe,
-    build_universe,
-    iso_ms,
-)
+from .generate import build_universe
+from .model import SandboxCreator, SandboxPost
+from .seeded import iso_ms
+from .universe import Universe
+from .words import NICHE_DATA
 
 __all__ = ["SandboxServer"]
 
@@ -886,7 +883,7 @@ class _Handler(BaseHTTPRequestHandler):
                 out["accounts"] = [r.masto_account(c) for c in hits[offset:offset + limit]]
             if kind in (None, "", "hashtags"):
                 term = q.lstrip("#").lower()
-                names = sorted({t for nd in _NICHE_DATA.values() for t in nd["tags"]
+                names = sorted({t for nd in NICHE_DATA.values() for t in nd["tags"]
                                 if term in t})
                 out["hashtags"] = [{"name": t, "url": f"{r.base}/tags/{t}", "history": []}
                                    for t in names[offset:offset + limit]]

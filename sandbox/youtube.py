@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .universe import SandboxCreator, SandboxPost, Universe
+from .model import SandboxCreator, SandboxPost
+from .universe import Universe
 
 if TYPE_CHECKING:  # the handler lives in server.py, which imports this module
     from .server import SandboxServer

@@ -25,7 +25,7 @@ from sandbox import SandboxServer
 from sandbox import youtube as yt_sandbox
 from sandbox.faults import DRIFT_KINDS, MAX_CONSECUTIVE, TRANSIENT_KINDS, transient_kind
 from sandbox.instagram import accounts as ig_accounts
-from sandbox.universe import build_universe
+from sandbox.generate import build_universe
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.quota import QuotaMeter
 
