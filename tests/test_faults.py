@@ -22,9 +22,9 @@ from scrapers.mastodon import client as masto_client
 from core.records import ParseResult
 from scrapers.registry import get_platform
 from sandbox import SandboxServer
-from sandbox import youtube as yt_sandbox
+from sandbox.routes import youtube as yt_sandbox
 from sandbox.faults import DRIFT_KINDS, MAX_CONSECUTIVE, TRANSIENT_KINDS, transient_kind
-from sandbox.instagram import accounts as ig_accounts
+from sandbox.routes.instagram import accounts as ig_accounts
 from sandbox.generate import build_universe
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.quota import QuotaMeter

@@ -20,7 +20,7 @@ from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
 from scrapers.http import HttpClient
 from core.records import ParseResult, Post, Profile, RawResponse
 from sandbox import SandboxServer
-from sandbox.instagram import accounts, parse_fields
+from sandbox.routes.instagram import accounts, parse_fields
 from scrapers.validate import validate_handle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "instagram"

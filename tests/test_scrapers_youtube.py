@@ -18,7 +18,7 @@ from scrapers.http import HttpClient
 from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.registry import get_platform
 from sandbox import SandboxServer
-from sandbox import youtube as sandbox_yt
+from sandbox.routes import youtube as sandbox_yt
 from scrapers.validate import validate_handle
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import (

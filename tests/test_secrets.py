@@ -24,7 +24,7 @@ from json_stub import JsonStub
 import flows.discover as discover_flow
 from scrapers.errors import MissingCredential
 from scrapers.http import redact
-from sandbox import instagram as sandbox_instagram
+from sandbox.routes import instagram as sandbox_instagram
 from scrapers.settings import credential, optional_credential
 from warehouse.db import connect
 
