@@ -5,18 +5,11 @@ kinds); ``SandboxServer`` serves it over HTTP on 127.0.0.1 with the real paths, 
 paging, rate-limit headers and 429s. Scrapers reach it only through their base-URL setting.
 """
 
+from .generate import build_universe
+from .model import KINDS, PAGE_KINDS, PLATFORMS, REFERENCE_NOW, SandboxCreator, SandboxPost
 from .server import SandboxServer
-from .universe import (
-    KINDS,
-    NICHES,
-    PAGE_KINDS,
-    PLATFORMS,
-    REFERENCE_NOW,
-    SandboxCreator,
-    SandboxPost,
-    Universe,
-    build_universe,
-)
+from .universe import Universe
+from .words import NICHES
 
 __all__ = [
     "KINDS",

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import instagram, youtube
+from .routes import instagram, youtube
 
 if TYPE_CHECKING:
     from .server import SandboxServer

@@ -30,16 +30,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from . import faults as faultlib
-from . import instagram, youtube
+from .routes import instagram, youtube
 from .avatars import avatar_image, default_avatar
-from .universe import (
-    _NICHE_DATA,
-    SandboxCreator,
-    SandboxPost,
-    Universe,
-    build_universe,
-    iso_ms,
-)
+from .generate import build_universe
+from .model import SandboxCreator, SandboxPost
+from .seeded import iso_ms
+from .universe import Universe
+from .words import NICHE_DATA
 
 __all__ = ["SandboxServer"]
 
@@ -603,7 +600,7 @@ class _Handler(BaseHTTPRequestHandler):
             fault = sb.faults.next_transient(self.command, self.path)
             if fault is not None and sb.faults.inject(self, fault, platform):
                 return None
-        if handler is None:  # Data API, channel pages (sandbox/youtube.py)
+        if handler is None:  # Data API, channel pages (sandbox/routes/youtube.py)
             return youtube.route(self, path, params)
 
         rl_headers, retry_after = self._rate_limit(platform)
@@ -779,7 +776,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _bsky_error("Forbidden", 403, "Forbidden")
         raise _bsky_error("Method Not Implemented", 501, "MethodNotImplemented")
 
-    # ---- Instagram (Graph API Business Discovery, in sandbox/instagram.py) ---------------
+    # ---- Instagram (Graph API Business Discovery, in sandbox/routes/instagram.py) ---------------
     def _instagram(self, path: str, params: dict):
         return instagram.answer(self.sandbox.universe, self._base(), path, params)
 
@@ -886,7 +883,7 @@ class _Handler(BaseHTTPRequestHandler):
                 out["accounts"] = [r.masto_account(c) for c in hits[offset:offset + limit]]
             if kind in (None, "", "hashtags"):
                 term = q.lstrip("#").lower()
-                names = sorted({t for nd in _NICHE_DATA.values() for t in nd["tags"]
+                names = sorted({t for nd in NICHE_DATA.values() for t in nd["tags"]
                                 if term in t})
                 out["hashtags"] = [{"name": t, "url": f"{r.base}/tags/{t}", "history": []}
                                    for t in names[offset:offset + limit]]

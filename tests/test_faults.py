@@ -16,10 +16,10 @@ import requests
 
 from core.records import ParseResult
 from sandbox import SandboxServer
-from sandbox import youtube as yt_sandbox
 from sandbox.faults import DRIFT_KINDS, MAX_CONSECUTIVE, TRANSIENT_KINDS, transient_kind
-from sandbox.instagram import accounts as ig_accounts
-from sandbox.universe import build_universe
+from sandbox.generate import build_universe
+from sandbox.routes import youtube as yt_sandbox
+from sandbox.routes.instagram import accounts as ig_accounts
 from scrapers import settings
 from scrapers.bluesky import client as bsky_client
 from scrapers.http import HttpClient

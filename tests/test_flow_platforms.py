@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.discover import discover
-from sandbox import instagram as sandbox_instagram
-from sandbox import youtube as sandbox_youtube
+from sandbox.routes import instagram as sandbox_instagram
+from sandbox.routes import youtube as sandbox_youtube
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 FIXTURES = Path(__file__).parent / "fixtures"

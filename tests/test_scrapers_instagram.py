@@ -17,7 +17,7 @@ import requests
 
 from core.records import ParseResult, Post, Profile, RawResponse
 from sandbox import SandboxServer
-from sandbox.instagram import accounts, parse_fields
+from sandbox.routes.instagram import accounts, parse_fields
 from scrapers import instagram
 from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
 from scrapers.http import HttpClient

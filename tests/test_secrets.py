@@ -22,7 +22,7 @@ import requests
 from json_stub import JsonStub
 
 import flows.discover as discover_flow
-from sandbox import instagram as sandbox_instagram
+from sandbox.routes import instagram as sandbox_instagram
 from scrapers.errors import MissingCredential
 from scrapers.http import redact
 from scrapers.settings import credential, optional_credential

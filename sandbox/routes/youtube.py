@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .universe import SandboxCreator, SandboxPost, Universe
+from ..model import SandboxCreator, SandboxPost
+from ..universe import Universe
 
 if TYPE_CHECKING:  # the handler lives in server.py, which imports this module
-    from .server import SandboxServer
+    from ..server import SandboxServer
 
 API_PREFIX = "/youtube/v3/"
 COSTS = {"channels": 1, "playlistItems": 1, "videos": 1, "search": 100}

@@ -21,7 +21,8 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from .universe import SandboxCreator, SandboxPost, Universe
+from ..model import SandboxCreator, SandboxPost
+from ..universe import Universe
 
 GRAPH_PATH = re.compile(r"^/v\d+\.\d+/(?P<node>[^/]+)/?$")
 DEFAULT_MEDIA_LIMIT = 25
