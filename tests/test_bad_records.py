@@ -19,7 +19,7 @@ import pytest
 from json_stub import JsonStub
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from flows.discover import discover
 from scrapers import youtube
 from scrapers.errors import QuotaExhausted

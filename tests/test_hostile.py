@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from flows.markdown import md_cell
 from core.records import Post, Profile
 from scrapers.registry import PLATFORMS
