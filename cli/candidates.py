@@ -11,10 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.console import USAGE_ERROR, clear_errors, console, fail
-from cli.options import DbOption, check_platform, split_csv
+from cli.options import DEFAULT_DB, DbOption, check_platform, split_csv
 from core.errors import WarehouseError
 from flows.params import MAX_LIST_ROWS, validate_count
-from warehouse.db import DEFAULT_DB_PATH
 
 
 def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:
@@ -46,7 +45,7 @@ def candidates_cmd(
     min_er: MinErFilter = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     limit: Annotated[int, typer.Option(help=f"Most rows to show (1-{MAX_LIST_ROWS:,}).")] = 50,
-    db: DbOption = DEFAULT_DB_PATH,
+    db: DbOption = DEFAULT_DB,
 ) -> None:
     """Show the candidate list: real people, nano and micro tiers, best engagement first."""
     if fmt not in ("table", "csv", "json"):
@@ -76,7 +75,7 @@ def export_cmd(
     platform: PlatformFilter = None,
     tier: TierFilter = None,
     min_er: MinErFilter = None,
-    db: DbOption = DEFAULT_DB_PATH,
+    db: DbOption = DEFAULT_DB,
 ) -> None:
     """Export the candidate list for a spreadsheet, a browser or a notebook."""
     from warehouse.export import check_export_path, export_candidates

@@ -9,10 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from cli.console import clear_errors, console, quiet_prefect
-from cli.options import AvatarCacheOption, DbOption, FacesOption, ThresholdOption, ensure_db_writable, split_csv
+from cli.options import DEFAULT_DB, AvatarCacheOption, DbOption, FacesOption, ThresholdOption, ensure_db_writable, split_csv
 from flows.params import validate_discover_params
 from scrapers.registry import PLATFORMS
-from warehouse.db import DEFAULT_DB_PATH
 
 
 def run_discover(**params: Any) -> dict[str, Any]:
@@ -37,7 +36,7 @@ def discover(
     threshold: ThresholdOption = 0.5,
     faces: FacesOption = False,
     avatar_cache: AvatarCacheOption = Path("data/avatars"),
-    db: DbOption = DEFAULT_DB_PATH,
+    db: DbOption = DEFAULT_DB,
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue the unfinished run with these same options (fail if there is none). "
                          "Rerunning with the same options also continues it.")] = False,

@@ -11,11 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail, quiet_prefect
-from cli.options import AvatarCacheOption, DbOption, check_platform
+from cli.options import DEFAULT_DB, AvatarCacheOption, DbOption, check_platform
 from core.identity import handle_key
 from scrapers.registry import PLATFORMS
 from scrapers.validate import validate_handle
-from warehouse.db import DEFAULT_DB_PATH
 
 
 def forget(
@@ -26,7 +25,7 @@ def forget(
     reason: Annotated[str | None, typer.Option("--reason", help="Why, for the record (e.g. a ticket number).")] = None,
     list_tombstones: Annotated[bool, typer.Option("--list-tombstones", help="Show forgotten creators instead.")] = False,
     avatar_cache: AvatarCacheOption = Path("data/avatars"),
-    db: DbOption = DEFAULT_DB_PATH,
+    db: DbOption = DEFAULT_DB,
 ) -> None:
     """Erase a creator from every table, raw responses included, and never collect them again."""
     from scrapers.avatars import forget_avatars

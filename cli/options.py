@@ -8,9 +8,12 @@ from typing import Annotated
 import typer
 
 from cli.console import clear_errors
+from core.settings import FALLBACK_DB_PATH
 from flows.params import validate_platform
 
 
+#: ``--db`` when neither it nor ``SCOUT_DB`` is given (Typer reads ``SCOUT_DB`` for the option).
+DEFAULT_DB = Path(FALLBACK_DB_PATH)
 DbOption = Annotated[
     Path,
     typer.Option("--db", envvar="SCOUT_DB", help="DuckDB file (created if missing)."),

@@ -11,7 +11,7 @@ import typer
 from cli.candidates import render_candidates
 from cli.console import clear_errors, console, fail, quiet_prefect
 from cli.discover import print_summary, run_discover
-from cli.options import DbOption, FacesOption, ensure_db_writable
+from cli.options import DEFAULT_DB, DbOption, FacesOption, ensure_db_writable
 from core.errors import InputError
 
 
@@ -95,7 +95,7 @@ def sandbox(
 
 
 def demo(
-    db: DbOption = Path("data/scout.duckdb"),
+    db: DbOption = DEFAULT_DB,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where the candidate CSV goes.")] = Path("exports/candidates.csv"),
     creators: Annotated[int, typer.Option(min=50, max=100_000, help="Sandbox universe size.")] = DEMO_CREATORS,
     limit: Annotated[int, typer.Option(min=1, help="Creators per platform.")] = DEMO_LIMIT_PER_PLATFORM,

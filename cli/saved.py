@@ -10,10 +10,9 @@ from typing import Annotated
 import typer
 
 from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail, quiet_prefect
-from cli.options import DbOption, ThresholdOption, check_platform, ensure_db_writable
+from cli.options import DEFAULT_DB, DbOption, ThresholdOption, check_platform, ensure_db_writable
 from flows.params import validate_threshold, validate_tier_scheme
 from scrapers.registry import PLATFORMS
-from warehouse.db import DEFAULT_DB_PATH
 
 
 def parse_cmd(
@@ -47,7 +46,7 @@ def import_cmd(
     platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")],
     tier_scheme: Annotated[str, typer.Option(help="Tier scheme: default, later_fohr, hypeauditor_legacy.")] = "default",
     threshold: ThresholdOption = 0.5,
-    db: DbOption = DEFAULT_DB_PATH,
+    db: DbOption = DEFAULT_DB,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Load saved pages (e.g. Instagram or TikTok profiles saved from a browser) into the warehouse."""
