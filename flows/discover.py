@@ -38,11 +38,12 @@ from core.records import (
     storable_raw,
     utcnow,
 )
+from core.settings import Settings
 from core.text import has_surrogate
 from flows.markdown import md_cell
 from flows.params import validate_discover_params
 from scrapers.avatars import fetch_avatars
-from scrapers.errors import FetchFailed, QuotaExhausted
+from scrapers.errors import FetchFailed, InvalidInput, QuotaExhausted
 from scrapers.http import HttpClient
 from scrapers.registry import get_platform
 from transforms.faces import detect_faces
@@ -116,11 +117,14 @@ def _with_failed_attempts(stats: dict[str, int], task_run_id: Any = None) -> dic
 
 
 def _client(platform: str, base_url: str, rate_per_second: float | None) -> HttpClient:
-    settings = get_platform(platform).settings(base_url)
+    """A client paced for ``platform``, configured from the settings this task starts with."""
+    config = Settings.from_env(InvalidInput)
+    settings = get_platform(platform).settings(base_url, config)
     return HttpClient(
         platform,
         rate_per_second=rate_per_second or settings.rate_per_second,
         burst=settings.burst,
+        config=config,
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from scrapers import settings
+from core.settings import Settings
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform, validate_handle
 from scrapers.validate import validate_base_url
@@ -167,8 +167,9 @@ def validate_discover_params(
     present), so a run that cannot work never starts. Extra keyword arguments (db_path, faces,
     …) are accepted and ignored, so the flow can pass its whole signature.
     """
+    config = Settings.from_env(InvalidInput)  # every SCOUT_* override, checked before any fetch
     name = validate_platform(platform)
-    url = validate_base_url(get_platform(name).settings(base_url).base_url)
+    url = validate_base_url(get_platform(name).settings(base_url, config).base_url)
     checked_queries = _each(queries, validate_query)
     checked_tags = _each(hashtags, validate_hashtag)
     checked_handles = _each(handles, lambda h: validate_handle(name, h))
@@ -189,5 +190,4 @@ def validate_discover_params(
     )
     get_platform(name).preflight(url, queries=checked_queries, hashtags=checked_tags,
                                  handles=checked_handles)
-    settings.timeout(), settings.max_body_bytes()  # environment overrides, read before any fetch
     return params

@@ -24,6 +24,7 @@ from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit
 import requests
 
 from core.records import RawResponse, utcnow
+from core.settings import Settings
 from scrapers import settings
 from scrapers.errors import FetchFailed, RefusedUrl, RobotsDisallowed, ScraperError
 from scrapers.ratelimit import TokenBucket, bucket_for
@@ -298,17 +299,19 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         session: requests.Session | None = None,
         max_body_bytes: int | None = None,
+        config: Settings | None = None,
     ) -> None:
-        """``timeout`` and ``max_body_bytes`` default to the settings read at this call
-        (``scrapers.settings.TIMEOUT``, ``max_body_bytes()``)."""
+        """``timeout`` and ``max_body_bytes`` default to the entry point's ``config``
+        (``SCOUT_READ_TIMEOUT``, ``SCOUT_MAX_BODY_BYTES``), else to the environment now."""
         self.platform = platform
         self.rate_per_second = rate_per_second
         self.burst = burst
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
-        self.timeout = timeout or settings.timeout()
-        self.max_body_bytes = max_body_bytes or settings.max_body_bytes()
+        config = settings.current(config)
+        self.timeout = timeout or settings.timeout(config)
+        self.max_body_bytes = max_body_bytes or settings.max_body_bytes(config)
         self.user_agent = user_agent
         self._sleep = sleep
         self._jitter = random.Random()

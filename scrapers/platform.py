@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from core.records import ParseResult, RawResponse
+from core.settings import Settings
 from scrapers.settings import PlatformSettings, platform_settings
 
 
@@ -66,6 +67,6 @@ class Platform:
     parse: Parse
     parse_saved: ParseSaved
 
-    def settings(self, base_url: str | None = None) -> PlatformSettings:
-        """The defaults with the environment's and the caller's overrides applied."""
-        return platform_settings(self.name, self.defaults, base_url)
+    def settings(self, base_url: str | None = None, config: Settings | None = None) -> PlatformSettings:
+        """The defaults with the settings object's and the caller's overrides applied."""
+        return platform_settings(self.name, self.defaults, base_url, config)

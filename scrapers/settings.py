@@ -1,12 +1,15 @@
-"""Scraper constants and their environment overrides, in one place."""
+"""Scraper constants, and the overrides a :class:`core.settings.Settings` brings to them.
+
+Each function takes the entry point's ``config``; a direct call without one (a test, a
+notebook) reads the environment at that moment, as the entry point would.
+"""
 
 from __future__ import annotations
 
-import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.settings import Settings
 from scrapers.errors import InvalidInput, MissingCredential
 
 USER_AGENT = (
@@ -26,32 +29,20 @@ OVERSIZED_KIND = "oversized"
 REFUSED_KIND = "refused"
 
 
-def timeout() -> tuple[float, float]:
+def current(config: Settings | None) -> Settings:
+    """``config``, or (for a direct call) the settings the environment holds now."""
+    return config if config is not None else Settings.from_env(InvalidInput)
+
+
+def timeout(config: Settings | None = None) -> tuple[float, float]:
     """(connect, read) seconds: TIMEOUT, with the read part from SCOUT_READ_TIMEOUT when set
     (a short one makes the sandbox's stalled answers fail fast)."""
-    return TIMEOUT[0], positive_env("SCOUT_READ_TIMEOUT", TIMEOUT[1], float)
+    return TIMEOUT[0], current(config).read_timeout or TIMEOUT[1]
 
 
-def max_body_bytes() -> int:
+def max_body_bytes(config: Settings | None = None) -> int:
     """The body size limit: SCOUT_MAX_BODY_BYTES when set to a positive integer, else 20 MB."""
-    return positive_env("SCOUT_MAX_BODY_BYTES", MAX_BODY_BYTES, int)
-
-
-def positive_env(name: str, default: float, cast: Callable[[str], float]) -> float:
-    """``name`` from the environment as a positive finite number (``cast``: int or float), or
-    ``default`` when unset. Text, 0, negatives, nan and inf are InvalidInput naming the variable:
-    a nan rate would switch pacing off and a zero one would fail deep inside a run."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = cast(raw)
-    except ValueError:  # also int() of 4,300+ digits
-        value = 0
-    if not 0 < value < math.inf:
-        kind = "whole number" if cast is int else "number"
-        raise InvalidInput(f"{name} must be a positive {kind}, not {raw!r}.")
-    return value
+    return current(config).max_body_bytes or MAX_BODY_BYTES
 
 
 @dataclass(frozen=True)
@@ -63,13 +54,14 @@ class PlatformSettings:
     burst: int
 
 
-def platform_settings(platform: str, defaults: PlatformSettings,
-                      base_url: str | None = None) -> PlatformSettings:
-    """``defaults``, overridden by SCOUT_<PLATFORM>_URL / SCOUT_RATE_PER_SECOND /
-    SCOUT_RATE_BURST, then by ``base_url``."""
-    url = base_url or os.environ.get(f"SCOUT_{platform.upper()}_URL") or defaults.base_url
-    rate = positive_env("SCOUT_RATE_PER_SECOND", defaults.rate_per_second, float)
-    burst = int(positive_env("SCOUT_RATE_BURST", defaults.burst, int))
+def platform_settings(platform: str, defaults: PlatformSettings, base_url: str | None = None,
+                      config: Settings | None = None) -> PlatformSettings:
+    """``defaults`` (the platform's own), overridden by SCOUT_<PLATFORM>_URL / SCOUT_RATE_PER_SECOND /
+    SCOUT_RATE_BURST through the settings object, then by ``base_url``."""
+    config = current(config)
+    url = base_url or config.platform_url(platform) or defaults.base_url
+    rate = config.rate_per_second or defaults.rate_per_second
+    burst = config.rate_burst or defaults.burst
     return PlatformSettings(url.rstrip("/"), rate, burst)
 
 
@@ -79,19 +71,19 @@ def secret_block_name(variable: str) -> str:
     return variable.lower().replace("_", "-")
 
 
-def optional_credential(variable: str, *, secret: bool = True) -> str | None:
-    """The environment variable, else the Prefect Secret block of that name, else None.
+def optional_credential(variable: str, *, secret: bool = True,
+                        config: Settings | None = None) -> str | None:
+    """The environment variable (from ``config``), else the secret store's value of that name
+    (a Prefect Secret block once ``flows`` plugged it in), else None.
 
-    Read at call time (never cached, never logged). Blocks are read only where a Prefect API is
-    already there (``PREFECT_API_URL``, or inside a flow or task run): starting Prefect's
-    temporary server just to find no block would cost seconds on every key-less call.
-    ``secret`` values are remembered so that :func:`scrapers.http.redact` hides them everywhere.
+    Never cached, never logged. ``secret`` values are remembered so that
+    :func:`scrapers.http.redact` hides them everywhere.
     """
-    value = os.environ.get(variable, "").strip()
+    value = current(config).credential(variable)
     if value:
         _check_credential(value, f"The environment variable {variable}")
     else:
-        value = _secret_block(secret_block_name(variable))
+        value = _secret_store(secret_block_name(variable)).strip()
         _check_credential(value, f"The Prefect Secret block {secret_block_name(variable)!r}")
     if value and secret and len(value) >= MIN_REDACTED_SECRET:
         _SECRETS.add(value)
@@ -113,9 +105,9 @@ def _check_credential(value: str, source: str) -> None:
                            "ASCII: set it to the key or token alone.")
 
 
-def credential(variable: str, why: str, *, secret: bool = True) -> str:
+def credential(variable: str, why: str, *, secret: bool = True, config: Settings | None = None) -> str:
     """:func:`optional_credential`, or MissingCredential naming the variable and the block."""
-    value = optional_credential(variable, secret=secret)
+    value = optional_credential(variable, secret=secret, config=config)
     if not value:
         raise MissingCredential(
             f"{why}: set the environment variable {variable} or save a Prefect Secret block "
@@ -136,17 +128,19 @@ _SECRETS: set[str] = set()
 MIN_REDACTED_SECRET = 8
 
 
-def _secret_block(name: str) -> str:
-    """The value of a Prefect Secret block, or "" when there is no reachable API or no block."""
-    from prefect.context import FlowRunContext, TaskRunContext
-    from prefect.settings import PREFECT_API_URL
+#: Reads a named secret ("" when there is none). The scraping layer knows no secret manager of its
+#: own: ``flows`` plugs Prefect's Secret blocks in with :func:`use_secret_store`.
+SecretStore = Callable[[str], str]
 
-    if not (PREFECT_API_URL.value() or FlowRunContext.get() or TaskRunContext.get()):
-        return ""
-    from prefect.blocks.system import Secret
 
-    try:
-        block = Secret.load(name, _sync=True)
-    except ValueError:  # Prefect's "Unable to find block document named ..."
-        return ""
-    return str(block.get()).strip()
+def _no_secret_store(name: str) -> str:
+    return ""
+
+
+_secret_store: SecretStore = _no_secret_store
+
+
+def use_secret_store(read: SecretStore) -> None:
+    """Where credentials missing from the environment are looked up next (by block name)."""
+    global _secret_store
+    _secret_store = read

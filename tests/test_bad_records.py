@@ -19,8 +19,8 @@ import pytest
 from json_stub import JsonStub
 from typer.testing import CliRunner
 
+from cli.app import app
 from core.records import RawResponse
-from flows.cli import app
 from flows.discover import discover
 from scrapers import youtube
 from scrapers.errors import QuotaExhausted

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from warehouse.db import WarehouseError, connect
 
 SCOUT = str(Path(sys.executable).parent / "scout")

@@ -352,7 +352,7 @@ def test_drift_run_quarantines_exactly_the_drifted_creators(tmp_path, universe, 
 def test_sandbox_cli_refuses_bad_fault_settings(args, message):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.app import app
 
     result = CliRunner().invoke(app, ["sandbox", "--port", "0", *args])
     assert result.exit_code == 2

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from flows.discover import discover
 from sandbox.routes import instagram as sandbox_instagram
 from sandbox.routes import youtube as sandbox_youtube

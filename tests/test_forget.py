@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from warehouse.forget import tombstones
 from warehouse.tombstones import drop_tombstoned, keep_raws, keep_refs
 

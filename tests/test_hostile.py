@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cli.app import app
 from core.records import Post, Profile
 from core.text import clean_handle, clean_text
-from flows.cli import app
 from flows.markdown import md_cell
 from scrapers.registry import PLATFORMS
 from warehouse.export import export_candidates, is_formula

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from cli.app import app
 from flows.discover import discover
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

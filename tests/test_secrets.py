@@ -212,7 +212,7 @@ def test_a_multi_line_credential_is_one_line_exit_2_and_never_shown(
     from prefect.blocks.system import Secret
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.app import app
 
     first, second = _planted("line1"), _planted("line2")
     for name in (TT_VAR, YT_VAR, IG_VAR):

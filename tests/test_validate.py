@@ -170,7 +170,7 @@ from pathlib import Path  # noqa: E402
 
 from typer.testing import CliRunner  # noqa: E402
 
-from flows.cli import app  # noqa: E402
+from cli.app import app  # noqa: E402
 
 LONG = "a" * 300
 

@@ -19,16 +19,12 @@ from pathlib import Path
 import duckdb
 
 from core.errors import WarehouseError, WarehouseInputError
+from core.settings import FALLBACK_DB_PATH, Settings
 from warehouse.migrate import check_current, migrate
 
-__all__ = ["DEFAULT_DB_PATH", "DbPath", "WarehouseError", "connect", "default_db_path"]
+__all__ = ["DbPath", "WarehouseError", "connect", "default_db_path"]
 
 DbPath = str | os.PathLike[str]
-
-_FALLBACK_DB_PATH = "data/scout.duckdb"
-
-#: Where the warehouse lives unless ``--db`` says otherwise (``$SCOUT_DB`` at import time).
-DEFAULT_DB_PATH = Path(os.environ.get("SCOUT_DB") or _FALLBACK_DB_PATH)
 
 #: Seconds to keep retrying while another process holds the file (``$SCOUT_LOCK_TIMEOUT``).
 #: DuckDB has no lock wait of its own; flows hold the lock only for one short batch write, so a
@@ -42,18 +38,24 @@ _TURN_FIRST_WAIT, _TURN_MAX_WAIT = 0.005, 0.05
 _held = threading.local()
 
 
-def default_db_path() -> Path:
-    """``$SCOUT_DB`` read at call time (tests and flows may set it after import)."""
-    return Path(os.environ.get("SCOUT_DB") or _FALLBACK_DB_PATH)
+def settings_now(config: Settings | None) -> Settings:
+    """``config``, or (for a direct call) the settings the environment holds now."""
+    return config if config is not None else Settings.from_env(WarehouseInputError)
+
+
+def default_db_path(config: Settings | None = None) -> Path:
+    """``SCOUT_DB``, else ``data/scout.duckdb``."""
+    return Path(settings_now(config).db or FALLBACK_DB_PATH)
 
 
 @contextmanager
-def connect(db_path: DbPath | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(db_path: DbPath | None = None, read_only: bool = False,
+            config: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (migrating it when writable) and always close it afterwards."""
-    path = Path(db_path if db_path is not None else default_db_path()).expanduser()
-    lock_timeout()  # a bad SCOUT_LOCK_TIMEOUT is refused before anything is created
+    config = settings_now(config)  # a bad SCOUT_LOCK_TIMEOUT is refused before anything is created
+    path = Path(db_path if db_path is not None else default_db_path(config)).expanduser()
     _check_path(path, read_only)
-    timeout = lock_timeout()
+    timeout = lock_timeout(config)
     deadline = time.monotonic() + timeout
     with _turnstile(path, read_only, deadline, timeout):
         con = _open_with_retry(path, read_only, deadline, timeout)
@@ -193,18 +195,10 @@ def check_name_lengths(path: Path) -> None:
                 f"long; a file or directory name may have at most {NAME_MAX}.")
 
 
-def lock_timeout() -> float:
-    """``$SCOUT_LOCK_TIMEOUT`` in seconds (0 = do not wait), read at call time."""
-    raw = os.environ.get("SCOUT_LOCK_TIMEOUT", "").strip()
-    if not raw:
-        return DEFAULT_LOCK_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < float("inf"):  # also rejects NaN
-        raise WarehouseInputError(f"SCOUT_LOCK_TIMEOUT must be a number of seconds >= 0, not {raw!r}.")
-    return value
+def lock_timeout(config: Settings | None = None) -> float:
+    """``SCOUT_LOCK_TIMEOUT`` in seconds (0 = do not wait), else the default."""
+    value = settings_now(config).lock_timeout
+    return DEFAULT_LOCK_TIMEOUT if value is None else value
 
 
 def _open_with_retry(path: Path, read_only: bool, deadline: float, timeout: float) -> duckdb.DuckDBPyConnection:

@@ -27,7 +27,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from warehouse.db import DbPath, WarehouseError, connect
+from core.settings import Settings
+from warehouse.db import DbPath, WarehouseError, connect, settings_now
 from warehouse.forget import erase
 from warehouse.tombstones import (
     FORGOTTEN_REF,
@@ -299,22 +300,17 @@ def load_run(
 # run resumes from what is stored and other processes get the file between batches.
 # ---------------------------------------------------------------------------------------------
 
-#: Test-only fault injection: ``SCOUT_FAULT_KILL_AT=load:3`` SIGKILLs this process inside the
-#: transaction that loads batch 3 (``store:N``: the one storing its raw bodies; ``fetch:N``: after
-#: fetching, before storing). Checked only in :func:`fault_point`; unset, it does nothing.
-FAULT_ENV = "SCOUT_FAULT_KILL_AT"
-#: Test-only, the same points: SIGSTOP instead, so a test can act between batches (``scout
-#: forget`` mid-run) and then SIGCONT the run.
-FAULT_STOP_ENV = "SCOUT_FAULT_STOP_AT"
-
-
-def fault_point(stage: str, batch_no: int) -> None:
-    """Die like ``kill -9`` (or stop) when ``$SCOUT_FAULT_KILL_AT`` (``$SCOUT_FAULT_STOP_AT``)
-    names this stage and batch."""
+def fault_point(stage: str, batch_no: int, config: Settings | None = None) -> None:
+    """Test-only fault injection: die like ``kill -9`` when ``SCOUT_FAULT_KILL_AT`` names this
+    stage and batch (``load:3``: inside the transaction that loads batch 3; ``store:N``: the one
+    storing its raw bodies; ``fetch:N``: after fetching, before storing), or SIGSTOP when
+    ``SCOUT_FAULT_STOP_AT`` does, so a test can act between batches and then SIGCONT the run.
+    Unset, it does nothing."""
     here = f"{stage}:{batch_no}"
-    if os.environ.get(FAULT_ENV) == here:
+    config = settings_now(config)
+    if config.fault_kill_at == here:
         os.kill(os.getpid(), signal.SIGKILL)
-    if os.environ.get(FAULT_STOP_ENV) == here:
+    if config.fault_stop_at == here:
         os.kill(os.getpid(), signal.SIGSTOP)
 
 

@@ -16,15 +16,15 @@ channel pages carry no per-video likes or comments. ``/feeds/videos.xml`` is nev
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from core.records import RawResponse
+from core.settings import Settings
 from scrapers.errors import InvalidInput, QuotaExhausted
 from scrapers.paginators import cursor_paginator
-from scrapers.settings import optional_credential, secret_block_name
+from scrapers.settings import current, optional_credential, secret_block_name
 from scrapers.text import decode_json
 from scrapers.validate import validate_base_url
 from scrapers.youtube.handles import validate_handle
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "youtube"
 API_KEY_ENV = "SCOUT_YOUTUBE_API_KEY"
-WEB_URL_ENV = "SCOUT_YOUTUBE_WEB_URL"
 YOUTUBE_WEB_URL = "https://www.youtube.com"  # channel pages (key-less mode)
 API_PATH = "/youtube/v3"  # where the Data API lives on its host (googleapis.com or a twin)
 CHANNEL_PARTS = "snippet,statistics,contentDetails"
@@ -79,10 +78,10 @@ def api_url(base_url: str) -> str:
     return base if urlsplit(base).path else base + API_PATH
 
 
-def web_url(base_url: str, web: str | None = None) -> str:
+def web_url(base_url: str, web: str | None = None, config: Settings | None = None) -> str:
     """Where channel pages live: ``web``, else ``SCOUT_YOUTUBE_WEB_URL``, else youtube.com for
     Google's API host, else the API's own origin (a twin such as the sandbox serves both)."""
-    chosen = web or os.environ.get(WEB_URL_ENV)
+    chosen = web or current(config).youtube_web_url
     if chosen:
         return validate_base_url(chosen)
     parts = urlsplit(validate_base_url(base_url))

@@ -14,13 +14,14 @@ from ``SCOUT_YOUTUBE_DAILY_QUOTA`` (units) and ``SCOUT_YOUTUBE_SEARCH_QUOTA`` (s
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
 from core.records import utcnow
-from scrapers.errors import InvalidInput, QuotaExhausted
+from core.settings import Settings
+from scrapers.errors import QuotaExhausted
+from scrapers.settings import current
 
 DAILY_QUOTA_ENV = "SCOUT_YOUTUBE_DAILY_QUOTA"
 SEARCH_QUOTA_ENV = "SCOUT_YOUTUBE_SEARCH_QUOTA"
@@ -101,29 +102,17 @@ class QuotaMeter:
                 f"searches={self.searches}/{self.search_calls}, day={self._day})")
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw.replace("_", ""))
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise InvalidInput(f"{name} must be a whole number of units >= 0, not {raw!r}.")
-    return value
-
-
 _DEFAULT: QuotaMeter | None = None
 _DEFAULT_LOCK = threading.Lock()
 
 
-def default_meter() -> QuotaMeter:
-    """The process-wide meter; its budgets are re-read from the environment on every call
-    (so a changed SCOUT_YOUTUBE_DAILY_QUOTA applies), its usage is kept."""
+def default_meter(config: Settings | None = None) -> QuotaMeter:
+    """The process-wide meter; its budgets are re-read from the settings on every call (so a
+    changed SCOUT_YOUTUBE_DAILY_QUOTA applies), its usage is kept."""
     global _DEFAULT
-    daily = _env_int(DAILY_QUOTA_ENV, DEFAULT_DAILY_UNITS)
-    search = _env_int(SEARCH_QUOTA_ENV, DEFAULT_SEARCH_CALLS)
+    config = current(config)
+    daily = DEFAULT_DAILY_UNITS if config.youtube_daily_quota is None else config.youtube_daily_quota
+    search = DEFAULT_SEARCH_CALLS if config.youtube_search_quota is None else config.youtube_search_quota
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
             _DEFAULT = QuotaMeter(daily, search)

@@ -1,0 +1,1 @@
+"""``scout``: the command line, the layer above ``flows/``; one module per command group."""

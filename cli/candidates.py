@@ -1,0 +1,120 @@
+"""``scout candidates`` and ``scout export``: the candidate list, on screen or in a file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cli.console import USAGE_ERROR, clear_errors, console, fail
+from cli.options import DEFAULT_DB, DbOption, check_platform, split_csv
+from core.errors import WarehouseError
+from flows.params import MAX_LIST_ROWS, validate_count
+
+
+def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:
+    """Filters of `candidates` and `export`, checked here so a typo exits 2 before the query."""
+    from warehouse.queries import CANDIDATE_TIERS
+
+    platforms = [check_platform(p) for p in split_csv(platform)] or None
+    tiers = [t.lower() for t in split_csv(tier)] or None
+    unknown = [t for t in tiers or [] if t not in CANDIDATE_TIERS]
+    if unknown:
+        raise fail(f"unknown candidate tier {unknown[0]!r}; use {' or '.join(CANDIDATE_TIERS)}", USAGE_ERROR)
+    if min_er is not None and not 0.0 <= min_er < float("inf"):
+        raise fail(f"--min-er must be 0 or more, such as 0.02 for 2%, not {min_er!r}", USAGE_ERROR)
+    return {"platforms": platforms, "tiers": tiers, "min_er": min_er}
+
+
+PlatformFilter = Annotated[list[str] | None, typer.Option("--platform", "-p", help="Platform(s); repeatable or comma-separated.")]
+
+
+TierFilter = Annotated[list[str] | None, typer.Option("--tier", help="Tier(s), e.g. nano,micro.")]
+
+
+MinErFilter = Annotated[float | None, typer.Option("--min-er", help="Minimum median ER, e.g. 0.02 for 2%.")]
+
+
+def candidates_cmd(
+    platform: PlatformFilter = None,
+    tier: TierFilter = None,
+    min_er: MinErFilter = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(help=f"Most rows to show (1-{MAX_LIST_ROWS:,}).")] = 50,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show the candidate list: real people, nano and micro tiers, best engagement first."""
+    if fmt not in ("table", "csv", "json"):
+        raise fail(f"unknown format {fmt!r}; use table, csv or json", USAGE_ERROR)
+    with clear_errors():
+        validate_count(limit, "limit", 1, MAX_LIST_ROWS)
+    filters = candidate_filters(platform, tier, min_er)
+    from warehouse.export import to_csv
+    from warehouse.queries import candidates
+
+    with clear_errors():
+        df = candidates(db, limit=limit, **filters)
+    if fmt == "csv":  # piped into a file a spreadsheet will open: formulas defused as in exports
+        sys.stdout.write(to_csv(df) or "")
+    elif fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
+    elif df.empty:
+        console.print("No candidates match these filters.")
+    else:
+        render_candidates(df, f"{len(df)} candidates")
+
+
+def export_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx, html or parquet (default: from the suffix).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    platform: PlatformFilter = None,
+    tier: TierFilter = None,
+    min_er: MinErFilter = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export the candidate list for a spreadsheet, a browser or a notebook."""
+    from warehouse.export import check_export_path, export_candidates
+    from warehouse.queries import candidates
+
+    try:
+        output, fmt = check_export_path(output, fmt, force)
+    except WarehouseError as exc:
+        raise fail(str(exc), USAGE_ERROR) from None
+    filters = candidate_filters(platform, tier, min_er)
+
+    with clear_errors():
+        df = candidates(db, **filters)
+        path = export_candidates(df, output, fmt, force=force)
+    console.print(f"wrote {len(df)} candidates to {path}")
+
+
+def render_candidates(df: Any, title: str) -> None:
+    table = Table(title=title, show_lines=False)
+    columns = [
+        ("platform", "platform"), ("handle", "handle"), ("display_name", "name"),
+        ("tier", "tier"), ("followers", "followers"), ("er_median", "median ER"),
+        ("posts_per_week", "posts/wk"), ("person_probability", "p(person)"),
+    ]
+    for key, header in columns:
+        wide = key in ("handle", "display_name")
+        table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=28 if wide else None,
+                         justify="left" if wide or key in ("platform", "tier") else "right")
+    for row in df.to_dict(orient="records"):
+        cells = []
+        for key, _ in columns:
+            value = row.get(key)
+            if value is None or value != value:  # None or NaN
+                cells.append("")
+            elif key == "er_median":
+                cells.append(f"{value:.2%}")
+            elif isinstance(value, float):
+                cells.append(f"{value:.2f}")
+            else:
+                cells.append(escape(str(value)))  # a name like "[link=…]" is text, not markup
+        table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,72 @@
+"""Where the CLI writes, and how an error becomes one line and an exit code.
+
+Only a ``ScoutError`` is the user's to fix and prints as one clean line with its exit code;
+any other exception is a bug and says so, with the traceback under ``-v``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from core.errors import ScoutError
+
+# Piped output (CI logs, `| less`) has no width; 80 columns would truncate every handle.
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, soft_wrap=True)  # an error is one line, never wrapped
+
+USAGE_ERROR = 2  # exit code of bad input, as for Click's own usage errors
+
+
+class _Tracebacks:
+    """Whether -v asked to see a bug's traceback instead of one line (set once per process)."""
+
+    shown = False
+
+
+def show_tracebacks(verbose: bool) -> None:
+    """-v anywhere on the command line shows tracebacks from then on."""
+    _Tracebacks.shown = _Tracebacks.shown or verbose
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """One red line on stderr and a non-zero exit."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Our own errors (``ScoutError``) become one line and their exit code (2 for bad input);
+    anything else is a bug, and says so in one line unless -v asks for the traceback."""
+    try:
+        yield
+    except ScoutError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if _Tracebacks.shown:
+            raise
+        raise fail(f"unexpected {type(exc).__name__}: {exc} (a bug; run `scout -v ...` for the "
+                   "traceback and report it)") from None
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """Prefect logs at INFO are for the UI; on a terminal, warnings are enough by default.
+
+    Telemetry is off unless asked for: offline it only fails, loudly, in the middle of a run.
+    Prefect's temporary API server is made to exit with this process, even on kill -9.
+    """
+    from flows.server_guard import guard_temporary_server
+
+    show_tracebacks(verbose)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    guard_temporary_server()

@@ -1,0 +1,97 @@
+"""``scout discover``: run the discover flow for one platform and print what it did."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.console import clear_errors, console, quiet_prefect
+from cli.options import (
+    DEFAULT_DB,
+    AvatarCacheOption,
+    DbOption,
+    FacesOption,
+    ThresholdOption,
+    ensure_db_writable,
+    split_csv,
+)
+from flows.params import validate_discover_params
+from scrapers.registry import PLATFORMS
+
+
+def run_discover(**params: Any) -> dict[str, Any]:
+    from flows.discover import discover
+
+    return discover(**params)
+
+
+def discover(
+    platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")],
+    instance: Annotated[
+        str | None,
+        typer.Option("--instance", "--base-url", help="Instance or API base URL (default: the public one)."),
+    ] = None,
+    query: Annotated[list[str] | None, typer.Option("--query", "-q", help="Search words; repeatable.")] = None,
+    hashtag: Annotated[list[str] | None, typer.Option("--hashtag", help="Hashtag without #; repeatable.")] = None,
+    handle: Annotated[list[str] | None, typer.Option("--handle", help="Seed handle; repeatable or comma-separated.")] = None,
+    limit: Annotated[int, typer.Option(help="Most creators to fetch (1-100,000).")] = 100,
+    posts: Annotated[int, typer.Option("--posts", help="Recent posts per creator (0-1000).")] = 30,
+    tier_scheme: Annotated[str, typer.Option(help="Tier scheme: default, later_fohr, hypeauditor_legacy.")] = "default",
+    rate: Annotated[float | None, typer.Option(help="Requests per second (default: 90% of the platform budget).")] = None,
+    threshold: ThresholdOption = 0.5,
+    faces: FacesOption = False,
+    avatar_cache: AvatarCacheOption = Path("data/avatars"),
+    db: DbOption = DEFAULT_DB,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the unfinished run with these same options (fail if there is none). "
+                         "Rerunning with the same options also continues it.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
+) -> None:
+    """Find creators on a platform, score them and load them into the warehouse."""
+    with clear_errors():
+        params = validate_discover_params(
+            platform, instance, queries=query, hashtags=hashtag, handles=split_csv(handle),
+            limit=limit, posts_per_creator=posts, tier_scheme=tier_scheme,
+            person_threshold=threshold, rate_per_second=rate,
+        )
+    platform = params.platform
+    ensure_db_writable(db)
+    if resume:
+        check_resumable(db, platform, params.base_url, params.queries, params.hashtags,
+                        params.handles, params.limit, params.posts_per_creator, params.tier_scheme,
+                        params.person_threshold, faces)
+    quiet_prefect(verbose)
+    started = time.perf_counter()
+    with console.status(f"discovering on {platform}…"), clear_errors():
+        summary = run_discover(**params.as_kwargs(), db_path=str(db), faces=faces,
+                               avatar_cache=str(avatar_cache), resume=resume)
+    print_summary(summary, time.perf_counter() - started)
+    if summary["creators"] == 0:
+        console.print(f"No creators found on {platform} for that search; nothing was loaded.")
+
+
+def check_resumable(db: Path, platform: str, *params: Any) -> None:
+    """``--resume`` with nothing to resume: say so before starting a flow."""
+    from flows.discover import fingerprint, run_params
+    from warehouse.load import nothing_to_resume, unfinished_run
+
+    with clear_errors():
+        if unfinished_run(db, fingerprint("discover", run_params(platform, *params))) is None:
+            raise nothing_to_resume("discover", platform)
+
+
+def print_summary(summary: dict[str, Any], seconds: float) -> None:
+    loaded = summary.get("loaded", {})
+    console.print(
+        f"[bold]{summary['platform']}[/]: {summary['creators']} creators, {summary['posts']} posts, "
+        f"{summary['requests']} requests ({summary['requests_per_creator']:.2f}/creator), "
+        f"{summary['retries']} retries, {summary['errors']} errors, "
+        f"{loaded.get('creators_new', 0)} new creators, in {seconds:.1f}s"
+    )
+    from flows.discover import format_counts
+
+    resumed = f"resumed run {summary['run_id']}: " if summary["resumed"] else ""
+    console.print(f"  {resumed}{format_counts(summary)}", highlight=False)

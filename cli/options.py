@@ -1,0 +1,51 @@
+"""Options and checks shared by several command groups, so each is spelled once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.console import clear_errors
+from core.settings import FALLBACK_DB_PATH
+from flows.params import validate_platform
+
+#: ``--db`` when neither it nor ``SCOUT_DB`` is given (Typer reads ``SCOUT_DB`` for the option).
+DEFAULT_DB = Path(FALLBACK_DB_PATH)
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="SCOUT_DB", help="DuckDB file (created if missing)."),
+]
+
+
+ThresholdOption = Annotated[
+    float,
+    typer.Option("--threshold",
+                 help="Person probability needed to be a candidate; ±0.1 around it is flagged needs_review."),
+]
+
+
+FacesOption = Annotated[
+    bool,
+    typer.Option("--faces/--no-faces", help="Fetch avatars and use 'face in the avatar' as a signal."),
+]
+
+
+AvatarCacheOption = Annotated[Path, typer.Option("--avatar-cache", help="Where fetched avatars are kept.")]
+
+
+def check_platform(name: str) -> str:
+    with clear_errors():
+        return validate_platform(name)
+
+
+def split_csv(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def ensure_db_writable(db_path: Path) -> None:
+    from warehouse.db import connect
+
+    with clear_errors(), connect(db_path):
+        pass
