@@ -21,7 +21,7 @@ import duckdb
 from core.errors import WarehouseError, WarehouseInputError
 from warehouse.migrate import check_current, migrate
 
-__all__ = ["DEFAULT_DB_PATH", "DbPath", "WarehouseError", "connect", "default_db_path"]
+__all__ = ["DEFAULT_DB_PATH", "DbPath", "WarehouseError", "connect", "default_db_path", "transaction"]
 
 DbPath = str | os.PathLike[str]
 
@@ -48,8 +48,11 @@ def default_db_path() -> Path:
 
 
 @contextmanager
-def connect(db_path: DbPath | None = None, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse (migrating it when writable) and always close it afterwards."""
+def connect(
+    db_path: DbPath | None = None, read_only: bool = False, *, upgrade: bool = True,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (migrating it when writable, unless ``upgrade`` is off because this
+    process did already) and always close it afterwards."""
     path = Path(db_path if db_path is not None else default_db_path()).expanduser()
     lock_timeout()  # a bad SCOUT_LOCK_TIMEOUT is refused before anything is created
     _check_path(path, read_only)
@@ -62,11 +65,26 @@ def connect(db_path: DbPath | None = None, read_only: bool = False) -> Iterator[
             con.execute("SET TimeZone = 'UTC'")
             if read_only:
                 check_current(con, path)
-            else:
+            elif upgrade:
                 migrate(con)
             yield con
         finally:
             con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, what: str) -> Iterator[None]:
+    """BEGIN ... COMMIT, or ROLLBACK and one clear sentence saying nothing was saved."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            first_line = str(exc).splitlines()[0]
+            raise WarehouseError(f"{what} failed, so nothing was saved: {first_line}") from exc
+        raise
 
 
 def turnstile_path(path: Path) -> Path:
