@@ -33,63 +33,40 @@ from transforms.tombstones import (
 from warehouse.db import DbPath, WarehouseError, connect, transaction
 from warehouse.forget import erase, read_tombstones
 from warehouse.manifest import fault_point, record_fetched, record_loaded
-from warehouse.staging import require_columns, stage
+from warehouse.staging import STAGES, require_columns, stage, stage_columns
 
 RUN_KEYS = ("flow", "platform", "params", "started_at", "finished_at", "status")
 
-# Profile columns that are upserted with "newer observation wins, NULL never erases".
-_CREATOR_FIELDS = (
-    "handle", "display_name", "bio", "followers", "following", "posts_count", "verified",
-    "is_bot", "avatar_url", "external_url", "profile_url",
-)
-_POST_FIELDS = ("creator_id", "published_at", "text", "likes", "comments", "shares", "views")
+def _upsert(con: duckdb.DuckDBPyConnection, frame: str, *, last_run_id: bool) -> str:
+    """The upsert of a staged frame into its table, its columns read from the table definition.
 
-def _prefer_newer(table: str, columns: tuple[str, ...]) -> str:
-    """SET clauses: the newer observation wins, and NULL (unknown) never erases a known value."""
+    The newer observation wins, and NULL (unknown) never erases a known value; a NOT NULL column
+    (a flag with a default) simply takes the newer value. ``first_seen_at``/``last_seen_at`` span
+    every observation; ``last_run_id`` (creators) follows the newer one.
+    """
+    spec = STAGES[frame]
+    table = spec.table
     newer = f"excluded.last_seen_at >= {table}.last_seen_at"
-    return ",\n    ".join(
-        f"{c} = CASE WHEN {newer} THEN coalesce(excluded.{c}, {table}.{c}) "
-        f"ELSE coalesce({table}.{c}, excluded.{c}) END"
-        for c in columns
+    fields = [c for c in stage_columns(con, spec) if c.name not in spec.key and c.name != "observed_at"]
+    updates = [
+        f"{c.name} = CASE WHEN {newer} THEN excluded.{c.name} ELSE {table}.{c.name} END" if c.default else
+        f"{c.name} = CASE WHEN {newer} THEN coalesce(excluded.{c.name}, {table}.{c.name}) "
+        f"ELSE coalesce({table}.{c.name}, excluded.{c.name}) END"
+        for c in fields
+    ]
+    run_ids = "$run_id AS first_run_id"
+    if last_run_id:
+        run_ids += ", $run_id AS last_run_id"
+        updates.append(f"last_run_id = CASE WHEN {newer} THEN excluded.last_run_id ELSE {table}.last_run_id END")
+    updates += [f"first_seen_at = least({table}.first_seen_at, excluded.first_seen_at)",
+                f"last_seen_at = greatest({table}.last_seen_at, excluded.last_seen_at)"]
+    return (
+        f"INSERT INTO {table} BY NAME\n"
+        f"SELECT * EXCLUDE (observed_at), observed_at AS first_seen_at, observed_at AS last_seen_at, {run_ids}\n"
+        f"FROM {spec.name}\n"
+        f"ON CONFLICT ({', '.join(spec.key)}) DO UPDATE SET\n    " + ",\n    ".join(updates)
     )
 
-
-_UPSERT_CREATORS = f"""
-INSERT INTO creators BY NAME
-SELECT
-    platform, creator_id, handle, display_name, bio, followers, following, posts_count,
-    verified, is_bot, avatar_url, external_url, profile_url,
-    observed_at AS first_seen_at,
-    observed_at AS last_seen_at,
-    $run_id     AS first_run_id,
-    $run_id     AS last_run_id
-FROM stg_profiles
-ON CONFLICT (platform, creator_id) DO UPDATE SET
-    {_prefer_newer("creators", _CREATOR_FIELDS)},
-    last_run_id = CASE WHEN excluded.last_seen_at >= creators.last_seen_at
-                       THEN excluded.last_run_id ELSE creators.last_run_id END,
-    first_seen_at = least(creators.first_seen_at, excluded.first_seen_at),
-    last_seen_at = greatest(creators.last_seen_at, excluded.last_seen_at)
-"""
-
-_UPSERT_POSTS = f"""
-INSERT INTO posts BY NAME
-SELECT
-    platform, post_id, creator_id, published_at, text, likes, comments, shares, views,
-    is_repost, is_sponsored,
-    observed_at AS first_seen_at,
-    observed_at AS last_seen_at,
-    $run_id     AS first_run_id
-FROM stg_posts
-ON CONFLICT (platform, post_id) DO UPDATE SET
-    {_prefer_newer("posts", _POST_FIELDS)},
-    is_repost = CASE WHEN excluded.last_seen_at >= posts.last_seen_at
-                     THEN excluded.is_repost ELSE posts.is_repost END,
-    is_sponsored = CASE WHEN excluded.last_seen_at >= posts.last_seen_at
-                        THEN excluded.is_sponsored ELSE posts.is_sponsored END,
-    first_seen_at = least(posts.first_seen_at, excluded.first_seen_at),
-    last_seen_at = greatest(posts.last_seen_at, excluded.last_seen_at)
-"""
 
 # "New" means first stored by this run, so a retried load of the same run reports the same counts.
 _COUNT_NEW_AND_EXISTING = """
@@ -284,7 +261,7 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None)
     }
 
     creators_new, creators_updated = _new_and_existing(con, run_id, "stg_profiles", "creators", "creator_id")
-    con.execute(_UPSERT_CREATORS, params)
+    con.execute(_upsert(con, "profiles", last_run_id=True), params)
     con.execute(f"DELETE FROM creator_snapshots WHERE {mine['creator_snapshots']}", params)
     con.execute(
         """
@@ -296,7 +273,7 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None)
     )
 
     posts_new, posts_updated = _new_and_existing(con, run_id, "stg_posts", "posts", "post_id")
-    con.execute(_UPSERT_POSTS, params)
+    con.execute(_upsert(con, "posts", last_run_id=False), params)
 
     con.execute(f"DELETE FROM creator_scores WHERE {mine['creator_scores']}", params)
     con.execute("INSERT INTO creator_scores BY NAME SELECT *, $run_id AS run_id FROM stg_scores", params)
