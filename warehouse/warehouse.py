@@ -3,7 +3,7 @@
 A flow builds one :class:`Warehouse` and calls it; it never threads a path through the layers
 below. The object migrates the file on its first write connection only, and each batch's two
 transactions (store the bodies, then load the records) share one connection, so a discover of
-N batches opens the file N + 5 times instead of 2N + 6, and other processes still get it between
+N batches opens the file N + 4 times instead of 2N + 6, and other processes still get it between
 batches.
 """
 
