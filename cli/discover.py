@@ -76,10 +76,11 @@ def discover(
 def check_resumable(db: Path, platform: str, *params: Any) -> None:
     """``--resume`` with nothing to resume: say so before starting a flow."""
     from flows.discover import fingerprint, run_params
-    from warehouse.load import nothing_to_resume, unfinished_run
+    from warehouse.manifest import nothing_to_resume
+    from warehouse.warehouse import Warehouse
 
     with clear_errors():
-        if unfinished_run(db, fingerprint("discover", run_params(platform, *params))) is None:
+        if Warehouse(db).unfinished_run(fingerprint("discover", run_params(platform, *params))) is None:
             raise nothing_to_resume("discover", platform)
 
 

@@ -52,17 +52,11 @@ from transforms.quarantine import drop_quarantined
 from transforms.score import score_creators
 from transforms.tiers import get_scheme
 from warehouse.db import WarehouseError
-from warehouse.forget import tombstones
-from warehouse.load import (
-    fault_point,
-    finish_run,
-    load_batch,
-    load_run,
-    open_run,
-    store_batch,
-)
-from warehouse.queries import batch_raw_responses, candidates, run_counts, run_summary
+from warehouse.load import load_run
+from warehouse.manifest import BatchStatus, RunState, RunStatus, fault_point
+from warehouse.queries import candidates, run_summary
 from warehouse.tombstones import keep_refs, skip_forgotten
+from warehouse.warehouse import Warehouse
 
 FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size elsewhere
 AVATAR_BATCH_SIZE = 100
@@ -286,25 +280,22 @@ def _fetch_errors(platform: str, refs: list[str], counts: dict[str, Any]) -> lis
 
 @task(cache_policy=NO_CACHE)
 def save_batch(
-    platform: str, db_path: str, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse] | None,
-    parsed: ParseResult, now: datetime, tier_scheme: str, person_threshold: float,
-    faces: list[tuple[str, str, bool | None]] | None, counts: dict[str, Any], gone: pd.DataFrame,
-    run_refs: list[str] | None = None,
+    warehouse: Warehouse, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse] | None,
+    parsed: ParseResult, counts: dict[str, Any], gone: pd.DataFrame, scoring: Scoring,
+    faces: list[tuple[str, str, bool | None]] | None, run_refs: list[str] | None = None,
 ) -> dict[str, int]:
-    """The batch's two durable steps, each its own transaction: store the raw bodies (skipped when
-    ``raws`` is None: stored by an earlier attempt), then load the scored records. Creators
-    erased by ``scout forget`` (``gone``) are dropped first, bodies that mention them included.
+    """Score the batch, then its two durable steps on one connection, each its own transaction:
+    store the raw bodies (skipped when ``raws`` is None: stored by an earlier attempt), then load
+    the scored records. Creators erased by ``scout forget`` (``gone``) are dropped first, bodies
+    that mention them included.
 
     ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies.
     """
-    frames = score.fn(parsed, now, tier_scheme, person_threshold, faces)
-    frames, kept_raws, errors, _ = skip_forgotten(platform, frames, raws or [], parsed.errors, gone)
-    if raws is not None:
-        store_batch(db_path, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raw_frame(kept_raws),
-                    counts=counts, run_refs=run_refs)
-    return load_batch(db_path, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"],
-                      posts=frames["posts"], scores=frames["scores"], errors=errors_frame(errors),
-                      counts={**counts, "posts": len(frames["posts"])})
+    frames = score.fn(parsed, scoring.now, scoring.tier_scheme, scoring.person_threshold, faces)
+    frames, kept_raws, errors, _ = skip_forgotten(scoring.platform, frames, raws or [], parsed.errors, gone)
+    return warehouse.save_batch(run_id=run_id, batch_no=batch_no, refs=refs,
+                                raws=None if raws is None else raw_frame(kept_raws), frames=frames,
+                                errors=errors_frame(errors), counts=counts, run_refs=run_refs)
 
 
 @task(cache_policy=NO_CACHE)
@@ -394,8 +385,136 @@ def fingerprint(flow_name: str, params: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _stored_raws(db_path: str, run_id: str, batch_no: int) -> list[RawResponse]:
-    return [RawResponse(**row) for row in batch_raw_responses(db_path, run_id, batch_no)]
+@dataclass(frozen=True)
+class Scoring:
+    """How every batch of a run is scored: one clock (the run's start, kept across resumes)."""
+
+    platform: str
+    now: datetime
+    tier_scheme: str
+    person_threshold: float
+
+
+@dataclass
+class BatchRun:
+    """One discover run's batches: each parsed, scored, stored and loaded in order, the same
+    loads in the same order on every attempt; batches an earlier attempt stored are reused."""
+
+    warehouse: Warehouse
+    state: RunState
+    gone: pd.DataFrame  # creators erased by `scout forget`, as of the run's (re)start
+    scoring: Scoring
+    base_url: str
+    rate_per_second: float | None
+    faces: bool
+    avatar_cache: str
+    # Profiles and posts found in discovery listings, loaded with their creator's own batch.
+    discovered: ParseResult = field(default_factory=ParseResult)
+    reused: int = 0
+
+    @property
+    def platform(self) -> str:
+        return self.scoring.platform
+
+    def discovery(self, queries: list[str], hashtags: list[str], handles: list[str], limit: int) -> list[str]:
+        """Batch 0: the run's refs, discovered now or reused from the stored discovery batch."""
+        stored, refs = self.state.batches.get(0), self.state.refs
+        if stored is None or refs is None:
+            found = discover_refs(self.platform, self.base_url, queries, hashtags, handles, limit,
+                                  self.rate_per_second)
+            fault_point("fetch", 0)
+            # a ref no URL or row can hold (a lone surrogate): its listing entry is already an error
+            refs = [ref for ref in keep_refs(self.platform, found.refs, self.gone) if not has_surrogate(ref)]
+            self.process(0, [], found.raws, _fetch_counts(found, creators=0), run_refs=refs)
+            return refs
+        self.reused += 1
+        raws = self.warehouse.stored_raws(self.state.run_id, 0)
+        if stored.status is BatchStatus.FETCHED:
+            self.process(0, [], raws, stored.counts, stored=True)
+        else:
+            self.discovered.extend(parse_batch(self.platform, raws))
+            self.discovered.errors = []
+        return refs
+
+    def plan(self, refs: list[str]) -> dict[int, list[str]]:
+        """Batch number -> its refs. Batches keep their stored shape; a creator forgotten since
+        then is just not fetched."""
+        return {n: keep_refs(self.platform, batch, self.gone)
+                for n, batch in enumerate(_batches(refs, FETCH_BATCH_SIZE), start=1)}
+
+    def fetch(self, plan: dict[int, list[str]], posts_per_creator: int) -> dict[int, Any]:
+        """Fan out a fetch task for every batch not stored yet."""
+        return {n: fetch_batch.submit(self.platform, self.base_url, batch, posts_per_creator, self.rate_per_second)
+                for n, batch in plan.items() if n not in self.state.batches}
+
+    def complete(self, n: int, refs: list[str], future: Any) -> None:
+        """Batch ``n``: reuse what an earlier attempt stored, or store and load what was fetched."""
+        stored = self.state.batches.get(n)
+        if stored is not None:
+            self.reused += 1
+            if stored.status is BatchStatus.FETCHED:
+                self.process(n, refs, self.warehouse.stored_raws(self.state.run_id, n), stored.counts, stored=True)
+            return
+        outcome = future.result(raise_on_failure=False)
+        if isinstance(outcome, Fetched):
+            raws, counts = outcome.raws, _fetch_counts(outcome, creators=len(refs))
+        else:  # retries exhausted: explain every creator of the batch, keep going
+            get_run_logger().warning("batch %d of %d creators failed after retries: %s", n, len(refs), outcome)
+            spent = _with_failed_attempts({}, future.task_run_id)  # its requests still count
+            raws, counts = [], _fetch_counts(Fetched(stats=spent), creators=0, failed=str(outcome))
+        fault_point("fetch", n)
+        self.process(n, refs, raws, counts)
+
+    def process(
+        self, batch_no: int, refs: list[str], raws: list[RawResponse], counts: dict[str, Any], *,
+        stored: bool = False, run_refs: list[str] | None = None,
+    ) -> None:
+        """Parse (pure, in memory), then store and load in one task; ``stored``: bodies already are."""
+        parsed = parse_batch(self.platform, raws)
+        if batch_no == 0:
+            self.discovered.extend(ParseResult(profiles=parsed.profiles, posts=parsed.posts))
+            parsed = ParseResult(errors=parsed.errors)
+        else:
+            parsed.extend(self.discovered.for_creators(refs))
+        fetch_errors = storable(ParseResult(errors=_fetch_errors(self.platform, refs, counts))).errors
+        parsed.errors = fetch_errors + parsed.errors
+        face_rows = (_faces(self.platform, parsed, self.avatar_cache, self.rate_per_second, self.base_url)
+                     if self.faces else None)
+        # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
+        save_batch(self.warehouse, self.state.run_id, batch_no, refs, None if stored else quote(raws),
+                   quote(parsed), counts, quote(self.gone), self.scoring, quote(face_rows), run_refs)
+
+    def finish(self, status: RunStatus) -> dict[str, Any]:
+        return self.warehouse.finish_run(self.state.run_id, status)
+
+
+def _mark_failed(run: BatchRun) -> None:
+    """A failed run stays resumable; if even marking it fails, the cause that got here matters more."""
+    try:
+        run.finish(RunStatus.FAILED)
+    except WarehouseError as exc:
+        get_run_logger().warning("could not mark run %s failed: %s", run.state.run_id, exc)
+
+
+def _summary(run: BatchRun, flow_run_id: str, refs: list[str], batches: int, totals: dict[str, Any]) -> dict[str, Any]:
+    creators = totals["creators"]
+    return {
+        "run_id": run.state.run_id,
+        "flow_run_id": flow_run_id,
+        "platform": run.platform,
+        "refs": len(refs),
+        "creators": creators,
+        "posts": totals["posts"],
+        "requests": totals["requests"],
+        "requests_per_creator": totals["requests"] / creators if creators else 0.0,
+        "retries": totals["retried"],
+        "errors": totals["errors"],
+        "loaded": totals["load"],
+        "counts": {key: totals[key] for key in ("fetched", "loaded", "retried", "quarantined", "errors")},
+        "resumed": run.state.resumed,
+        "batches": batches,
+        "batches_reused": run.reused,
+    }
 
 
 @flow(
@@ -426,115 +545,37 @@ def discover(
     always continued; ``resume=True`` insists on one and fails clearly when there is none.
     """
     checked = validate_discover_params(**locals())
-    platform, queries, hashtags, handles = checked.platform, checked.queries, checked.hashtags, checked.handles
-    logger = get_run_logger()
-    db_path = str(Path(db_path))
-    params = run_params(platform, checked.base_url, queries, hashtags, handles, limit, posts_per_creator,
-                        tier_scheme, person_threshold, faces)
-    base_url, queries, hashtags, handles = (params[k] for k in ("base_url", "queries", "hashtags", "handles"))
+    params = run_params(checked.platform, checked.base_url, checked.queries, checked.hashtags, checked.handles,
+                        limit, posts_per_creator, tier_scheme, person_threshold, faces)
+    platform, base_url = checked.platform, params["base_url"]
+    warehouse = Warehouse(Path(db_path))
     started = utcnow()
     flow_run_id = str(flow_run.get_id() or f"local-{started.timestamp()}")
-    run = {"flow": "discover", "platform": platform, "params": params, "started_at": started,
-           "finished_at": None, "status": "running"}
-    state = open_run(db_path, flow_run_id, run, fingerprint("discover", params), resume_only=resume)
-    run_id, batches = state["run_id"], state["batches"]
-    if state["resumed"]:
-        logger.warning("resuming run %s: %d batch(es) already stored", run_id, len(batches))
-    # One clock per run, kept across resumes: every batch is scored as of the run's start.
-    now = state["started_at"]
-    gone = tombstones(db_path, platform, read_only=False)  # creators erased by `scout forget`
-    # Profiles and posts found in discovery listings, loaded with their creator's own batch.
-    discovered = ParseResult()
-
-    def process(
-        batch_no: int, refs: list[str], raws: list[RawResponse], counts: dict[str, Any], *,
-        stored: bool = False, run_refs: list[str] | None = None,
-    ) -> None:
-        """Parse (pure, in memory), then store and load in one task; ``stored``: bodies already are."""
-        parsed = parse_batch(platform, raws)
-        if batch_no == 0:
-            discovered.extend(ParseResult(profiles=parsed.profiles, posts=parsed.posts))
-            parsed = ParseResult(errors=parsed.errors)
-        else:
-            parsed.extend(discovered.for_creators(refs))
-        fetch_errors = storable(ParseResult(errors=_fetch_errors(platform, refs, counts))).errors
-        parsed.errors = fetch_errors + parsed.errors
-        face_rows = _faces(platform, parsed, avatar_cache, rate_per_second, base_url) if faces else None
-        # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
-        save_batch(platform, db_path, run_id, batch_no, refs, None if stored else quote(raws),
-                   quote(parsed), now, tier_scheme, person_threshold, quote(face_rows), counts,
-                   quote(gone), run_refs)
-
+    state, gone = warehouse.open_run(
+        flow_run_id,
+        {"flow": "discover", "platform": platform, "params": params, "started_at": started,
+         "finished_at": None, "status": RunStatus.RUNNING},
+        fingerprint("discover", params), resume_only=resume,
+    )
+    if state.resumed:
+        get_run_logger().warning("resuming run %s: %d batch(es) already stored", state.run_id, len(state.batches))
+    run = BatchRun(warehouse, state, gone, Scoring(platform, state.started_at, tier_scheme, person_threshold),
+                   base_url, rate_per_second, faces, avatar_cache)
     try:
-        reused = 0
-        refs = state["refs"]
-        if 0 not in batches or refs is None:
-            found = discover_refs(platform, base_url, queries, hashtags, handles, limit, rate_per_second)
-            fault_point("fetch", 0)
-            # a ref no URL or row can hold (a lone surrogate): its listing entry is already an error
-            refs = [ref for ref in keep_refs(platform, found.refs, gone) if not has_surrogate(ref)]
-            process(0, [], found.raws, _fetch_counts(found, creators=0), run_refs=refs)
-        elif batches[0]["status"] == "fetched":
-            reused += 1
-            process(0, [], _stored_raws(db_path, run_id, 0), batches[0]["counts"], stored=True)
-        else:
-            reused += 1
-            discovered.extend(parse_batch(platform, _stored_raws(db_path, run_id, 0)))
-            discovered.errors = []
-
-        # Batches keep their stored shape; a creator forgotten since then is just not fetched.
-        plan = {n: keep_refs(platform, batch, gone)
-                for n, batch in enumerate(_batches(refs, FETCH_BATCH_SIZE), start=1)}
-        futures = {
-            n: fetch_batch.submit(platform, base_url, batch, posts_per_creator, rate_per_second)
-            for n, batch in plan.items() if n not in batches
-        }
+        refs = run.discovery(params["queries"], params["hashtags"], params["handles"], limit)
+        plan = run.plan(refs)
+        futures = run.fetch(plan, posts_per_creator)
         for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
-            if n in batches:
-                reused += 1
-                if batches[n]["status"] == "fetched":
-                    process(n, batch, _stored_raws(db_path, run_id, n), batches[n]["counts"], stored=True)
-                continue
-            outcome = futures[n].result(raise_on_failure=False)
-            if isinstance(outcome, Fetched):
-                raws, counts = outcome.raws, _fetch_counts(outcome, creators=len(batch))
-            else:  # retries exhausted: explain every creator of the batch, keep going
-                logger.warning("batch %d of %d creators failed after retries: %s", n, len(batch), outcome)
-                spent = _with_failed_attempts({}, futures[n].task_run_id)  # its requests still count
-                raws, counts = [], _fetch_counts(Fetched(stats=spent), creators=0, failed=str(outcome))
-            fault_point("fetch", n)
-            process(n, batch, raws, counts)
-
-        totals = run_counts(db_path, run_id)
-        finish_run(db_path, run_id, status="completed", counts=totals)
+            run.complete(n, batch, futures.get(n))
+        totals = run.finish(RunStatus.COMPLETED)
     except BaseException:
-        try:
-            finish_run(db_path, run_id, status="failed", counts={})
-        except WarehouseError as exc:  # the cause below matters more; the run stays resumable anyway
-            logger.warning("could not mark run %s failed: %s", run_id, exc)
+        _mark_failed(run)
         raise
 
-    creators = totals["creators"]
-    summary: dict[str, Any] = {
-        "run_id": run_id,
-        "flow_run_id": flow_run_id,
-        "platform": platform,
-        "refs": len(refs),
-        "creators": creators,
-        "posts": totals["posts"],
-        "requests": totals["requests"],
-        "requests_per_creator": totals["requests"] / creators if creators else 0.0,
-        "retries": totals["retried"],
-        "errors": totals["errors"],
-        "loaded": totals["load"],
-        "counts": {key: totals[key] for key in ("fetched", "loaded", "retried", "quarantined", "errors")},
-        "resumed": state["resumed"],
-        "batches": len(plan) + 1,
-        "batches_reused": reused,
-    }
-    publish_artifacts(db_path, run_id, platform, summary)
+    summary = _summary(run, flow_run_id, refs, len(plan) + 1, totals)
+    publish_artifacts(str(warehouse.path), state.run_id, platform, summary)
     print(
-        f"discover {platform}: {creators} creators, {summary['posts']} posts, "
+        f"discover {platform}: {summary['creators']} creators, {summary['posts']} posts, "
         f"{summary['requests']} requests, {summary['errors']} errors; {format_counts(summary)}"
     )
     return summary

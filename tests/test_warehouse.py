@@ -18,14 +18,14 @@ from core.records import Post, Profile, RawResponse, ScrapeError
 from warehouse.db import WarehouseError, connect
 from warehouse.export import export_candidates, marketer_frame
 from warehouse.forget import forget_creator
-from warehouse.load import (
+from transforms.frames import (
     ERROR_COLUMNS,
     POST_COLUMNS,
     PROFILE_COLUMNS,
     RAW_COLUMNS,
     SCORE_COLUMNS,
-    load_run,
 )
+from warehouse.load import load_run
 from warehouse.migrate import available, migrate, views
 from warehouse.queries import candidates, run_summary, table_counts
 
@@ -203,6 +203,16 @@ def test_input_columns_follow_the_record_types() -> None:
     assert set(POST_COLUMNS) == names(Post) | {"observed_at"}
     assert set(RAW_COLUMNS) == names(RawResponse) - {"headers"}  # headers page, never stored
     assert set(ERROR_COLUMNS) == names(ScrapeError)
+
+
+def test_the_load_contract_is_read_from_the_table_definitions() -> None:
+    from warehouse.staging import input_columns
+
+    assert set(input_columns("profiles")) == set(PROFILE_COLUMNS)
+    assert set(input_columns("posts")) == set(POST_COLUMNS)
+    assert set(input_columns("scores")) == set(SCORE_COLUMNS)
+    assert set(input_columns("raw")) == set(RAW_COLUMNS)
+    assert set(input_columns("errors")) == set(ERROR_COLUMNS)
 
 
 # --------------------------------------------------------------------------- loads

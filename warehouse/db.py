@@ -22,7 +22,7 @@ from core.errors import WarehouseError, WarehouseInputError
 from core.settings import FALLBACK_DB_PATH, Settings
 from warehouse.migrate import check_current, migrate
 
-__all__ = ["DbPath", "WarehouseError", "connect", "default_db_path"]
+__all__ = ["DbPath", "WarehouseError", "connect", "default_db_path", "transaction"]
 
 DbPath = str | os.PathLike[str]
 
@@ -49,9 +49,12 @@ def default_db_path(config: Settings | None = None) -> Path:
 
 
 @contextmanager
-def connect(db_path: DbPath | None = None, read_only: bool = False,
-            config: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse (migrating it when writable) and always close it afterwards."""
+def connect(
+    db_path: DbPath | None = None, read_only: bool = False, config: Settings | None = None, *,
+    upgrade: bool = True,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (migrating it when writable, unless ``upgrade`` is off because this
+    process did already) and always close it afterwards."""
     config = settings_now(config)  # a bad SCOUT_LOCK_TIMEOUT is refused before anything is created
     path = Path(db_path if db_path is not None else default_db_path(config)).expanduser()
     _check_path(path, read_only)
@@ -64,11 +67,26 @@ def connect(db_path: DbPath | None = None, read_only: bool = False,
             con.execute("SET TimeZone = 'UTC'")
             if read_only:
                 check_current(con, path)
-            else:
+            elif upgrade:
                 migrate(con)
             yield con
         finally:
             con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, what: str) -> Iterator[None]:
+    """BEGIN ... COMMIT, or ROLLBACK and one clear sentence saying nothing was saved."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            first_line = str(exc).splitlines()[0]
+            raise WarehouseError(f"{what} failed, so nothing was saved: {first_line}") from exc
+        raise
 
 
 def turnstile_path(path: Path) -> Path:

@@ -223,12 +223,17 @@ def tombstones(db_path: DbPath, platform: str | None = None, *, read_only: bool 
     Flows pass ``read_only=False``: they are about to write anyway, and it migrates an older
     warehouse (or creates a new one) instead of refusing it.
     """
-    where, params = ("WHERE platform = ?", [platform.strip().lower()]) if platform else ("", [])
     with connect(Path(db_path), read_only=read_only) as con:
-        return con.execute(
-            f"SELECT {', '.join(TOMBSTONE_COLUMNS)} FROM tombstones {where} ORDER BY forgotten_at, platform, handle",
-            params,
-        ).df()
+        return read_tombstones(con, platform)
+
+
+def read_tombstones(con: duckdb.DuckDBPyConnection, platform: str | None = None) -> pd.DataFrame:
+    """:func:`tombstones` on an open connection."""
+    where, params = ("WHERE platform = ?", [platform.strip().lower()]) if platform else ("", [])
+    return con.execute(
+        f"SELECT {', '.join(TOMBSTONE_COLUMNS)} FROM tombstones {where} ORDER BY forgotten_at, platform, handle",
+        params,
+    ).df()
 
 
 def _creator_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str]]]:

@@ -10,9 +10,12 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from warehouse.db import DbPath, WarehouseError, connect
+from warehouse.manifest import BatchStatus
+from warehouse.staging import input_columns
 
 #: The tiers the ``candidates`` view can hold; a tier filter narrows within these.
 CANDIDATE_TIERS = ("nano", "micro")
@@ -128,47 +131,41 @@ def run_summary(db_path: DbPath, run_id: str, *, top_reasons: int = 5) -> dict[s
     }
 
 
-def batch_raw_responses(db_path: DbPath, run_id: str, batch_no: int) -> list[dict[str, Any]]:
+def batch_raw_responses(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int) -> list[dict[str, Any]]:
     """The raw bodies one batch of a run stored, in fetch order, so a resume re-parses, not refetches."""
-    with connect(db_path, read_only=True) as con:
-        cursor = con.execute(
-            """
-            SELECT platform, kind, request_key, url, status, body, fetched_at, content_type, response_id
-            FROM raw_responses
-            WHERE run_id = ? AND batch_no = ?
-            ORDER BY fetched_at, response_id
-            """,
-            [run_id, batch_no],
-        )
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    cursor = con.execute(
+        f"SELECT {', '.join(input_columns('raw'))} FROM raw_responses "
+        "WHERE run_id = ? AND batch_no = ? ORDER BY fetched_at, response_id",
+        [run_id, batch_no],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def run_counts(db_path: DbPath, run_id: str) -> dict[str, Any]:
+def run_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
     """A batched run's totals over all its loaded batches, including those loaded before a resume.
 
     ``fetched``: creator refs whose bodies were fetched and stored; ``loaded``: creators scored by
     the run; ``retried``: HTTP requests retried; ``quarantined``: creators with a record in
     ``scrape_errors``; ``errors``: rows in ``scrape_errors``.
     """
-    with connect(db_path, read_only=True) as con:
-        batches = [json.loads(c or "{}") for (c,) in con.execute(
-            "SELECT counts FROM run_batches WHERE run_id = ? AND status = 'loaded'", [run_id]).fetchall()]
-        # Counted in the tables, not added up over batches: a creator seen by two batches
-        # (a search result, then its profile) is still one creator.
-        row = con.execute(
-            """
-            SELECT
-                (SELECT count(*) FROM creator_scores WHERE run_id = $run_id),
-                (SELECT count(*) FROM creator_snapshots WHERE run_id = $run_id),
-                (SELECT count(*) FROM creators WHERE first_run_id = $run_id),
-                (SELECT count(*) FROM posts WHERE first_run_id = $run_id),
-                (SELECT count(*) FROM raw_responses WHERE run_id = $run_id),
-                (SELECT count(*) FROM scrape_errors WHERE run_id = $run_id),
-                (SELECT count(DISTINCT handle) FROM scrape_errors WHERE run_id = $run_id)
-            """,
-            {"run_id": run_id},
-        ).fetchone()
+    batches = [json.loads(c or "{}") for (c,) in con.execute(
+        "SELECT counts FROM run_batches WHERE run_id = ? AND status = ?", [run_id, BatchStatus.LOADED]).fetchall()]
+    # Counted in the tables, not added up over batches: a creator seen by two batches
+    # (a search result, then its profile) is still one creator.
+    row = con.execute(
+        """
+        SELECT
+            (SELECT count(*) FROM creator_scores WHERE run_id = $run_id),
+            (SELECT count(*) FROM creator_snapshots WHERE run_id = $run_id),
+            (SELECT count(*) FROM creators WHERE first_run_id = $run_id),
+            (SELECT count(*) FROM posts WHERE first_run_id = $run_id),
+            (SELECT count(*) FROM raw_responses WHERE run_id = $run_id),
+            (SELECT count(*) FROM scrape_errors WHERE run_id = $run_id),
+            (SELECT count(DISTINCT handle) FROM scrape_errors WHERE run_id = $run_id)
+        """,
+        {"run_id": run_id},
+    ).fetchone()
     assert row is not None
     creators, snapshots, creators_new, posts_new, raw_responses, errors, quarantined = (int(v) for v in row)
 

@@ -1,0 +1,92 @@
+"""One warehouse file, as a flow uses it: one object, one connection per unit of work.
+
+A flow builds one :class:`Warehouse` and calls it; it never threads a path through the layers
+below. The object migrates the file on its first write connection only, and each batch's two
+transactions (store the bodies, then load the records) share one connection, so a discover of
+N batches opens the file N + 4 times instead of 2N + 6, and other processes still get it between
+batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from core.records import RawResponse
+from warehouse.db import DbPath, connect, default_db_path, transaction
+from warehouse.forget import read_tombstones
+from warehouse.load import load_batch, require_run_id, run_row, store_batch
+from warehouse.manifest import RunState, RunStatus, finish_run, open_run, unfinished
+from warehouse.queries import batch_raw_responses, run_counts
+
+
+class Warehouse:
+    """The warehouse at ``path`` (``$SCOUT_DB`` or the default when None)."""
+
+    def __init__(self, path: DbPath | None = None) -> None:
+        self.path = Path(path if path is not None else default_db_path())
+        self._migrated = False
+
+    @contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write connection; the first one this object opens brings the schema up to date."""
+        with connect(self.path, upgrade=not self._migrated) as con:
+            self._migrated = True
+            yield con
+
+    @contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with connect(self.path, read_only=True) as con:
+            yield con
+
+    def unfinished_run(self, fingerprint: str) -> str | None:
+        """The run a rerun with this fingerprint would continue, if any (a read-only look)."""
+        if not self.path.exists():
+            return None
+        with self.reader() as con:
+            found = unfinished(con, fingerprint)
+        return None if found is None else str(found[0])
+
+    def open_run(
+        self, run_id: str, run: Mapping[str, Any], fingerprint: str, *, resume_only: bool = False,
+    ) -> tuple[RunState, pd.DataFrame]:
+        """Claim the latest unfinished run with this fingerprint or start ``run_id``; with the
+        run's platform's tombstones (creators erased by ``scout forget``) as of now."""
+        require_run_id(run_id)
+        row = run_row(run_id, run)
+        with self.writer() as con:
+            with transaction(con, f"Starting run {run_id}"):
+                state = open_run(con, row, fingerprint, resume_only=resume_only)
+            return state, read_tombstones(con, run["platform"])
+
+    def stored_raws(self, run_id: str, batch_no: int) -> list[RawResponse]:
+        """The bodies a batch stored, in fetch order, so a resume re-parses instead of refetching."""
+        with self.reader() as con:
+            return [RawResponse(**row) for row in batch_raw_responses(con, run_id, batch_no)]
+
+    def save_batch(
+        self, *, run_id: str, batch_no: int, refs: list[str], raws: pd.DataFrame | None,
+        frames: Mapping[str, pd.DataFrame], errors: pd.DataFrame, counts: Mapping[str, Any],
+        run_refs: list[str] | None = None,
+    ) -> dict[str, int]:
+        """A batch's two transactions on one connection: store its bodies (skipped when ``raws``
+        is None: an earlier attempt stored them), then load its records."""
+        with self.writer() as con:
+            if raws is not None:
+                store_batch(con, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raws,
+                            counts=counts, run_refs=run_refs)
+            return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"],
+                              posts=frames["posts"], scores=frames["scores"], errors=errors,
+                              counts={**counts, "posts": len(frames["posts"])})
+
+    def finish_run(self, run_id: str, status: RunStatus) -> dict[str, Any]:
+        """Close a run and return its totals over every loaded batch (none for a failed run)."""
+        with self.writer() as con:
+            totals = run_counts(con, run_id) if status is RunStatus.COMPLETED else {}
+            finish_run(con, run_id, status, totals)
+        return totals
