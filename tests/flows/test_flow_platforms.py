@@ -16,7 +16,7 @@ from sandbox.routes import instagram as sandbox_instagram
 from sandbox.routes import youtube as sandbox_youtube
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 runner = CliRunner()
 
 

@@ -21,7 +21,7 @@ from cli.app import app
 from warehouse.forget import tombstones
 from warehouse.tombstones import drop_tombstoned, keep_raws, keep_refs
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 runner = CliRunner()
 # `scout forget` also scrubs Prefect's records, so every test here talks to one Prefect API: the
 # session's harness, not an ephemeral server per command (slow, and flaky on a loaded machine).

@@ -29,7 +29,7 @@ from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import api_error
 from scrapers.youtube.quota import QuotaMeter
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 POISON = "\ud800"  # what JSON's "\ud800" decodes to: a lone surrogate, which UTF-8 cannot hold
 runner = CliRunner()
 

@@ -22,7 +22,7 @@ from scrapers.errors import InvalidInput, MissingCredential
 from scrapers.http import HttpClient
 from scrapers.tiktok.client import video_query
 
-FIXTURES = Path(__file__).parent / "fixtures" / "tiktok"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "tiktok"
 UTC = timezone.utc
 TOKEN = "clt.test-token-Example12345Example"
 API = "https://open.tiktokapis.com"

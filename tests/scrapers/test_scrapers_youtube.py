@@ -28,7 +28,7 @@ from scrapers.youtube.parse import (
 )
 from scrapers.youtube.quota import QuotaMeter, default_meter
 
-FIXTURES = Path(__file__).parent / "fixtures" / "youtube"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "youtube"
 PRIYA = "UCq7VbM2Zt4kW9pJxL3nRa8Q"
 HIDDEN = "UCh1dd3nSubsQ0x8Yk2LmPw4"
 MISSING = "UCn0tF0und0000000000000A"

@@ -27,7 +27,7 @@ from warehouse.export import export_candidates, is_formula
 from warehouse.queries import candidates
 
 runner = CliRunner()
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example","click")',

@@ -16,7 +16,7 @@ from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers import bluesky
 from scrapers.errors import InvalidInput
 
-FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "bluesky"
 MARISOL = "did:plc:k4r7aqw2m3xzt5vbn6hyjdoq"
 YUKI = "did:plc:q2w3e4r5t6y7u2i3o4p5a6s7"
 BOT = "did:plc:botbotbotbotbotbotbotbot"

@@ -23,7 +23,7 @@ from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
 from scrapers.http import HttpClient
 from scrapers.registry import validate_handle
 
-FIXTURES = Path(__file__).parent / "fixtures" / "instagram"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "instagram"
 UTC = timezone.utc
 MARISOL_IG = "17841403925461781"
 TOKEN = "EAAGm0PX4ZCpsBA-test-token-never-stored"

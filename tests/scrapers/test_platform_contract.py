@@ -14,7 +14,7 @@ from scrapers.platform import Platform
 from scrapers.registry import PLATFORMS, get_platform
 from scrapers.validate import validate_base_url
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 NAMES = sorted(PLATFORMS)
 GARBAGE = ["", "not json at all", "{", "[]", "null", '{"unexpected": true}', "<html></html>"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from core.records import RawResponse
 from flows.discover import _batches, parse_batch, score
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
 

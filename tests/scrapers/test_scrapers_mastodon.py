@@ -16,7 +16,7 @@ from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers import mastodon
 from scrapers.errors import InvalidInput
 
-FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "mastodon"
 JONAS = "109384756102938475"
 UTC = timezone.utc
 
