@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +24,7 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run, task_run
+from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -35,18 +33,25 @@ from core.records import (
     RawResponse,
     ScrapeError,
     storable,
-    storable_raw,
     utcnow,
 )
-from core.settings import Settings
 from core.text import has_surrogate
+from flows.fetching import (
+    AVATAR_BATCH_SIZE,
+    FETCH_BATCH_SIZE,
+    MAX_FETCH_WORKERS,
+    Fetched,
+    avatar_faces,
+    discover_refs,
+    fetch_batch,
+    fetch_counts,
+    fetch_errors,
+    parse_batch,
+    with_failed_attempts,
+)
 from flows.markdown import md_cell
 from flows.params import validate_discover_params
-from scrapers.avatars import fetch_avatars
-from scrapers.errors import FetchFailed, InvalidInput, QuotaExhausted
-from scrapers.http import HttpClient
 from scrapers.registry import get_platform
-from transforms.faces import detect_faces
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.quarantine import drop_quarantined
 from transforms.score import score_creators
@@ -57,161 +62,6 @@ from warehouse.manifest import BatchStatus, RunState, RunStatus, fault_point
 from warehouse.queries import candidates, run_summary
 from warehouse.tombstones import keep_refs, skip_forgotten
 from warehouse.warehouse import Warehouse
-
-FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size elsewhere
-AVATAR_BATCH_SIZE = 100
-MAX_FETCH_WORKERS = 4
-FETCH_RETRY_DELAYS = [2, 5, 15]
-
-
-def _transient(task: Any, task_run: Any, state: Any) -> bool:
-    """Retry only what may pass on its own (network, 429, 5xx), never a bad credential."""
-    try:
-        state.result()
-    except FetchFailed:
-        return True
-    except Exception:  # noqa: BLE001 - anything else will fail the same way again
-        return False
-    return False
-
-
-# Only tasks that talk to the network retry; results are never cached (they are fresh data).
-fetch_task = task(retries=len(FETCH_RETRY_DELAYS), retry_delay_seconds=FETCH_RETRY_DELAYS,
-                  retry_condition_fn=_transient, cache_policy=NO_CACHE)
-
-
-@dataclass
-class Fetched:
-    """What a fetch task hands on: raw bodies (parsed later) and the client's counters."""
-
-    raws: list[RawResponse] = field(default_factory=list)
-    stats: dict[str, int] = field(default_factory=dict)
-    refs: list[str] = field(default_factory=list)
-    stopped: str | None = None  # why the batch ended early (a spent quota), if it did
-    failed: dict[str, str] = field(default_factory=dict)  # refs whose own fetch kept failing: why
-
-
-# The counters of fetch attempts that raised, by task run: Prefect's retries start a new client,
-# and the requests and retries a failed attempt made must still be counted.
-_FAILED_ATTEMPTS: dict[str, Counter[str]] = {}
-_FAILED_LOCK = threading.Lock()
-
-
-def _keep_failed_attempt(stats: dict[str, int]) -> None:
-    with _FAILED_LOCK:
-        _FAILED_ATTEMPTS.setdefault(str(task_run.get_id()), Counter()).update(stats)
-
-
-def _with_failed_attempts(stats: dict[str, int], task_run_id: Any = None) -> dict[str, int]:
-    """``stats`` plus the counters of the task run's earlier attempts that raised."""
-    with _FAILED_LOCK:
-        total = _FAILED_ATTEMPTS.pop(str(task_run_id or task_run.get_id()), Counter())
-    total.update(stats)
-    return dict(total)
-
-
-def _client(platform: str, base_url: str, rate_per_second: float | None) -> HttpClient:
-    """A client paced for ``platform``, configured from the settings this task starts with."""
-    config = Settings.from_env(InvalidInput)
-    settings = get_platform(platform).settings(base_url, config)
-    return HttpClient(
-        platform,
-        rate_per_second=rate_per_second or settings.rate_per_second,
-        burst=settings.burst,
-        config=config,
-    )
-
-
-@fetch_task
-def discover_refs(
-    platform: str,
-    base_url: str,
-    queries: list[str],
-    hashtags: list[str],
-    handles: list[str],
-    limit: int,
-    rate_per_second: float | None,
-) -> Fetched:
-    """Find account refs by query, hashtag and handle; keeps the discovery bodies too."""
-    with _client(platform, base_url, rate_per_second) as http:
-        refs = get_platform(platform).discover(
-            http, base_url, queries=queries, hashtags=hashtags, handles=handles, limit=limit
-        )
-        return Fetched(raws=http.raw_responses, stats=dict(http.stats), refs=refs)
-
-
-@fetch_task
-def fetch_batch(
-    platform: str,
-    base_url: str,
-    refs: list[str],
-    posts_per_creator: int,
-    rate_per_second: float | None,
-) -> Fetched:
-    """Profiles and recent posts for one batch of creators (raw bodies only, no parsing).
-
-    A creator whose own request keeps failing is held back alone (``failed``) and the rest of
-    the batch is fetched without refetching those already done. The batch fails (and the task
-    retries) only when a request for several creators fails, or nothing has answered at all.
-    A spent daily quota ends the batch but keeps what was fetched before it.
-    """
-    fetch = get_platform(platform).fetch_creators
-    todo, failed, stopped = list(refs), {}, None
-    with _client(platform, base_url, rate_per_second) as http:
-        while todo:
-            start = len(http.raw_responses)
-            try:
-                fetch(http, base_url, todo, posts_per_creator=posts_per_creator)
-                break
-            except QuotaExhausted as exc:
-                stopped = str(exc)
-                break
-            except FetchFailed as exc:
-                owner = _ref_by_key(platform, http.raw_responses, todo)
-                ref = owner.get(exc.request_key)
-                if ref is None or (not http.raw_responses and (failed or len(todo) == 1)):
-                    _keep_failed_attempt(http.stats)  # the host, not one creator: retry the task
-                    raise
-                failed[ref] = str(exc)
-                done = {owner.get(raw.request_key) for raw in http.raw_responses[start:]}
-                todo = [r for r in todo if r != ref and r not in done]
-        return Fetched(raws=http.raw_responses, stats=_with_failed_attempts(http.stats), refs=refs,
-                       stopped=stopped, failed=failed)
-
-
-def _ref_by_key(platform: str, raws: list[RawResponse], refs: list[str]) -> dict[str, str]:
-    """Request key -> the ref it was made for: the ref itself, or its creator's id (a Bluesky
-    feed is asked for by DID where the ref was a handle)."""
-    keys = {ref: ref for ref in refs}
-    profiles = parse_batch(platform, raws)
-    for ref in refs:
-        for profile in profiles.for_creators([ref]).profiles:
-            keys.setdefault(profile.creator_id, ref)
-    return keys
-
-
-@fetch_task
-def avatar_faces(
-    platform: str, keys: list[tuple[str, str]], urls: list[str | None], cache_dir: str,
-    rate_per_second: float | None, base_url: str | None = None,
-) -> list[tuple[str, str, bool | None]]:
-    """Face in the avatar for one batch of creators; images stay in the on-disk cache.
-    Private addresses are fetched only when ``base_url`` is on one (the sandbox)."""
-    with _client(platform, "", rate_per_second) as http:
-        images = fetch_avatars(http, urls, Path(cache_dir), base_url=base_url)
-    found = detect_faces(images)
-    return [(p, c, None if pd.isna(f) else bool(f)) for (p, c), f in zip(keys, found)]
-
-
-def parse_batch(platform: str, raws: list[RawResponse]) -> ParseResult:
-    """Raw bodies -> canonical records; a body that does not parse becomes a ScrapeError.
-
-    A plain function: it runs inside each batch's step in the flow thread, not as its own task."""
-    parse = get_platform(platform).parse
-    result = ParseResult()
-    for raw in raws:  # every string made storable here, so one bad record cannot fail the save
-        result.extend(storable(parse(storable_raw(raw)), raw))
-    return result
 
 
 @task(cache_policy=NO_CACHE)
@@ -255,27 +105,6 @@ def load(
         errors=errors_frame(errors),
         run=run,
     )
-
-
-def _fetch_counts(fetched: Fetched, creators: int, failed: str | None = None) -> dict[str, Any]:
-    """What a batch's fetch did, stored with it so a re-parse can rebuild its fetch errors."""
-    return {
-        "requests": fetched.stats.get("requests", 0), "retries": fetched.stats.get("retries", 0),
-        "fetched": 0 if failed else creators - len(fetched.failed), "stopped": fetched.stopped,
-        "failed": failed, "failed_refs": fetched.failed,
-    }
-
-
-def _fetch_errors(platform: str, refs: list[str], counts: dict[str, Any]) -> list[ScrapeError]:
-    """A spent quota is one error; a batch that kept failing explains every creator in it, and a
-    creator that kept failing alone is explained alone (which quarantines it)."""
-    if counts.get("failed"):
-        return [ScrapeError(platform, ref, None, None, f"fetch failed: {counts['failed']}") for ref in refs]
-    errors = [ScrapeError(platform, ref, None, None, f"fetch failed: {why}")
-              for ref, why in (counts.get("failed_refs") or {}).items()]
-    if counts.get("stopped"):
-        errors.append(ScrapeError(platform, None, None, None, counts["stopped"]))
-    return errors
 
 
 @task(cache_policy=NO_CACHE)
@@ -425,7 +254,7 @@ class BatchRun:
             fault_point("fetch", 0)
             # a ref no URL or row can hold (a lone surrogate): its listing entry is already an error
             refs = [ref for ref in keep_refs(self.platform, found.refs, self.gone) if not has_surrogate(ref)]
-            self.process(0, [], found.raws, _fetch_counts(found, creators=0), run_refs=refs)
+            self.process(0, [], found.raws, fetch_counts(found, creators=0), run_refs=refs)
             return refs
         self.reused += 1
         raws = self.warehouse.stored_raws(self.state.run_id, 0)
@@ -457,11 +286,11 @@ class BatchRun:
             return
         outcome = future.result(raise_on_failure=False)
         if isinstance(outcome, Fetched):
-            raws, counts = outcome.raws, _fetch_counts(outcome, creators=len(refs))
+            raws, counts = outcome.raws, fetch_counts(outcome, creators=len(refs))
         else:  # retries exhausted: explain every creator of the batch, keep going
             get_run_logger().warning("batch %d of %d creators failed after retries: %s", n, len(refs), outcome)
-            spent = _with_failed_attempts({}, future.task_run_id)  # its requests still count
-            raws, counts = [], _fetch_counts(Fetched(stats=spent), creators=0, failed=str(outcome))
+            spent = with_failed_attempts({}, future.task_run_id)  # its requests still count
+            raws, counts = [], fetch_counts(Fetched(stats=spent), creators=0, failed=str(outcome))
         fault_point("fetch", n)
         self.process(n, refs, raws, counts)
 
@@ -476,8 +305,8 @@ class BatchRun:
             parsed = ParseResult(errors=parsed.errors)
         else:
             parsed.extend(self.discovered.for_creators(refs))
-        fetch_errors = storable(ParseResult(errors=_fetch_errors(self.platform, refs, counts))).errors
-        parsed.errors = fetch_errors + parsed.errors
+        failures = storable(ParseResult(errors=fetch_errors(self.platform, refs, counts))).errors
+        parsed.errors = failures + parsed.errors
         face_rows = (_faces(self.platform, parsed, self.avatar_cache, self.rate_per_second, self.base_url)
                      if self.faces else None)
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.

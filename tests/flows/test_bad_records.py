@@ -254,7 +254,7 @@ def stub_for_unit() -> Iterator[Instance]:
 
 
 def test_fetch_batch_keeps_the_others_and_the_counters_when_one_creator_fails(stub_for_unit: Instance) -> None:
-    from flows.discover import fetch_batch
+    from flows.fetching import fetch_batch
 
     fetched = fetch_batch.fn("mastodon", stub_for_unit.base_url, ["1000", "1001", "1002"], 3, 200)
     assert list(fetched.failed) == ["1000"]
@@ -268,15 +268,16 @@ def test_a_batch_where_nothing_answers_fails_whole_and_its_retries_still_count(
     """Every statuses request 503s: the host, not a creator. The batch fails as before (each
     creator explained) after the task's own retry, and every retry of every attempt counts."""
     import flows.discover as discover_flow
+    import flows.fetching as fetching
 
-    real_client = discover_flow._client
+    real_client = fetching._client
 
     def quick(*args: Any) -> HttpClient:  # same code paths, no sleeping
         http = real_client(*args)
         http.max_retries, http.backoff_base = 2, 0.001
         return http
 
-    monkeypatch.setattr(discover_flow, "_client", quick)
+    monkeypatch.setattr(fetching, "_client", quick)
     monkeypatch.setattr(discover_flow, "fetch_batch",
                         discover_flow.fetch_batch.with_options(retries=1, retry_delay_seconds=0))
 

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from core.records import RawResponse
-from flows.discover import _batches, parse_batch, score
+from flows.discover import _batches, score
+from flows.fetching import parse_batch
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -22,6 +22,7 @@ import requests
 from json_stub import JsonStub
 
 import flows.discover as discover_flow
+import flows.fetching as fetching
 from sandbox.routes import instagram as sandbox_instagram
 from scrapers.errors import MissingCredential
 from scrapers.http import redact
@@ -76,14 +77,14 @@ def _closed_port() -> int:
 
 def _quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Same code paths, shorter waits: one HTTP retry, one task retry, no sleeping."""
-    real_client = discover_flow._client
+    real_client = fetching._client
 
     def client(*args):
         http = real_client(*args)
         http.max_retries, http.backoff_base = 1, 0.001
         return http
 
-    monkeypatch.setattr(discover_flow, "_client", client)
+    monkeypatch.setattr(fetching, "_client", client)
     monkeypatch.setattr(discover_flow, "fetch_batch",
                         discover_flow.fetch_batch.with_options(retries=1, retry_delay_seconds=0))
 

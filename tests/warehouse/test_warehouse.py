@@ -15,9 +15,6 @@ import pandas as pd
 import pytest
 
 from core.records import Post, Profile, RawResponse, ScrapeError
-from warehouse.db import WarehouseError, connect
-from warehouse.export import export_candidates, marketer_frame
-from warehouse.forget import forget_creator
 from transforms.frames import (
     ERROR_COLUMNS,
     POST_COLUMNS,
@@ -25,6 +22,9 @@ from transforms.frames import (
     RAW_COLUMNS,
     SCORE_COLUMNS,
 )
+from warehouse.db import WarehouseError, connect
+from warehouse.export import export_candidates, marketer_frame
+from warehouse.forget import forget_creator
 from warehouse.load import load_run
 from warehouse.migrate import available, migrate, views
 from warehouse.queries import candidates, run_summary, table_counts
