@@ -1,5 +1,7 @@
 """The warehouse layer: the only code in creator-scout that opens DuckDB.
 
-``db`` (connect, errors), ``migrate`` (numbered SQL), ``load`` (one run, one transaction),
-``queries`` (read-only questions), ``export`` (files for marketers), ``forget`` (erasure).
+``db`` (connect, the fair lock, transactions), ``migrate`` (numbered table migrations, then the
+views in ``views/``), ``warehouse`` (the ``Warehouse`` a flow opens once per run), ``manifest``
+(runs and batches), ``staging`` + ``load`` (typed, idempotent loads), ``tombstones`` + ``forget``
+(erasure), ``queries`` (read-only questions), ``export`` (files for marketers).
 """
