@@ -23,19 +23,17 @@ import sys
 import threading
 import time
 import zlib
-from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import faults as faultlib
 from .avatars import avatar_image, default_avatar
 from .generate import build_universe
-from .routes import bluesky, instagram, mastodon, youtube
-from .routes.common import ApiError, first
+from .limits import FixedWindowLimiter, Stats, limit_headers
+from .routes import bluesky, control, instagram, mastodon, youtube
+from .routes.common import ApiError
 from .routes.mastodon import MISSING_AVATAR
-from .seeded import iso_ms
 from .universe import Universe
 
 __all__ = ["SandboxServer"]
@@ -55,81 +53,6 @@ def _tiny_png() -> bytes:
 
 
 PNG_1X1 = _tiny_png()
-
-
-# --------------------------------------------------------------------------------------------
-# Rate limiting and stats
-# --------------------------------------------------------------------------------------------
-
-class FixedWindowLimiter:
-    """``limit`` requests per ``window`` seconds per key, in fixed windows (thread-safe)."""
-
-    def __init__(self, limit: int, window: float):
-        self.limit = int(limit)
-        self.window = float(window)
-        self._lock = threading.Lock()
-        self._buckets: dict[tuple, list[float]] = {}  # key -> [window start, count]
-
-    def hit(self, key: tuple, now: float | None = None) -> tuple[bool, int, float]:
-        """Count one request. Returns (allowed, remaining, reset epoch seconds)."""
-        now = time.time() if now is None else now
-        with self._lock:
-            bucket = self._buckets.get(key)
-            if bucket is None or now >= bucket[0] + self.window:
-                bucket = [now, 0]
-                self._buckets[key] = bucket
-            if bucket[1] >= self.limit:
-                return False, 0, bucket[0] + self.window
-            bucket[1] += 1
-            return True, self.limit - int(bucket[1]), bucket[0] + self.window
-
-
-class _Stats:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.requests = 0
-        self.rate_limited = 0
-        self.by_platform: Counter = Counter()
-        self.by_path: Counter = Counter()
-        self.by_status: Counter = Counter()
-        self.started_at = datetime.now(timezone.utc)
-        # arrival times per platform, so a test can check a client's pace against the budget
-        self.arrivals: dict[str, list[float]] = {}
-
-    def arrived(self, platform: str) -> None:
-        with self._lock:
-            self.arrivals.setdefault(platform, []).append(time.monotonic())
-
-    def max_in_window(self, platform: str, window: float) -> int:
-        """Most requests of ``platform`` that arrived within any ``window`` seconds."""
-        with self._lock:
-            stamps = sorted(self.arrivals.get(platform, []))
-        best, start = 0, 0
-        for end, stamp in enumerate(stamps):
-            while stamp - stamps[start] >= window:
-                start += 1
-            best = max(best, end - start + 1)
-        return best
-
-    def record(self, platform: str, path_kind: str, status: int) -> None:
-        with self._lock:
-            self.requests += 1
-            self.by_platform[platform] += 1
-            self.by_path[path_kind] += 1
-            self.by_status[str(status)] += 1
-            if status == 429:
-                self.rate_limited += 1
-
-    def snapshot(self) -> dict:
-        with self._lock:
-            return {
-                "requests": self.requests,
-                "by_platform": dict(self.by_platform),
-                "by_path": dict(self.by_path),
-                "by_status": dict(self.by_status),
-                "rate_limited": self.rate_limited,
-                "started_at": iso_ms(self.started_at),
-            }
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,7 +145,7 @@ class _Handler(BaseHTTPRequestHandler):
         sb = self.sandbox
 
         if path.startswith("/_sandbox/"):
-            return self._sandbox_route(path, params)
+            return self._send_json(*control.answer(sb, path, params))
         if path == "/robots.txt":
             sb._stats.record("other", "robots.txt", 200)
             return self._send(200, ROBOTS_TXT.encode(), "text/plain; charset=utf-8")
@@ -287,51 +210,10 @@ class _Handler(BaseHTTPRequestHandler):
             return [], None
         now = time.time()
         allowed, remaining, reset = limiter.hit((platform, self.client_address[0]), now)
-        window = f"{limiter.window:g}"
-        if platform == "bluesky":
-            headers = [("RateLimit-Limit", str(limiter.limit)),
-                       ("RateLimit-Remaining", str(remaining)),
-                       ("RateLimit-Reset", str(math.ceil(reset))),
-                       ("RateLimit-Policy", f"{limiter.limit};w={window}")]
-        else:
-            reset_dt = datetime.fromtimestamp(reset, timezone.utc)
-            headers = [("X-RateLimit-Limit", str(limiter.limit)),
-                       ("X-RateLimit-Remaining", str(remaining)),
-                       ("X-RateLimit-Reset", reset_dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))]
+        headers = limit_headers(limiter, platform, remaining, reset)
         if allowed:
             return headers, None
         return headers, max(1, math.ceil(reset - now))
-
-    # ---- /_sandbox ------------------------------------------------------------------------
-    def _sandbox_route(self, path: str, params: dict) -> None:
-        u = self.sandbox.universe
-        if path == "/_sandbox/stats":
-            return self._send_json(200, self.sandbox.stats)
-        if path == "/_sandbox/truth":
-            platform = first(params, "platform")
-            handle = first(params, "handle") or first(params, "id")
-            if platform is not None and platform not in ("bluesky", "mastodon"):
-                return self._send_json(400, {"error": "platform must be bluesky or mastodon"})
-            if handle:
-                if platform is None:
-                    return self._send_json(400, {"error": "platform is required with handle"})
-                truth = u.truth(platform, handle)
-                if truth is None:
-                    return self._send_json(404, {"error": "Record not found"})
-                return self._send_json(200, truth)
-            rows = [u.truth(c.platform, c.creator_id) for c in u.creators
-                    if platform in (None, c.platform)]
-            return self._send_json(200, {"creators": rows})
-        if path == "/_sandbox/drift":
-            drifted = self.sandbox.drifted()
-            return self._send_json(200, {"drifted": [{"platform": p, "handle": h}
-                                                     for p, h in sorted(drifted)]})
-        if path == "/_sandbox/info":
-            return self._send_json(200, {"creators": len(u), "seed": u.seed,
-                                         "now": iso_ms(u.now),
-                                         "kinds": dict(u.kind_counts())})
-        return self._send_json(404, {"error": "Not Found"})
-
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -406,7 +288,7 @@ class SandboxServer:
         self.rate_window = float(rate_window)
         self._limiter = (FixedWindowLimiter(rate_limit, rate_window)
                          if rate_limit is not None else None)
-        self._stats = _Stats()
+        self._stats = Stats()
         self._httpd = _HTTPServer((host, port), _Handler)
         self._httpd.sandbox = self
         self.host = host
