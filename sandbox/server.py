@@ -283,7 +283,9 @@ class SandboxServer:
                                   seed if fault_seed is None else fault_seed,
                                   fault_stall, fault_retry_after)
         self.universe = universe if universe is not None else build_universe(creators, seed)
-        self.faults = faultlib.Faults(plan, self) if families else None
+        hooks = {"bluesky": bluesky, "mastodon": mastodon, "instagram": instagram,
+                 "youtube": youtube}
+        self.faults = faultlib.Faults(plan, self, hooks) if families else None
         self.rate_limit = rate_limit
         self.rate_window = float(rate_window)
         self._limiter = (FixedWindowLimiter(rate_limit, rate_window)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
+from .. import faults as faultlib
 from ..model import SandboxCreator, SandboxPost
 from ..seeded import iso_ms
 from ..universe import Universe
@@ -256,3 +258,26 @@ def answer(universe: Universe, base: str, path: str, params: dict[str, list[str]
     if nsid == "app.bsky.feed.searchPosts":
         raise xrpc_error("Forbidden", 403, "Forbidden")
     raise xrpc_error("Method Not Implemented", 501, "MethodNotImplemented")
+
+
+# --------------------------------------------------------------------------------------------
+# Drift hooks (sandbox/faults.py asks; see faults.DriftHooks)
+# --------------------------------------------------------------------------------------------
+
+def drift_handle(sandbox: Any, c: SandboxCreator) -> str | None:
+    return c.handle if c.platform == "bluesky" else None
+
+
+def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
+    """Per-creator answers drift: a getProfiles entry, a profile, an author feed."""
+    nsid = path.removeprefix("/xrpc/")
+    if nsid == "app.bsky.actor.getProfiles" and isinstance(obj.get("profiles"), list):
+        return faultlib.entries(f, obj, "profiles", "bluesky",
+                                lambda e: e.get("handle"), faultlib.PROFILE_KEYS["bluesky"])
+    if nsid == "app.bsky.actor.getProfile":
+        return faultlib.whole(f.drift_kind("bluesky", obj.get("handle")), obj,
+                              faultlib.PROFILE_KEYS["bluesky"])
+    if nsid == "app.bsky.feed.getAuthorFeed":
+        c = f.sandbox.universe.lookup("bluesky", first.get("actor", ""))
+        return faultlib.whole(f.drift_kind("bluesky", c and c.handle), obj, faultlib.FEED_KEYS)
+    return obj

@@ -14,8 +14,10 @@ import re
 import threading
 import weakref
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
+from .. import faults as faultlib
 from ..model import SandboxCreator, SandboxPost
 from ..seeded import iso_ms
 from ..universe import Universe
@@ -346,3 +348,24 @@ def answer(universe: Universe, base: str, path: str, params: dict[str, list[str]
                      "description": "An offline, generated Mastodon for testing.",
                      "languages": ["en"], "registrations": {"enabled": False}}, []
     raise api_error("Record not found", 404)
+
+
+# --------------------------------------------------------------------------------------------
+# Drift hooks (sandbox/faults.py asks; see faults.DriftHooks)
+# --------------------------------------------------------------------------------------------
+
+def drift_handle(sandbox: Any, c: SandboxCreator) -> str | None:
+    return c.handle if c.platform == "mastodon" else None
+
+
+def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
+    """Per-creator answers drift: an account's statuses, an account (lookup or by id)."""
+    m = re.fullmatch(r"/api/v1/accounts/([^/]+)/statuses", path)
+    if m:
+        c = f.sandbox.universe.by_id("mastodon", m.group(1))
+        return faultlib.whole(f.drift_kind("mastodon", c and c.handle), obj,
+                              faultlib.STATUS_KEYS)
+    if path == "/api/v1/accounts/lookup" or re.fullmatch(r"/api/v1/accounts/[^/]+", path):
+        return faultlib.whole(f.drift_kind("mastodon", obj.get("username")), obj,
+                              faultlib.PROFILE_KEYS["mastodon"])
+    return obj
