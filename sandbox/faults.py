@@ -28,13 +28,13 @@ import struct
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .routes import instagram, youtube
 
 if TYPE_CHECKING:
+    from .model import SandboxCreator
     from .server import SandboxServer
 
 FAULT_FAMILIES = ("transient", "drift")
@@ -45,19 +45,18 @@ HTML_TYPE = "text/html; charset=utf-8"
 
 # The fields each drift touches, per kind of per-creator object (kept identity fields such as
 # a DID or a channel id stay, so a parser can still say whose entry broke).
-_PROFILE_KEYS = {
+PROFILE_KEYS = {
     "bluesky": ("displayName", "followersCount", "followsCount", "postsCount"),
     "mastodon": ("acct", "username", "followers_count", "following_count", "statuses_count"),
     "instagram": ("id", "username", "followers_count", "media_count"),
     "youtube": ("snippet", "statistics", "contentDetails"),
 }
-_FEED_KEYS = ("feed", "cursor")  # Bluesky getAuthorFeed
-_STATUS_KEYS = ("id", "account", "created_at")  # Mastodon statuses
-_PLAYLIST_KEYS = ("items", "pageInfo", "nextPageToken")  # YouTube playlistItems
-_VIDEO_KEYS = ("snippet", "statistics")
+FEED_KEYS = ("feed", "cursor")  # Bluesky getAuthorFeed
+STATUS_KEYS = ("id", "account", "created_at")  # Mastodon statuses
+PLAYLIST_KEYS = ("items", "pageInfo", "nextPageToken")  # YouTube playlistItems
+VIDEO_KEYS = ("snippet", "statistics")
 _PAGE_KEYS = ("metadata", "header", "microformat")  # YouTube ytInitialData
 _ID_KEYS = ("did", "id", "handle", "username", "acct")
-_IG_USERNAME = re.compile(r"business_discovery\.username\(([^)]*)\)")
 
 
 def stable_frac(*parts: object) -> float:
@@ -118,12 +117,25 @@ class HtmlPage(str):
     """An answer body that is an HTML page, not JSON (a drifted per-creator answer)."""
 
 
+class DriftHooks(Protocol):
+    """What a platform's routes module tells the injector about its drift (duck-typed: the
+    modules in ``sandbox/routes/`` implement it, the server passes them in by platform)."""
+
+    def drift_handle(self, sandbox: SandboxServer, c: SandboxCreator) -> str:
+        """The handle creator ``c`` has on this platform (what drift verdicts are keyed on)."""
+
+    def drift(self, f: Faults, path: str, first: dict, obj: Any) -> Any:
+        """``obj`` (a 200 answer to ``path``) as its drifted subjects would be served."""
+
+
 class Faults:
     """The running injector of one sandbox: attempt counters, drift verdicts, counts."""
 
-    def __init__(self, plan: FaultPlan, sandbox: SandboxServer) -> None:
+    def __init__(self, plan: FaultPlan, sandbox: SandboxServer,
+                 hooks: Mapping[str, DriftHooks] | None = None) -> None:
         self.plan = plan
         self.sandbox = sandbox
+        self.hooks: dict[str, DriftHooks] = dict(hooks or {})
         self.injected: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._attempts: Counter[tuple[str, str]] = Counter()
@@ -185,14 +197,12 @@ class Faults:
                                * len(DRIFT_KINDS))]
 
     def drifted(self) -> set[tuple[str, str]]:
-        """Every (platform, handle) served with drift: the four platforms' own handles."""
+        """Every (platform, handle) served with drift: each creator's handle on every platform
+        whose routes module gives it one."""
         out: set[tuple[str, str]] = set()
-        universe = self.sandbox.universe
-        ig = instagram.accounts(universe)
-        yt = youtube.state(self.sandbox)
-        for c in universe.creators:
-            for platform, handle in ((c.platform, c.handle), ("instagram", ig.username[c.index]),
-                                     ("youtube", yt.of(c).handle)):
+        for c in self.sandbox.universe.creators:
+            for platform, hooks in self.hooks.items():
+                handle = hooks.drift_handle(self.sandbox, c)
                 if self.drift_kind(platform, handle):
                     out.add((platform, handle))
         return out
@@ -213,7 +223,7 @@ class Faults:
         if kind is None:
             return data
         self._count("drift")
-        return _page(kind, handle) if kind == "html" else _mutate(kind, data, _PAGE_KEYS)
+        return html_page(kind, handle) if kind == "html" else mutate(kind, data, _PAGE_KEYS)
 
     def stats(self) -> dict[str, int]:
         with self._lock:
@@ -221,64 +231,13 @@ class Faults:
 
 
 def _drift_answer(f: Faults, platform: str, path: str, params: dict, obj: Any) -> Any:
-    u = f.sandbox.universe
-    first = {k: v[0] for k, v in params.items() if v}
-    if platform == "bluesky":
-        nsid = path.removeprefix("/xrpc/")
-        if nsid == "app.bsky.actor.getProfiles" and isinstance(obj.get("profiles"), list):
-            return _entries(f, obj, "profiles", "bluesky",
-                            lambda e: e.get("handle"), _PROFILE_KEYS["bluesky"])
-        if nsid == "app.bsky.actor.getProfile":
-            return _whole(f.drift_kind("bluesky", obj.get("handle")), obj,
-                          _PROFILE_KEYS["bluesky"])
-        if nsid == "app.bsky.feed.getAuthorFeed":
-            c = u.lookup("bluesky", first.get("actor", ""))
-            return _whole(f.drift_kind("bluesky", c and c.handle), obj, _FEED_KEYS)
+    hooks = f.hooks.get(platform)
+    if hooks is None:
         return obj
-    if platform == "mastodon":
-        m = re.fullmatch(r"/api/v1/accounts/([^/]+)/statuses", path)
-        if m:
-            c = u.by_id("mastodon", m.group(1))
-            return _whole(f.drift_kind("mastodon", c and c.handle), obj, _STATUS_KEYS)
-        if path == "/api/v1/accounts/lookup" or re.fullmatch(r"/api/v1/accounts/[^/]+", path):
-            return _whole(f.drift_kind("mastodon", obj.get("username")), obj,
-                          _PROFILE_KEYS["mastodon"])
-        return obj
-    if platform == "instagram":
-        m = _IG_USERNAME.search(first.get("fields", ""))
-        kind = f.drift_kind("instagram", m and m.group(1).strip().lstrip("@"))
-        if kind == "html":
-            return _page(kind, m.group(1))
-        if kind and isinstance(obj.get("business_discovery"), dict):
-            return {**obj, "business_discovery": _mutate(kind, obj["business_discovery"],
-                                                         _PROFILE_KEYS["instagram"])}
-        return obj
-    return _drift_youtube(f, path, first, obj)
+    return hooks.drift(f, path, {k: v[0] for k, v in params.items() if v}, obj)
 
 
-def _drift_youtube(f: Faults, path: str, first: dict, obj: Any) -> Any:
-    st = youtube.state(f.sandbox)
-    method = path.removeprefix(youtube.API_PREFIX).strip("/")
-
-    def handle_of(channel_id: Any) -> str | None:
-        ch = st.by_id(channel_id) if isinstance(channel_id, str) else None
-        return ch and ch.handle
-
-    if method == "channels":
-        return _entries(f, obj, "items", "youtube", lambda e: handle_of(e.get("id")),
-                        _PROFILE_KEYS["youtube"])
-    if method == "videos":
-        def owner(e: dict) -> str | None:
-            hit = st.video(e.get("id", ""))
-            return hit[0].handle if hit else None
-        return _entries(f, obj, "items", "youtube", owner, _VIDEO_KEYS)
-    if method == "playlistItems":
-        ch = st.by_uploads(first.get("playlistId", ""))
-        return _whole(f.drift_kind("youtube", ch and ch.handle), obj, _PLAYLIST_KEYS)
-    return obj
-
-
-def _entries(f: Faults, obj: dict, key: str, platform: str, handle_of: Any,
+def entries(f: Faults, obj: dict, key: str, platform: str, handle_of: Any,
              fields: tuple[str, ...]) -> dict:
     """A batched answer with only the drifted creators' entries changed."""
     items = obj.get(key)
@@ -291,24 +250,24 @@ def _entries(f: Faults, obj: dict, key: str, platform: str, handle_of: Any,
             out.append(entry)
             continue
         changed = True
-        out.append(_entry_html(entry) if kind == "html" else _mutate(kind, entry, fields))
+        out.append(_entry_html(entry) if kind == "html" else mutate(kind, entry, fields))
     return {**obj, key: out} if changed else obj
 
 
-def _whole(kind: str | None, obj: Any, fields: tuple[str, ...]) -> Any:
+def whole(kind: str | None, obj: Any, fields: tuple[str, ...]) -> Any:
     """A per-creator answer, drifted as a whole. A list answer comes wrapped in an object
     (an API that grew an envelope), its items drifted too."""
     if kind is None:
         return obj
     if kind == "html":
         ident = obj.get("handle") or obj.get("username") if isinstance(obj, dict) else None
-        return _page(kind, ident or "")
+        return html_page(kind, ident or "")
     if isinstance(obj, list):
-        return {"data": [_mutate(kind, i, fields) if isinstance(i, dict) else i for i in obj]}
-    return _mutate(kind, obj, fields)
+        return {"data": [mutate(kind, i, fields) if isinstance(i, dict) else i for i in obj]}
+    return mutate(kind, obj, fields)
 
 
-def _mutate(kind: str, obj: dict, fields: tuple[str, ...]) -> dict:
+def mutate(kind: str, obj: dict, fields: tuple[str, ...]) -> dict:
     out = dict(obj)
     for name in fields:
         if name not in out:
@@ -343,7 +302,7 @@ def _entry_html(entry: dict) -> str:
     return f'<div class="profile-card">{html.escape(ident)}</div>'
 
 
-def _page(kind: str, ident: str) -> HtmlPage:
+def html_page(kind: str, ident: str) -> HtmlPage:
     return HtmlPage(
         "<!DOCTYPE html><html><head><title>Page moved</title></head><body>"
         f"<h1>{html.escape(ident)}</h1><p>This page has a new layout ({kind}).</p>"

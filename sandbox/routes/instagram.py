@@ -21,6 +21,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import faults as faultlib
 from ..model import SandboxCreator, SandboxPost
 from ..universe import Universe
 
@@ -307,3 +308,26 @@ def _offset(cursor: str, ig_id: str) -> int | None:
     if prefix != f"AQH{ig_id}" or not offset.isdigit():
         return None
     return int(offset)
+
+
+# ----------------------------------------------------------------------------- drift hooks
+
+
+_IG_USERNAME = re.compile(r"business_discovery\.username\(([^)]*)\)")
+
+
+def drift_handle(sandbox: Any, c: SandboxCreator) -> str:
+    """Every creator is also an Instagram account (see the module docstring)."""
+    return accounts(sandbox.universe).username[c.index]
+
+
+def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
+    """The business_discovery answer drifts as a whole (an HTML page for "html")."""
+    m = _IG_USERNAME.search(first.get("fields", ""))
+    kind = f.drift_kind("instagram", m and m.group(1).strip().lstrip("@"))
+    if kind == "html":
+        return faultlib.html_page(kind, m.group(1))
+    if kind and isinstance(obj.get("business_discovery"), dict):
+        return {**obj, "business_discovery": faultlib.mutate(
+            kind, obj["business_discovery"], faultlib.PROFILE_KEYS["instagram"])}
+    return obj

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from .. import faults as faultlib
 from ..model import SandboxCreator, SandboxPost
 from ..universe import Universe
 
@@ -726,3 +727,36 @@ def route(handler: Any, path: str, params: dict) -> None:
     status, text = (200, channel_page(st, r, ch, sb.faults)) if ch else (404, not_found_page())
     sb._stats.record("youtube", kind, status)
     return handler._send(status, text.encode("utf-8"), HTML_TYPE)
+
+
+# --------------------------------------------------------------------------------------------
+# Drift hooks (sandbox/faults.py asks; see faults.DriftHooks)
+# --------------------------------------------------------------------------------------------
+
+def drift_handle(sandbox: SandboxServer, c: SandboxCreator) -> str:
+    """Every creator is also a YouTube channel."""
+    return state(sandbox).of(c).handle
+
+
+def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
+    """channels.list and videos.list entries drift one by one, playlistItems as a whole."""
+    st = state(f.sandbox)
+    method = path.removeprefix(API_PREFIX).strip("/")
+
+    def handle_of(channel_id: Any) -> str | None:
+        ch = st.by_id(channel_id) if isinstance(channel_id, str) else None
+        return ch and ch.handle
+
+    if method == "channels":
+        return faultlib.entries(f, obj, "items", "youtube", lambda e: handle_of(e.get("id")),
+                                faultlib.PROFILE_KEYS["youtube"])
+    if method == "videos":
+        def owner(e: dict) -> str | None:
+            hit = st.video(e.get("id", ""))
+            return hit[0].handle if hit else None
+        return faultlib.entries(f, obj, "items", "youtube", owner, faultlib.VIDEO_KEYS)
+    if method == "playlistItems":
+        ch = st.by_uploads(first.get("playlistId", ""))
+        return faultlib.whole(f.drift_kind("youtube", ch and ch.handle), obj,
+                              faultlib.PLAYLIST_KEYS)
+    return obj

@@ -1,0 +1,283 @@
+"""The sandbox's Bluesky: the public AppView's XRPC read methods at ``/xrpc/<NSID>``.
+
+``searchActors``, ``getProfiles``/``getProfile``, ``getAuthorFeed`` (cursor paging and the
+feed filters) and ``resolveHandle``, in the real shapes with facets, verification and reposts,
+and the real error bodies (``{"error", "message"}``). ``searchPosts`` needs auth (403), any
+other method is 501. The server's dispatch adds rate limits, faults and stats.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from .. import faults as faultlib
+from ..model import SandboxCreator, SandboxPost
+from ..seeded import iso_ms
+from ..universe import Universe
+from .common import Answer, ApiError, cid_for, first, stable_frac, tokens
+
+PREFIX = "/xrpc/"
+FEED_FILTERS = ("posts_with_replies", "posts_no_replies", "posts_with_media",
+                "posts_and_author_threads", "posts_with_video")
+
+
+def handles(path: str) -> bool:
+    """Whether a request path is Bluesky's (``/xrpc/...``)."""
+    return path.startswith(PREFIX)
+
+
+def xrpc_error(message: str, status: int = 400, error: str = "InvalidRequest") -> ApiError:
+    return ApiError(status, {"error": error, "message": message})
+
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------------------------
+
+class Render:
+    """Universe records as Bluesky JSON, for one base URL."""
+
+    def __init__(self, universe: Universe, base: str):
+        self.u = universe
+        self.base = base
+
+    def indexed_at(self, c: SandboxCreator) -> str:
+        span = (self.u.now - c.created_at).total_seconds()
+        return iso_ms(c.created_at + timedelta(seconds=span * stable_frac(c.creator_id)))
+
+    def basic(self, c: SandboxCreator) -> dict:
+        out: dict = {"did": c.creator_id, "handle": c.handle, "displayName": c.display_name}
+        if c.avatar:
+            out["avatar"] = self.base + c.avatar
+        out["associated"] = {"activitySubscription": {"allowSubscriptions": "followers"}}
+        out["viewer"] = {"muted": False, "blockedBy": False}
+        out["labels"] = []
+        out["createdAt"] = iso_ms(c.created_at)
+        if c.verified:
+            out["verification"] = self.verification(c)
+        return out
+
+    def verification(self, c: SandboxCreator) -> dict:
+        when = iso_ms(c.created_at + timedelta(days=30))
+        return {
+            "verifications": [{
+                "issuer": "did:plc:z72i7hdynmk6r22z27h6tvur",
+                "uri": f"at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.graph.verification/"
+                       f"{c.creator_id[-13:]}",
+                "isValid": True,
+                "createdAt": when,
+            }],
+            "verifiedStatus": "valid",
+            "trustedVerifierStatus": "none",
+        }
+
+    def profile_view(self, c: SandboxCreator) -> dict:
+        out = self.basic(c)
+        verification = out.pop("verification", None)
+        out.pop("createdAt")
+        out["description"] = c.bio
+        out["indexedAt"] = self.indexed_at(c)
+        out["createdAt"] = iso_ms(c.created_at)
+        if verification:
+            out["verification"] = verification
+        return out
+
+    def profile_detailed(self, c: SandboxCreator) -> dict:
+        out: dict = {"did": c.creator_id, "handle": c.handle, "displayName": c.display_name,
+                     "description": c.bio}
+        if c.avatar:
+            out["avatar"] = self.base + c.avatar
+        if c.banner:
+            out["banner"] = self.base + c.banner
+        out.update({
+            "followersCount": c.followers,
+            "followsCount": c.following,
+            "postsCount": c.posts_count,
+            "associated": {"lists": 0, "feedgens": 0, "starterPacks": 0, "labeler": False,
+                           "activitySubscription": {"allowSubscriptions": "followers"}},
+            "indexedAt": self.indexed_at(c),
+            "createdAt": iso_ms(c.created_at),
+            "viewer": {"muted": False, "blockedBy": False},
+            "labels": [],
+        })
+        if c.verified:
+            out["verification"] = self.verification(c)
+        return out
+
+    def facets(self, text: str) -> list[dict]:
+        facets = []
+        for start, end, kind, value, c in tokens(self.u, text, "bluesky"):
+            index = {"byteStart": len(text[:start].encode()), "byteEnd": len(text[:end].encode())}
+            if kind == "link":
+                feature = {"$type": "app.bsky.richtext.facet#link", "uri": value}
+            elif kind == "mention":
+                feature = {"$type": "app.bsky.richtext.facet#mention", "did": c.creator_id}
+            else:
+                feature = {"$type": "app.bsky.richtext.facet#tag", "tag": value}
+            facets.append({"$type": "app.bsky.richtext.facet", "index": index,
+                           "features": [feature]})
+        return facets
+
+    def post_view(self, p: SandboxPost) -> dict:
+        author = self.u.creators[p.creator_index]
+        record: dict = {"$type": "app.bsky.feed.post", "createdAt": iso_ms(p.created_at),
+                        "langs": [p.language], "text": p.text}
+        facets = self.facets(p.text)
+        if facets:
+            record["facets"] = facets
+        indexed = p.created_at + timedelta(milliseconds=80 + int(stable_frac(p.id) * 900))
+        return {
+            "uri": f"at://{author.creator_id}/app.bsky.feed.post/{p.id}",
+            "cid": p.cid,
+            "author": self.basic(author),
+            "record": record,
+            "bookmarkCount": p.bookmarks,
+            "replyCount": p.replies,
+            "repostCount": p.reposts,
+            "likeCount": p.likes,
+            "quoteCount": p.quotes,
+            "indexedAt": iso_ms(indexed),
+            "viewer": {"bookmarked": False, "threadMuted": False, "embeddingDisabled": False},
+            "labels": [],
+        }
+
+    def feed_item(self, p: SandboxPost) -> dict:
+        if not p.is_repost or p.original is None:
+            return {"post": self.post_view(p)}
+        by = self.u.creators[p.creator_index]
+        return {
+            "post": self.post_view(p.original),
+            "reason": {
+                "$type": "app.bsky.feed.defs#reasonRepost",
+                "by": self.basic(by),
+                "uri": f"at://{by.creator_id}/app.bsky.feed.repost/{p.id}",
+                "cid": cid_for(f"{by.creator_id}/repost/{p.id}"),
+                "indexedAt": iso_ms(p.created_at),
+            },
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Routes
+# --------------------------------------------------------------------------------------------
+
+def _limit(params: dict, default: int, maximum: int) -> int:
+    raw = first(params, "limit")
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise xrpc_error("limit must be an integer") from None
+    if value < 1:
+        raise xrpc_error("limit can not be less than 1")
+    if value > maximum:
+        raise xrpc_error(f"limit can not be greater than {maximum}")
+    return value
+
+
+def _cursor(params: dict) -> int:
+    raw = first(params, "cursor")
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise xrpc_error("Malformed cursor")
+    return int(raw)
+
+
+def _actor(universe: Universe, ref: str | None, name: str = "actor") -> SandboxCreator:
+    if ref is None or ref == "":
+        raise xrpc_error(f'Params must have the property "{name}"')
+    ref = ref.strip()
+    if not (ref.startswith("did:") or re.fullmatch(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", ref)):
+        raise xrpc_error(f"{name} must be a valid did or a handle")
+    c = universe.lookup("bluesky", ref)
+    if c is None:
+        raise xrpc_error("Profile not found")
+    return c
+
+
+def answer(universe: Universe, base: str, path: str, params: dict[str, list[str]]) -> Answer:
+    """(status, JSON, extra headers) for one XRPC request; errors raise ``ApiError``."""
+    nsid = path[len("/xrpc/"):]
+    r = Render(universe, base)
+    u = universe
+    if nsid == "app.bsky.actor.searchActors":
+        limit = _limit(params, 25, 100)
+        offset = _cursor(params)
+        q = first(params, "q") or first(params, "term") or ""
+        hits = u.search("bluesky", q)
+        page = hits[offset:offset + limit]
+        out: dict = {}
+        if offset + limit < len(hits):
+            out["cursor"] = str(offset + limit)
+        out["actors"] = [r.profile_view(c) for c in page]
+        return 200, out, []
+    if nsid == "app.bsky.actor.getProfiles":
+        actors = params.get("actors") or params.get("actors[]") or []
+        if not actors:
+            raise xrpc_error('Params must have the property "actors"')
+        if len(actors) > 25:
+            raise xrpc_error("Error: actors must not have more than 25 elements")
+        profiles = []
+        for ref in actors:
+            try:
+                profiles.append(r.profile_detailed(_actor(u, ref, "actors")))
+            except ApiError as e:
+                if e.body.get("message") != "Profile not found":
+                    raise
+        return 200, {"profiles": profiles}, []
+    if nsid == "app.bsky.actor.getProfile":
+        c = _actor(u, first(params, "actor"))
+        return 200, r.profile_detailed(c), []
+    if nsid == "app.bsky.feed.getAuthorFeed":
+        c = _actor(u, first(params, "actor"))
+        limit = _limit(params, 50, 100)
+        offset = _cursor(params)
+        flt = first(params, "filter") or "posts_with_replies"
+        if flt not in FEED_FILTERS:
+            raise xrpc_error(f"filter must be one of ({', '.join(FEED_FILTERS)})")
+        posts = [] if flt in ("posts_with_media", "posts_with_video") else u.posts_for(c)
+        page = posts[offset:offset + limit]
+        out = {}
+        if offset + limit < len(posts):
+            out["cursor"] = str(offset + limit)
+        out["feed"] = [r.feed_item(p) for p in page]
+        return 200, out, []
+    if nsid == "com.atproto.identity.resolveHandle":
+        handle = first(params, "handle")
+        if not handle:
+            raise xrpc_error('Params must have the property "handle"')
+        c = u.by_handle("bluesky", handle)
+        if c is None:
+            raise xrpc_error("Unable to resolve handle")
+        return 200, {"did": c.creator_id}, []
+    if nsid == "app.bsky.feed.searchPosts":
+        raise xrpc_error("Forbidden", 403, "Forbidden")
+    raise xrpc_error("Method Not Implemented", 501, "MethodNotImplemented")
+
+
+# --------------------------------------------------------------------------------------------
+# Drift hooks (sandbox/faults.py asks; see faults.DriftHooks)
+# --------------------------------------------------------------------------------------------
+
+def drift_handle(sandbox: Any, c: SandboxCreator) -> str | None:
+    return c.handle if c.platform == "bluesky" else None
+
+
+def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
+    """Per-creator answers drift: a getProfiles entry, a profile, an author feed."""
+    nsid = path.removeprefix("/xrpc/")
+    if nsid == "app.bsky.actor.getProfiles" and isinstance(obj.get("profiles"), list):
+        return faultlib.entries(f, obj, "profiles", "bluesky",
+                                lambda e: e.get("handle"), faultlib.PROFILE_KEYS["bluesky"])
+    if nsid == "app.bsky.actor.getProfile":
+        return faultlib.whole(f.drift_kind("bluesky", obj.get("handle")), obj,
+                              faultlib.PROFILE_KEYS["bluesky"])
+    if nsid == "app.bsky.feed.getAuthorFeed":
+        c = f.sandbox.universe.lookup("bluesky", first.get("actor", ""))
+        return faultlib.whole(f.drift_kind("bluesky", c and c.handle), obj, faultlib.FEED_KEYS)
+    return obj
