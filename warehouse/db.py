@@ -242,6 +242,17 @@ def _open_with_retry(path: Path, read_only: bool, deadline: float, timeout: floa
             raise _open_error(path, str(exc)) from exc
 
 
+
+def pid_running(pid: int) -> bool:
+    """Whether a process with this PID exists on this host (ours or another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, it is just not ours
+        return True
+    return True
+
 def lock_holder(message: str) -> str:
     """"process 1234 (scout discover ...)" from DuckDB's lock error and /proc, as far as known."""
     match = _HOLDER_RE.search(message)

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from warehouse.db import WarehouseError, check_name_lengths
+from warehouse.db import WarehouseError, check_name_lengths, pid_running
 
 ExportFormat = Literal["csv", "xlsx", "html", "parquet"]
 
@@ -183,18 +183,8 @@ def _remove_stale_temp_files(target: Path) -> None:
     prefix = _temp_prefix(target)
     for tmp in target.parent.glob(f"{glob.escape(prefix)}*.tmp"):
         pid = tmp.name[len(prefix):].split(".", 1)[0]
-        if pid.isdecimal() and not _process_alive(int(pid)):
+        if pid.isdecimal() and not pid_running(int(pid)):
             tmp.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. EPERM: it exists, it is just not ours
-        return True
-    return True
 
 
 def _write_csv(frame: pd.DataFrame, tmp: Path) -> None:

@@ -17,14 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from core.errors import WarehouseError
 from core.settings import Settings
-from warehouse.db import settings_now
+from warehouse.db import pid_running, settings_now
 
 
 class RunStatus(StrEnum):
@@ -88,17 +87,7 @@ def _alive(owner: str | None) -> bool:
         return False
     if int(pid) == os.getpid():
         return True
-    return Path(f"/proc/{pid}").exists() if Path("/proc/self").exists() else _pid_exists(int(pid))
-
-
-def _pid_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid_running(int(pid))
 
 
 def nothing_to_resume(flow_name: str, platform: str) -> WarehouseError:
