@@ -62,6 +62,8 @@ def quiet_prefect(verbose: bool) -> None:
     """Prefect logs at INFO are for the UI; on a terminal, warnings are enough by default.
 
     Telemetry is off unless asked for: offline it only fails, loudly, in the middle of a run.
+    The temporary API server gets 90 s to start, not Prefect's 20: on a busy 2-core machine it
+    can take longer, and the run then died with a bare RuntimeError before doing anything.
     Prefect's temporary API server is made to exit with this process, even on kill -9.
     """
     from flows.server_guard import guard_temporary_server
@@ -69,4 +71,5 @@ def quiet_prefect(verbose: bool) -> None:
     show_tracebacks(verbose)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     guard_temporary_server()
