@@ -14,7 +14,7 @@ import pytest
 
 from core.records import ParseResult, Post, Profile, RawResponse
 from sandbox import SandboxServer
-from sandbox.routes import youtube as sandbox_yt
+from sandbox.routes import youtube_channels as sandbox_yt
 from scrapers import youtube
 from scrapers.errors import InvalidInput, QuotaExhausted, RobotsDisallowed, ScraperError
 from scrapers.http import HttpClient
