@@ -74,7 +74,7 @@ def import_cmd(
     except SavedInputError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
     if not files:
-        raise fail("no saved pages found (looked for .html, .htm, .json, .txt, .mhtml files)", USAGE_ERROR)
+        raise fail("no saved pages found (looked for .html, .htm, .json, .txt, .mhtml, .xml files)", USAGE_ERROR)
     ensure_db_writable(db)
     quiet_prefect(verbose)
     from flows.saved import import_saved

@@ -15,14 +15,14 @@ from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.parsing import dispatch, error_for, parse_saved_json
 from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
 from scrapers.validate import attribute, layout_problem
-from scrapers.youtube import page
+from scrapers.youtube import feed, page
 
 PLATFORM = "youtube"
 WEB = page.WEB
 CHANNEL_ID = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
 _TAG = re.compile(r"<[^>]+>")
-SAVED_EXPECTED = ("YouTube channels.list/videos.list JSON or a channel page with "
-                  "ytInitialData")
+SAVED_EXPECTED = ("YouTube channels.list/videos.list JSON, a channel page with ytInitialData "
+                  "(or that JSON alone), or a channel's Atom feed")
 
 # What every channels.list item holds with part=snippet (statistics may be left out).
 CHANNEL_LAYOUT = {"id": str, "snippet": dict, "snippet.title": str}
@@ -251,6 +251,11 @@ def _parse_channel_page(raw: RawResponse) -> ParseResult:
     data, reason = page.initial_data(raw.body or "")
     if data is None:
         return ParseResult(errors=[error_for(raw, reason or "channel page has no ytInitialData")])
+    return _parse_initial_data(raw, data)
+
+
+def _parse_initial_data(raw: RawResponse, data: Any) -> ParseResult:
+    """ytInitialData, from a page or saved alone (a channel tab's browse response)."""
     profile = page.page_profile(data, raw.request_key or "")
     if isinstance(profile, str):
         return ParseResult(errors=[error_for(raw, profile)])
@@ -290,6 +295,7 @@ _PARSERS = {
     "videos": _parse_videos,
     "search": _parse_search,
     "playlist_items": _parse_playlist_items,
+    "initial_data": _parse_initial_data,
 }
 
 
@@ -313,6 +319,9 @@ def _saved_kind(data: Any) -> str | None:
     kind = as_str(data.get("kind"))
     if kind in _SAVED_KINDS:
         return _SAVED_KINDS[kind]
+    if _get(data, "metadata", "channelMetadataRenderer") or _get(data, "header", "pageHeaderRenderer") \
+            or _get(data, "header", "c4TabbedHeaderRenderer"):
+        return "initial_data"
     items = data.get("items")
     if isinstance(items, list) and items and isinstance(items[0], dict):
         first = items[0]
@@ -327,9 +336,15 @@ def _saved_kind(data: Any) -> str | None:
 
 
 def parse_saved(body: str, source: str = "saved file") -> ParseResult:
-    """A saved body recognised by its content: channels.list or videos.list JSON, or a
-    channel page (HTML with ytInitialData, or the consent/sign-in wall served instead)."""
+    """A saved body recognised by its content: channels.list or videos.list JSON, a channel
+    page (HTML with ytInitialData, or the consent/sign-in wall served instead), ytInitialData
+    saved alone, or a channel's Atom feed."""
     text = body or ""
+    if feed.looks_like_feed(text):
+        parsed = feed.parse_feed(text)
+        if isinstance(parsed, str):
+            return ParseResult(errors=[error_for(RawResponse(PLATFORM, "saved", "", source, 200, text), parsed)])
+        return parsed
     if page.looks_like_channel_page(text):
         return parse(RawResponse(PLATFORM, "channel_page", "", source, 200, text))
     if page.looks_like_html(text):
