@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
+from scrapers.parsing import dig, dispatch, error_for, json_payload, parse_saved_json
 from scrapers.text import as_count, as_str, first_url, is_sponsored, parse_datetime
 from scrapers.validate import attribute, layout_problem
 
@@ -211,12 +211,12 @@ def _parse_thread(raw: RawResponse, data: Any) -> ParseResult:
     """A getPostThread answer: the root post's author as far as a profileViewBasic shows them
     (no counts), and that author's posts anywhere in the thread (parents and replies)."""
     root = data.get("thread") if isinstance(data, dict) else None
-    author = _get(root, "post", "author")
+    author = dig(root, "post", "author")
     if not isinstance(author, dict) or not isinstance(author.get("did"), str):
         return ParseResult(errors=[error_for(raw, "getPostThread answer has no 'thread.post.author.did'")])
     result = ParseResult(profiles=[_basic_profile(author)])
     for view in _thread_views(root):
-        if _get(view, "post", "author", "did") != author["did"]:
+        if dig(view, "post", "author", "did") != author["did"]:
             continue
         post = _post(view, author["did"])
         if isinstance(post, str):
@@ -260,13 +260,6 @@ def _thread_views(root: dict[str, Any]) -> list[dict[str, Any]]:
             pending.extend(replies if isinstance(replies, list) else [])
     return views
 
-
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 def _saved_kind(data: Any) -> str | None:
