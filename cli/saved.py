@@ -63,6 +63,7 @@ def import_cmd(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Load saved pages (e.g. Instagram or TikTok profiles saved from a browser) into the warehouse."""
+    quiet_prefect(verbose)  # before flows.saved imports Prefect, which sets its log level then
     from flows.saved import SavedInputError, saved_files
 
     platform = check_platform(platform)
@@ -74,9 +75,8 @@ def import_cmd(
     except SavedInputError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
     if not files:
-        raise fail("no saved pages found (looked for .html, .htm, .json, .txt, .mhtml files)", USAGE_ERROR)
+        raise fail("no saved pages found (looked for .html, .htm, .json, .txt, .mhtml, .xml files)", USAGE_ERROR)
     ensure_db_writable(db)
-    quiet_prefect(verbose)
     from flows.saved import import_saved
 
     started = time.perf_counter()

@@ -37,7 +37,7 @@ PROFILE_FIELDS = ("platform", "creator_id", "handle", "display_name", "bio", "fo
                   "profile_url")
 POST_FIELDS = ("platform", "post_id", "creator_id", "published_at", "text", "likes", "comments",
                "shares", "views", "is_repost", "is_sponsored")
-SAVED_SUFFIXES = {".html", ".htm", ".json", ".txt", ".mhtml"}
+SAVED_SUFFIXES = {".html", ".htm", ".json", ".txt", ".mhtml", ".xml"}
 MAX_SAVED_BYTES = 50 * 1024 * 1024  # a saved profile page is a few MB at most
 NO_PROFILE = ("posts without a profile: held back (import the creator's profile page or body "
               "together with them)")

@@ -10,8 +10,12 @@ import hashlib
 import random
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def iso_ms(dt: datetime) -> str:
@@ -104,3 +108,14 @@ def cum(weights) -> tuple[float, ...]:
 def wpick(rng: random.Random, items, cum: tuple[float, ...]):
     return items[bisect.bisect_right(cum, rng.random() * cum[-1])]
 
+
+
+def by_roll(roll: float, options: Sequence[tuple[float, Callable[[], T]]],
+            otherwise: Callable[[], T]) -> T:
+    """The value of the first option whose threshold ``roll`` is under (thresholds ascending),
+    else ``otherwise``'s. Each value is made only when chosen, so only that branch draws from
+    the rng, exactly as an if/elif chain would."""
+    for threshold, make in options:
+        if roll < threshold:
+            return make()
+    return otherwise()

@@ -31,7 +31,7 @@ from . import faults as faultlib
 from .avatars import avatar_image, default_avatar
 from .generate import build_universe
 from .limits import FixedWindowLimiter, Stats, limit_headers
-from .routes import bluesky, control, instagram, mastodon, youtube
+from .routes import bluesky, control, instagram, mastodon, youtube, youtube_channels
 from .routes.common import ApiError
 from .routes.mastodon import MISSING_AVATAR
 from .universe import Universe
@@ -358,7 +358,7 @@ class SandboxServer:
     def stats(self) -> dict:
         """A snapshot of the counters: requests, by_platform, by_path, by_status, rate_limited."""
         snap = self._stats.snapshot()
-        snap["youtube_quota_units"] = youtube.units_served(self)
+        snap["youtube_quota_units"] = youtube_channels.units_served(self)
         snap["faults"] = self.faults.stats() if self.faults is not None else {}
         return snap
 

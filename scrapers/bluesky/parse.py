@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
+from scrapers.parsing import dig, dispatch, error_for, json_payload, parse_saved_json
 from scrapers.text import as_count, as_str, first_url, is_sponsored, parse_datetime
 from scrapers.validate import attribute, layout_problem
 
@@ -207,12 +207,69 @@ _PARSERS = {
 }
 
 
+def _parse_thread(raw: RawResponse, data: Any) -> ParseResult:
+    """A getPostThread answer: the root post's author as far as a profileViewBasic shows them
+    (no counts), and that author's posts anywhere in the thread (parents and replies)."""
+    root = data.get("thread") if isinstance(data, dict) else None
+    author = dig(root, "post", "author")
+    if not isinstance(author, dict) or not isinstance(author.get("did"), str):
+        return ParseResult(errors=[error_for(raw, "getPostThread answer has no 'thread.post.author.did'")])
+    result = ParseResult(profiles=[_basic_profile(author)])
+    for view in _thread_views(root):
+        if dig(view, "post", "author", "did") != author["did"]:
+            continue
+        post = _post(view, author["did"])
+        if isinstance(post, str):
+            result.errors.append(error_for(raw, post))
+        else:
+            result.posts.append(post)
+    return result
+
+
+def _basic_profile(author: dict[str, Any]) -> Profile:
+    """A Profile from a post's author (profileViewBasic): who, but no counts or bio."""
+    handle = as_str(author.get("handle")) or author["did"]
+    page = author["did"] if handle == "handle.invalid" else handle
+    return Profile(
+        platform=PLATFORM,
+        creator_id=author["did"],
+        handle=handle,
+        display_name=as_str(author.get("displayName")),
+        avatar_url=as_str(author.get("avatar")),
+        verified=_verified(author.get("verification")),
+        profile_url=PROFILE_WEB + page,
+        is_bot=_is_bot(author.get("labels")),
+    )
+
+
+def _thread_views(root: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every threadViewPost in a thread: the root, its parents, its replies (at any depth);
+    notFoundPost and blockedPost entries carry no post and are skipped."""
+    views: list[dict[str, Any]] = []
+    parent = root.get("parent")
+    while isinstance(parent, dict):  # nearest parent first; the thread reads top down
+        if isinstance(parent.get("post"), dict):
+            views.insert(0, parent)
+        parent = parent.get("parent")
+    pending = [root]
+    while pending:
+        view = pending.pop(0)
+        if isinstance(view, dict) and isinstance(view.get("post"), dict):
+            views.append(view)
+            replies = view.get("replies")
+            pending.extend(replies if isinstance(replies, list) else [])
+    return views
+
+
+
 def _saved_kind(data: Any) -> str | None:
     if isinstance(data, dict):
         if isinstance(data.get("profiles"), list):
             return "profiles"
         if isinstance(data.get("feed"), list):
             return "author_feed"
+        if isinstance(data.get("thread"), dict):
+            return "thread"
         if isinstance(data.get("did"), str) and "handle" in data:
             return "profile"
     return None
@@ -224,11 +281,13 @@ def _parse_one_profile(raw: RawResponse, data: Any) -> ParseResult:
 
 
 _PARSERS["profile"] = _parse_one_profile
+_PARSERS["thread"] = _parse_thread
 
 
 def parse_saved(body: str, source: str = "saved file") -> ParseResult:
-    """A saved getProfile, getProfiles or getAuthorFeed body, recognised by its content."""
+    """A saved getProfile, getProfiles, getAuthorFeed or getPostThread body, recognised by its
+    content."""
     return parse_saved_json(
         body, platform=PLATFORM, detect=_saved_kind, parse=parse, source=source,
-        expected="Bluesky getProfile, getProfiles or getAuthorFeed JSON response",
+        expected="Bluesky getProfile, getProfiles, getAuthorFeed or getPostThread JSON response",
     )

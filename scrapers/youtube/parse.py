@@ -12,17 +12,17 @@ import re
 from typing import Any
 
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers.parsing import dispatch, error_for, parse_saved_json
+from scrapers.parsing import dig, dispatch, error_for, parse_saved_json
 from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
 from scrapers.validate import attribute, layout_problem
-from scrapers.youtube import page
+from scrapers.youtube import feed, page
 
 PLATFORM = "youtube"
 WEB = page.WEB
 CHANNEL_ID = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
 _TAG = re.compile(r"<[^>]+>")
-SAVED_EXPECTED = ("YouTube channels.list/videos.list JSON or a channel page with "
-                  "ytInitialData")
+SAVED_EXPECTED = ("YouTube channels.list/videos.list JSON, a channel page with ytInitialData "
+                  "(or that JSON alone), or a channel's Atom feed")
 
 # What every channels.list item holds with part=snippet (statistics may be left out).
 CHANNEL_LAYOUT = {"id": str, "snippet": dict, "snippet.title": str}
@@ -80,8 +80,8 @@ def channel_uploads(raw: RawResponse) -> list[tuple[str, str | None, int | None]
     out = []
     for item in items if isinstance(items, list) else []:
         if not isinstance(_channel_profile(item), str):  # a broken entry gets no requests
-            uploads = as_str(_get(item, "contentDetails", "relatedPlaylists", "uploads"))
-            out.append((item["id"], uploads or None, as_count(_get(item, "statistics",
+            uploads = as_str(dig(item, "contentDetails", "relatedPlaylists", "uploads"))
+            out.append((item["id"], uploads or None, as_count(dig(item, "statistics",
                                                                    "videoCount"))))
     return out
 
@@ -92,7 +92,7 @@ def search_channel_ids(raw: RawResponse) -> tuple[list[str], str | None]:
     items = data.get("items") if isinstance(data, dict) else None
     ids = []
     for item in items if isinstance(items, list) else []:
-        channel = as_str(_get(item, "id", "channelId")) or as_str(_get(item, "snippet",
+        channel = as_str(dig(item, "id", "channelId")) or as_str(dig(item, "snippet",
                                                                        "channelId"))
         if channel and channel not in ids:
             ids.append(channel)
@@ -105,8 +105,8 @@ def playlist_video_ids(raw: RawResponse) -> tuple[list[str], str | None]:
     items = data.get("items") if isinstance(data, dict) else None
     ids = []
     for item in items if isinstance(items, list) else []:
-        video = as_str(_get(item, "contentDetails", "videoId")) or as_str(
-            _get(item, "snippet", "resourceId", "videoId"))
+        video = as_str(dig(item, "contentDetails", "videoId")) or as_str(
+            dig(item, "snippet", "resourceId", "videoId"))
         if video:
             ids.append(video)
     return ids, _token(data)
@@ -179,7 +179,7 @@ def _best_thumbnail(thumbnails: Any) -> str | None:
     if not isinstance(thumbnails, dict):
         return None
     for size in ("maxres", "high", "medium", "default"):
-        url = as_str(_get(thumbnails, size, "url"))
+        url = as_str(dig(thumbnails, size, "url"))
         if url:
             return url
     return None
@@ -213,7 +213,7 @@ def _video_post(item: Any) -> Post | str:
         return f"video {video_id} missing 'snippet.channelId'"
     parts = [as_str(snippet.get("title")), as_str(snippet.get("description"))]
     text = "\n".join(p for p in parts if p) or None
-    paid = _get(item, "paidProductPlacementDetails", "hasPaidProductPlacement") is True
+    paid = dig(item, "paidProductPlacementDetails", "hasPaidProductPlacement") is True
     return Post(
         platform=PLATFORM,
         post_id=video_id,
@@ -251,6 +251,11 @@ def _parse_channel_page(raw: RawResponse) -> ParseResult:
     data, reason = page.initial_data(raw.body or "")
     if data is None:
         return ParseResult(errors=[error_for(raw, reason or "channel page has no ytInitialData")])
+    return _parse_initial_data(raw, data)
+
+
+def _parse_initial_data(raw: RawResponse, data: Any) -> ParseResult:
+    """ytInitialData, from a page or saved alone (a channel tab's browse response)."""
     profile = page.page_profile(data, raw.request_key or "")
     if isinstance(profile, str):
         return ParseResult(errors=[error_for(raw, profile)])
@@ -277,19 +282,13 @@ def _token(data: Any) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
 
 _PARSERS = {
     "channels": _parse_channels,
     "videos": _parse_videos,
     "search": _parse_search,
     "playlist_items": _parse_playlist_items,
+    "initial_data": _parse_initial_data,
 }
 
 
@@ -313,23 +312,32 @@ def _saved_kind(data: Any) -> str | None:
     kind = as_str(data.get("kind"))
     if kind in _SAVED_KINDS:
         return _SAVED_KINDS[kind]
+    if dig(data, "metadata", "channelMetadataRenderer") or dig(data, "header", "pageHeaderRenderer") \
+            or dig(data, "header", "c4TabbedHeaderRenderer"):
+        return "initial_data"
     items = data.get("items")
     if isinstance(items, list) and items and isinstance(items[0], dict):
         first = items[0]
         if first.get("kind") == "youtube#channel":
             return "channels"
         if first.get("kind") == "youtube#video" or (
-                _get(first, "snippet", "channelId") and "statistics" in first):
+                dig(first, "snippet", "channelId") and "statistics" in first):
             return "videos"
-        if isinstance(_get(first, "statistics", "subscriberCount"), str):
+        if isinstance(dig(first, "statistics", "subscriberCount"), str):
             return "channels"
     return None
 
 
 def parse_saved(body: str, source: str = "saved file") -> ParseResult:
-    """A saved body recognised by its content: channels.list or videos.list JSON, or a
-    channel page (HTML with ytInitialData, or the consent/sign-in wall served instead)."""
+    """A saved body recognised by its content: channels.list or videos.list JSON, a channel
+    page (HTML with ytInitialData, or the consent/sign-in wall served instead), ytInitialData
+    saved alone, or a channel's Atom feed."""
     text = body or ""
+    if feed.looks_like_feed(text):
+        parsed = feed.parse_feed(text)
+        if isinstance(parsed, str):
+            return ParseResult(errors=[error_for(RawResponse(PLATFORM, "saved", "", source, 200, text), parsed)])
+        return parsed
     if page.looks_like_channel_page(text):
         return parse(RawResponse(PLATFORM, "channel_page", "", source, 200, text))
     if page.looks_like_html(text):

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from flows.discover import discover
 from sandbox.routes import instagram as sandbox_instagram
-from sandbox.routes import youtube as sandbox_youtube
+from sandbox.routes import youtube_channels as sandbox_youtube
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 FIXTURES = Path(__file__).parents[1] / "fixtures"

@@ -18,7 +18,7 @@ from core.records import ParseResult
 from sandbox import SandboxServer
 from sandbox.faults import DRIFT_KINDS, MAX_CONSECUTIVE, TRANSIENT_KINDS, transient_kind
 from sandbox.generate import build_universe
-from sandbox.routes import youtube as yt_sandbox
+from sandbox.routes import youtube_channels as yt_sandbox
 from sandbox.routes.instagram import accounts as ig_accounts
 from scrapers import settings
 from scrapers.bluesky import client as bsky_client

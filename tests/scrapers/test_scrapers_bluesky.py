@@ -199,6 +199,26 @@ def test_wrong_shapes_are_reported(body: str, kind: str, reason: str) -> None:
     assert result.errors and all(e.reason == reason for e in result.errors)
 
 
+def test_saved_post_thread_gives_the_author_and_their_posts() -> None:
+    """A saved getPostThread: the root author's profile as far as the thread shows it (no
+    counts there), and that author's posts in the thread; others' replies and missing posts
+    are left out."""
+    body = (FIXTURES / "post_thread.json").read_text(encoding="utf-8")
+    result = bluesky.parse_saved(body, source="thread.json")
+    assert result.errors == []
+    (profile,) = result.profiles
+    did = "did:plc:q6gjnaw2blty4crticxkmujt"
+    assert (profile.creator_id, profile.handle, profile.display_name) == (
+        did, "hanna-loaves.bsky.social", "Hanna Weiss 🍞")
+    assert profile.followers is None and profile.following is None and profile.posts_count is None
+    assert profile.avatar_url and profile.avatar_url.startswith("https://cdn.bsky.app/")
+    assert profile.profile_url == "https://bsky.app/profile/hanna-loaves.bsky.social"
+    assert [p.post_id.rsplit("/", 1)[1] for p in result.posts] == ["3lbwzk2pqhs2c", "3lbwzm7ytjc2o"]
+    root = result.posts[0]
+    assert (root.creator_id, root.likes, root.comments, root.shares) == (did, 187, 4, 14)
+    assert root.published_at == datetime(2024, 11, 28, 7, 42, 13, 118000, tzinfo=UTC)
+
+
 def test_search_page_yields_no_records_and_no_errors() -> None:
     result = bluesky.parse(raw("search_actors.json", "search", "plants"))
     assert result == ParseResult(next_cursor="25")

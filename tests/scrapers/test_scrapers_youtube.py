@@ -14,7 +14,7 @@ import pytest
 
 from core.records import ParseResult, Post, Profile, RawResponse
 from sandbox import SandboxServer
-from sandbox.routes import youtube as sandbox_yt
+from sandbox.routes import youtube_channels as sandbox_yt
 from scrapers import youtube
 from scrapers.errors import InvalidInput, QuotaExhausted, RobotsDisallowed, ScraperError
 from scrapers.http import HttpClient
@@ -323,6 +323,49 @@ def test_parse_saved_detects_the_body(name: str, profiles: int, posts: int) -> N
     result = youtube.parse_saved(fixture(name), source=name)
     assert result.errors == []
     assert (len(result.profiles), len(result.posts)) == (profiles, posts)
+
+
+def test_parse_saved_bare_initial_data_json() -> None:
+    """ytInitialData saved on its own (the browse response of a videos tab) reads as the page
+    that embeds it does: the channel's profile."""
+    result = youtube.parse_saved(fixture("browse_videos_tab.json"), source="browse.json")
+    assert result.errors == []
+    (profile,) = result.profiles
+    assert (profile.creator_id, profile.handle, profile.display_name) == (
+        "UCn3Qm8vX2kLr5TzYp0aWfHg", "tessbakesbread", "Tess Bakes Bread")
+    assert (profile.followers, profile.posts_count) == (38_200, 214)
+    assert profile.bio and profile.bio.startswith("Home baker in Leeds")
+    assert profile.profile_url == "https://www.youtube.com/@tessbakesbread"
+
+
+def test_parse_saved_channel_atom_feed() -> None:
+    """A channel's feeds/videos.xml saved by the user: the channel (no counts in a feed) and
+    its videos with likes (starRating count) and views."""
+    result = youtube.parse_saved(fixture("channel_feed.xml"), source="videos.xml")
+    assert result.errors == []
+    (profile,) = result.profiles
+    channel = "UCn3Qm8vX2kLr5TzYp0aWfHg"
+    assert (profile.creator_id, profile.display_name, profile.followers) == (
+        channel, "Tess Bakes Bread", None)
+    assert profile.profile_url == f"https://www.youtube.com/channel/{channel}"
+    first, second = result.posts
+    assert (first.post_id, first.creator_id, first.likes, first.views, first.comments) == (
+        "q7Lm2Xc9RtA", channel, 612, 8412, None)
+    assert first.published_at == datetime(2024, 11, 26, 16, 0, 7, tzinfo=UTC)
+    assert first.text == ("Rye sourdough from a 3-day starter\nFull recipe & timings in the "
+                          "description. Flour from @millhouse #ad")
+    assert first.is_sponsored and not second.is_sponsored
+    assert (second.post_id, second.views) == ("Wb4nP0s1KdE", 21_930)
+
+
+def test_parse_saved_feed_refuses_entities() -> None:
+    """No entity is expanded: a feed with a DTD is refused, not parsed."""
+    laughs = ('<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;">]>'
+              '<feed xmlns="http://www.w3.org/2005/Atom"><title>&b;</title></feed>')
+    result = youtube.parse_saved(laughs, source="videos.xml")
+    assert result.profiles == [] and result.posts == []
+    (error,) = result.errors
+    assert "DTD" in error.reason
 
 
 def test_parse_saved_matches_parse() -> None:
