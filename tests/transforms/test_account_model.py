@@ -124,11 +124,11 @@ class TestNameSignals:
         assert s.values["handle_has_digit"].tolist() == [1, 0, 0]
         assert s.values["handle_underscore"].tolist() == [1, 0, 0]
         assert s.values["handle_length"].tolist() == pytest.approx([-3 / 15, -1 / 15, 0])
-        assert worded(s, "handle_length", 1) == "9"
+        assert worded(s, "handle_length", 1) == "'mayabakes' is 9"
         # capped where the training data ends (Twitter's 15): a TikTok handle of 24 counts as 15
         s = signals(handle=["a" * 15, "a" * 24])
         assert s.values["handle_length"].tolist() == pytest.approx([5 / 15, 5 / 15])
-        assert worded(s, "handle_length", 1) == "24"
+        assert worded(s, "handle_length", 1) == "'" + "a" * 24 + "' is 24"
 
     def test_nameless_copies_apply_only_without_a_display_name(self):
         df = pd.DataFrame({"display_name": ["Maya Patel", None], "bio": ["I bake", "I bake"]})

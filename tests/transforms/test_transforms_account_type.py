@@ -331,3 +331,16 @@ class TestPostSignals:
         out = post_shares(pd.DataFrame(columns=["platform", "creator_id", "text", "is_repost"]))
         assert list(out.columns) == ["platform", "creator_id", "credit_share",
                                      "first_person_post_share"] and len(out) == 0
+
+
+class TestEvidenceIsTrue:
+    """Issue 12: every number an evidence line states is the value the model measured."""
+
+    def test_handle_length_names_the_part_it_measured(self):
+        handles = ["lena.backt", "nasa", "maya@mastodon.social", "@sam_bakes_bread"]
+        out = score(handle=handles)
+        for handle, evidence in zip(handles, out.evidence, strict=True):
+            line = next(x for x in evidence if "characters long" in x and x.startswith("handle"))
+            part, length = re.search(r"'([^']*)' is (\d+) characters long", line).groups()
+            assert int(length) == len(part), line
+            assert handle.lstrip("@").startswith(part), (handle, line)

@@ -51,6 +51,15 @@ def _last_token(text: pd.Series) -> pd.Series:
     return extract(text, NAME_LAST_TOKEN)
 
 
+def _measured_part(handle: pd.Series, length: np.ndarray) -> Wording:
+    """"'lena' is 4": the part of the handle the model measured (without "@" and the domain or
+    instance: lena.backt -> lena) and its length, so the evidence's number is true."""
+    text = handle.to_numpy(dtype=object, na_value="")
+    return lambda rows: np.array([f"'{t}' is {int(n)}" for t, n in
+                                  zip(text[rows].tolist(), length[rows].tolist(), strict=True)],
+                                 dtype=object)
+
+
 def _handle_given(handle: pd.Series, lexicon: Lexicon) -> tuple[np.ndarray, Wording]:
     """The longest first name the handle starts with: the whole leading word (>= 3 letters)
     or a prefix of it (>= 4 letters: "mattjones" -> "matt"). One lexicon lookup for all
@@ -124,7 +133,7 @@ def name_signals(f: Fields, s: Signals, lexicon: Lexicon) -> None:
     # 15, the longest the training data can have: longer handles (TikTok, Bluesky domains)
     # are no evidence the weight was fitted on
     s.put("handle_length", np.where(h_len > 0, (np.minimum(h_len, HANDLE_LENGTH_MAX) - 10.0)
-                                    / 15.0, 0.0), numbers(h_len, "%d"))
+                                    / 15.0, 0.0), _measured_part(handle, h_len))
     handle_page = found(handle, _ANY_HANDLE_WORD)
     for kind, label in PAGE_LABEL.items():
         s.phrase(f"name_{label}", PAGE_PATTERNS[kind], name, within=page_word)

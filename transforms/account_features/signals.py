@@ -54,7 +54,7 @@ def _signal_specs() -> list[Signal]:
         Signal("name_last_given", "display name ends with a common first name ('{m}')"),
         Signal("handle_has_digit", "handle contains digits"),
         Signal("handle_underscore", "handle has an underscore"),
-        Signal("handle_length", "handle is {m} characters long"),
+        Signal("handle_length", "handle name {m} characters long"),
         Signal("bio_empty", "no bio"),
         Signal("bio_length", "bio is {m} characters long"),
         Signal("bio_first_person", "bio speaks in the first person ('{m}')"),
