@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flows.classify import classify_csv  # noqa: E402
 from transforms import account_type  # noqa: E402
-from transforms.account_type import load_model, score_account_type  # noqa: E402
+from transforms.account_model import load_model  # noqa: E402
+from transforms.account_type import score_account_type  # noqa: E402
 from transforms.frames import STRING  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,11 +22,10 @@ import pandas as pd
 
 from sandbox import build_universe
 from transforms._keys import creator_positions
+from transforms.account_model import AccountModel, load_model
 from transforms.account_type import (
     ACCOUNT_TYPES,
     PAGE_KINDS,
-    AccountModel,
-    load_model,
     post_signals_from_positions,
     score_with_model,
 )

@@ -3,6 +3,6 @@ reading the packaged weights in ``models/``; training and evaluation live in ``t
 
 Flows call ``transforms.score.score_creators``; the other modules are its steps:
 frames (fixed dtypes), normalize, engagement, account_type (+ account_words), tiers, contacts.
-Versions: engagement.METRICS_VERSION, account_type.MODEL_VERSION, tiers.TierScheme.label,
+Versions: engagement.METRICS_VERSION, account_model.MODEL_VERSION, tiers.TierScheme.label,
 contacts.CONTACTS_VERSION.
 """

@@ -16,11 +16,8 @@ import pyarrow as pa
 
 from transforms._keys import creator_positions
 from transforms._text import from_arrow
-from transforms.account_type import (
-    MODEL_VERSION,
-    post_signals_from_positions,
-    score_account_type,
-)
+from transforms.account_model import MODEL_VERSION
+from transforms.account_type import post_signals_from_positions, score_account_type
 from transforms.contacts import extract_contacts
 from transforms.engagement import (
     DEFAULT_FORMULA,

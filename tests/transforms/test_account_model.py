@@ -12,15 +12,11 @@ import pandas as pd
 import pytest
 
 from transforms import account_features as af
+from transforms.account_evidence import EVIDENCE_LIMIT
+from transforms.account_model import MODEL_FILE, MODEL_VERSION, AccountModel, load_model
 from transforms.account_type import (
     ACCOUNT_TYPE_COLUMNS,
     ACCOUNT_TYPES,
-    EVIDENCE_LIMIT,
-    MODEL_FILE,
-    MODEL_VERSION,
-    AccountModel,
-    load_model,
-    person_logit,
     score_account_type,
     score_with_model,
 )
@@ -28,6 +24,11 @@ from transforms.account_type import (
 LEXICON = af.Lexicon(np.array(["maya", "priya", "matt", "chris", "jose", "ana", "kenji", "alex",
                                "alexander"]),
                      np.array([1.0, 0.8, 0.9, 0.9, 0.9, 0.9, 0.7, 0.9, 0.8]))
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """The log-odds a probability came from."""
+    return np.log(p / (1.0 - p))
 
 
 def signals(**cols) -> af.Signals:
@@ -123,11 +124,11 @@ class TestNameSignals:
         assert s.values["handle_has_digit"].tolist() == [1, 0, 0]
         assert s.values["handle_underscore"].tolist() == [1, 0, 0]
         assert s.values["handle_length"].tolist() == pytest.approx([-3 / 15, -1 / 15, 0])
-        assert worded(s, "handle_length", 1) == "9"
+        assert worded(s, "handle_length", 1) == "'mayabakes' is 9"
         # capped where the training data ends (Twitter's 15): a TikTok handle of 24 counts as 15
         s = signals(handle=["a" * 15, "a" * 24])
         assert s.values["handle_length"].tolist() == pytest.approx([5 / 15, 5 / 15])
-        assert worded(s, "handle_length", 1) == "24"
+        assert worded(s, "handle_length", 1) == "'" + "a" * 24 + "' is 24"
 
     def test_nameless_copies_apply_only_without_a_display_name(self):
         df = pd.DataFrame({"display_name": ["Maya Patel", None], "bio": ["I bake", "I bake"]})
@@ -319,7 +320,7 @@ class TestFitAndFile:
         from scipy import sparse
         from sklearn.linear_model import LogisticRegression
 
-        from training.train_account_type import fit_logistic
+        from training.account_type.fit import fit_logistic
 
         rng = np.random.default_rng(1)
         X = rng.normal(size=(200, 5))
@@ -332,7 +333,7 @@ class TestFitAndFile:
     def test_prior_mean_holds_where_data_is_silent(self):
         from scipy import sparse
 
-        from training.train_account_type import fit_logistic
+        from training.account_type.fit import fit_logistic
 
         X = sparse.csr_matrix(np.c_[np.r_[np.ones(10), np.zeros(10)], np.zeros(20)])
         y = np.r_[np.ones(10), np.zeros(10)]
@@ -340,7 +341,8 @@ class TestFitAndFile:
         assert w[1] == pytest.approx(-2.4) and w[0] > 0
 
     def test_saved_model_scores_like_the_fitted_one(self, tmp_path):
-        from training import train_account_type as T
+        from training.account_type import fit as T
+        from training.account_type.main import export
 
         people = ["Maya Patel", "Chris Jones", "Priya Shah", "Ana Silva", "Kenji Sato",
                   "Alex Kim", "Jose Ruiz", "Matt Lee"]
@@ -361,14 +363,15 @@ class TestFitAndFile:
         fitted = T.fit(feat, y, rows, T.Config(C=1.0, min_df=1))
         calib = (1.2, -0.1)
         expected = calib[0] * T.decision(feat, fitted, rows) + calib[1]
-        model = T.export(feat, fitted, calib, LEXICON, {"note": "test"})
+        model = export(feat, fitted, calib, LEXICON, {"note": "test"})
         path = tmp_path / MODEL_FILE
         model.save(path)
         loaded = AccountModel.load(path)
-        np.testing.assert_allclose(person_logit(df, model), expected, atol=1e-5)
-        np.testing.assert_allclose(person_logit(df, loaded), person_logit(df, model), atol=1e-12)
-        assert loaded.meta == {"note": "test"} and loaded.version == MODEL_VERSION
+        fresh = score_with_model(df, model).person_probability.to_numpy(dtype=float)
         out = score_with_model(df, loaded)
+        np.testing.assert_allclose(logit(fresh), expected, atol=1e-5)
+        np.testing.assert_allclose(out.person_probability.to_numpy(dtype=float), fresh, atol=1e-12)
+        assert loaded.meta == {"note": "test"} and loaded.version == MODEL_VERSION
         assert (out.account_type.iloc[:8] == "person").all()
         assert (out.account_type.iloc[8:] != "person").all()
 
@@ -387,7 +390,8 @@ class TestFitAndFile:
 
 class TestLearningCurve:
     def test_points_are_deterministic_and_count_training_rows(self, monkeypatch):
-        from training import train_account_type as T
+        from training.account_type import evaluate as E
+        from training.account_type import fit as T
 
         rng = np.random.default_rng(0)
         n = 60
@@ -401,18 +405,18 @@ class TestLearningCurve:
         y[[0, 7, 14, 40, 47, 54]] = 1 - y[[0, 7, 14, 40, 47, 54]]  # label noise: F1 < 1
         strata = y.astype(int).astype(str)
         feat = T.featurize(df, LEXICON)
-        monkeypatch.setattr(T, "CURVE", ((5, 0.5), (10, 1.0)))
-        monkeypatch.setattr(T, "CURVE_SEEDS", 2)
-        curve = T.learning_curve(feat, y, strata, T.Config(C=1.0, min_df=1), jobs=1)
+        monkeypatch.setattr(E, "CURVE", ((5, 0.5), (10, 1.0)))
+        monkeypatch.setattr(E, "CURVE_SEEDS", 2)
+        curve = E.learning_curve(feat, y, strata, T.Config(C=1.0, min_df=1), jobs=1)
         assert [c["train_rows"] for c in curve] == [24, 54]  # 60 * 4/5 * 0.5, 60 * 9/10
         assert all(0.5 < f1 < 1.0 for c in curve for f1 in c["macro_f1_runs"])
-        again = T._curve_point(feat, y, strata, T.Config(C=1.0, min_df=1), 5, 0.5, T.SEED)
+        again = E._curve_point(feat, y, strata, T.Config(C=1.0, min_df=1), 5, 0.5, E.SEED)
         assert again == curve[0]["macro_f1_runs"][0]
 
 
 class TestThresholdSearch:
     def test_best_cut_maximises_macro_f1_and_prefers_the_middle(self):
-        from training.train_account_type import best_cut, metrics_f1
+        from training.account_type.evaluate import best_cut, metrics_f1
 
         y = np.r_[np.ones(6), np.zeros(4)]
         p = np.array([0.9, 0.8, 0.7, 0.66, 0.64, 0.45, 0.6, 0.3, 0.2, 0.1])

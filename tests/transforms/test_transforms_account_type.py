@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 
 from training.first_names import FIRST_NAMES
+from transforms._keys import KEY, creator_positions, unique_creators
+from transforms.account_model import MODEL_VERSION
 from transforms.account_type import (
     ACCOUNT_TYPE_COLUMNS,
     ACCOUNT_TYPES,
-    MODEL_VERSION,
-    POST_SIGNAL_COLUMNS,
-    post_signals,
+    post_signals_from_positions,
     score_account_type,
 )
 
@@ -291,6 +291,14 @@ class TestContract:
             assert word not in FIRST_NAMES, word
 
 
+def post_shares(posts: pd.DataFrame) -> pd.DataFrame:
+    """post_signals_from_positions' shares, one row per (platform, creator_id) in posts."""
+    creators = unique_creators(posts[KEY]) if len(posts) else posts[KEY].iloc[:0]
+    shares = post_signals_from_positions(posts, creator_positions(creators, posts), len(creators))
+    assert set(shares) == {"credit_share", "first_person_post_share"}
+    return creators.reset_index(drop=True).assign(**shares)
+
+
 class TestPostSignals:
     def test_shares_per_creator(self):
         posts = pd.DataFrame({
@@ -299,8 +307,7 @@ class TestPostSignals:
             "text": ["via @x nice", "📸: @y", "I made soup", "my cat", None, "cr: @z"],
             "is_repost": [False, False, False, True, False, False],
         })
-        out = post_signals(posts).set_index(["platform", "creator_id"])
-        assert list(out.reset_index().columns) == POST_SIGNAL_COLUMNS
+        out = post_shares(posts).set_index(["platform", "creator_id"])
         a = out.loc[("bluesky", "a")]
         assert a.credit_share == pytest.approx(2 / 3)  # the repost's text is not counted
         assert a.first_person_post_share == pytest.approx(1 / 3)
@@ -312,14 +319,28 @@ class TestPostSignals:
     def test_credit_patterns(self, text):
         posts = pd.DataFrame({"platform": ["x"], "creator_id": ["a"], "text": [text],
                               "is_repost": [False]})
-        assert post_signals(posts).credit_share[0] == 1.0
+        assert post_shares(posts).credit_share[0] == 1.0
 
     @pytest.mark.parametrize("text", ["a crisp morning", "I'll pass", "not via email"])
     def test_not_credits(self, text):
         posts = pd.DataFrame({"platform": ["x"], "creator_id": ["a"], "text": [text],
                               "is_repost": [False]})
-        assert post_signals(posts).credit_share[0] == 0.0
+        assert post_shares(posts).credit_share[0] == 0.0
 
     def test_empty(self):
-        out = post_signals(pd.DataFrame(columns=["platform", "creator_id", "text", "is_repost"]))
-        assert list(out.columns) == POST_SIGNAL_COLUMNS and len(out) == 0
+        out = post_shares(pd.DataFrame(columns=["platform", "creator_id", "text", "is_repost"]))
+        assert list(out.columns) == ["platform", "creator_id", "credit_share",
+                                     "first_person_post_share"] and len(out) == 0
+
+
+class TestEvidenceIsTrue:
+    """Issue 12: every number an evidence line states is the value the model measured."""
+
+    def test_handle_length_names_the_part_it_measured(self):
+        handles = ["lena.backt", "nasa", "maya@mastodon.social", "@sam_bakes_bread"]
+        out = score(handle=handles)
+        for handle, evidence in zip(handles, out.evidence, strict=True):
+            line = next(x for x in evidence if "characters long" in x and x.startswith("handle"))
+            part, length = re.search(r"'([^']*)' is (\d+) characters long", line).groups()
+            assert int(length) == len(part), line
+            assert handle.lstrip("@").startswith(part), (handle, line)

@@ -13,22 +13,32 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from transforms import _text, account_type, account_words, contacts
-from transforms.account_features import chars, inputs, signals, words
+from transforms import _text, account_evidence, account_type, account_words, contacts
+from transforms.account_features import (
+    chars,
+    count_signals,
+    inputs,
+    name_signals,
+    signals,
+    text_signals,
+    values,
+    words,
+)
 
 PYTHON_ONLY = re.compile(r"\\[bBwWsSdDuUNZ]|\(\?[=!]|\(\?<[=!]|\\[1-9]")
 
 
 def _patterns() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for module in (_text, inputs, signals, words, chars, account_type, account_words, contacts):
+    for module in (_text, inputs, signals, values, name_signals, text_signals, count_signals, words,
+                   chars, account_type, account_evidence, account_words, contacts):
         for name, value in vars(module).items():
             if isinstance(value, str) and name.isupper() or (
                 isinstance(value, str) and name.startswith("_") and name[1:].isupper()
             ):
                 found.append((f"{module.__name__}.{name}", value))
-    for family, patterns in (("page words", signals._PAGE_PATTERNS),
-                             ("handle words", signals._HANDLE_PATTERNS)):
+    for family, patterns in (("page words", values.PAGE_PATTERNS),
+                             ("handle words", name_signals._HANDLE_PATTERNS)):
         found += [(f"{family} {kind or 'page'}", pattern) for kind, pattern in patterns.items()]
     return [(n, p) for n, p in found if any(ch in p for ch in "[(|^$\\")]
 

@@ -1,4 +1,4 @@
-"""The signals of the account-type model (inputs, signals, words, chars: one module a kind), computed column-wise for a whole frame at once.
+"""The signals of the account-type model (inputs, signals and their groups, words, chars: one module a kind), computed column-wise for a whole frame at once.
 
 Three kinds of feature, all zero when their input is missing:
 
@@ -27,21 +27,19 @@ from transforms.account_features.chars import (
     char_ngram_scores,
     char_ngrams,
 )
+from transforms.account_features.count_signals import PRIORS, prior_contributions
 from transforms.account_features.inputs import Fields, Lexicon, prepare, text_column
 from transforms.account_features.signals import (
     BASE_KEYS,
     BASE_SIGNALS,
     NAMELESS,
     PAGE_KINDS,
-    PRIORS,
     SIGNAL_KEYS,
-    Signals,
-    Wording,
     dense_matrix,
     named_signals,
     nameless,
-    prior_contributions,
 )
+from transforms.account_features.values import Signals, Wording
 from transforms.account_features.words import (
     MENTION_TOKEN,
     URL_TOKEN,
