@@ -11,9 +11,9 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from core.records import RawResponse
-from scrapers.http import same_origin
 from scrapers.mastodon import parse as masto_parse
 from scrapers.mastodon.handles import validate_handle
+from scrapers.origins import same_origin
 from scrapers.paginators import link_header_paginator, offset_paginator
 from scrapers.validate import validate_base_url
 

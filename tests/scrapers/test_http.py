@@ -18,6 +18,7 @@ from sandbox import SandboxServer
 from sandbox.faults import transient_kind
 from scrapers import bluesky, mastodon
 from scrapers.avatars import fetch_avatars
+from scrapers.bodies import ResponseTooLarge, read_capped
 from scrapers.errors import (
     FetchFailed,
     InvalidInput,
@@ -25,16 +26,10 @@ from scrapers.errors import (
     RobotsDisallowed,
     ScraperError,
 )
-from scrapers.http import (
-    HttpClient,
-    ResponseTooLarge,
-    _read_capped,
-    policy_rate,
-    reset_in_seconds,
-    retry_after_seconds,
-    same_origin,
-)
+from scrapers.http import HttpClient
+from scrapers.origins import same_origin
 from scrapers.ratelimit import TokenBucket
+from scrapers.retry import policy_rate, reset_in_seconds, retry_after_seconds
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
 
 
@@ -199,14 +194,14 @@ def test_read_capped_stops_a_body_without_content_length():
     resp.raw = io.BytesIO(b"x" * 200_000)
     resp.url = "http://example.test/big"
     with pytest.raises(ResponseTooLarge, match="more than 100000 bytes"):
-        _read_capped(resp, 100_000)
+        read_capped(resp, 100_000)
     resp = requests.Response()
     resp.raw = io.BytesIO(b"small")
-    assert _read_capped(resp, 100) == b"small"
+    assert read_capped(resp, 100) == b"small"
 
 
 def test_credentials_never_reach_stored_urls_or_errors(server):
-    from scrapers.http import redact
+    from scrapers.redaction import redact
 
     script, base = server
     script.routes["/api"] = [(200, {}, "{}")]
@@ -269,7 +264,7 @@ def test_robots_decisions_are_logged(server, caplog):
     script.routes["/robots.txt"] = [(200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /private/\n")]
     script.routes["/public"] = [(200, {"Content-Type": "text/html"}, "<html></html>")]
     client, _ = make_client()
-    with caplog.at_level("INFO", logger="scrapers.http"):
+    with caplog.at_level("INFO", logger="scrapers.robots"):
         client.get(base + "/public?key=SECRET", kind="html", html=True)
         with pytest.raises(RobotsDisallowed):
             client.get(base + "/private/x", kind="html", html=True)

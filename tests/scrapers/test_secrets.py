@@ -25,7 +25,7 @@ import flows.discover as discover_flow
 import flows.fetching as fetching
 from sandbox.routes import instagram as sandbox_instagram
 from scrapers.errors import MissingCredential
-from scrapers.http import redact
+from scrapers.redaction import redact
 from scrapers.settings import credential, optional_credential
 from warehouse.db import connect
 
