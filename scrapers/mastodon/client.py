@@ -34,15 +34,8 @@ OFFSET_PAGES = offset_paginator(masto_parse.page_size)
 LINK_PAGES = link_header_paginator()
 
 
-def discover(
-    http: Any,
-    base_url: str,
-    *,
-    queries: list[str],
-    hashtags: list[str],
-    handles: list[str],
-    limit: int,
-) -> list[str]:
+def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
+             handles: list[str], limit: int) -> list[str]:
     """Account ids: handles (looked up, always included), then search and hashtag hits, or the
     instance's directory of active local accounts when nothing else is asked for.
 

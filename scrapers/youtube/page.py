@@ -15,7 +15,7 @@ from typing import Any
 
 from core.records import Profile
 from scrapers.counts import parse_count
-from scrapers.text import as_str
+from scrapers.text import as_str, dig
 
 PLATFORM = "youtube"
 WEB = "https://www.youtube.com"
@@ -84,7 +84,7 @@ def _wall(lowered: str) -> str | None:
 
 def page_profile(data: dict[str, Any], requested: str = "") -> Profile | str:
     """A Profile from ytInitialData, or the reason it cannot be one."""
-    meta = _get(data, "metadata", "channelMetadataRenderer") or {}
+    meta = dig(data, "metadata", "channelMetadataRenderer") or {}
     header = data.get("header") if isinstance(data.get("header"), dict) else {}
     fields = (_page_header(header["pageHeaderRenderer"]) if "pageHeaderRenderer" in header
               else _c4_header(header.get("c4TabbedHeaderRenderer") or {}))
@@ -94,7 +94,7 @@ def page_profile(data: dict[str, Any], requested: str = "") -> Profile | str:
     handle = (fields.get("handle") or _handle_from_url(meta.get("vanityChannelUrl"))
               or _handle_from_owner_urls(meta.get("ownerUrls"))
               or (requested[1:] if requested.startswith("@") else None))
-    avatar = fields.get("avatar") or _largest(_get(meta, "avatar", "thumbnails"))
+    avatar = fields.get("avatar") or _largest(dig(meta, "avatar", "thumbnails"))
     return Profile(
         platform=PLATFORM,
         creator_id=channel_id,
@@ -113,15 +113,15 @@ def page_profile(data: dict[str, Any], requested: str = "") -> Profile | str:
 
 def _page_header(renderer: dict[str, Any]) -> dict[str, Any]:
     """Fields of the 2024 layout: metadata rows of text parts."""
-    model = _get(renderer, "content", "pageHeaderViewModel") or {}
-    rows = _get(model, "metadata", "contentMetadataViewModel", "metadataRows") or []
+    model = dig(renderer, "content", "pageHeaderViewModel") or {}
+    rows = dig(model, "metadata", "contentMetadataViewModel", "metadataRows") or []
     out: dict[str, Any] = {"title": as_str(renderer.get("pageTitle"))}
     for row in rows if isinstance(rows, list) else []:
         for part in (row.get("metadataParts") or []) if isinstance(row, dict) else []:
-            text = as_str(_get(part, "text", "content")) if isinstance(part, dict) else None
+            text = as_str(dig(part, "text", "content")) if isinstance(part, dict) else None
             if text:
                 _classify(text, out)
-    sources = _get(model, "image", "decoratedAvatarViewModel", "avatar", "avatarViewModel",
+    sources = dig(model, "image", "decoratedAvatarViewModel", "avatar", "avatarViewModel",
                    "image", "sources")
     out["avatar"] = _largest(sources)
     return out
@@ -134,14 +134,14 @@ def _c4_header(renderer: dict[str, Any]) -> dict[str, Any]:
         "channel_id": as_str(renderer.get("channelId")),
         "subscribers": _text(renderer.get("subscriberCountText")),
         "videos": _text(renderer.get("videosCountText")),
-        "avatar": _largest(_get(renderer, "avatar", "thumbnails")),
+        "avatar": _largest(dig(renderer, "avatar", "thumbnails")),
     }
     handle = _text(renderer.get("channelHandleText")) or as_str(
-        _get(renderer, "navigationEndpoint", "browseEndpoint", "canonicalBaseUrl"))
+        dig(renderer, "navigationEndpoint", "browseEndpoint", "canonicalBaseUrl"))
     if handle:
         out["handle"] = _handle_from_url(handle)
     badges = renderer.get("badges") if isinstance(renderer.get("badges"), list) else []
-    styles = {_get(b, "metadataBadgeRenderer", "style") for b in badges if isinstance(b, dict)}
+    styles = {dig(b, "metadataBadgeRenderer", "style") for b in badges if isinstance(b, dict)}
     out["verified"] = True if styles & _VERIFIED_BADGES else None
     return out
 
@@ -195,9 +195,3 @@ def _largest(images: Any) -> str | None:
     return max(best, key=lambda i: i.get("width") if isinstance(i.get("width"), int) else 0)["url"]
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data

@@ -13,7 +13,14 @@ from typing import Any
 
 from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.parsing import dispatch, error_for, parse_saved_json
-from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
+from scrapers.text import (
+    as_count,
+    as_str,
+    decode_json,
+    dig,
+    is_sponsored,
+    parse_datetime,
+)
 from scrapers.validate import attribute, layout_problem
 from scrapers.youtube import page
 
@@ -80,8 +87,8 @@ def channel_uploads(raw: RawResponse) -> list[tuple[str, str | None, int | None]
     out = []
     for item in items if isinstance(items, list) else []:
         if not isinstance(_channel_profile(item), str):  # a broken entry gets no requests
-            uploads = as_str(_get(item, "contentDetails", "relatedPlaylists", "uploads"))
-            out.append((item["id"], uploads or None, as_count(_get(item, "statistics",
+            uploads = as_str(dig(item, "contentDetails", "relatedPlaylists", "uploads"))
+            out.append((item["id"], uploads or None, as_count(dig(item, "statistics",
                                                                    "videoCount"))))
     return out
 
@@ -92,7 +99,7 @@ def search_channel_ids(raw: RawResponse) -> tuple[list[str], str | None]:
     items = data.get("items") if isinstance(data, dict) else None
     ids = []
     for item in items if isinstance(items, list) else []:
-        channel = as_str(_get(item, "id", "channelId")) or as_str(_get(item, "snippet",
+        channel = as_str(dig(item, "id", "channelId")) or as_str(dig(item, "snippet",
                                                                        "channelId"))
         if channel and channel not in ids:
             ids.append(channel)
@@ -105,8 +112,8 @@ def playlist_video_ids(raw: RawResponse) -> tuple[list[str], str | None]:
     items = data.get("items") if isinstance(data, dict) else None
     ids = []
     for item in items if isinstance(items, list) else []:
-        video = as_str(_get(item, "contentDetails", "videoId")) or as_str(
-            _get(item, "snippet", "resourceId", "videoId"))
+        video = as_str(dig(item, "contentDetails", "videoId")) or as_str(
+            dig(item, "snippet", "resourceId", "videoId"))
         if video:
             ids.append(video)
     return ids, _token(data)
@@ -179,7 +186,7 @@ def _best_thumbnail(thumbnails: Any) -> str | None:
     if not isinstance(thumbnails, dict):
         return None
     for size in ("maxres", "high", "medium", "default"):
-        url = as_str(_get(thumbnails, size, "url"))
+        url = as_str(dig(thumbnails, size, "url"))
         if url:
             return url
     return None
@@ -213,7 +220,7 @@ def _video_post(item: Any) -> Post | str:
         return f"video {video_id} missing 'snippet.channelId'"
     parts = [as_str(snippet.get("title")), as_str(snippet.get("description"))]
     text = "\n".join(p for p in parts if p) or None
-    paid = _get(item, "paidProductPlacementDetails", "hasPaidProductPlacement") is True
+    paid = dig(item, "paidProductPlacementDetails", "hasPaidProductPlacement") is True
     return Post(
         platform=PLATFORM,
         post_id=video_id,
@@ -277,14 +284,6 @@ def _token(data: Any) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 _PARSERS = {
     "channels": _parse_channels,
     "videos": _parse_videos,
@@ -319,9 +318,9 @@ def _saved_kind(data: Any) -> str | None:
         if first.get("kind") == "youtube#channel":
             return "channels"
         if first.get("kind") == "youtube#video" or (
-                _get(first, "snippet", "channelId") and "statistics" in first):
+                dig(first, "snippet", "channelId") and "statistics" in first):
             return "videos"
-        if isinstance(_get(first, "statistics", "subscriberCount"), str):
+        if isinstance(dig(first, "statistics", "subscriberCount"), str):
             return "channels"
     return None
 

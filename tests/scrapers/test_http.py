@@ -16,8 +16,8 @@ from json_stub import JsonStub
 from core.records import RawResponse
 from sandbox import SandboxServer
 from sandbox.faults import transient_kind
-from scrapers import bluesky, mastodon
 from scrapers.avatars import fetch_avatars
+from scrapers.bluesky import BLUESKY
 from scrapers.bodies import ResponseTooLarge, read_capped
 from scrapers.errors import (
     FetchFailed,
@@ -27,6 +27,7 @@ from scrapers.errors import (
     ScraperError,
 )
 from scrapers.http import HttpClient
+from scrapers.mastodon import MASTODON
 from scrapers.origins import same_origin
 from scrapers.ratelimit import TokenBucket
 from scrapers.retry import policy_rate, reset_in_seconds, retry_after_seconds
@@ -229,7 +230,7 @@ def test_oversized_body_is_recorded_as_an_error_not_retried(server, monkeypatch)
     raw = client.get(base + "/big", kind="profiles", request_key="a.bsky.social")
     assert (raw.kind, raw.status, raw.body) == (OVERSIZED_KIND, 200, "")
     assert script.hits["/big"] == 1 and sleeps == [] and client.stats["oversized"] == 1
-    (error,) = bluesky.parse(raw).errors
+    (error,) = BLUESKY.parse(raw).errors
     assert "size limit" in error.reason and error.raw_response_id == raw.response_id
     assert error.handle == "a.bsky.social"
     monkeypatch.setenv("SCOUT_MAX_BODY_BYTES", "1234")
@@ -254,7 +255,7 @@ def test_invalid_utf8_decodes_with_replacement(server, content_type):
                                   '{"profiles": [' + "9" * 5000 + "]}", "\x00\x01", "null"])
 def test_deep_or_odd_json_becomes_a_scrape_error(body):
     raw = RawResponse("bluesky", "profiles", "a.bsky.social", "http://x/y", 200, body)
-    result = bluesky.parse(raw)
+    result = BLUESKY.parse(raw)
     assert result.profiles == [] and len(result.errors) == 1
     assert result.errors[0].raw_response_id == raw.response_id
 
@@ -355,7 +356,7 @@ def test_a_guarded_request_refuses_another_origin_before_sending(two_origins):
     assert away.base_url in raw.body and raw.headers == {}
     ahead = client.get(away.base_url + "/next-page", kind="statuses", request_key="1000", guard=stay)
     assert ahead.kind == REFUSED_KIND and client.raw_responses[-2:] == [raw, ahead]
-    (error,) = mastodon.parse(raw).errors
+    (error,) = MASTODON.parse(raw).errors
     assert error.handle == "1000" and error.reason.startswith("not fetched: redirect from")
     with pytest.raises(RefusedUrl):
         client.get_bytes(home.base_url + "/away", kind="avatar", guard=stay)
