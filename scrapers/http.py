@@ -23,8 +23,14 @@ from core.records import RawResponse
 from core.settings import Settings
 from scrapers import settings
 from scrapers.bodies import capped_or_none, decode_bytes, read_capped
-from scrapers.errors import FetchFailed, RefusedUrl, RobotsDisallowed, ScraperError
-from scrapers.origins import CredentialSafeSession, Guard, guard_redirects
+from scrapers.errors import (
+    FetchFailed,
+    HostUnreachable,
+    RefusedUrl,
+    RobotsDisallowed,
+    ScraperError,
+)
+from scrapers.origins import CredentialSafeSession, Guard, guard_redirects, site
 from scrapers.ratelimit import TokenBucket, bucket_for
 from scrapers.redaction import RedactingFilter, redact, redact_secrets
 from scrapers.retry import (
@@ -36,6 +42,7 @@ from scrapers.retry import (
     remaining_requests,
     reset_in_seconds,
     retry_after_seconds,
+    unreachable_reason,
 )
 from scrapers.robots import RobotsCache
 from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
@@ -243,6 +250,9 @@ class HttpClient:
                     last_problem = f"HTTP {resp.status_code}"
                     delay = self._retry_delay(attempt, bucket, resp.headers)
             except TRANSIENT_ERRORS as exc:
+                unreachable = unreachable_reason(exc)
+                if unreachable is not None:
+                    raise HostUnreachable(redact(f"cannot reach {site(url)} ({unreachable})")) from None
                 last_problem = f"{type(exc).__name__}: {exc}"
                 delay = self._backoff(attempt)
             except requests.RequestException as exc:  # a bad URL, a redirect loop: no retry helps

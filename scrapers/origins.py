@@ -6,13 +6,14 @@ such as ``same_origin(base)`` refuses a URL or a redirect target before it is se
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 
-from scrapers.errors import RefusedUrl
+from scrapers.errors import HostUnreachable, RefusedUrl
 from scrapers.redaction import CREDENTIAL_HEADERS, CREDENTIAL_PARAMS, redact
 from scrapers.settings import known_secrets
 
@@ -29,6 +30,26 @@ def origin(url: str) -> tuple[str, str, int | None]:
     except ValueError:  # a malformed port matches no origin
         return scheme, url, -1
     return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
+
+
+def site(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``: what a person recognises as the server."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
+def check_reachable(base_url: str, timeout: float = 5.0) -> None:
+    """One TCP connection to ``base_url``'s host before a run starts, so a dead or mistyped
+    host fails in seconds with one line instead of after every retry of every batch."""
+    scheme, host, port = origin(base_url)
+    try:
+        socket.create_connection((host, port or 0), timeout=timeout).close()
+    except OSError as exc:
+        reason = ("connection refused" if isinstance(exc, ConnectionRefusedError)
+                  else "name not resolved" if isinstance(exc, socket.gaierror)
+                  else "timed out" if isinstance(exc, TimeoutError)
+                  else exc.strerror or type(exc).__name__)
+        raise HostUnreachable(f"cannot reach {site(base_url)} ({reason}); check --instance") from None
 
 
 def same_origin(base_url: str) -> Guard:

@@ -4,11 +4,13 @@ server's rate-limit headers say about pace (Retry-After, RateLimit-*, X-RateLimi
 from __future__ import annotations
 
 import random
+import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 import requests
+from urllib3.exceptions import NameResolutionError
 
 from core.records import utcnow
 
@@ -19,6 +21,25 @@ TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout,
                     requests.exceptions.ChunkedEncodingError)
 # Fraction of a published budget we allow ourselves: close to the limit, never over it.
 BUDGET_SHARE = 0.9
+
+
+def unreachable_reason(exc: BaseException) -> str | None:
+    """Why nothing can answer ("connection refused", "name not resolved"), found anywhere in
+    the chain requests wraps around the socket error; None for a timeout or a reset, which a
+    later attempt may get past."""
+    pending, seen = [exc], set()
+    while pending:
+        error = pending.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(error, (socket.gaierror, NameResolutionError)):
+            return "name not resolved"
+        linked = (error.__cause__, error.__context__, getattr(error, "reason", None), *error.args)
+        pending.extend(e for e in linked if isinstance(e, BaseException))
+    return None
 
 
 def backoff_delay(attempt: int, base: float, cap: float, jitter: random.Random) -> float:

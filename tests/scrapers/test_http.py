@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from json_stub import JsonStub
+from json_stub import JsonStub, closed_port
 
 from core.records import RawResponse
 from sandbox import SandboxServer
@@ -21,6 +21,7 @@ from scrapers.bluesky import BLUESKY
 from scrapers.bodies import ResponseTooLarge, read_capped
 from scrapers.errors import (
     FetchFailed,
+    HostUnreachable,
     InvalidInput,
     RefusedUrl,
     RobotsDisallowed,
@@ -28,7 +29,7 @@ from scrapers.errors import (
 )
 from scrapers.http import HttpClient
 from scrapers.mastodon import MASTODON
-from scrapers.origins import same_origin
+from scrapers.origins import check_reachable, same_origin
 from scrapers.ratelimit import TokenBucket
 from scrapers.retry import policy_rate, reset_in_seconds, retry_after_seconds
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
@@ -119,11 +120,13 @@ def test_gives_up_after_max_retries(server):
     assert script.hits["/down"] == 4 and len(sleeps) == 3
 
 
-def test_connection_errors_are_retried_then_fail():
+def test_connection_errors_are_retried_then_fail(resetting_port):
+    """A reset (unlike a refused connection, issue 12) may pass: retried, then FetchFailed."""
     client, sleeps = make_client(max_retries=2, backoff_base=0.01)
-    with pytest.raises(FetchFailed, match="ConnectionError"):
-        client.get("http://127.0.0.1:9/nothing", kind="t")
-    assert len(sleeps) == 2
+    with pytest.raises(FetchFailed, match="ConnectionError") as info:
+        client.get(f"http://127.0.0.1:{resetting_port}/nothing", kind="t")
+    assert not isinstance(info.value, HostUnreachable)
+    assert len(sleeps) == 2 and client.stats["requests"] == 3 and client.stats["retries"] == 2
 
 
 def test_robots_txt_checked_for_html(server):
@@ -380,3 +383,24 @@ def test_avatars_on_private_addresses_only_when_the_platform_is_on_one(host, two
     assert client.stats["requests"] >= 1  # allowed: the platform itself is on loopback
     if host == "127.0.0.1":
         assert images == [b'{"ok": true}'] and [p for p, *_ in home.requests] == ["/avatar.jpg"]
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    (f"http://127.0.0.1:{closed_port()}/x", "connection refused"),
+    ("http://nonexistent.invalid/x", "name not resolved"),
+])
+def test_a_refused_or_unresolvable_host_is_not_retried(url, reason):
+    client, sleeps = make_client(max_retries=5)
+    with pytest.raises(HostUnreachable) as info:
+        client.get(url, kind="t", request_key="k")
+    assert f"cannot reach {url.rsplit('/', 1)[0]} ({reason})" == str(info.value)
+    assert client.stats["requests"] == 1 and client.stats["retries"] == 0 and sleeps == []
+
+
+def test_check_reachable_names_the_host_in_one_line():
+    port = closed_port()
+    with pytest.raises(HostUnreachable) as info:
+        check_reachable(f"http://127.0.0.1:{port}/v21.0")
+    assert str(info.value) == f"cannot reach http://127.0.0.1:{port} (connection refused); check --instance"
+    with pytest.raises(HostUnreachable, match=r"nonexistent\.invalid \(name not resolved\)"):
+        check_reachable("https://nonexistent.invalid")
