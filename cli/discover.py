@@ -19,6 +19,7 @@ from cli.options import (
     split_csv,
 )
 from flows.params import validate_discover_params
+from scrapers.origins import check_reachable
 from scrapers.registry import PLATFORMS
 
 
@@ -63,6 +64,8 @@ def discover(
         check_resumable(db, platform, params.base_url, params.queries, params.hashtags,
                         params.handles, params.limit, params.posts_per_creator, params.tier_scheme,
                         params.person_threshold, faces)
+    with clear_errors():
+        check_reachable(params.base_url)
     quiet_prefect(verbose)
     started = time.perf_counter()
     with console.status(f"discovering on {platform}…"), clear_errors():

@@ -27,7 +27,7 @@ from core.records import (
 )
 from core.settings import Settings
 from scrapers.avatars import fetch_avatars
-from scrapers.errors import FetchFailed, InvalidInput, QuotaExhausted
+from scrapers.errors import FetchFailed, HostUnreachable, InvalidInput, QuotaExhausted
 from scrapers.http import HttpClient
 from scrapers.registry import get_platform
 from transforms.faces import detect_faces
@@ -42,6 +42,8 @@ def _transient(task: Any, task_run: Any, state: Any) -> bool:
     """Retry only what may pass on its own (network, 429, 5xx), never a bad credential."""
     try:
         state.result()
+    except HostUnreachable:  # refused or unresolvable: the next attempt meets the same
+        return False
     except FetchFailed:
         return True
     except Exception:  # noqa: BLE001 - anything else will fail the same way again

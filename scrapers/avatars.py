@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 import requests
 
 from scrapers.errors import ScraperError
-from scrapers.http import Guard, HttpClient
+from scrapers.http import HttpClient
+from scrapers.origins import Guard
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,11 @@ class FetchFailed(ScraperError, FetchError):
     request_key: str = ""
 
 
+class HostUnreachable(FetchFailed):
+    """Nothing answers at the host (connection refused, name not resolved): no retry can help,
+    so neither the HTTP client nor a Prefect task retries it."""
+
+
 class RobotsDisallowed(ScraperError, FetchError):
     """robots.txt forbids this URL for our user agent."""
 

@@ -2,274 +2,54 @@
 
 Like instaloader's context object, it owns the session, the sleeps and the 429 handling, so
 platform clients only say *what* to fetch. Every response body is kept as a ``RawResponse``
-so parsing can be redone later without refetching.
+so parsing can be redone later without refetching. Its parts live beside it: the retry policy
+(``retry``), the pacing (``ratelimit``), robots.txt (``robots``), the origin rules
+(``origins``), body reading (``bodies``) and credential redaction (``redaction``).
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import logging
 import random
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib import robotparser
-from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 
-from core.records import RawResponse, utcnow
+from core.records import RawResponse
 from core.settings import Settings
 from scrapers import settings
-from scrapers.errors import FetchFailed, RefusedUrl, RobotsDisallowed, ScraperError
-from scrapers.ratelimit import TokenBucket, bucket_for
-from scrapers.settings import (
-    MAX_RETRIES,
-    OVERSIZED_KIND,
-    REFUSED_KIND,
-    USER_AGENT,
-    known_secrets,
+from scrapers.bodies import capped_or_none, decode_bytes, read_capped
+from scrapers.errors import (
+    FetchFailed,
+    HostUnreachable,
+    RefusedUrl,
+    RobotsDisallowed,
+    ScraperError,
 )
+from scrapers.origins import CredentialSafeSession, Guard, guard_redirects, site
+from scrapers.ratelimit import TokenBucket, bucket_for
+from scrapers.redaction import RedactingFilter, redact, redact_secrets
+from scrapers.retry import (
+    BUDGET_SHARE,
+    RETRYABLE_STATUSES,
+    TRANSIENT_ERRORS,
+    backoff_delay,
+    policy_rate,
+    remaining_requests,
+    reset_in_seconds,
+    retry_after_seconds,
+    unreachable_reason,
+)
+from scrapers.robots import RobotsCache
+from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
 
 log = logging.getLogger(__name__)
-
-RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Failures worth another attempt: no answer (refused, reset, read timeout), or an answer cut
-# off mid-body (requests raises ChunkedEncodingError when fewer bytes than Content-Length come).
-TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout,
-                    requests.exceptions.ChunkedEncodingError)
-# Fraction of a published budget we allow ourselves: close to the limit, never over it.
-BUDGET_SHARE = 0.9
+log.addFilter(RedactingFilter())
 _T = TypeVar("_T")
-# Decides whether a URL (the first one, or a redirect's target) may be fetched: None, or why not.
-Guard = Callable[[str], "str | None"]
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Parse ``Retry-After``: delta-seconds or an HTTP date (RFC 9110)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or utcnow())).total_seconds())
-
-
-def reset_in_seconds(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
-    """Seconds until the window resets, from Bluesky's epoch or Mastodon's ISO-8601 header."""
-    now = now or utcnow()
-    epoch = headers.get("RateLimit-Reset")
-    if epoch and epoch.strip().isdigit():
-        return max(0.0, int(epoch) - now.timestamp())
-    iso = headers.get("X-RateLimit-Reset")
-    if iso:
-        try:
-            when = datetime.fromisoformat(iso.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        return max(0.0, (when - now).total_seconds())
-    return None
-
-
-def remaining_requests(headers: Mapping[str, str]) -> int | None:
-    for name in ("RateLimit-Remaining", "X-RateLimit-Remaining"):
-        value = headers.get(name)
-        if value is not None and value.strip().lstrip("-").isdigit():
-            return int(value)
-    return None
-
-
-def policy_rate(headers: Mapping[str, str]) -> float | None:
-    """Requests per second from ``RateLimit-Policy: "<n>;w=<seconds>"`` (Bluesky)."""
-    policy = headers.get("RateLimit-Policy")
-    if not policy:
-        return None
-    first = policy.split(",")[0].strip().strip('"')
-    parts = [p.strip() for p in first.split(";")]
-    try:
-        limit = float(parts[0])
-        window = next(float(p[2:]) for p in parts[1:] if p.startswith("w="))
-    except (ValueError, StopIteration):
-        return None
-    return limit / window if window > 0 else None
-
-
-class ResponseTooLarge(ScraperError):
-    """A body is bigger than the caller's limit; it was not read to the end."""
-
-
-def _read_capped(resp: requests.Response, max_bytes: int | None) -> bytes:
-    """The body, refusing (early) one longer than ``max_bytes``."""
-    if max_bytes is None:
-        return resp.content
-    declared = resp.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise ResponseTooLarge(f"{redact(resp.url)}: {declared} bytes > limit {max_bytes}")
-    chunks, size = [], 0
-    for chunk in resp.iter_content(chunk_size=65536):
-        size += len(chunk)
-        if size > max_bytes:
-            raise ResponseTooLarge(f"{redact(resp.url)}: more than {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _capped_or_none(resp: requests.Response, max_bytes: int) -> bytes | None:
-    """The body, or None when it is over ``max_bytes`` (then it is not read further)."""
-    try:
-        return _read_capped(resp, max_bytes)
-    except ResponseTooLarge as exc:
-        log.warning("not reading an oversized body: %s", exc)
-        return None
-
-
-# Query parameters that carry credentials (YouTube `key`, Graph API `access_token`, ...).
-CREDENTIAL_PARAMS = ("key", "api_key", "apikey", "access_token", "token", "client_secret",
-                     "password", "sig")
-_SECRET_PARAM = re.compile(rf"(?i)\b({'|'.join(CREDENTIAL_PARAMS)})=([^&\s#'\"]+)")
-# Headers that carry credentials; any other header holding a known secret counts too.
-CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-goog-api-key",
-                                "x-api-key"})
-
-
-@functools.lru_cache(maxsize=64)
-def _secret_forms(secret: str) -> tuple[str, ...]:
-    """Every way ``secret`` gets written where it may turn up, longest first: as is, repr()
-    (requests' InvalidHeader message), JSON-escaped (an echoed body), URL-encoded."""
-    forms = {secret, repr(secret)[1:-1], ascii(secret)[1:-1], json.dumps(secret)[1:-1],
-             quote(secret, safe=""), quote(secret), quote_plus(secret, safe="")}
-    return tuple(sorted(forms, key=len, reverse=True))
-
-
-def redact_secrets(text: str) -> str:
-    """``text`` with every form of every token or key this process has read replaced.
-
-    Applied to stored bodies: a server may echo the request (headers and all) in an error.
-    Unlike :func:`redact` it leaves ``key=...`` text alone, which a post may legitimately hold.
-    """
-    for secret in known_secrets():
-        for form in _secret_forms(secret):
-            text = text.replace(form, "REDACTED")
-    return text
-
-
-def redact(text: str) -> str:
-    """``text`` (a URL, an error message) with every credential hidden: the value of any
-    credential parameter, and any token or key this process has read (``known_secrets``),
-    wherever and however it appears (a path, a header echoed in an error, repr(), URL-encoded).
-
-    Applied to every URL we store and every message we log or raise, so a key never reaches
-    the warehouse, the logs or a Prefect artifact.
-    """
-    return _SECRET_PARAM.sub(r"\1=REDACTED", redact_secrets(text))
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    """(scheme, host, port) with the default port filled in: what "the same origin" compares."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:  # a malformed port matches no origin
-        return scheme, url, -1
-    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
-
-
-def same_origin(base_url: str) -> Guard:
-    """A guard keeping a request, its paging and its redirects on ``base_url``'s origin."""
-    home = origin(base_url)
-
-    def check(url: str) -> str | None:
-        if origin(url) == home:
-            return None
-        return f"{redact(url)} is not on {redact(base_url)}'s origin; not followed"
-
-    return check
-
-
-def _strip_credentials(request: requests.PreparedRequest) -> None:
-    """Drop every credential header and credential query parameter from ``request``."""
-    secrets = known_secrets()
-    for name in list(request.headers):
-        value = str(request.headers[name])
-        if name.lower() in CREDENTIAL_HEADERS or any(s in value for s in secrets):
-            del request.headers[name]
-    parts = urlsplit(request.url or "")
-    kept = [p for p in parts.query.split("&") if p and not _credential_param(p, secrets)]
-    request.url = parts._replace(query="&".join(kept)).geturl()
-
-
-def _credential_param(pair: str, secrets: frozenset[str]) -> bool:
-    name, _, value = pair.partition("=")
-    value = unquote(value.replace("+", " "))
-    return unquote(name).lower() in CREDENTIAL_PARAMS or any(s in value for s in secrets)
-
-
-class CredentialSafeSession(requests.Session):
-    """requests drops only ``Authorization`` when a redirect leaves the host (and keeps it on
-    an http -> https upgrade); here every credential stays with its origin (scheme, host, port):
-    an API key header or a token in the query string is never sent anywhere else."""
-
-    def rebuild_auth(self, prepared_request: requests.PreparedRequest,
-                     response: requests.Response) -> None:
-        super().rebuild_auth(prepared_request, response)
-        if origin(response.request.url or "") != origin(prepared_request.url or ""):
-            _strip_credentials(prepared_request)
-
-
-def _guard_redirects(guard: Guard) -> Callable[..., requests.Response]:
-    """A response hook refusing a redirect whose target ``guard`` rejects, before it is sent."""
-
-    def hook(resp: requests.Response, **_: Any) -> requests.Response:
-        if resp.is_redirect:
-            reason = guard(urljoin(resp.url, resp.headers["Location"]))
-            if reason is not None:
-                resp.close()
-                raise RefusedUrl(f"redirect from {redact(resp.url)}: {reason}")
-        return resp
-
-    return hook
-
-
-class RedactingFilter(logging.Filter):
-    """Log records with credentials hidden: urllib3 logs each request line, query string and
-    all, at DEBUG, so a token in a URL would reach any log that runs at that level."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = redact(record.getMessage()), ()
-        return True
-
-
-for _logger in (log, logging.getLogger("urllib3.connectionpool")):
-    _logger.addFilter(RedactingFilter())
-
-
-def decode_bytes(content: bytes, headers: Mapping[str, str]) -> str:
-    """``content`` as text: the declared charset, else UTF-8 (JSON's only encoding, RFC 8259).
-
-    Bytes invalid in the charset become U+FFFD and an unknown charset falls back to UTF-8, so
-    no body fails to decode; requests' charset sniffing is avoided (slow, wrong on short bodies).
-    """
-    declared = requests.utils.get_encoding_from_headers(headers)
-    if declared and "charset" in headers.get("Content-Type", "").lower():
-        try:
-            return content.decode(declared, errors="replace")
-        except LookupError:
-            pass
-    return content.decode("utf-8", errors="replace")
 
 
 @contextmanager
@@ -320,12 +100,12 @@ class HttpClient:
         self.raw_responses: list[RawResponse] = []
         self.stats = {"requests": 0, "retries": 0, "throttle_waits": 0, "robots_checks": 0,
                       "oversized": 0}
-        self._robots: dict[str, robotparser.RobotFileParser] = {}
+        self._robots = RobotsCache(user_agent)
 
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> "HttpClient":
+    def __enter__(self) -> HttpClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -335,9 +115,7 @@ class HttpClient:
         return bucket_for(urlsplit(url).netloc, self.rate_per_second, self.burst)
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential backoff with full jitter (AWS architecture blog's recommendation)."""
-        ceiling = min(self.backoff_cap, self.backoff_base * 2**attempt)
-        return self._jitter.uniform(ceiling / 2, ceiling)
+        return backoff_delay(attempt, self.backoff_base, self.backoff_cap, self._jitter)
 
     def _observe_limits(self, bucket: TokenBucket, headers: Mapping[str, str]) -> None:
         """Adopt the server's published pace and pause when its window is spent."""
@@ -354,27 +132,8 @@ class HttpClient:
 
     def allowed_by_robots(self, url: str) -> bool:
         """robots.txt verdict for our user agent; an unreachable robots.txt allows (RFC 9309)."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        parser = self._robots.get(origin)
-        if parser is None:
-            parser = robotparser.RobotFileParser(origin + "/robots.txt")
-            self._bucket(url).acquire()
-            try:
-                resp = self.session.get(origin + "/robots.txt", timeout=self.timeout)
-                if resp.status_code in (401, 403):
-                    parser.disallow_all = True
-                elif resp.status_code >= 400:
-                    parser.allow_all = True
-                else:
-                    parser.parse(resp.text.splitlines())
-            except requests.RequestException:
-                parser.allow_all = True
-            self._robots[origin] = parser
         self.stats["robots_checks"] += 1
-        allowed = parser.can_fetch(self.user_agent, url)
-        log.info("robots.txt %s %s", "allows" if allowed else "disallows", redact(url))
-        return allowed
+        return self._robots.allows(url, self.session, self._bucket(url), self.timeout)
 
     def get(
         self,
@@ -426,7 +185,7 @@ class HttpClient:
         redirect that ``guard`` refuses raises ``RefusedUrl`` before it is fetched.
         """
         log.debug("fetching %s %s (%s)", kind, request_key, redact(url))
-        resp, body = self._send(url, params, read=lambda r: _read_capped(r, max_bytes), guard=guard)
+        resp, body = self._send(url, params, read=lambda r: read_capped(r, max_bytes), guard=guard)
         return resp.status_code, body
 
     def post_json(
@@ -450,7 +209,7 @@ class HttpClient:
         return self._record(resp, body, kind, request_key)
 
     def _read(self, resp: requests.Response) -> bytes | None:
-        return _capped_or_none(resp, self.max_body_bytes)
+        return capped_or_none(resp, self.max_body_bytes)
 
     def _send(
         self,
@@ -474,7 +233,7 @@ class HttpClient:
             reason = guard(url)
             if reason is not None:
                 raise RefusedUrl(reason)
-            hooks = {"response": [_guard_redirects(guard)]}
+            hooks = {"response": [guard_redirects(guard)]}
         bucket = self._bucket(url)
         last_problem = ""
         for attempt in range(self.max_retries + 1):
@@ -491,6 +250,9 @@ class HttpClient:
                     last_problem = f"HTTP {resp.status_code}"
                     delay = self._retry_delay(attempt, bucket, resp.headers)
             except TRANSIENT_ERRORS as exc:
+                unreachable = unreachable_reason(exc)
+                if unreachable is not None:
+                    raise HostUnreachable(redact(f"cannot reach {site(url)} ({unreachable})")) from None
                 last_problem = f"{type(exc).__name__}: {exc}"
                 delay = self._backoff(attempt)
             except requests.RequestException as exc:  # a bad URL, a redirect loop: no retry helps

@@ -8,6 +8,7 @@ lists them. The flows only ever talk to a platform through these members.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Protocol
 
 from core.records import ParseResult, RawResponse
@@ -54,6 +55,19 @@ class HandleRule(Protocol):
     def __call__(self, handle: str) -> str: ...
 
 
+def handles_only(preflight: Preflight, validate_handle: HandleRule) -> Discover:
+    """``discover`` for a platform that cannot search (Instagram, TikTok): the handles, checked
+    by its ``preflight``, validated and de-duplicated (all of them, even past ``limit``); no
+    request is made."""
+
+    def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
+                 handles: list[str], limit: int) -> list[str]:
+        preflight(base_url, queries=queries, hashtags=hashtags, handles=handles)
+        return list(dict.fromkeys(validate_handle(h) for h in handles))
+
+    return discover
+
+
 @dataclass(frozen=True)
 class Platform:
     """One platform: its name, defaults, handle rule and the five pipeline steps."""
@@ -70,3 +84,14 @@ class Platform:
     def settings(self, base_url: str | None = None, config: Settings | None = None) -> PlatformSettings:
         """The defaults with the settings object's and the caller's overrides applied."""
         return platform_settings(self.name, self.defaults, base_url, config)
+
+    @classmethod
+    def assemble(cls, name: str, defaults: PlatformSettings, *, handles: ModuleType,
+                 client: ModuleType, parsers: ModuleType) -> Platform:
+        """The platform whose members are its package's functions of the standard names
+        (``handles.validate_handle``; ``client.preflight``, ``discover``, ``fetch_creators``;
+        ``parsers.parse``, ``parse_saved``): a missing one fails at import, naming it."""
+        return cls(name=name, defaults=defaults, validate_handle=handles.validate_handle,
+                   preflight=client.preflight, discover=client.discover,
+                   fetch_creators=client.fetch_creators, parse=parsers.parse,
+                   parse_saved=parsers.parse_saved)

@@ -77,7 +77,7 @@ def optional_credential(variable: str, *, secret: bool = True,
     (a Prefect Secret block once ``flows`` plugged it in), else None.
 
     Never cached, never logged. ``secret`` values are remembered so that
-    :func:`scrapers.http.redact` hides them everywhere.
+    :func:`scrapers.redaction.redact` hides them everywhere.
     """
     value = current(config).credential(variable)
     if value:

@@ -117,6 +117,15 @@ def as_count(value: Any) -> int | None:
     return None
 
 
+def dig(data: Any, *path: str) -> Any:
+    """The value at ``path`` in nested JSON objects, or None where a step is not an object."""
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
 def as_str(value: Any) -> str | None:
     """The value if it is a string, else None (APIs sometimes send null or numbers)."""
     return value if isinstance(value, str) else None

@@ -7,6 +7,7 @@ API would; this module owns everything else, so the stubs differ only in what th
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,3 +71,10 @@ class JsonStub:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released): connections are refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -31,15 +31,8 @@ def xrpc(base_url: str, nsid: str) -> str:
     return f"{base_url.rstrip('/')}/xrpc/{nsid}"
 
 
-def discover(
-    http: Any,
-    base_url: str,
-    *,
-    queries: list[str],
-    hashtags: list[str],
-    handles: list[str],
-    limit: int,
-) -> list[str]:
+def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
+             handles: list[str], limit: int) -> list[str]:
     """Account refs (handles as given, then DIDs from actor search), de-duplicated.
 
     Handles are validated and always included, even past ``limit``. Hashtags: the public,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers.parsing import dig, dispatch, error_for, json_payload, parse_saved_json
-from scrapers.text import as_count, as_str, first_url, is_sponsored, parse_datetime
+from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
+from scrapers.text import as_count, as_str, dig, first_url, is_sponsored, parse_datetime
 from scrapers.validate import attribute, layout_problem
 
 _MESSAGE_KEYS = ("message", "error")  # where Bluesky puts its error text

@@ -17,6 +17,8 @@ from core.records import RawResponse
 from scrapers.errors import InvalidInput, RobotsDisallowed
 from scrapers.instagram import parse as ig_parse
 from scrapers.instagram.handles import validate_handle
+from scrapers.paginators import cursor_paginator
+from scrapers.platform import handles_only
 from scrapers.settings import credential
 from scrapers.text import decode_json
 from scrapers.validate import validate_base_url
@@ -33,30 +35,12 @@ PROFILE_FIELDS = ("username", "name", "biography", "website", "profile_picture_u
 MEDIA_FIELDS = ("id", "caption", "like_count", "comments_count", "timestamp", "media_type",
                 "media_product_type", "permalink")
 MEDIA_PAGE_MAX = 50  # bigger pages risk "reduce the amount of data" (error 1)
-# Guard against a server that keeps handing out cursors with empty pages.
-MAX_PAGES = 50
+MEDIA_PAGES = cursor_paginator(lambda raw: ig_parse.media_cursor(raw)[1])
 REFUSAL = (
     "creator-scout never fetches instagram.com pages: Instagram's robots.txt forbids "
     "automated collection. Open the profile in a browser, save the page (or its "
     "web_profile_info JSON), then run `scout import --platform instagram FILE`."
 )
-
-
-def discover(
-    http: Any,
-    base_url: str,
-    *,
-    queries: list[str],
-    hashtags: list[str],
-    handles: list[str],
-    limit: int,
-) -> list[str]:
-    """The handles, validated and de-duplicated (all of them, even past ``limit``).
-
-    No request is made: Business Discovery looks accounts up by username and has no search.
-    """
-    preflight(base_url, queries=queries, hashtags=hashtags, handles=handles)
-    return list(dict.fromkeys(validate_handle(h) for h in handles))
 
 
 def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:
@@ -70,6 +54,10 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
     _credentials()
     if not [validate_handle(h) for h in handles]:
         raise InvalidInput("Instagram discovery needs at least one --handle.")
+
+
+# Business Discovery looks accounts up by username and has no search.
+discover = handles_only(preflight, validate_handle)
 
 
 def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creator: int) -> None:
@@ -89,18 +77,20 @@ def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creat
 
 def _fetch_one(http: Any, url: str, token: str, handle: str, wanted: int) -> bool:
     """Pages of one account; False when the Graph API says its rate limit is spent."""
-    first = fields_expression(handle, media_limit=min(MEDIA_PAGE_MAX, wanted) or None)
-    raw = _get(http, url, token, handle, first)
-    got, cursor = ig_parse.media_cursor(raw)
-    pages = 1
-    while raw.status < 400 and cursor and got < wanted and pages < MAX_PAGES:
-        more = fields_expression(handle, profile=False, after=cursor,
-                                 media_limit=min(MEDIA_PAGE_MAX, wanted - got))
-        raw = _get(http, url, token, handle, more)
-        count, cursor = ig_parse.media_cursor(raw)
-        if count == 0:
+    got = 0
+
+    def request(cursor: str | None) -> RawResponse:
+        if cursor is None:  # the profile and the first media page in one expression
+            return _get(http, url, token, handle,
+                        fields_expression(handle, media_limit=min(MEDIA_PAGE_MAX, wanted) or None))
+        return _get(http, url, token, handle, fields_expression(
+            handle, profile=False, after=cursor, media_limit=min(MEDIA_PAGE_MAX, wanted - got)))
+
+    for page_no, raw in enumerate(MEDIA_PAGES.pages(request)):
+        count, _ = ig_parse.media_cursor(raw)
+        got += count
+        if got >= wanted or (count == 0 and page_no > 0):
             break
-        got, pages = got + count, pages + 1
     return not (raw.status >= 400 and _throttled(raw))
 
 

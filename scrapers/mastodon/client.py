@@ -11,9 +11,9 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from core.records import RawResponse
-from scrapers.http import same_origin
 from scrapers.mastodon import parse as masto_parse
 from scrapers.mastodon.handles import validate_handle
+from scrapers.origins import same_origin
 from scrapers.paginators import link_header_paginator, offset_paginator
 from scrapers.validate import validate_base_url
 
@@ -34,15 +34,8 @@ OFFSET_PAGES = offset_paginator(masto_parse.page_size)
 LINK_PAGES = link_header_paginator()
 
 
-def discover(
-    http: Any,
-    base_url: str,
-    *,
-    queries: list[str],
-    hashtags: list[str],
-    handles: list[str],
-    limit: int,
-) -> list[str]:
+def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
+             handles: list[str], limit: int) -> list[str]:
     """Account ids: handles (looked up, always included), then search and hashtag hits, or the
     instance's directory of active local accounts when nothing else is asked for.
 

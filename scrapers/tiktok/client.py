@@ -13,6 +13,8 @@ from typing import Any
 
 from core.records import RawResponse, utcnow
 from scrapers.errors import InvalidInput
+from scrapers.paginators import cursor_paginator
+from scrapers.platform import handles_only
 from scrapers.settings import credential
 from scrapers.text import decode_json
 from scrapers.tiktok import parse as tt_parse
@@ -30,24 +32,9 @@ VIDEO_FIELDS = ("id,create_time,username,video_description,view_count,like_count
 VIDEO_PAGE_MAX = 100  # max_count's documented ceiling
 WINDOW_DAYS = 30  # the API refuses ranges longer than 30 days
 MAX_WINDOWS = 6  # look back about half a year for recent videos
-MAX_PAGES = 50  # per window: a guard against a cursor that never ends
 NO_TOKEN = ("TikTok needs a Research API client access token (approved researchers only); "
             "without one, save profile pages from a browser and run "
             "`scout import --platform tiktok FILE`")
-
-
-def discover(
-    http: Any,
-    base_url: str,
-    *,
-    queries: list[str],
-    hashtags: list[str],
-    handles: list[str],
-    limit: int,
-) -> list[str]:
-    """The handles, validated and de-duplicated; no request is made."""
-    preflight(base_url, queries=queries, hashtags=hashtags, handles=handles)
-    return list(dict.fromkeys(validate_handle(h) for h in handles))
 
 
 def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:
@@ -58,6 +45,9 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
     credential(TOKEN_VAR, NO_TOKEN)
     if not [validate_handle(h) for h in handles]:
         raise InvalidInput("TikTok discovery needs at least one --handle.")
+
+
+discover = handles_only(preflight, validate_handle)
 
 
 def fetch_creators(
@@ -88,27 +78,37 @@ def fetch_creators(
 
 def _fetch_videos(http: Any, base: str, headers: dict[str, str], username: str, wanted: int,
                   today: date) -> None:
+    """Newest 30-day window first, each paged by (cursor, search_id); an error page ends all."""
     got = 0
-    end = today
+    start = end = today
+
+    def request(token: tuple[int, str | None] | None) -> RawResponse:
+        """A page of the current window (``start``..``end``), as many videos as still wanted."""
+        body = video_query(username, start, end, min(VIDEO_PAGE_MAX, wanted - got),
+                           *(token or (None, None)))
+        return http.post_json(base + VIDEO_QUERY, body, params={"fields": VIDEO_FIELDS},
+                              headers=headers, kind=tt_parse.KIND_VIDEOS, request_key=username)
+
     for _ in range(MAX_WINDOWS):
         if got >= wanted:
             return
         start = end - timedelta(days=WINDOW_DAYS - 1)
-        cursor: int | None = None
-        search_id: str | None = None
-        for _ in range(MAX_PAGES):
-            body = video_query(username, start, end, min(VIDEO_PAGE_MAX, wanted - got),
-                               cursor, search_id)
-            raw = http.post_json(base + VIDEO_QUERY, body, params={"fields": VIDEO_FIELDS},
-                                 headers=headers, kind=tt_parse.KIND_VIDEOS,
-                                 request_key=username)
+        for raw in VIDEO_PAGES.pages(request):
             if raw.status >= 400:
                 return
-            count, has_more, cursor, search_id = tt_parse.video_page(raw)
-            got += count
-            if got >= wanted or not has_more or cursor is None:
+            got += tt_parse.video_page(raw)[0]
+            if got >= wanted:
                 break
         end = start - timedelta(days=1)
+
+
+def _next_videos(raw: RawResponse) -> tuple[int, str | None] | None:
+    """The next page's (cursor, search_id), or None when the window has no more videos."""
+    _, has_more, cursor, search_id = tt_parse.video_page(raw)
+    return (cursor, search_id) if has_more and cursor is not None else None
+
+
+VIDEO_PAGES = cursor_paginator(_next_videos)
 
 
 def video_query(username: str, start: date, end: date, max_count: int,

@@ -131,17 +131,9 @@ class _Api:
             )
 
 
-def discover(
-    http: Any,
-    base_url: str,
-    *,
-    queries: list[str],
-    hashtags: list[str],
-    handles: list[str],
-    limit: int,
-    api_key: str | None = None,
-    quota: QuotaMeter | None = None,
-) -> list[str]:
+def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
+             handles: list[str], limit: int, api_key: str | None = None,
+             quota: QuotaMeter | None = None) -> list[str]:
     """Refs: handles as "@handle" (always included, even past ``limit``; a channel id given
     as a handle stays an id), then channel ids from search.list (needs a key; 100 units a page).
 

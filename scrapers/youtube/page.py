@@ -15,8 +15,7 @@ from typing import Any
 
 from core.records import Profile
 from scrapers.counts import parse_count
-from scrapers.parsing import dig
-from scrapers.text import as_str
+from scrapers.text import as_str, dig
 
 PLATFORM = "youtube"
 WEB = "https://www.youtube.com"
@@ -194,4 +193,3 @@ def _largest(images: Any) -> str | None:
     if not best:
         return None
     return max(best, key=lambda i: i.get("width") if isinstance(i.get("width"), int) else 0)["url"]
-

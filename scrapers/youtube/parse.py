@@ -12,8 +12,15 @@ import re
 from typing import Any
 
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers.parsing import dig, dispatch, error_for, parse_saved_json
-from scrapers.text import as_count, as_str, decode_json, is_sponsored, parse_datetime
+from scrapers.parsing import dispatch, error_for, parse_saved_json
+from scrapers.text import (
+    as_count,
+    as_str,
+    decode_json,
+    dig,
+    is_sponsored,
+    parse_datetime,
+)
 from scrapers.validate import attribute, layout_problem
 from scrapers.youtube import feed, page
 
@@ -280,7 +287,6 @@ def _items(data: Any) -> list[Any] | None:
 def _token(data: Any) -> str | None:
     token = data.get("nextPageToken") if isinstance(data, dict) else None
     return token if isinstance(token, str) and token else None
-
 
 
 _PARSERS = {

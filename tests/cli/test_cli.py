@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 import pytest
+from json_stub import closed_port
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -102,3 +107,19 @@ def test_demo_runs_offline_and_twice_is_idempotent(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         after = con.execute("select (select count(*) from creators), (select count(*) from posts)").fetchone()
     assert after == before
+
+
+@pytest.mark.parametrize(("instance", "reason"), [
+    (f"http://127.0.0.1:{closed_port()}", "connection refused"),
+    ("http://nonexistent.invalid", "name not resolved"),
+])
+def test_discover_on_a_host_that_cannot_be_reached_fails_in_one_line(instance, reason, tmp_path):
+    """Issue 12: a refused or unresolvable host used to be retried 24 times (~100 s, 82 lines)."""
+    scout = Path(sys.executable).with_name("scout")
+    result = subprocess.run([str(scout), "discover", "-p", "mastodon", "--instance", instance, "-q", "baking",
+                             "--limit", "5", "--db", str(tmp_path / "x.duckdb")],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 1, output
+    assert f"cannot reach {instance} ({reason}); check --instance" in output
+    assert "Traceback" not in output and len(output.splitlines()) < 5, output

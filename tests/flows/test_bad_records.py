@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 from cli.app import app
 from core.records import RawResponse
 from flows.discover import discover
-from scrapers import youtube
 from scrapers.errors import QuotaExhausted
 from scrapers.http import HttpClient
+from scrapers.youtube import YOUTUBE
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import api_error
 from scrapers.youtube.quota import QuotaMeter
@@ -205,9 +205,9 @@ def test_youtube_error_body_of_any_shape_is_an_error_record(shape: str | None, t
     assert message == "The request cannot be completed."
     assert reasons == (["quotaExceeded"] if shape in ("object", "list", "string") else [])
     for kind in ("channels", "videos", "playlist_items", "search"):
-        result = youtube.parse(RawResponse("youtube", kind, "UCx", "https://x/", 403, body))
+        result = YOUTUBE.parse(RawResponse("youtube", kind, "UCx", "https://x/", 403, body))
         assert [e.reason.split(" (")[0] for e in result.errors] == [message]
-    saved = youtube.parse_saved(body)
+    saved = YOUTUBE.parse_saved(body)
     assert len(saved.errors) == 1 and "a YouTube API error" in saved.errors[0].reason
     path = tmp_path / "error.json"
     path.write_text(body)

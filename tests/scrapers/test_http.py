@@ -11,30 +11,27 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from json_stub import JsonStub
+from json_stub import JsonStub, closed_port
 
 from core.records import RawResponse
 from sandbox import SandboxServer
 from sandbox.faults import transient_kind
-from scrapers import bluesky, mastodon
 from scrapers.avatars import fetch_avatars
+from scrapers.bluesky import BLUESKY
+from scrapers.bodies import ResponseTooLarge, read_capped
 from scrapers.errors import (
     FetchFailed,
+    HostUnreachable,
     InvalidInput,
     RefusedUrl,
     RobotsDisallowed,
     ScraperError,
 )
-from scrapers.http import (
-    HttpClient,
-    ResponseTooLarge,
-    _read_capped,
-    policy_rate,
-    reset_in_seconds,
-    retry_after_seconds,
-    same_origin,
-)
+from scrapers.http import HttpClient
+from scrapers.mastodon import MASTODON
+from scrapers.origins import check_reachable, same_origin
 from scrapers.ratelimit import TokenBucket
+from scrapers.retry import policy_rate, reset_in_seconds, retry_after_seconds
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
 
 
@@ -123,11 +120,13 @@ def test_gives_up_after_max_retries(server):
     assert script.hits["/down"] == 4 and len(sleeps) == 3
 
 
-def test_connection_errors_are_retried_then_fail():
+def test_connection_errors_are_retried_then_fail(resetting_port):
+    """A reset (unlike a refused connection, issue 12) may pass: retried, then FetchFailed."""
     client, sleeps = make_client(max_retries=2, backoff_base=0.01)
-    with pytest.raises(FetchFailed, match="ConnectionError"):
-        client.get("http://127.0.0.1:9/nothing", kind="t")
-    assert len(sleeps) == 2
+    with pytest.raises(FetchFailed, match="ConnectionError") as info:
+        client.get(f"http://127.0.0.1:{resetting_port}/nothing", kind="t")
+    assert not isinstance(info.value, HostUnreachable)
+    assert len(sleeps) == 2 and client.stats["requests"] == 3 and client.stats["retries"] == 2
 
 
 def test_robots_txt_checked_for_html(server):
@@ -199,14 +198,14 @@ def test_read_capped_stops_a_body_without_content_length():
     resp.raw = io.BytesIO(b"x" * 200_000)
     resp.url = "http://example.test/big"
     with pytest.raises(ResponseTooLarge, match="more than 100000 bytes"):
-        _read_capped(resp, 100_000)
+        read_capped(resp, 100_000)
     resp = requests.Response()
     resp.raw = io.BytesIO(b"small")
-    assert _read_capped(resp, 100) == b"small"
+    assert read_capped(resp, 100) == b"small"
 
 
 def test_credentials_never_reach_stored_urls_or_errors(server):
-    from scrapers.http import redact
+    from scrapers.redaction import redact
 
     script, base = server
     script.routes["/api"] = [(200, {}, "{}")]
@@ -234,7 +233,7 @@ def test_oversized_body_is_recorded_as_an_error_not_retried(server, monkeypatch)
     raw = client.get(base + "/big", kind="profiles", request_key="a.bsky.social")
     assert (raw.kind, raw.status, raw.body) == (OVERSIZED_KIND, 200, "")
     assert script.hits["/big"] == 1 and sleeps == [] and client.stats["oversized"] == 1
-    (error,) = bluesky.parse(raw).errors
+    (error,) = BLUESKY.parse(raw).errors
     assert "size limit" in error.reason and error.raw_response_id == raw.response_id
     assert error.handle == "a.bsky.social"
     monkeypatch.setenv("SCOUT_MAX_BODY_BYTES", "1234")
@@ -259,7 +258,7 @@ def test_invalid_utf8_decodes_with_replacement(server, content_type):
                                   '{"profiles": [' + "9" * 5000 + "]}", "\x00\x01", "null"])
 def test_deep_or_odd_json_becomes_a_scrape_error(body):
     raw = RawResponse("bluesky", "profiles", "a.bsky.social", "http://x/y", 200, body)
-    result = bluesky.parse(raw)
+    result = BLUESKY.parse(raw)
     assert result.profiles == [] and len(result.errors) == 1
     assert result.errors[0].raw_response_id == raw.response_id
 
@@ -269,7 +268,7 @@ def test_robots_decisions_are_logged(server, caplog):
     script.routes["/robots.txt"] = [(200, {"Content-Type": "text/plain"}, "User-agent: *\nDisallow: /private/\n")]
     script.routes["/public"] = [(200, {"Content-Type": "text/html"}, "<html></html>")]
     client, _ = make_client()
-    with caplog.at_level("INFO", logger="scrapers.http"):
+    with caplog.at_level("INFO", logger="scrapers.robots"):
         client.get(base + "/public?key=SECRET", kind="html", html=True)
         with pytest.raises(RobotsDisallowed):
             client.get(base + "/private/x", kind="html", html=True)
@@ -360,7 +359,7 @@ def test_a_guarded_request_refuses_another_origin_before_sending(two_origins):
     assert away.base_url in raw.body and raw.headers == {}
     ahead = client.get(away.base_url + "/next-page", kind="statuses", request_key="1000", guard=stay)
     assert ahead.kind == REFUSED_KIND and client.raw_responses[-2:] == [raw, ahead]
-    (error,) = mastodon.parse(raw).errors
+    (error,) = MASTODON.parse(raw).errors
     assert error.handle == "1000" and error.reason.startswith("not fetched: redirect from")
     with pytest.raises(RefusedUrl):
         client.get_bytes(home.base_url + "/away", kind="avatar", guard=stay)
@@ -384,3 +383,24 @@ def test_avatars_on_private_addresses_only_when_the_platform_is_on_one(host, two
     assert client.stats["requests"] >= 1  # allowed: the platform itself is on loopback
     if host == "127.0.0.1":
         assert images == [b'{"ok": true}'] and [p for p, *_ in home.requests] == ["/avatar.jpg"]
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    (f"http://127.0.0.1:{closed_port()}/x", "connection refused"),
+    ("http://nonexistent.invalid/x", "name not resolved"),
+])
+def test_a_refused_or_unresolvable_host_is_not_retried(url, reason):
+    client, sleeps = make_client(max_retries=5)
+    with pytest.raises(HostUnreachable) as info:
+        client.get(url, kind="t", request_key="k")
+    assert f"cannot reach {url.rsplit('/', 1)[0]} ({reason})" == str(info.value)
+    assert client.stats["requests"] == 1 and client.stats["retries"] == 0 and sleeps == []
+
+
+def test_check_reachable_names_the_host_in_one_line():
+    port = closed_port()
+    with pytest.raises(HostUnreachable) as info:
+        check_reachable(f"http://127.0.0.1:{port}/v21.0")
+    assert str(info.value) == f"cannot reach http://127.0.0.1:{port} (connection refused); check --instance"
+    with pytest.raises(HostUnreachable, match=r"nonexistent\.invalid \(name not resolved\)"):
+        check_reachable("https://nonexistent.invalid")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +13,14 @@ import pytest
 from json_stub import JsonStub
 
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers import bluesky
+from scrapers.bluesky import BLUESKY
 from scrapers.errors import InvalidInput
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bluesky"
 MARISOL = "did:plc:k4r7aqw2m3xzt5vbn6hyjdoq"
 YUKI = "did:plc:q2w3e4r5t6y7u2i3o4p5a6s7"
 BOT = "did:plc:botbotbotbotbotbotbotbot"
-UTC = timezone.utc
+UTC = UTC
 
 
 def raw(fixture: str, kind: str, key: str, status: int = 200) -> RawResponse:
@@ -42,7 +42,7 @@ def body_raw(body: str, kind: str, key: str = "k", status: int = 200) -> RawResp
 
 
 def test_profiles_every_field() -> None:
-    result = bluesky.parse(raw("get_profiles.json", "profiles", f"marisol.bsky.social,{YUKI},{BOT}"))
+    result = BLUESKY.parse(raw("get_profiles.json", "profiles", f"marisol.bsky.social,{YUKI},{BOT}"))
     assert result.errors == []
     marisol, yuki, bot = result.profiles
     assert marisol == Profile(
@@ -84,7 +84,7 @@ def test_profiles_every_field() -> None:
 
 def test_requested_actor_missing_from_answer_is_an_error() -> None:
     key = f"MARISOL.bsky.social,{YUKI},ghost.bsky.social,did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"
-    result = bluesky.parse(raw("get_profiles.json", "profiles", key))
+    result = BLUESKY.parse(raw("get_profiles.json", "profiles", key))
     assert len(result.profiles) == 3
     assert [(e.handle, e.reason) for e in result.errors] == [
         ("ghost.bsky.social", "profile not found"),
@@ -93,7 +93,7 @@ def test_requested_actor_missing_from_answer_is_an_error() -> None:
 
 
 def test_bad_profile_items_do_not_lose_good_ones() -> None:
-    result = bluesky.parse(raw("get_profiles_bad_item.json", "profiles", "marisol.bsky.social"))
+    result = BLUESKY.parse(raw("get_profiles_bad_item.json", "profiles", "marisol.bsky.social"))
     assert [p.creator_id for p in result.profiles] == [MARISOL]
     reasons = [e.reason for e in result.errors]
     assert reasons == ["profile missing 'did'", "profile is not an object"]
@@ -103,7 +103,7 @@ def test_bad_profile_items_do_not_lose_good_ones() -> None:
 
 
 def test_error_body_becomes_scrape_error_with_api_message() -> None:
-    result = bluesky.parse(raw("error_profile_not_found.json", "profiles", "nobody.bsky.social", 400))
+    result = BLUESKY.parse(raw("error_profile_not_found.json", "profiles", "nobody.bsky.social", 400))
     assert result.profiles == [] and result.posts == []
     (error,) = result.errors
     assert (error.platform, error.handle, error.status) == ("bluesky", "nobody.bsky.social", 400)
@@ -112,7 +112,7 @@ def test_error_body_becomes_scrape_error_with_api_message() -> None:
 
 
 def test_error_status_with_html_body() -> None:
-    result = bluesky.parse(body_raw("<html>Bad gateway</html>", "author_feed", MARISOL, 502))
+    result = BLUESKY.parse(body_raw("<html>Bad gateway</html>", "author_feed", MARISOL, 502))
     assert [e.reason for e in result.errors] == ["HTTP 502"]
 
 
@@ -120,7 +120,7 @@ def test_error_status_with_html_body() -> None:
 
 
 def test_author_feed_posts_every_field() -> None:
-    result = bluesky.parse(raw("author_feed.json", "author_feed", MARISOL))
+    result = BLUESKY.parse(raw("author_feed.json", "author_feed", MARISOL))
     first, sponsored, repost = result.posts
     assert first == Post(
         platform="bluesky",
@@ -143,7 +143,7 @@ def test_author_feed_posts_every_field() -> None:
 
 
 def test_repost_is_credited_to_the_reposter() -> None:
-    result = bluesky.parse(raw("author_feed.json", "author_feed", MARISOL))
+    result = BLUESKY.parse(raw("author_feed.json", "author_feed", MARISOL))
     repost = result.posts[2]
     assert repost.is_repost is True
     assert repost.creator_id == MARISOL  # reason.by, not the original author (Yuki)
@@ -157,7 +157,7 @@ def test_repost_is_credited_to_the_reposter() -> None:
 
 
 def test_feed_item_without_uri_is_an_error_and_the_rest_survive() -> None:
-    result = bluesky.parse(raw("author_feed.json", "author_feed", MARISOL))
+    result = BLUESKY.parse(raw("author_feed.json", "author_feed", MARISOL))
     assert len(result.posts) == 3
     assert [e.reason for e in result.errors] == ["feed item missing 'post.uri'"]
     assert result.errors[0].handle == MARISOL
@@ -167,14 +167,14 @@ def test_published_at_falls_back_to_indexed_at() -> None:
     item = {"post": {"uri": "at://x/app.bsky.feed.post/1", "author": {"did": MARISOL},
                      "record": {"text": "hi", "createdAt": "not a date"},
                      "indexedAt": "2025-01-02T03:04:05.000Z"}}
-    result = bluesky.parse(body_raw(json.dumps({"feed": [item]}), "author_feed", MARISOL))
+    result = BLUESKY.parse(body_raw(json.dumps({"feed": [item]}), "author_feed", MARISOL))
     (post,) = result.posts
     assert post.published_at == datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert (post.likes, post.comments, post.shares) == (None, None, None)  # unknown, not 0
 
 
 def test_truncated_feed_is_an_error_not_an_exception() -> None:
-    result = bluesky.parse(raw("author_feed_truncated.json", "author_feed", MARISOL))
+    result = BLUESKY.parse(raw("author_feed_truncated.json", "author_feed", MARISOL))
     assert result.posts == []
     (error,) = result.errors
     assert error.reason.startswith("invalid JSON: ") and "at char 1484" in error.reason
@@ -194,7 +194,7 @@ def test_truncated_feed_is_an_error_not_an_exception() -> None:
     ],
 )
 def test_wrong_shapes_are_reported(body: str, kind: str, reason: str) -> None:
-    result = bluesky.parse(body_raw(body, kind))
+    result = BLUESKY.parse(body_raw(body, kind))
     assert result.profiles == [] and result.posts == []
     assert result.errors and all(e.reason == reason for e in result.errors)
 
@@ -204,7 +204,7 @@ def test_saved_post_thread_gives_the_author_and_their_posts() -> None:
     counts there), and that author's posts in the thread; others' replies and missing posts
     are left out."""
     body = (FIXTURES / "post_thread.json").read_text(encoding="utf-8")
-    result = bluesky.parse_saved(body, source="thread.json")
+    result = BLUESKY.parse_saved(body, source="thread.json")
     assert result.errors == []
     (profile,) = result.profiles
     did = "did:plc:q6gjnaw2blty4crticxkmujt"
@@ -220,7 +220,7 @@ def test_saved_post_thread_gives_the_author_and_their_posts() -> None:
 
 
 def test_search_page_yields_no_records_and_no_errors() -> None:
-    result = bluesky.parse(raw("search_actors.json", "search", "plants"))
+    result = BLUESKY.parse(raw("search_actors.json", "search", "plants"))
     assert result == ParseResult(next_cursor="25")
 
 
@@ -319,7 +319,7 @@ def parse_all(raws: list[RawResponse], parse: Callable[[RawResponse], ParseResul
 
 
 def test_discover_pages_search_by_cursor_and_keeps_handles(stub: XrpcStub, http: Any) -> None:
-    refs = bluesky.discover(http, stub.base_url, queries=["plants"], hashtags=["#monstera"],
+    refs = BLUESKY.discover(http, stub.base_url, queries=["plants"], hashtags=["#monstera"],
                             handles=["@Creator0.bsky.social"], limit=6)
     assert refs[0] == "creator0.bsky.social"
     assert len(refs) == 6 == len({r.lower() for r in refs})
@@ -331,20 +331,20 @@ def test_discover_pages_search_by_cursor_and_keeps_handles(stub: XrpcStub, http:
     # Search raws are kept and parse to nothing: counts come from getProfiles.
     assert [r.kind for r in http.raw_responses] == ["search"] * 5
     for item in http.raw_responses:
-        result = bluesky.parse(item)
+        result = BLUESKY.parse(item)
         assert result.profiles == [] and result.errors == []
 
 
 def test_discover_rejects_bad_handles_before_any_request(stub: XrpcStub, http: Any) -> None:
     with pytest.raises(InvalidInput):
-        bluesky.discover(http, stub.base_url, queries=["x"], hashtags=[],
+        BLUESKY.discover(http, stub.base_url, queries=["x"], hashtags=[],
                          handles=["not a handle"], limit=5)
     assert stub.requests == []
 
 
 def test_fetch_creators_profiles_then_paged_feeds(stub: XrpcStub, http: Any) -> None:
     refs = [a["did"] for a in stub.actors[:3]] + ["creator3.bsky.social", "ghost.bsky.social"]
-    bluesky.fetch_creators(http, stub.base_url, refs, posts_per_creator=3)
+    BLUESKY.fetch_creators(http, stub.base_url, refs, posts_per_creator=3)
 
     (profiles_call,) = stub.calls("app.bsky.actor.getProfiles")
     assert profiles_call["actors"] == refs  # repeated actors= parameters
@@ -357,7 +357,7 @@ def test_fetch_creators_profiles_then_paged_feeds(stub: XrpcStub, http: Any) -> 
 
     kinds = [r.kind for r in http.raw_responses]
     assert kinds == ["profiles"] + ["author_feed"] * 8
-    result = parse_all(http.raw_responses, bluesky.parse)
+    result = parse_all(http.raw_responses, BLUESKY.parse)
     assert len(result.profiles) == 4
     assert len(result.posts) == 12
     assert {p.creator_id for p in result.posts} == {p.creator_id for p in result.profiles}
@@ -366,18 +366,18 @@ def test_fetch_creators_profiles_then_paged_feeds(stub: XrpcStub, http: Any) -> 
 
 def test_fetch_creators_batches_profiles_by_25(stub: XrpcStub, http: Any) -> None:
     refs = [a["did"] for a in stub.actors[:30]]
-    bluesky.fetch_creators(http, stub.base_url, refs, posts_per_creator=0)
+    BLUESKY.fetch_creators(http, stub.base_url, refs, posts_per_creator=0)
     batches = stub.calls("app.bsky.actor.getProfiles")
     assert [len(q["actors"]) for q in batches] == [25, 5]
     assert stub.calls("app.bsky.feed.getAuthorFeed") == []
     assert http.raw_responses[0].request_key == ",".join(refs[:25])
-    assert len(parse_all(http.raw_responses, bluesky.parse).profiles) == 30
+    assert len(parse_all(http.raw_responses, BLUESKY.parse).profiles) == 30
 
 
 def test_request_count_per_creator(stub: XrpcStub, http: Any) -> None:
     """One feed page per creator plus a 25th of a getProfiles call."""
     refs = [a["did"] for a in stub.actors[:25]]
-    bluesky.fetch_creators(http, stub.base_url, refs, posts_per_creator=2)
+    BLUESKY.fetch_creators(http, stub.base_url, refs, posts_per_creator=2)
     assert len(stub.requests) == 1 + 25
 
 
@@ -386,15 +386,15 @@ def test_request_count_per_creator(stub: XrpcStub, http: Any) -> None:
 
 def test_sandbox_discover_fetch_parse(sandbox: Any, http: Any) -> None:
     """The whole chain against the offline twin: query -> DIDs -> profiles -> paged feeds."""
-    refs = bluesky.discover(http, sandbox.base_url, queries=["baking", "fitness"], hashtags=[],
+    refs = BLUESKY.discover(http, sandbox.base_url, queries=["baking", "fitness"], hashtags=[],
                             handles=["nobody-here.bsky.social"], limit=30)
     assert refs[0] == "nobody-here.bsky.social" and len(refs) > 1
     assert all(r.startswith("did:") for r in refs[1:])
     discovered = len(http.raw_responses)
 
-    bluesky.fetch_creators(http, sandbox.base_url, refs, posts_per_creator=45)
+    BLUESKY.fetch_creators(http, sandbox.base_url, refs, posts_per_creator=45)
     fetched = http.raw_responses[discovered:]
-    result = parse_all(http.raw_responses, bluesky.parse)
+    result = parse_all(http.raw_responses, BLUESKY.parse)
 
     creators = {p.creator_id for p in result.profiles}
     assert creators == set(refs[1:])
@@ -410,10 +410,10 @@ def test_sandbox_discover_fetch_parse(sandbox: Any, http: Any) -> None:
 
 
 def test_sandbox_reposts_are_credited_to_the_reposter(sandbox: Any, http: Any) -> None:
-    refs = bluesky.discover(http, sandbox.base_url, queries=["baking", "fitness", "art"],
+    refs = BLUESKY.discover(http, sandbox.base_url, queries=["baking", "fitness", "art"],
                             hashtags=[], handles=[], limit=20)
-    bluesky.fetch_creators(http, sandbox.base_url, refs, posts_per_creator=60)
-    result = parse_all(http.raw_responses, bluesky.parse)
+    BLUESKY.fetch_creators(http, sandbox.base_url, refs, posts_per_creator=60)
+    result = parse_all(http.raw_responses, BLUESKY.parse)
     reposts = [p for p in result.posts if p.is_repost]
     assert reposts, "the sandbox serves reposts"
     assert all(p.creator_id in refs and "#repost-by-" + p.creator_id in p.post_id for p in reposts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -21,10 +21,11 @@ from sandbox.routes.instagram import accounts, parse_fields
 from scrapers import instagram
 from scrapers.errors import InvalidInput, MissingCredential, RobotsDisallowed
 from scrapers.http import HttpClient
+from scrapers.instagram import INSTAGRAM
 from scrapers.registry import validate_handle
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "instagram"
-UTC = timezone.utc
+UTC = UTC
 MARISOL_IG = "17841403925461781"
 TOKEN = "EAAGm0PX4ZCpsBA-test-token-never-stored"
 USER_ID = "17841405309211844"
@@ -67,7 +68,7 @@ class RecordingHttp:
 
 
 def test_business_discovery_profile_every_field() -> None:
-    result = instagram.parse(raw(fixture("business_discovery.json")))
+    result = INSTAGRAM.parse(raw(fixture("business_discovery.json")))
     assert result.errors == []
     assert result.profiles == [Profile(
         platform="instagram",
@@ -93,7 +94,7 @@ def test_business_discovery_profile_every_field() -> None:
 
 
 def test_business_discovery_posts_every_field() -> None:
-    result = instagram.parse(raw(fixture("business_discovery.json")))
+    result = INSTAGRAM.parse(raw(fixture("business_discovery.json")))
     image, reel, carousel, bare = result.posts
     assert image == Post(
         platform="instagram",
@@ -120,12 +121,12 @@ def test_business_discovery_posts_every_field() -> None:
 def test_view_count_is_used_when_present() -> None:
     body = {"business_discovery": {"id": "1", "media": {"data": [
         {"id": "9", "view_count": 5120, "like_count": 10, "comments_count": 1}]}}, "id": "2"}
-    (post,) = instagram.parse(raw(json.dumps(body))).posts
+    (post,) = INSTAGRAM.parse(raw(json.dumps(body))).posts
     assert post.views == 5120 and post.published_at is None and post.text is None
 
 
 def test_later_media_page_has_posts_but_no_profile() -> None:
-    result = instagram.parse(raw(fixture("business_discovery_page2.json")))
+    result = INSTAGRAM.parse(raw(fixture("business_discovery_page2.json")))
     assert result.profiles == [] and result.errors == [] and result.next_cursor is None
     (post,) = result.posts
     assert (post.post_id, post.creator_id, post.likes) == ("17869912284150327", MARISOL_IG, 311)
@@ -145,7 +146,7 @@ def test_later_media_page_has_posts_but_no_profile() -> None:
     ],
 )
 def test_graph_errors_keep_their_message(name: str, reason: str) -> None:
-    result = instagram.parse(raw(fixture(name), key="jonas.privat", status=400))
+    result = INSTAGRAM.parse(raw(fixture(name), key="jonas.privat", status=400))
     assert result.profiles == [] and result.posts == []
     (error,) = result.errors
     assert (error.platform, error.handle, error.status, error.reason) == (
@@ -154,7 +155,7 @@ def test_graph_errors_keep_their_message(name: str, reason: str) -> None:
 
 
 def test_truncated_answer_is_an_error_not_an_exception() -> None:
-    result = instagram.parse(raw(fixture("business_discovery_truncated.json")))
+    result = INSTAGRAM.parse(raw(fixture("business_discovery_truncated.json")))
     (error,) = result.errors
     assert error.reason.startswith("invalid JSON: Unterminated string")
     assert result.profiles == [] and result.posts == []
@@ -180,7 +181,7 @@ def test_truncated_answer_is_an_error_not_an_exception() -> None:
 )
 def test_wrong_shapes_are_reported(body: str, kind: str, reasons: list[str]) -> None:
     status = 502 if "502" in body else 200
-    result = instagram.parse(raw(body, kind=kind, status=status))
+    result = INSTAGRAM.parse(raw(body, kind=kind, status=status))
     assert result.profiles == [] and result.posts == []
     assert [e.reason for e in result.errors] == reasons
 
@@ -189,7 +190,7 @@ def test_wrong_shapes_are_reported(body: str, kind: str, reasons: list[str]) -> 
 
 
 def test_web_profile_info_profile_every_field() -> None:
-    result = instagram.parse(raw(fixture("web_profile_info.json"), kind="web_profile_info",
+    result = INSTAGRAM.parse(raw(fixture("web_profile_info.json"), kind="web_profile_info",
                                  key="jonas.backt"))
     assert result.errors == []
     assert result.profiles == [Profile(
@@ -215,7 +216,7 @@ def test_web_profile_info_profile_every_field() -> None:
 
 
 def test_web_profile_info_timeline_posts() -> None:
-    result = instagram.parse(raw(fixture("web_profile_info.json"), kind="web_profile_info"))
+    result = INSTAGRAM.parse(raw(fixture("web_profile_info.json"), kind="web_profile_info"))
     image, video, hidden = result.posts
     assert image == Post(
         platform="instagram",
@@ -244,7 +245,7 @@ def test_web_profile_info_fallbacks_and_bad_nodes() -> None:
                       "edge_media_preview_comment": {"count": 2}, "is_video": True}},
             {"nope": 1},
         ]}}}, "status": "ok"}
-    result = instagram.parse(raw(json.dumps(body), kind="web_profile_info", key=""))
+    result = INSTAGRAM.parse(raw(json.dumps(body), kind="web_profile_info", key=""))
     (profile,) = result.profiles
     assert profile.creator_id == "77" and profile.followers is None and profile.posts_count is None
     assert profile.verified is None and profile.avatar_url is None
@@ -261,7 +262,7 @@ def test_web_profile_info_fallbacks_and_bad_nodes() -> None:
     ],
 )
 def test_web_profile_info_without_a_user(name: str, reason: str) -> None:
-    result = instagram.parse_saved(fixture(name))
+    result = INSTAGRAM.parse_saved(fixture(name))
     assert result.profiles == [] and [e.reason for e in result.errors] == [reason]
 
 
@@ -269,7 +270,7 @@ def test_web_profile_info_without_a_user(name: str, reason: str) -> None:
 
 
 def test_profile_page_english() -> None:
-    result = instagram.parse_saved(fixture("profile_en.html"), source="marisol.html")
+    result = INSTAGRAM.parse_saved(fixture("profile_en.html"), source="marisol.html")
     assert result.errors == [] and result.posts == []
     assert result.profiles == [Profile(
         platform="instagram",
@@ -307,7 +308,7 @@ def test_profile_page_english() -> None:
 def test_profile_pages_in_other_languages(
     name: str, handle: str, display: str, counts: tuple, bio: str | None
 ) -> None:
-    result = instagram.parse_saved(fixture(name))
+    result = INSTAGRAM.parse_saved(fixture(name))
     assert result.errors == []
     (profile,) = result.profiles
     assert (profile.handle, profile.display_name, profile.bio) == (handle, display, bio)
@@ -339,17 +340,17 @@ def test_profile_pages_in_other_languages(
 def test_og_description_counts(description: str, counts: tuple) -> None:
     page = (f'<html><head><meta property="og:title" content="A (@a) • Instagram photos and '
             f'videos"><meta property="og:description" content="{description}"></head></html>')
-    (profile,) = instagram.parse_saved(page).profiles
+    (profile,) = INSTAGRAM.parse_saved(page).profiles
     assert (profile.followers, profile.following, profile.posts_count) == counts
 
 
 def test_handle_from_description_or_url_when_og_title_is_missing() -> None:
     described = ('<html><meta property="og:description" content="5 Followers, 6 Following, '
                  '7 Posts - See Instagram photos and videos from Ana (@ana.b)"></html>')
-    (profile,) = instagram.parse_saved(described).profiles
+    (profile,) = INSTAGRAM.parse_saved(described).profiles
     assert (profile.handle, profile.display_name, profile.followers) == ("ana.b", None, 5)
     by_url = '<html><meta property="og:url" content="https://www.instagram.com/ana.b/"></html>'
-    (profile,) = instagram.parse_saved(by_url).profiles
+    (profile,) = INSTAGRAM.parse_saved(by_url).profiles
     assert (profile.handle, profile.followers) == ("ana.b", None)
 
 
@@ -372,7 +373,7 @@ def test_handle_from_description_or_url_when_og_title_is_missing() -> None:
 )
 def test_pages_without_a_profile_are_recorded_errors(name_or_body: str, reason: str) -> None:
     body = fixture(name_or_body) if name_or_body.endswith(".html") else name_or_body
-    result = instagram.parse_saved(body, source="page.html")
+    result = INSTAGRAM.parse_saved(body, source="page.html")
     assert result.profiles == [] and result.posts == []
     (error,) = result.errors
     assert (error.platform, error.reason, error.url, error.status) == (
@@ -384,7 +385,7 @@ def test_a_parser_bug_is_a_recorded_error(monkeypatch: pytest.MonkeyPatch) -> No
         raise KeyError("og:title")
 
     monkeypatch.setattr(importlib.import_module("scrapers.instagram.parse"), "parse_profile_html", broken)
-    (error,) = instagram.parse_saved(fixture("profile_en.html")).errors
+    (error,) = INSTAGRAM.parse_saved(fixture("profile_en.html")).errors
     assert error.reason == "parser failed: KeyError: 'og:title'"
 
 
@@ -406,14 +407,14 @@ def test_parse_saved_detects_the_kind_from_content(
     name: str, profiles: int, posts: int, errors: int
 ) -> None:
     body = fixture(name)
-    result = instagram.parse_saved("\ufeff\n  " + body if name.endswith(".html") else body)
+    result = INSTAGRAM.parse_saved("\ufeff\n  " + body if name.endswith(".html") else body)
     found = (len(result.profiles), len(result.posts), len(result.errors))
     assert found == (profiles, posts, errors)
 
 
 @pytest.mark.parametrize("body", ['{"foo": 1}', "[]", '"text"', "hello", "", "   "])
 def test_parse_saved_unrecognised_bodies_say_what_was_expected(body: str) -> None:
-    result = instagram.parse_saved(body, source="mystery.txt")
+    result = INSTAGRAM.parse_saved(body, source="mystery.txt")
     assert result.profiles == [] and result.posts == []
     (error,) = result.errors
     assert error.reason.startswith(
@@ -423,7 +424,7 @@ def test_parse_saved_unrecognised_bodies_say_what_was_expected(body: str) -> Non
 
 
 def test_parse_saved_truncated_json_is_an_error() -> None:
-    (error,) = instagram.parse_saved(fixture("business_discovery_truncated.json")).errors
+    (error,) = INSTAGRAM.parse_saved(fixture("business_discovery_truncated.json")).errors
     assert "invalid JSON: Unterminated string" in error.reason
 
 
@@ -434,18 +435,18 @@ def test_discover_takes_handles_only(creds: None) -> None:
     http = RecordingHttp()
     for queries, hashtags in ((["plants"], []), ([], ["#baking"])):
         with pytest.raises(InvalidInput) as info:
-            instagram.discover(http, GRAPH, queries=queries, hashtags=hashtags,
+            INSTAGRAM.discover(http, GRAPH, queries=queries, hashtags=hashtags,
                                handles=["marisolgrows"], limit=10)
         assert str(info.value) == ("Instagram discovery takes handles only (Business Discovery "
                                    "cannot search); pass --handle.")
-    refs = instagram.discover(http, GRAPH, queries=[" "], hashtags=[], limit=1,
+    refs = INSTAGRAM.discover(http, GRAPH, queries=[" "], hashtags=[], limit=1,
                               handles=["@MarisolGrows", "marisolgrows", "jonas.backt"])
     assert refs == ["marisolgrows", "jonas.backt"]  # all handles, past the limit, no request
     assert http.calls == []
     with pytest.raises(InvalidInput, match="at least one --handle"):
-        instagram.discover(http, GRAPH, queries=[], hashtags=[], handles=[], limit=5)
+        INSTAGRAM.discover(http, GRAPH, queries=[], hashtags=[], handles=[], limit=5)
     with pytest.raises(InvalidInput, match="Instagram handle 'bad handle!' is invalid"):
-        instagram.discover(http, GRAPH, queries=[], hashtags=[], handles=["bad handle!"], limit=5)
+        INSTAGRAM.discover(http, GRAPH, queries=[], hashtags=[], handles=["bad handle!"], limit=5)
 
 
 @pytest.mark.parametrize(
@@ -465,8 +466,8 @@ def test_missing_credentials_name_the_variable(
         monkeypatch.setenv(key, value)
     http = RecordingHttp()
     for call in (
-        lambda: instagram.discover(http, GRAPH, queries=[], hashtags=[], handles=["a"], limit=1),
-        lambda: instagram.fetch_creators(http, GRAPH, ["a"], posts_per_creator=5),
+        lambda: INSTAGRAM.discover(http, GRAPH, queries=[], hashtags=[], handles=["a"], limit=1),
+        lambda: INSTAGRAM.fetch_creators(http, GRAPH, ["a"], posts_per_creator=5),
     ):
         with pytest.raises(MissingCredential) as info:
             call()
@@ -478,7 +479,7 @@ def test_user_id_must_be_numeric(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCOUT_INSTAGRAM_TOKEN", TOKEN)
     monkeypatch.setenv("SCOUT_INSTAGRAM_USER_ID", "marisolgrows")
     with pytest.raises(InvalidInput, match="SCOUT_INSTAGRAM_USER_ID must be the numeric id"):
-        instagram.fetch_creators(RecordingHttp(), GRAPH, ["a"], posts_per_creator=1)
+        INSTAGRAM.fetch_creators(RecordingHttp(), GRAPH, ["a"], posts_per_creator=1)
 
 
 # ------------------------------------------------------------------ never instagram.com HTML
@@ -496,9 +497,9 @@ def test_fetching_a_profile_page_is_refused() -> None:
 def test_instagram_hosts_are_refused_before_any_request(creds: None, base: str) -> None:
     http = RecordingHttp()
     with pytest.raises(RobotsDisallowed, match="robots.txt"):
-        instagram.fetch_creators(http, base, ["marisolgrows"], posts_per_creator=5)
+        INSTAGRAM.fetch_creators(http, base, ["marisolgrows"], posts_per_creator=5)
     with pytest.raises(RobotsDisallowed):
-        instagram.discover(http, base, queries=[], hashtags=[], handles=["a"], limit=1)
+        INSTAGRAM.discover(http, base, queries=[], hashtags=[], handles=["a"], limit=1)
     assert http.calls == []
 
 
@@ -515,7 +516,7 @@ def test_no_code_path_asks_for_html() -> None:
 def test_fetch_pages_media_with_after_cursor(creds: None) -> None:
     http = RecordingHttp([(200, fixture("business_discovery.json")),
                           (200, fixture("business_discovery_page2.json"))])
-    instagram.fetch_creators(http, GRAPH, ["marisolgrows"], posts_per_creator=30)
+    INSTAGRAM.fetch_creators(http, GRAPH, ["marisolgrows"], posts_per_creator=30)
     (first_url, first), (_, second) = http.calls
     assert first_url == f"{GRAPH}/{USER_ID}"
     assert first["access_token"] == TOKEN
@@ -529,13 +530,13 @@ def test_fetch_pages_media_with_after_cursor(creds: None) -> None:
     assert ".limit(26){" in second["fields"]  # 30 wanted, 4 already in
     result = ParseResult()
     for item in http.raw_responses:
-        result.extend(instagram.parse(item))
+        result.extend(INSTAGRAM.parse(item))
     assert len(result.profiles) == 1 and len(result.posts) == 5 and result.errors == []
 
 
 def test_fetch_without_posts_asks_no_media(creds: None) -> None:
     http = RecordingHttp([(200, fixture("business_discovery.json"))])
-    instagram.fetch_creators(http, GRAPH, ["marisolgrows"], posts_per_creator=0)
+    INSTAGRAM.fetch_creators(http, GRAPH, ["marisolgrows"], posts_per_creator=0)
     (_, params), = http.calls
     assert "media" not in params["fields"].replace("media_count", "")
 
@@ -545,9 +546,9 @@ def test_a_graph_rate_limit_ends_the_batch(creds: None) -> None:
                                     "type": "OAuthException", "is_transient": True, "code": 4,
                                     "fbtrace_id": "AoQ1"}})
     http = RecordingHttp([(400, fixture("error_110.json")), (400, limited)])
-    instagram.fetch_creators(http, GRAPH, ["ghost", "a", "b", "c"], posts_per_creator=5)
+    INSTAGRAM.fetch_creators(http, GRAPH, ["ghost", "a", "b", "c"], posts_per_creator=5)
     assert [p["fields"].split("(")[1].split(")")[0] for _, p in http.calls] == ["ghost", "a"]
-    (error,) = instagram.parse(http.raw_responses[1]).errors
+    (error,) = INSTAGRAM.parse(http.raw_responses[1]).errors
     assert error.reason.startswith("(#4) Application request limit reached (code 4); ")
 
 
@@ -586,14 +587,14 @@ def test_sandbox_fetch_parse_with_paging(sb: SandboxServer, http_client: HttpCli
     acc = accounts(sb.universe)
     names = sorted(acc.by_username)[:6]
     base = sb.base_url + "/v21.0"
-    refs = instagram.discover(http_client, base, queries=[], hashtags=[],
+    refs = INSTAGRAM.discover(http_client, base, queries=[], hashtags=[],
                               handles=names + ["nobody.here"], limit=10)
     assert http_client.raw_responses == []
-    instagram.fetch_creators(http_client, base, refs, posts_per_creator=60)
+    INSTAGRAM.fetch_creators(http_client, base, refs, posts_per_creator=60)
 
     result = ParseResult()
     for item in http_client.raw_responses:
-        result.extend(instagram.parse(item))
+        result.extend(INSTAGRAM.parse(item))
     assert [(e.handle, e.status) for e in result.errors] == [("nobody.here", 400)]
     assert "Invalid user id (code 110)" in result.errors[0].reason
     assert [p.handle for p in result.profiles] == names
@@ -623,7 +624,7 @@ def test_token_never_stored_in_raw_urls_or_bodies(sb: SandboxServer, http_client
                                                   creds: None) -> None:
     """Needs HttpClient's central redaction of ``access_token`` from stored URLs."""
     name = _busiest(sb)
-    instagram.fetch_creators(http_client, sb.base_url + "/v21.0", [name, "ghost.x"],
+    INSTAGRAM.fetch_creators(http_client, sb.base_url + "/v21.0", [name, "ghost.x"],
                              posts_per_creator=80)
     assert len(http_client.raw_responses) >= 3
     for item in http_client.raw_responses:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +13,12 @@ import pytest
 from json_stub import JsonStub
 
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers import mastodon
 from scrapers.errors import InvalidInput
+from scrapers.mastodon import MASTODON
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "mastodon"
 JONAS = "109384756102938475"
-UTC = timezone.utc
+UTC = UTC
 
 
 def raw(fixture: str, kind: str, key: str = "k", status: int = 200) -> RawResponse:
@@ -40,7 +40,7 @@ def body_raw(body: str, kind: str, key: str = "k", status: int = 200) -> RawResp
 
 
 def test_account_every_field_and_html_note() -> None:
-    result = mastodon.parse(raw("account_lookup.json", "account", "jonas"))
+    result = MASTODON.parse(raw("account_lookup.json", "account", "jonas"))
     assert result.errors == [] and result.posts == []
     (profile,) = result.profiles
     assert profile == Profile(
@@ -68,7 +68,7 @@ def test_account_every_field_and_html_note() -> None:
 
 
 def test_search_accounts_keep_remote_handles() -> None:
-    result = mastodon.parse(raw("search_accounts.json", "search", "bread"))
+    result = MASTODON.parse(raw("search_accounts.json", "search", "bread"))
     jonas, amelie = result.profiles
     assert jonas.handle == "jonas@mastodon.social"
     assert jonas.verified is False  # fields present, none verified
@@ -81,7 +81,7 @@ def test_search_accounts_keep_remote_handles() -> None:
 
 
 def test_directory_bot_missing_avatar_note_link_and_bad_item() -> None:
-    result = mastodon.parse(raw("directory.json", "directory"))
+    result = MASTODON.parse(raw("directory.json", "directory"))
     bot, lucia = result.profiles
     assert bot.is_bot is True
     assert bot.avatar_url is None  # the instance's missing.png placeholder
@@ -93,7 +93,7 @@ def test_directory_bot_missing_avatar_note_link_and_bad_item() -> None:
 
 
 def test_tag_timeline_yields_each_author_once() -> None:
-    result = mastodon.parse(raw("tag_timeline.json", "tag_timeline", "sourdough"))
+    result = MASTODON.parse(raw("tag_timeline.json", "tag_timeline", "sourdough"))
     assert [(p.creator_id, p.handle) for p in result.profiles] == [
         (JONAS, "jonas@mastodon.social"),
         ("110777000000000042", "kasia@bread.example"),
@@ -105,13 +105,13 @@ def test_tag_timeline_yields_each_author_once() -> None:
 
 def test_local_acct_without_url_takes_the_answering_instance() -> None:
     body = json.dumps({"id": "7", "acct": "solo", "username": "solo"})
-    (profile,) = mastodon.parse(body_raw(body, "account")).profiles
+    (profile,) = MASTODON.parse(body_raw(body, "account")).profiles
     assert profile.handle == "solo@mastodon.social"
     assert (profile.followers, profile.verified, profile.is_bot, profile.bio) == (None, None, None, None)
 
 
 def test_lookup_404_is_a_scrape_error() -> None:
-    result = mastodon.parse(raw("error_not_found.json", "account", "nobody@mastodon.social", 404))
+    result = MASTODON.parse(raw("error_not_found.json", "account", "nobody@mastodon.social", 404))
     (error,) = result.errors
     assert (error.platform, error.handle, error.status, error.reason) == (
         "mastodon", "nobody@mastodon.social", 404, "Record not found"
@@ -123,7 +123,7 @@ def test_lookup_404_is_a_scrape_error() -> None:
 
 
 def test_status_every_field_html_to_text() -> None:
-    result = mastodon.parse(raw("statuses.json", "statuses", JONAS))
+    result = MASTODON.parse(raw("statuses.json", "statuses", JONAS))
     first = result.posts[0]
     assert first == Post(
         platform="mastodon",
@@ -144,7 +144,7 @@ def test_status_every_field_html_to_text() -> None:
 
 
 def test_reblog_is_a_repost_with_unknown_counts() -> None:
-    reblog = mastodon.parse(raw("statuses.json", "statuses", JONAS)).posts[1]
+    reblog = MASTODON.parse(raw("statuses.json", "statuses", JONAS)).posts[1]
     assert reblog.is_repost is True
     assert reblog.post_id == "113780000000000002"  # the wrapper, unique per booster
     assert reblog.creator_id == JONAS  # the booster, not Amélie
@@ -154,7 +154,7 @@ def test_reblog_is_a_repost_with_unknown_counts() -> None:
 
 
 def test_sponsored_status_without_quotes_count_and_spoiler() -> None:
-    posts = mastodon.parse(raw("statuses.json", "statuses", JONAS)).posts
+    posts = MASTODON.parse(raw("statuses.json", "statuses", JONAS)).posts
     werbung, spoiler = posts[2], posts[3]
     assert werbung.is_sponsored is True
     assert werbung.text == "Anzeige: Mein neuer Gärkorb von Korbmacher Müller – ich liebe ihn! #Werbung"
@@ -166,7 +166,7 @@ def test_sponsored_status_without_quotes_count_and_spoiler() -> None:
 
 
 def test_statuses_carry_the_creator_profile_and_survive_a_bad_item() -> None:
-    result = mastodon.parse(raw("statuses.json", "statuses", JONAS))
+    result = MASTODON.parse(raw("statuses.json", "statuses", JONAS))
     assert len(result.posts) == 4
     assert [e.reason for e in result.errors] == ["status 113740000000000006 missing 'account.id'"]
     (profile,) = result.profiles
@@ -176,7 +176,7 @@ def test_statuses_carry_the_creator_profile_and_survive_a_bad_item() -> None:
 
 
 def test_truncated_statuses_are_an_error_not_an_exception() -> None:
-    result = mastodon.parse(raw("statuses_truncated.json", "statuses", JONAS))
+    result = MASTODON.parse(raw("statuses_truncated.json", "statuses", JONAS))
     (error,) = result.errors
     assert error.reason.startswith("invalid JSON: ") and "at char 1994" in error.reason
     assert error.handle == JONAS and result.posts == [] and result.profiles == []
@@ -195,13 +195,13 @@ def test_truncated_statuses_are_an_error_not_an_exception() -> None:
     ],
 )
 def test_wrong_shapes_are_reported(body: str, kind: str, reason: str) -> None:
-    result = mastodon.parse(body_raw(body, kind))
+    result = MASTODON.parse(body_raw(body, kind))
     assert result.profiles == [] and result.posts == []
     assert [e.reason for e in result.errors] == [reason]
 
 
 def test_error_without_json_body() -> None:
-    result = mastodon.parse(body_raw("<h1>503</h1>", "statuses", JONAS, 503))
+    result = MASTODON.parse(body_raw("<h1>503</h1>", "statuses", JONAS, 503))
     assert [e.reason for e in result.errors] == ["HTTP 503"]
 
 
@@ -304,12 +304,12 @@ def http() -> Any:
 def parse_all(raws: list[RawResponse]) -> ParseResult:
     total = ParseResult()
     for item in raws:
-        total.extend(mastodon.parse(item))
+        total.extend(MASTODON.parse(item))
     return total
 
 
 def test_discover_handles_queries_and_hashtags(stub: MastodonStub, http: Any) -> None:
-    refs = mastodon.discover(http, stub.base_url + "/", queries=["bread"], hashtags=["#sourdough"],
+    refs = MASTODON.discover(http, stub.base_url + "/", queries=["bread"], hashtags=["#sourdough"],
                              handles=["@user5", "nobody"], limit=6)
     assert refs[0] == "1005"
     assert len(refs) == 6 == len(set(refs))
@@ -329,13 +329,13 @@ def test_discover_handles_queries_and_hashtags(stub: MastodonStub, http: Any) ->
 
 def test_search_stops_quietly_where_unauthenticated_paging_ends(stub: MastodonStub, http: Any) -> None:
     stub.accounts = stub.accounts * 5  # more than one page of hits
-    mastodon.discover(http, stub.base_url, queries=["bread"], hashtags=[], handles=[], limit=200)
+    MASTODON.discover(http, stub.base_url, queries=["bread"], hashtags=[], handles=[], limit=200)
     search = [q for p, q in stub.requests if p == "/api/v2/search"]
     assert len(search) <= 2
 
 
 def test_discover_without_terms_reads_the_directory(stub: MastodonStub, http: Any) -> None:
-    refs = mastodon.discover(http, stub.base_url, queries=[], hashtags=[], handles=[], limit=5)
+    refs = MASTODON.discover(http, stub.base_url, queries=[], hashtags=[], handles=[], limit=5)
     assert refs == ["1000", "1001", "1002", "1003", "1004"]
     (path, q), = stub.requests
     assert path == "/api/v1/directory"
@@ -344,16 +344,16 @@ def test_discover_without_terms_reads_the_directory(stub: MastodonStub, http: An
 
 def test_discover_validates_inputs_first(stub: MastodonStub, http: Any) -> None:
     with pytest.raises(InvalidInput):
-        mastodon.discover(http, "mastodon.social", queries=["x"], hashtags=[], handles=[], limit=5)
+        MASTODON.discover(http, "mastodon.social", queries=["x"], hashtags=[], handles=[], limit=5)
     with pytest.raises(InvalidInput):
-        mastodon.discover(http, stub.base_url, queries=[], hashtags=[], handles=["fine", "bad handle!"], limit=5)
+        MASTODON.discover(http, stub.base_url, queries=[], hashtags=[], handles=["fine", "bad handle!"], limit=5)
     assert stub.requests == []
 
 
 def test_fetch_creators_follows_link_paging(stub: MastodonStub, http: Any) -> None:
-    refs = mastodon.discover(http, stub.base_url, queries=["bread"], hashtags=[], handles=[], limit=3)
+    refs = MASTODON.discover(http, stub.base_url, queries=["bread"], hashtags=[], handles=[], limit=3)
     before = len(stub.requests)
-    mastodon.fetch_creators(http, stub.base_url, refs, posts_per_creator=3)
+    MASTODON.fetch_creators(http, stub.base_url, refs, posts_per_creator=3)
     calls = stub.requests[before:]
     # 3 creators x 2 pages (2 + 1 statuses), no profile requests: search carried them.
     assert [p for p, _ in calls] == [f"/api/v1/accounts/{i}/statuses" for i in refs for _ in (0, 1)]
@@ -368,7 +368,7 @@ def test_fetch_creators_follows_link_paging(stub: MastodonStub, http: Any) -> No
 def test_fetch_creators_on_a_fresh_client_and_unknown_ids(stub: MastodonStub, http: Any) -> None:
     """A refresh: statuses bring the profile; a silent account gets one /accounts/:id call;
     an unknown id stops at its 404."""
-    mastodon.fetch_creators(http, stub.base_url, ["1001", "1099", "424242"], posts_per_creator=2)
+    MASTODON.fetch_creators(http, stub.base_url, ["1001", "1099", "424242"], posts_per_creator=2)
     assert stub.paths() == [
         "/api/v1/accounts/1001/statuses",
         "/api/v1/accounts/1099/statuses",
@@ -387,12 +387,12 @@ def test_fetch_creators_on_a_fresh_client_and_unknown_ids(stub: MastodonStub, ht
 
 
 def test_sandbox_discover_fetch_parse_with_link_paging(sandbox: Any, http: Any) -> None:
-    refs = mastodon.discover(http, sandbox.base_url, queries=["baking"], hashtags=["baking"],
+    refs = MASTODON.discover(http, sandbox.base_url, queries=["baking"], hashtags=["baking"],
                              handles=["ghost_account_404"], limit=12)
     assert refs and all(r.isdigit() for r in refs)
     discovered = len(http.raw_responses)
 
-    mastodon.fetch_creators(http, sandbox.base_url, refs, posts_per_creator=45)
+    MASTODON.fetch_creators(http, sandbox.base_url, refs, posts_per_creator=45)
     fetched = http.raw_responses[discovered:]
     result = parse_all(http.raw_responses)
 
@@ -412,7 +412,7 @@ def test_sandbox_discover_fetch_parse_with_link_paging(sandbox: Any, http: Any) 
 
 
 def test_sandbox_directory_when_nothing_is_asked(sandbox: Any, http: Any) -> None:
-    refs = mastodon.discover(http, sandbox.base_url, queries=[], hashtags=[], handles=[], limit=15)
+    refs = MASTODON.discover(http, sandbox.base_url, queries=[], hashtags=[], handles=[], limit=15)
     assert len(refs) == 15 == len(set(refs))
     assert [r.kind for r in http.raw_responses] == ["directory"]
     assert len(parse_all(http.raw_responses).profiles) == 15

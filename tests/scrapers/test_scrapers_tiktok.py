@@ -8,7 +8,7 @@ import importlib
 import json
 import threading
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -17,13 +17,13 @@ import pytest
 from json_stub import JsonStub
 
 from core.records import ParseResult, Post, Profile, RawResponse
-from scrapers import tiktok
 from scrapers.errors import InvalidInput, MissingCredential
 from scrapers.http import HttpClient
+from scrapers.tiktok import TIKTOK
 from scrapers.tiktok.client import video_query
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "tiktok"
-UTC = timezone.utc
+UTC = UTC
 TOKEN = "clt.test-token-Example12345Example"
 API = "https://open.tiktokapis.com"
 YUKI_AVATAR = (
@@ -46,7 +46,7 @@ def raw(body: str, kind: str, key: str = "yukidraws", status: int = 200) -> RawR
 
 
 def test_universal_data_profile_every_field() -> None:
-    result = tiktok.parse_saved(fixture("profile_universal.html"), source="yuki.html")
+    result = TIKTOK.parse_saved(fixture("profile_universal.html"), source="yuki.html")
     assert result.errors == [] and result.posts == []
     assert result.profiles == [Profile(
         platform="tiktok",
@@ -66,7 +66,7 @@ def test_universal_data_profile_every_field() -> None:
 
 
 def test_stats_v2_strings_win_over_stats() -> None:
-    (profile,) = tiktok.parse_saved(fixture("profile_universal_statsv2.html")).profiles
+    (profile,) = TIKTOK.parse_saved(fixture("profile_universal_statsv2.html")).profiles
     assert (profile.handle, profile.followers, profile.following, profile.posts_count) == (
         "marisolgrows", 1_234_567, 611, 1207)
     assert profile.verified is True
@@ -74,7 +74,7 @@ def test_stats_v2_strings_win_over_stats() -> None:
 
 
 def test_private_account_keeps_the_profile_and_flags_no_posts() -> None:
-    result = tiktok.parse_saved(fixture("private_10222.html"))
+    result = TIKTOK.parse_saved(fixture("private_10222.html"))
     (profile,) = result.profiles
     assert (profile.handle, profile.followers, profile.posts_count) == ("quiet.corner", 2210, 37)
     assert profile.bio == "" and profile.external_url is None  # bioLink null
@@ -84,12 +84,12 @@ def test_private_account_keeps_the_profile_and_flags_no_posts() -> None:
 
 
 def test_not_found_page() -> None:
-    result = tiktok.parse_saved(fixture("not_found_10221.html"))
+    result = TIKTOK.parse_saved(fixture("not_found_10221.html"))
     assert result.profiles == [] and [e.reason for e in result.errors] == ["TikTok user not found"]
 
 
 def test_sigi_state_profile_and_videos_every_field() -> None:
-    result = tiktok.parse_saved(fixture("profile_sigi.html"))
+    result = TIKTOK.parse_saved(fixture("profile_sigi.html"))
     assert result.errors == []
     (profile,) = result.profiles
     assert (profile.creator_id, profile.handle, profile.display_name) == (
@@ -126,7 +126,7 @@ def test_video_page_gives_the_video_and_its_author() -> None:
                                                           "statusCode": 0}}}
     page = ('<html><body><script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" '
             f'type="application/json">{json.dumps(data)}</script></body></html>')
-    result = tiktok.parse_saved(page)
+    result = TIKTOK.parse_saved(page)
     (profile,) = result.profiles
     (post,) = result.posts
     assert (profile.creator_id, profile.handle, profile.followers) == ("yukidraws", "Yukidraws", 10)
@@ -155,7 +155,7 @@ def test_video_page_gives_the_video_and_its_author() -> None:
 )
 def test_broken_pages_are_recorded_errors(body: str, reason: str) -> None:
     page = fixture(body) if body.endswith(".html") else body
-    result = tiktok.parse_saved(page, source="saved.html")
+    result = TIKTOK.parse_saved(page, source="saved.html")
     assert result.profiles == [] and result.posts == []
     (error,) = result.errors
     assert (error.platform, error.reason, error.url) == ("tiktok", reason, "saved.html")
@@ -166,7 +166,7 @@ def test_a_parser_bug_is_a_recorded_error(monkeypatch: pytest.MonkeyPatch) -> No
         raise ValueError("boom")
 
     monkeypatch.setattr(importlib.import_module("scrapers.tiktok.parse"), "parse_page", broken)
-    (error,) = tiktok.parse_saved(fixture("profile_universal.html")).errors
+    (error,) = TIKTOK.parse_saved(fixture("profile_universal.html")).errors
     assert error.reason == "parser failed: ValueError: boom"
 
 
@@ -175,7 +175,7 @@ def test_bad_items_do_not_lose_good_ones() -> None:
                            "stats": {"a": {"followerCount": "1,2K"}}},
             "ItemModule": {"1": {"id": "1", "author": "a", "createTime": "bad"},
                            "2": {"desc": "no id"}, "3": "junk"}}
-    result = tiktok.parse_saved(json.dumps(data))
+    result = TIKTOK.parse_saved(json.dumps(data))
     (profile,) = result.profiles
     assert profile.followers == 1200 and profile.following is None and profile.verified is None
     (post,) = result.posts
@@ -191,7 +191,7 @@ def test_bad_items_do_not_lose_good_ones() -> None:
 
 
 def test_research_user_info_every_field() -> None:
-    result = tiktok.parse(raw(fixture("research_user_info.json"), "research_user"))
+    result = TIKTOK.parse(raw(fixture("research_user_info.json"), "research_user"))
     assert result.errors == []
     assert result.profiles == [Profile(
         platform="tiktok",
@@ -215,7 +215,7 @@ def test_research_user_info_every_field() -> None:
 
 
 def test_research_videos_every_field() -> None:
-    result = tiktok.parse(raw(fixture("research_videos.json"), "research_videos"))
+    result = TIKTOK.parse(raw(fixture("research_videos.json"), "research_videos"))
     assert result.errors == [] and result.next_cursor == "2"
     first, sponsored = result.posts
     assert first == Post(
@@ -232,14 +232,14 @@ def test_research_videos_every_field() -> None:
         is_sponsored=False,
     )
     assert sponsored.is_sponsored is True
-    last = tiktok.parse(raw(fixture("research_videos_last.json"), "research_videos"))
+    last = TIKTOK.parse(raw(fixture("research_videos_last.json"), "research_videos"))
     (post,) = last.posts
     assert last.next_cursor is None
     assert (post.text, post.shares, post.likes) == ("", None, 610)  # share_count absent
 
 
 def test_research_error_keeps_code_and_message() -> None:
-    result = tiktok.parse(raw(fixture("research_error_token.json"), "research_videos", status=401))
+    result = TIKTOK.parse(raw(fixture("research_error_token.json"), "research_videos", status=401))
     (error,) = result.errors
     assert error.reason == ("The access token is invalid or not found in the request. "
                             "(access_token_invalid); renew the client access token in "
@@ -263,7 +263,7 @@ def test_research_error_keeps_code_and_message() -> None:
     ],
 )
 def test_wrong_research_shapes_are_reported(body: str, kind: str, reasons: list[str]) -> None:
-    result = tiktok.parse(raw(body, kind))
+    result = TIKTOK.parse(raw(body, kind))
     assert result.profiles == [] and result.posts == []
     assert [e.reason for e in result.errors] == reasons
 
@@ -280,13 +280,13 @@ def test_wrong_research_shapes_are_reported(body: str, kind: str, reasons: list[
     ],
 )
 def test_parse_saved_detects_json_kinds(body: str, counts: tuple[int, int, int]) -> None:
-    result = tiktok.parse_saved(body)
+    result = TIKTOK.parse_saved(body)
     assert (len(result.profiles), len(result.posts), len(result.errors)) == counts
 
 
 @pytest.mark.parametrize("body", ['{"foo": 1}', "[1]", "null", "not json", ""])
 def test_parse_saved_unrecognised_bodies_say_what_was_expected(body: str) -> None:
-    (error,) = tiktok.parse_saved(body, source="x.bin").errors
+    (error,) = TIKTOK.parse_saved(body, source="x.bin").errors
     assert error.reason.startswith(
         "not a saved TikTok profile page (HTML with __UNIVERSAL_DATA_FOR_REHYDRATION__ or "
         "SIGI_STATE), that script's JSON, or a Research API answer")
@@ -372,20 +372,20 @@ def test_discover_needs_a_token(monkeypatch: pytest.MonkeyPatch, stub: ResearchS
                                 http: HttpClient) -> None:
     monkeypatch.delenv("SCOUT_TIKTOK_TOKEN", raising=False)
     with pytest.raises(MissingCredential) as info:
-        tiktok.discover(http, stub.base_url, queries=[], hashtags=[], handles=["yukidraws"],
+        TIKTOK.discover(http, stub.base_url, queries=[], hashtags=[], handles=["yukidraws"],
                         limit=5)
     assert "SCOUT_TIKTOK_TOKEN" in str(info.value) and "scout import" in str(info.value)
     with pytest.raises(MissingCredential, match="SCOUT_TIKTOK_TOKEN"):
-        tiktok.fetch_creators(http, stub.base_url, ["yukidraws"], posts_per_creator=3)
+        TIKTOK.fetch_creators(http, stub.base_url, ["yukidraws"], posts_per_creator=3)
     assert stub.requests == []
 
 
 def test_discover_takes_handles_only(token: None, stub: ResearchStub, http: HttpClient) -> None:
     with pytest.raises(InvalidInput, match="TikTok discovery takes handles only; pass --handle."):
-        tiktok.discover(http, stub.base_url, queries=["art"], hashtags=[], handles=[], limit=5)
+        TIKTOK.discover(http, stub.base_url, queries=["art"], hashtags=[], handles=[], limit=5)
     with pytest.raises(InvalidInput, match="TikTok handle 'x' is invalid"):
-        tiktok.discover(http, stub.base_url, queries=[], hashtags=[], handles=["x"], limit=5)
-    refs = tiktok.discover(http, stub.base_url, queries=[], hashtags=["  "], limit=1,
+        TIKTOK.discover(http, stub.base_url, queries=[], hashtags=[], handles=["x"], limit=5)
+    refs = TIKTOK.discover(http, stub.base_url, queries=[], hashtags=["  "], limit=1,
                            handles=["@YukiDraws", "yukidraws", "marisolgrows"])
     assert refs == ["yukidraws", "marisolgrows"] and stub.requests == []
 
@@ -393,7 +393,7 @@ def test_discover_takes_handles_only(token: None, stub: ResearchStub, http: Http
 def test_fetch_user_info_then_paged_videos_across_windows(
     token: None, stub: ResearchStub, http: HttpClient
 ) -> None:
-    tiktok.fetch_creators(http, stub.base_url, ["yukidraws", "ghost_user"], posts_per_creator=8,
+    TIKTOK.fetch_creators(http, stub.base_url, ["yukidraws", "ghost_user"], posts_per_creator=8,
                           now=datetime(2025, 1, 20, 12, tzinfo=UTC))
     infos = stub.calls("/v2/research/user/info/")
     assert [c["body"] for c in infos] == [{"username": "yukidraws"}, {"username": "ghost_user"}]
@@ -415,7 +415,7 @@ def test_fetch_user_info_then_paged_videos_across_windows(
 
     result = ParseResult()
     for item in http.raw_responses:
-        result.extend(tiktok.parse(item))
+        result.extend(TIKTOK.parse(item))
     (profile,) = result.profiles
     assert (profile.handle, profile.posts_count, profile.bio) == ("yukidraws", 10, "")
     assert len(result.posts) == 8 == len({p.post_id for p in result.posts})
@@ -427,11 +427,11 @@ def test_fetch_user_info_then_paged_videos_across_windows(
 
 def test_fetch_stops_at_the_account_video_count(token: None, http: HttpClient) -> None:
     with ResearchStub({"marisolgrows": 2, "yukidraws": 10}) as stub:
-        tiktok.fetch_creators(http, stub.base_url, ["marisolgrows"], posts_per_creator=50,
+        TIKTOK.fetch_creators(http, stub.base_url, ["marisolgrows"], posts_per_creator=50,
                               now=datetime(2025, 1, 20, tzinfo=UTC))
         bodies = [c["body"] for c in stub.calls("/v2/research/video/query/")]
     assert [(b["end_date"], b["max_count"]) for b in bodies] == [("20250120", 2)]
-    posts = [p for r in http.raw_responses for p in tiktok.parse(r).posts]
+    posts = [p for r in http.raw_responses for p in TIKTOK.parse(r).posts]
     assert len(posts) == 2
 
 
@@ -447,7 +447,7 @@ def test_fetch_searches_at_most_six_windows(token: None, http: HttpClient) -> No
             return status, payload
 
         stub.route = only_recent  # type: ignore[method-assign]
-        tiktok.fetch_creators(http, stub.base_url, ["yukidraws"], posts_per_creator=50,
+        TIKTOK.fetch_creators(http, stub.base_url, ["yukidraws"], posts_per_creator=50,
                               now=datetime(2025, 1, 20, tzinfo=UTC))
         ends = [c["body"]["end_date"] for c in stub.calls("/v2/research/video/query/")]
     assert ends == ["20250120", "20250120", "20241221", "20241121", "20241022", "20240922",
@@ -458,9 +458,9 @@ def test_bad_token_is_an_error_and_no_videos_are_asked(
     monkeypatch: pytest.MonkeyPatch, stub: ResearchStub, http: HttpClient
 ) -> None:
     monkeypatch.setenv("SCOUT_TIKTOK_TOKEN", "clt.wrong")
-    tiktok.fetch_creators(http, stub.base_url, ["yukidraws"], posts_per_creator=5)
+    TIKTOK.fetch_creators(http, stub.base_url, ["yukidraws"], posts_per_creator=5)
     assert stub.calls("/v2/research/video/query/") == []
-    (error,) = tiktok.parse(http.raw_responses[0]).errors
+    (error,) = TIKTOK.parse(http.raw_responses[0]).errors
     assert error.status == 401 and "(access_token_invalid)" in error.reason
 
 

@@ -19,6 +19,7 @@ from scrapers import youtube
 from scrapers.errors import InvalidInput, QuotaExhausted, RobotsDisallowed, ScraperError
 from scrapers.http import HttpClient
 from scrapers.registry import validate_handle
+from scrapers.youtube import YOUTUBE
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import (
     SAVED_EXPECTED,
@@ -61,7 +62,7 @@ def _no_env_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_channels_every_field() -> None:
-    result = youtube.parse(raw("channels_list.json", "channels", f"{PRIYA},{HIDDEN}"))
+    result = YOUTUBE.parse(raw("channels_list.json", "channels", f"{PRIYA},{HIDDEN}"))
     assert result.errors == [] and result.posts == []
     priya, hidden = result.profiles
     assert priya == Profile(
@@ -90,13 +91,13 @@ def test_channels_every_field() -> None:
 
 
 def test_requested_channel_missing_from_answer_is_an_error() -> None:
-    result = youtube.parse(raw("channels_list.json", "channels", f"{PRIYA},{MISSING},{HIDDEN}"))
+    result = YOUTUBE.parse(raw("channels_list.json", "channels", f"{PRIYA},{MISSING},{HIDDEN}"))
     assert [p.creator_id for p in result.profiles] == [PRIYA, HIDDEN]
     assert [(e.handle, e.reason) for e in result.errors] == [(MISSING, "channel not found")]
 
 
 def test_for_handle_miss_has_no_items_key() -> None:
-    result = youtube.parse(raw("channels_for_handle_empty.json", "channels", "@nobody"))
+    result = YOUTUBE.parse(raw("channels_for_handle_empty.json", "channels", "@nobody"))
     assert result.profiles == []
     (error,) = result.errors
     assert (error.handle, error.reason, error.status) == ("@nobody", "channel not found", 200)
@@ -112,7 +113,7 @@ def test_bad_channel_items_do_not_lose_good_ones() -> None:
     body = json.loads(fixture("channels_list.json"))
     body["items"].insert(0, {"kind": "youtube#channel", "snippet": {"title": "no id"}})
     body["items"].append("junk")
-    result = youtube.parse(RawResponse("youtube", "channels", "", "u", 200, json.dumps(body)))
+    result = YOUTUBE.parse(RawResponse("youtube", "channels", "", "u", 200, json.dumps(body)))
     assert [p.creator_id for p in result.profiles] == [PRIYA, HIDDEN]
     assert [e.reason for e in result.errors] == ["channel item missing 'id'",
                                                  "channel item is not an object"]
@@ -121,7 +122,7 @@ def test_bad_channel_items_do_not_lose_good_ones() -> None:
 def test_channel_without_custom_url_or_counts() -> None:
     body = {"kind": "youtube#channelListResponse",
             "items": [{"kind": "youtube#channel", "id": PRIYA, "snippet": {"title": "T"}}]}
-    (profile,) = youtube.parse(
+    (profile,) = YOUTUBE.parse(
         RawResponse("youtube", "channels", PRIYA, "u", 200, json.dumps(body))).profiles
     assert profile.handle == PRIYA
     assert profile.profile_url == f"https://www.youtube.com/channel/{PRIYA}"
@@ -133,7 +134,7 @@ def test_channel_without_custom_url_or_counts() -> None:
 
 
 def test_videos_every_field() -> None:
-    result = youtube.parse(raw("videos_list.json", "videos", "Hk3vQp8Zr2M,tW9xLm4Ka7c,B5nR-e1_yQ0"))
+    result = YOUTUBE.parse(raw("videos_list.json", "videos", "Hk3vQp8Zr2M,tW9xLm4Ka7c,B5nR-e1_yQ0"))
     assert result.errors == [] and result.profiles == []
     croissants, mixer, rye = result.posts
     assert croissants == Post(
@@ -165,7 +166,7 @@ def test_video_without_channel_or_statistics() -> None:
         {"kind": "youtube#video", "id": "aaaaaaaaaaa", "snippet": {"title": "x"}},
         {"kind": "youtube#video", "id": "bbbbbbbbbbb",
          "snippet": {"channelId": PRIYA, "title": "only a title"}}]}
-    result = youtube.parse(RawResponse("youtube", "videos", "", "u", 200, json.dumps(body)))
+    result = YOUTUBE.parse(RawResponse("youtube", "videos", "", "u", 200, json.dumps(body)))
     assert [e.reason for e in result.errors] == ["video aaaaaaaaaaa missing 'snippet.channelId'"]
     (post,) = result.posts
     assert (post.likes, post.comments, post.views, post.published_at) == (None, None, None, None)
@@ -177,17 +178,17 @@ def test_video_without_channel_or_statistics() -> None:
 def test_search_and_playlist_pages_give_ids_and_tokens_only() -> None:
     search = raw("search_list.json", "search", "baking")
     assert search_channel_ids(search) == ([PRIYA, HIDDEN], "CAIQAA")
-    parsed = youtube.parse(search)
+    parsed = YOUTUBE.parse(search)
     assert (parsed.profiles, parsed.errors, parsed.next_cursor) == ([], [], "CAIQAA")
     items = raw("playlist_items.json", "playlist_items", PRIYA)
     assert playlist_video_ids(items) == (
         ["Hk3vQp8Zr2M", "tW9xLm4Ka7c", "B5nR-e1_yQ0"], "EAAaBlBUOkNBTQ")
-    parsed = youtube.parse(items)
+    parsed = YOUTUBE.parse(items)
     assert (parsed.posts, parsed.errors, parsed.next_cursor) == ([], [], "EAAaBlBUOkNBTQ")
 
 
 def test_quota_exceeded_error_body() -> None:
-    result = youtube.parse(raw("error_quota_exceeded.json", "videos", "Hk3vQp8Zr2M", 403))
+    result = YOUTUBE.parse(raw("error_quota_exceeded.json", "videos", "Hk3vQp8Zr2M", 403))
     (error,) = result.errors
     assert error.status == 403 and error.handle == "Hk3vQp8Zr2M"
     assert error.reason == ("The request cannot be completed because you have exceeded your "
@@ -195,7 +196,7 @@ def test_quota_exceeded_error_body() -> None:
 
 
 def test_key_invalid_error_body() -> None:
-    (error,) = youtube.parse(raw("error_key_invalid.json", "channels", PRIYA, 400)).errors
+    (error,) = YOUTUBE.parse(raw("error_key_invalid.json", "channels", PRIYA, 400)).errors
     assert error.reason == ("API key not valid. Please pass a valid API key. "
                             "(badRequest, API_KEY_INVALID)")
 
@@ -208,12 +209,12 @@ def test_key_invalid_error_body() -> None:
     ("<html>Bad gateway</html>", 502, "HTTP 502"),
 ])
 def test_bad_channel_bodies(body: str, status: int, reason: str) -> None:
-    (error,) = youtube.parse(RawResponse("youtube", "channels", "", "u", status, body)).errors
+    (error,) = YOUTUBE.parse(RawResponse("youtube", "channels", "", "u", status, body)).errors
     assert error.reason.startswith(reason)
 
 
 def test_unknown_kind() -> None:
-    (error,) = youtube.parse(RawResponse("youtube", "comments", "", "u", 200, "{}")).errors
+    (error,) = YOUTUBE.parse(RawResponse("youtube", "comments", "", "u", 200, "{}")).errors
     assert error.reason == "unknown YouTube response kind 'comments'"
 
 
@@ -221,7 +222,7 @@ def test_unknown_kind() -> None:
 
 
 def test_channel_page_page_header_layout() -> None:
-    result = youtube.parse(page_raw("channel_page.html", "@martaruizcocina"))
+    result = YOUTUBE.parse(page_raw("channel_page.html", "@martaruizcocina"))
     assert result.errors == []
     (profile,) = result.profiles
     assert profile == Profile(
@@ -244,7 +245,7 @@ def test_channel_page_page_header_layout() -> None:
 
 
 def test_channel_page_c4_layout() -> None:
-    (profile,) = youtube.parse(page_raw("channel_page_c4.html", "@jonasbackt")).profiles
+    (profile,) = YOUTUBE.parse(page_raw("channel_page_c4.html", "@jonasbackt")).profiles
     assert profile == Profile(
         platform="youtube",
         creator_id="UCj0n4sB4ckt9Xa2Lp5Rw8Ye",
@@ -264,7 +265,7 @@ def test_channel_page_c4_layout() -> None:
 
 
 def test_channel_page_hidden_subscribers_and_window_assignment() -> None:
-    (profile,) = youtube.parse(page_raw("channel_page_hidden_subscribers.html")).profiles
+    (profile,) = YOUTUBE.parse(page_raw("channel_page_hidden_subscribers.html")).profiles
     assert profile.creator_id == HIDDEN and profile.handle == "dailybreadfacts"
     assert profile.followers is None  # no subscriber part at all: unknown
     assert profile.posts_count == 12
@@ -285,7 +286,7 @@ def test_subscriber_texts(text: str, expected: int) -> None:
             {"text": {"content": "@n_n"}}, {"text": {"content": text}}]}]}}}}}},
         "metadata": {"channelMetadataRenderer": {"externalId": PRIYA}}}
     html = f"<html><body><script>var ytInitialData = {json.dumps(data)};</script></body></html>"
-    (profile,) = youtube.parse(RawResponse("youtube", "channel_page", "@n_n", "u", 200,
+    (profile,) = YOUTUBE.parse(RawResponse("youtube", "channel_page", "@n_n", "u", 200,
                                            html)).profiles
     assert profile.followers == expected and profile.posts_count is None
 
@@ -297,7 +298,7 @@ def test_subscriber_texts(text: str, expected: int) -> None:
     ("signin_wall.html", "YouTube served a sign-in / bot-check page instead of the channel page"),
 ])
 def test_channel_pages_without_data(name: str, reason: str) -> None:
-    result = youtube.parse(page_raw(name, "@martaruizcocina"))
+    result = YOUTUBE.parse(page_raw(name, "@martaruizcocina"))
     assert result.profiles == []
     (error,) = result.errors
     assert error.reason.startswith(reason)
@@ -306,7 +307,7 @@ def test_channel_pages_without_data(name: str, reason: str) -> None:
 
 def test_channel_page_404() -> None:
     raw404 = RawResponse("youtube", "channel_page", "@ghost", "u", 404, "<html>404</html>")
-    assert [e.reason for e in youtube.parse(raw404).errors] == ["channel not found (HTTP 404)"]
+    assert [e.reason for e in YOUTUBE.parse(raw404).errors] == ["channel not found (HTTP 404)"]
 
 
 # ------------------------------------------------------------------------------- parse_saved
@@ -320,7 +321,7 @@ def test_channel_page_404() -> None:
     ("channel_page_hidden_subscribers.html", 1, 0),
 ])
 def test_parse_saved_detects_the_body(name: str, profiles: int, posts: int) -> None:
-    result = youtube.parse_saved(fixture(name), source=name)
+    result = YOUTUBE.parse_saved(fixture(name), source=name)
     assert result.errors == []
     assert (len(result.profiles), len(result.posts)) == (profiles, posts)
 
@@ -328,7 +329,7 @@ def test_parse_saved_detects_the_body(name: str, profiles: int, posts: int) -> N
 def test_parse_saved_bare_initial_data_json() -> None:
     """ytInitialData saved on its own (the browse response of a videos tab) reads as the page
     that embeds it does: the channel's profile."""
-    result = youtube.parse_saved(fixture("browse_videos_tab.json"), source="browse.json")
+    result = YOUTUBE.parse_saved(fixture("browse_videos_tab.json"), source="browse.json")
     assert result.errors == []
     (profile,) = result.profiles
     assert (profile.creator_id, profile.handle, profile.display_name) == (
@@ -341,7 +342,7 @@ def test_parse_saved_bare_initial_data_json() -> None:
 def test_parse_saved_channel_atom_feed() -> None:
     """A channel's feeds/videos.xml saved by the user: the channel (no counts in a feed) and
     its videos with likes (starRating count) and views."""
-    result = youtube.parse_saved(fixture("channel_feed.xml"), source="videos.xml")
+    result = YOUTUBE.parse_saved(fixture("channel_feed.xml"), source="videos.xml")
     assert result.errors == []
     (profile,) = result.profiles
     channel = "UCn3Qm8vX2kLr5TzYp0aWfHg"
@@ -362,17 +363,17 @@ def test_parse_saved_feed_refuses_entities() -> None:
     """No entity is expanded: a feed with a DTD is refused, not parsed."""
     laughs = ('<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;">]>'
               '<feed xmlns="http://www.w3.org/2005/Atom"><title>&b;</title></feed>')
-    result = youtube.parse_saved(laughs, source="videos.xml")
+    result = YOUTUBE.parse_saved(laughs, source="videos.xml")
     assert result.profiles == [] and result.posts == []
     (error,) = result.errors
     assert "DTD" in error.reason
 
 
 def test_parse_saved_matches_parse() -> None:
-    saved = youtube.parse_saved(fixture("channels_list.json"))
-    assert saved.profiles == youtube.parse(raw("channels_list.json", "channels")).profiles
-    saved = youtube.parse_saved(fixture("channel_page_c4.html"))
-    assert saved.profiles == youtube.parse(page_raw("channel_page_c4.html")).profiles
+    saved = YOUTUBE.parse_saved(fixture("channels_list.json"))
+    assert saved.profiles == YOUTUBE.parse(raw("channels_list.json", "channels")).profiles
+    saved = YOUTUBE.parse_saved(fixture("channel_page_c4.html"))
+    assert saved.profiles == YOUTUBE.parse(page_raw("channel_page_c4.html")).profiles
 
 
 def test_parse_saved_without_kind_fields() -> None:
@@ -380,7 +381,7 @@ def test_parse_saved_without_kind_fields() -> None:
     del body["kind"]
     for item in body["items"]:
         del item["kind"]
-    assert len(youtube.parse_saved(json.dumps(body)).posts) == 3
+    assert len(YOUTUBE.parse_saved(json.dumps(body)).posts) == 3
 
 
 @pytest.mark.parametrize(("body", "reason"), [
@@ -395,7 +396,7 @@ def test_parse_saved_without_kind_fields() -> None:
     (fixture("consent_wall.html"), "YouTube served a cookie consent page"),
 ])
 def test_parse_saved_unrecognised_or_empty(body: str, reason: str) -> None:
-    result = youtube.parse_saved(body, source="saved.txt")
+    result = YOUTUBE.parse_saved(body, source="saved.txt")
     assert result.profiles == [] and result.posts == []
     (error,) = result.errors
     assert reason in error.reason
@@ -485,7 +486,7 @@ class FakeHttp:
 def test_query_without_key_is_refused_before_any_request() -> None:
     http = FakeHttp()
     with pytest.raises(InvalidInput) as info:
-        youtube.discover(http, "https://www.googleapis.com/youtube/v3", queries=["baking"],
+        YOUTUBE.discover(http, "https://www.googleapis.com/youtube/v3", queries=["baking"],
                          hashtags=[], handles=["@priyabakes"], limit=10)
     assert str(info.value) == ("YouTube search needs an API key; pass --handle, or set "
                                "SCOUT_YOUTUBE_API_KEY or save a Prefect Secret block named "
@@ -495,13 +496,13 @@ def test_query_without_key_is_refused_before_any_request() -> None:
 
 def test_hashtags_are_refused() -> None:
     with pytest.raises(InvalidInput, match="YouTube has no hashtag search"):
-        youtube.discover(FakeHttp(), "https://www.googleapis.com/youtube/v3", queries=[],
+        YOUTUBE.discover(FakeHttp(), "https://www.googleapis.com/youtube/v3", queries=[],
                          hashtags=["#baking"], handles=[], limit=10, api_key=KEY)
 
 
 def test_handles_need_no_request_and_keep_ids() -> None:
     http = FakeHttp()
-    refs = youtube.discover(http, "https://www.googleapis.com/youtube/v3", queries=[],
+    refs = YOUTUBE.discover(http, "https://www.googleapis.com/youtube/v3", queries=[],
                             hashtags=[], handles=["@PriyaBakes", "priyabakes", PRIYA],
                             limit=1)
     assert refs == ["@PriyaBakes", PRIYA] and http.calls == []
@@ -526,7 +527,7 @@ def test_google_quota_answer_stops_the_run() -> None:
     meter = QuotaMeter()
     with pytest.raises(QuotaExhausted, match="YouTube answered quotaExceeded: The request "
                        "cannot be completed because you have exceeded your quota"):
-        youtube.fetch_creators(http, "https://www.googleapis.com/youtube/v3", [PRIYA, HIDDEN],
+        YOUTUBE.fetch_creators(http, "https://www.googleapis.com/youtube/v3", [PRIYA, HIDDEN],
                                posts_per_creator=5, api_key=KEY, quota=meter)
     assert len(http.calls) == 1 and len(http.raw_responses) == 1  # the answer is kept
 
@@ -534,7 +535,7 @@ def test_google_quota_answer_stops_the_run() -> None:
 def test_rejected_key_stops_the_run_without_echoing_it() -> None:
     http = FakeHttp(400, fixture("error_key_invalid.json"))
     with pytest.raises(InvalidInput) as info:
-        youtube.fetch_creators(http, "https://www.googleapis.com/youtube/v3", ["@priyabakes"],
+        YOUTUBE.fetch_creators(http, "https://www.googleapis.com/youtube/v3", ["@priyabakes"],
                                posts_per_creator=5, api_key=KEY, quota=QuotaMeter())
     assert "API key not valid" in str(info.value) and KEY not in str(info.value)
     assert http.calls[0][1]["forHandle"] == "@priyabakes"
@@ -543,7 +544,7 @@ def test_rejected_key_stops_the_run_without_echoing_it() -> None:
 
 def test_keyless_never_asks_for_the_feed() -> None:
     http = FakeHttp(200, fixture("channel_page.html"))
-    youtube.fetch_creators(http, "https://www.googleapis.com/youtube/v3",
+    YOUTUBE.fetch_creators(http, "https://www.googleapis.com/youtube/v3",
                            ["@martaruizcocina", "UCm4rT4RuIz0Kp9Lw2Xv7Bq1"], posts_per_creator=5)
     assert [(url, html) for url, _, _, html in http.calls] == [
         ("https://www.youtube.com/@martaruizcocina", True),
@@ -570,7 +571,7 @@ def http() -> Iterator[HttpClient]:
 def parse_all(http: HttpClient) -> ParseResult:
     result = ParseResult()
     for response in http.raw_responses:
-        result.extend(youtube.parse(response))
+        result.extend(YOUTUBE.parse(response))
     return result
 
 
@@ -582,7 +583,7 @@ def test_sandbox_profiles_posts_and_paging(sb: SandboxServer, http: HttpClient) 
     every = channels(sb)
     before = sandbox_yt.units_served(sb).get("total", 0)
     meter = QuotaMeter()
-    youtube.fetch_creators(http, sb.base_url, [ch.channel_id for ch in every],
+    YOUTUBE.fetch_creators(http, sb.base_url, [ch.channel_id for ch in every],
                            posts_per_creator=60, api_key=KEY, quota=meter)
     # The meter booked exactly what the server charged.
     assert sandbox_yt.units_served(sb)["total"] - before == meter.used
@@ -618,12 +619,12 @@ def test_sandbox_profiles_posts_and_paging(sb: SandboxServer, http: HttpClient) 
 def test_sandbox_discover_by_query_and_handle(sb: SandboxServer, http: HttpClient) -> None:
     person = next(ch for ch in channels(sb) if ch.creator.kind == "person")
     meter = QuotaMeter()
-    refs = youtube.discover(http, sb.base_url, queries=["baking", "vegan"], hashtags=[],
+    refs = YOUTUBE.discover(http, sb.base_url, queries=["baking", "vegan"], hashtags=[],
                             handles=["@" + person.handle], limit=6, api_key=KEY, quota=meter)
     assert refs[0] == "@" + person.handle
     assert 1 < len(refs) <= 6 and all(yt_client.is_channel_id(r) for r in refs[1:])
     assert meter.used == 100 * meter.searches and meter.searches == 2
-    youtube.fetch_creators(http, sb.base_url, refs + ["@nobody_here"], posts_per_creator=3,
+    YOUTUBE.fetch_creators(http, sb.base_url, refs + ["@nobody_here"], posts_per_creator=3,
                            api_key=KEY, quota=meter)
     result = parse_all(http)
     assert person.channel_id in {p.creator_id for p in result.profiles}
@@ -636,12 +637,12 @@ def test_sandbox_stops_before_the_budget(sb: SandboxServer, http: HttpClient) ->
     before = sandbox_yt.units_served(sb).get("total", 0)
     meter = QuotaMeter(daily_units=4)
     with pytest.raises(QuotaExhausted, match=r"used 4 of 4 units"):
-        youtube.fetch_creators(http, sb.base_url, [ch.channel_id for ch in every[:3]],
+        YOUTUBE.fetch_creators(http, sb.base_url, [ch.channel_id for ch in every[:3]],
                                posts_per_creator=5, api_key=KEY, quota=meter)
     assert sandbox_yt.units_served(sb)["total"] - before == 4 == len(http.raw_responses)
     search_meter = QuotaMeter(daily_units=150)
     with pytest.raises(QuotaExhausted, match=r"used 100 of 150 units"):
-        youtube.discover(http, sb.base_url, queries=["baking", "vegan"], hashtags=[], handles=[],
+        YOUTUBE.discover(http, sb.base_url, queries=["baking", "vegan"], hashtags=[], handles=[],
                          limit=50, api_key=KEY, quota=search_meter)
     assert [r.kind for r in http.raw_responses].count("search") == 1
 
@@ -651,25 +652,25 @@ def test_sandbox_quota_exceeded_answer(sb: SandboxServer, http: HttpClient) -> N
     state.daily_quota = sum(state.units.values())  # the server's budget is spent
     try:
         with pytest.raises(QuotaExhausted, match="YouTube answered quotaExceeded"):
-            youtube.fetch_creators(http, sb.base_url, [channels(sb)[0].channel_id],
+            YOUTUBE.fetch_creators(http, sb.base_url, [channels(sb)[0].channel_id],
                                    posts_per_creator=1, api_key=KEY, quota=QuotaMeter())
     finally:
         state.daily_quota = None
     (answer,) = http.raw_responses
-    assert answer.status == 403 and "quotaExceeded" in youtube.parse(answer).errors[0].reason
+    assert answer.status == 403 and "quotaExceeded" in YOUTUBE.parse(answer).errors[0].reason
 
 
 def test_sandbox_missing_key_is_the_real_error(sb: SandboxServer, http: HttpClient) -> None:
     answer = http.get(sb.base_url + "/youtube/v3/channels", params={"part": "snippet",
                       "id": channels(sb)[0].channel_id}, kind="channels")
     assert answer.status == 403
-    assert "unregistered callers" in youtube.parse(answer).errors[0].reason
+    assert "unregistered callers" in YOUTUBE.parse(answer).errors[0].reason
 
 
 def _run_with_env_key(sb: SandboxServer, http: HttpClient) -> None:
-    refs = youtube.discover(http, sb.base_url, queries=["baking"], hashtags=[],
+    refs = YOUTUBE.discover(http, sb.base_url, queries=["baking"], hashtags=[],
                             handles=["@" + channels(sb)[1].handle], limit=3)
-    youtube.fetch_creators(http, sb.base_url, refs + ["@nobody_here"], posts_per_creator=2)
+    YOUTUBE.fetch_creators(http, sb.base_url, refs + ["@nobody_here"], posts_per_creator=2)
 
 
 def test_key_never_stored_or_logged(sb: SandboxServer, http: HttpClient,
@@ -703,10 +704,10 @@ def test_sandbox_keyless_channel_pages(sb: SandboxServer, http: HttpClient,
     monkeypatch.setattr(yt_client, "_warned_keyless", False)
     every = channels(sb)
     assert any(ch.c4_layout for ch in every) and not all(ch.c4_layout for ch in every)
-    refs = youtube.discover(http, sb.base_url, queries=[], hashtags=[],
+    refs = YOUTUBE.discover(http, sb.base_url, queries=[], hashtags=[],
                             handles=["@" + ch.handle for ch in every], limit=10)
     with caplog.at_level(logging.WARNING):
-        youtube.fetch_creators(http, sb.base_url, refs + [every[0].channel_id, "@nobody_here"],
+        YOUTUBE.fetch_creators(http, sb.base_url, refs + [every[0].channel_id, "@nobody_here"],
                                posts_per_creator=10)
     assert "profiles only" in caplog.text
     assert {r.kind for r in http.raw_responses} == {"channel_page"}
@@ -734,7 +735,7 @@ def test_sandbox_keyless_channel_pages(sb: SandboxServer, http: HttpClient,
 def test_robots_disallow_raises_and_feeds_are_never_fetched(sb: SandboxServer,
                                                            http: HttpClient) -> None:
     with pytest.raises(RobotsDisallowed):
-        youtube.fetch_creators(http, sb.base_url, ["@" + channels(sb)[0].handle],
+        YOUTUBE.fetch_creators(http, sb.base_url, ["@" + channels(sb)[0].handle],
                                posts_per_creator=0, web=sb.base_url + "/private")
     assert http.raw_responses == []
     feed = f"{sb.base_url}/feeds/videos.xml?channel_id={channels(sb)[0].channel_id}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,13 +18,13 @@ from urllib.parse import quote, quote_plus, urlencode
 import duckdb
 import pytest
 import requests
-from json_stub import JsonStub
+from json_stub import JsonStub, closed_port
 
 import flows.discover as discover_flow
 import flows.fetching as fetching
 from sandbox.routes import instagram as sandbox_instagram
 from scrapers.errors import MissingCredential
-from scrapers.http import redact
+from scrapers.redaction import redact
 from scrapers.settings import credential, optional_credential
 from warehouse.db import connect
 
@@ -67,12 +66,6 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, str]]]:
 
     monkeypatch.setattr(requests.Session, "send", spy)
     return seen
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,7 +115,7 @@ def _text_columns(db: Path) -> list[str]:
 
 def test_planted_secrets_reach_the_sandbox_but_not_the_warehouse_or_logs(
     tmp_path: Path, sandbox, secret_blocks: dict[str, str], sent, monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str], resetting_port: int,
 ) -> None:
     youtube_key, instagram_token = secret_blocks["scout-youtube-api-key"], secret_blocks["scout-instagram-token"]
     tiktok_token = _planted("clt")
@@ -143,8 +136,8 @@ def test_planted_secrets_reach_the_sandbox_but_not_the_warehouse_or_logs(
             discover_flow.discover(platform="youtube", base_url=sandbox.base_url, queries=["baking"], **run),
             discover_flow.discover(platform="instagram", base_url=sandbox.base_url + "/v21.0",
                                    handles=[*names, "no_such_account_here"], **run),
-            # Nothing listens here: every request fails, is retried, logged and quarantined.
-            discover_flow.discover(platform="instagram", base_url=f"http://127.0.0.1:{_closed_port()}/v21.0",
+            # Every connection is reset here: every request fails, is retried, logged and quarantined.
+            discover_flow.discover(platform="instagram", base_url=f"http://127.0.0.1:{resetting_port}/v21.0",
                                    handles=names, **run),
             discover_flow.discover(platform="tiktok", base_url=sandbox.base_url, handles=names[:1], **run),
         ]
@@ -226,7 +219,7 @@ def test_a_multi_line_credential_is_one_line_exit_2_and_never_shown(
     db = tmp_path / "never.duckdb"
     try:
         result = CliRunner().invoke(app, ["discover", "-p", platform, "--handle", "someone",
-                                          "--instance", f"http://127.0.0.1:{_closed_port()}",
+                                          "--instance", f"http://127.0.0.1:{closed_port()}",
                                           "--db", str(db)])
     finally:
         if variable == "block":
