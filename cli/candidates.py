@@ -10,10 +10,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.console import USAGE_ERROR, clear_errors, console, fail
+from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail
 from cli.options import DEFAULT_DB, DbOption, check_platform, split_csv
 from core.errors import WarehouseError
 from flows.params import MAX_LIST_ROWS, validate_count
+
+#: Rows a table shows when no --limit is given; a file format lists them all.
+TABLE_ROWS = 50
 
 
 def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:
@@ -44,20 +47,28 @@ def candidates_cmd(
     tier: TierFilter = None,
     min_er: MinErFilter = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
-    limit: Annotated[int, typer.Option(help=f"Most rows to show (1-{MAX_LIST_ROWS:,}).")] = 50,
+    limit: Annotated[int | None, typer.Option(
+        help=f"Most rows to show (1-{MAX_LIST_ROWS:,}); default {TABLE_ROWS} in a table, all in csv or json.")] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Show the candidate list: real people, nano and micro tiers, best engagement first."""
     if fmt not in ("table", "csv", "json"):
         raise fail(f"unknown format {fmt!r}; use table, csv or json", USAGE_ERROR)
-    with clear_errors():
-        validate_count(limit, "limit", 1, MAX_LIST_ROWS)
+    if limit is not None:
+        with clear_errors():
+            validate_count(limit, "limit", 1, MAX_LIST_ROWS)
     filters = candidate_filters(platform, tier, min_er)
     from warehouse.export import to_csv
-    from warehouse.queries import candidates
+    from warehouse.queries import candidates, count_candidates
 
+    if fmt == "table" and limit is None:
+        limit = TABLE_ROWS
     with clear_errors():
         df = candidates(db, limit=limit, **filters)
+        left_out = count_candidates(db, **filters) - len(df) if fmt == "table" and len(df) == limit else 0
+    if left_out:
+        err_console.print(f"{left_out:,} more candidates not shown; use --limit {len(df) + left_out} "
+                          "or -f csv for all", highlight=False)
     if fmt == "csv":  # piped into a file a spreadsheet will open: formulas defused as in exports
         sys.stdout.write(to_csv(df) or "")
     elif fmt == "json":
