@@ -19,7 +19,7 @@ from flows.params import MAX_LIST_ROWS, validate_count
 TABLE_ROWS = 50
 
 
-def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:
+def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: str | None) -> dict[str, Any]:
     """Filters of `candidates` and `export`, checked here so a typo exits 2 before the query."""
     from warehouse.queries import CANDIDATE_TIERS
 
@@ -28,9 +28,24 @@ def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er
     unknown = [t for t in tiers or [] if t not in CANDIDATE_TIERS]
     if unknown:
         raise fail(f"unknown candidate tier {unknown[0]!r}; use {' or '.join(CANDIDATE_TIERS)}", USAGE_ERROR)
-    if min_er is not None and not 0.0 <= min_er < float("inf"):
-        raise fail(f"--min-er must be 0 or more, such as 0.02 for 2%, not {min_er!r}", USAGE_ERROR)
-    return {"platforms": platforms, "tiers": tiers, "min_er": min_er}
+    return {"platforms": platforms, "tiers": tiers, "min_er": None if min_er is None else engagement_rate(min_er)}
+
+
+def engagement_rate(text: str) -> float:
+    """``--min-er`` as a fraction: "2%" is 0.02, "0.02" is 0.02. A fraction above 1 is kept as
+    written (ER can exceed 100%) but was most likely meant as a percentage, so it is said how it
+    was read."""
+    percent = text.strip().endswith("%")
+    try:
+        value = float(text.strip().removesuffix("%")) / (100 if percent else 1)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value < float("inf"):
+        raise fail(f"--min-er must be 0 or more, such as 2% or 0.02, not {text!r}", USAGE_ERROR)
+    if value > 1 and not percent:
+        err_console.print(f"warning: --min-er {text} read as a fraction, {value:.0%}; "
+                          f"for {text}% write --min-er {text}% or {value / 100:g}", highlight=False)
+    return value
 
 
 PlatformFilter = Annotated[list[str] | None, typer.Option("--platform", "-p", help="Platform(s); repeatable or comma-separated.")]
@@ -39,7 +54,7 @@ PlatformFilter = Annotated[list[str] | None, typer.Option("--platform", "-p", he
 TierFilter = Annotated[list[str] | None, typer.Option("--tier", help="Tier(s), e.g. nano,micro.")]
 
 
-MinErFilter = Annotated[float | None, typer.Option("--min-er", help="Minimum median ER, e.g. 0.02 for 2%.")]
+MinErFilter = Annotated[str | None, typer.Option("--min-er", help="Minimum median ER, e.g. 2% or 0.02.")]
 
 
 def candidates_cmd(

@@ -118,3 +118,26 @@ def test_a_cut_table_says_how_many_were_left_out(bakers_db):
     assert cut.stderr.strip().splitlines() == ["10 more candidates not shown; use --limit 60 or -f csv for all"]
     whole = run("candidates", "--db", db, "--limit", "60")
     assert whole.exit_code == 0 and whole.stderr == ""
+
+
+def test_min_er_takes_a_percentage_and_warns_about_a_fraction_above_one(bakers_db, tmp_path):
+    db = str(bakers_db(60))
+    as_fraction = run("candidates", "--db", db, "-f", "json", "--min-er", "0.02")
+    as_percent = run("candidates", "--db", db, "-f", "json", "--min-er", "2%")
+    assert as_percent.exit_code == 0 and as_percent.stderr == ""
+    matching = as_percent.stdout.count('"handle"')
+    assert as_percent.stdout == as_fraction.stdout and 0 < matching < 60
+    exported = run("export", "--db", db, "-o", str(tmp_path / "c.csv"), "--min-er", "2%")
+    assert exported.exit_code == 0 and f"wrote {matching} candidates" in exported.stdout
+
+    above_one = run("candidates", "--db", db, "-f", "json", "--min-er", "2")
+    assert above_one.exit_code == 0 and above_one.stdout.strip() == "[]"
+    assert above_one.stderr.strip().splitlines() == [
+        "warning: --min-er 2 read as a fraction, 200%; for 2% write --min-er 2% or 0.02"]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "-2%", "nan", "inf", "%"])
+def test_a_bad_min_er_is_one_line(bakers_db, value):
+    result = run("candidates", "--db", str(bakers_db(1)), "--min-er", value)
+    assert result.exit_code == 2
+    assert "--min-er" in one_clear_line(result)
