@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail
-from cli.options import DEFAULT_DB, DbOption, check_platform, split_csv
+from cli.options import DEFAULT_DB, DbOption, check_platform, saying_created, split_csv
 from core.errors import WarehouseError
 from flows.params import MAX_LIST_ROWS, validate_count
 
@@ -115,7 +115,8 @@ def export_cmd(
 
     with clear_errors():
         df = candidates(db, **filters)
-        path = export_candidates(df, output, fmt, force=force)
+        with saying_created(output.parent):
+            path = export_candidates(df, output, fmt, force=force)
     console.print(f"wrote {len(df)} candidates to {path}")
 
 

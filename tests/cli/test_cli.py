@@ -54,6 +54,7 @@ def test_discover_candidates_export_roundtrip(tmp_path, sandbox):
                  "-q", "travel", "--limit", "40", "--posts", "10", "--rate", "100", "--db", str(db))
     assert result.exit_code == 0, result.output
     assert db.exists() and "creators" in result.output
+    assert f"created directory {db.parent}\n" in result.stderr  # said, not silent
 
     shown = run("candidates", "--db", str(db), "--format", "json")
     assert shown.exit_code == 0
@@ -141,3 +142,13 @@ def test_a_bad_min_er_is_one_line(bakers_db, value):
     result = run("candidates", "--db", str(bakers_db(1)), "--min-er", value)
     assert result.exit_code == 2
     assert "--min-er" in one_clear_line(result)
+
+
+def test_export_says_which_directory_it_created(bakers_db, tmp_path):
+    db = str(bakers_db(3))
+    out = tmp_path / "exports" / "uk" / "c.csv"
+    first = run("export", "--db", db, "-o", str(out))
+    assert first.exit_code == 0 and out.exists()
+    assert first.stderr.splitlines() == [f"created directory {out.parent}"]
+    again = run("export", "--db", db, "-o", str(out.with_name("d.csv")))
+    assert again.exit_code == 0 and again.stderr == ""
