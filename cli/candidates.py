@@ -10,13 +10,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from cli.console import USAGE_ERROR, clear_errors, console, fail
-from cli.options import DEFAULT_DB, DbOption, check_platform, split_csv
+from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail
+from cli.options import DEFAULT_DB, DbOption, check_platform, saying_created, split_csv
 from core.errors import WarehouseError
 from flows.params import MAX_LIST_ROWS, validate_count
 
+#: Rows a table shows when no --limit is given; a file format lists them all.
+TABLE_ROWS = 50
 
-def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: float | None) -> dict[str, Any]:
+
+def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: str | None) -> dict[str, Any]:
     """Filters of `candidates` and `export`, checked here so a typo exits 2 before the query."""
     from warehouse.queries import CANDIDATE_TIERS
 
@@ -25,9 +28,24 @@ def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er
     unknown = [t for t in tiers or [] if t not in CANDIDATE_TIERS]
     if unknown:
         raise fail(f"unknown candidate tier {unknown[0]!r}; use {' or '.join(CANDIDATE_TIERS)}", USAGE_ERROR)
-    if min_er is not None and not 0.0 <= min_er < float("inf"):
-        raise fail(f"--min-er must be 0 or more, such as 0.02 for 2%, not {min_er!r}", USAGE_ERROR)
-    return {"platforms": platforms, "tiers": tiers, "min_er": min_er}
+    return {"platforms": platforms, "tiers": tiers, "min_er": None if min_er is None else engagement_rate(min_er)}
+
+
+def engagement_rate(text: str) -> float:
+    """``--min-er`` as a fraction: "2%" is 0.02, "0.02" is 0.02. A fraction above 1 is kept as
+    written (ER can exceed 100%) but was most likely meant as a percentage, so it is said how it
+    was read."""
+    percent = text.strip().endswith("%")
+    try:
+        value = float(text.strip().removesuffix("%")) / (100 if percent else 1)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value < float("inf"):
+        raise fail(f"--min-er must be 0 or more, such as 2% or 0.02, not {text!r}", USAGE_ERROR)
+    if value > 1 and not percent:
+        err_console.print(f"warning: --min-er {text} read as a fraction, {value:.0%}; "
+                          f"for {text}% write --min-er {text}% or {value / 100:g}", highlight=False)
+    return value
 
 
 PlatformFilter = Annotated[list[str] | None, typer.Option("--platform", "-p", help="Platform(s); repeatable or comma-separated.")]
@@ -36,7 +54,7 @@ PlatformFilter = Annotated[list[str] | None, typer.Option("--platform", "-p", he
 TierFilter = Annotated[list[str] | None, typer.Option("--tier", help="Tier(s), e.g. nano,micro.")]
 
 
-MinErFilter = Annotated[float | None, typer.Option("--min-er", help="Minimum median ER, e.g. 0.02 for 2%.")]
+MinErFilter = Annotated[str | None, typer.Option("--min-er", help="Minimum median ER, e.g. 2% or 0.02.")]
 
 
 def candidates_cmd(
@@ -44,20 +62,28 @@ def candidates_cmd(
     tier: TierFilter = None,
     min_er: MinErFilter = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
-    limit: Annotated[int, typer.Option(help=f"Most rows to show (1-{MAX_LIST_ROWS:,}).")] = 50,
+    limit: Annotated[int | None, typer.Option(
+        help=f"Most rows to show (1-{MAX_LIST_ROWS:,}); default {TABLE_ROWS} in a table, all in csv or json.")] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Show the candidate list: real people, nano and micro tiers, best engagement first."""
     if fmt not in ("table", "csv", "json"):
         raise fail(f"unknown format {fmt!r}; use table, csv or json", USAGE_ERROR)
-    with clear_errors():
-        validate_count(limit, "limit", 1, MAX_LIST_ROWS)
+    if limit is not None:
+        with clear_errors():
+            validate_count(limit, "limit", 1, MAX_LIST_ROWS)
     filters = candidate_filters(platform, tier, min_er)
     from warehouse.export import to_csv
-    from warehouse.queries import candidates
+    from warehouse.queries import candidates, count_candidates
 
+    if fmt == "table" and limit is None:
+        limit = TABLE_ROWS
     with clear_errors():
         df = candidates(db, limit=limit, **filters)
+        left_out = count_candidates(db, **filters) - len(df) if fmt == "table" and len(df) == limit else 0
+    if left_out:
+        err_console.print(f"{left_out:,} more candidates not shown; use --limit {len(df) + left_out} "
+                          "or -f csv for all", highlight=False)
     if fmt == "csv":  # piped into a file a spreadsheet will open: formulas defused as in exports
         sys.stdout.write(to_csv(df) or "")
     elif fmt == "json":
@@ -89,7 +115,8 @@ def export_cmd(
 
     with clear_errors():
         df = candidates(db, **filters)
-        path = export_candidates(df, output, fmt, force=force)
+        with saying_created(output.parent):
+            path = export_candidates(df, output, fmt, force=force)
     console.print(f"wrote {len(df)} candidates to {path}")
 
 

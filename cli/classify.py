@@ -22,10 +22,13 @@ def classify(
     faces: FacesOption = False,
     avatar_cache: AvatarCacheOption = Path("data/avatars"),
 ) -> None:
-    """Person or page? Adds account_type, is_person, person_probability and evidence to each row.
+    """Person or page? Adds account_type, is_person, person_probability, needs_review and
+    evidence to each row.
 
     Optional input columns: platform, display_name, bio, followers, following, posts,
     sample_post, avatar_url; any other column passes through unchanged.
+
+    Counts are read as platforms print them: 12.5K, 1.234, 1 234.
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 

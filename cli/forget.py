@@ -30,6 +30,9 @@ def forget(
                          "resolved to the one stored creator who has it.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why, for the record (e.g. a ticket number).")] = None,
     list_tombstones: Annotated[bool, typer.Option("--list-tombstones", help="Show forgotten creators instead.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Record the tombstone even when no stored creator has this handle "
+                        "(someone who asks before being collected).")] = False,
     avatar_cache: AvatarCacheOption = Path("data/avatars"),
     db: DbOption = DEFAULT_DB,
 ) -> None:
@@ -54,7 +57,7 @@ def forget(
         raise fail(f"No database at {db}; nothing to forget there (pass --db).")
     with clear_errors():
         try:
-            done = forget_creator(db, platform=platform, handle=key, reason=reason)
+            done = forget_creator(db, platform=platform, handle=key, reason=reason, force=force)
         except HandleNotResolved as exc:  # bad input: which creator is meant
             raise fail(str(exc), USAGE_ERROR) from None
     console.print(f"forgot {platform} {done.handle}: {sum(done.deleted.values())} rows deleted, "

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cli.console import clear_errors
+from cli.console import clear_errors, err_console
 from core.settings import FALLBACK_DB_PATH
 from flows.params import validate_platform
 
@@ -47,5 +49,14 @@ def split_csv(values: list[str] | None) -> list[str]:
 def ensure_db_writable(db_path: Path) -> None:
     from warehouse.db import connect
 
-    with clear_errors(), connect(db_path):
+    with clear_errors(), saying_created(db_path.parent), connect(db_path):
         pass
+
+
+@contextmanager
+def saying_created(directory: Path) -> Iterator[None]:
+    """One line on stderr when the block created ``directory``, so a mistyped path is seen."""
+    existed = directory.exists()
+    yield
+    if not existed and directory.is_dir():
+        err_console.print(f"created directory {directory}", highlight=False)

@@ -15,18 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from core.errors import InputError
+from scrapers.counts import parse_count
 from transforms.account_type import score_account_type
 from transforms.normalize import strip_html
+from transforms.score import needs_review
 
 REQUIRED_COLUMN = "handle"
 COUNT_COLUMNS = ("followers", "following", "posts")
 TEXT_COLUMNS = ("display_name", "bio", "sample_post")
-VERDICT_COLUMNS = ("account_type", "is_person", "person_probability", "evidence")
+VERDICT_COLUMNS = ("account_type", "is_person", "person_probability", "needs_review", "evidence")
 DEFAULT_CHUNK_ROWS = 50_000
 
 
@@ -54,9 +57,22 @@ def _line_of_row(path: Path, row: int) -> int:
     return start
 
 
+def _check_first_row(path: Path) -> None:
+    """pandas reads a first data row longer than the header as an index, shifting every value
+    (``a,b,c,d`` under ``handle,display_name`` became handle ``c``); later rows it refuses."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        first = next(reader, [])
+        if len(first) > len(header):
+            raise ClassifyError(f"{path}: malformed CSV: Expected {len(header)} fields in line "
+                                f"{reader.line_num}, saw {len(first)}")
+
+
 def _chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     """Every value as text, exactly as written, so pass-through columns come out unchanged."""
     try:
+        _check_first_row(path)
         reader = pd.read_csv(
             path, dtype=str, keep_default_na=False, chunksize=chunk_rows,
             encoding="utf-8-sig", on_bad_lines="error",
@@ -73,20 +89,30 @@ def _chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
 
 
 def _counts(chunk: pd.DataFrame, first_row: int, path: Path) -> dict[str, pd.Series]:
-    """Count columns as numbers; text that is not a count is an error naming its line."""
+    """Count columns as numbers through the shared count parser ("12.5K", "1.234", "1 234");
+    text that is not a count, or a negative one, is an error naming its line. Plain digits,
+    most of a large file, skip the parser (so do pandas' float counts "1200.0", which the parser
+    would refuse; "1.000" is a German thousand); other texts are parsed once each."""
     out: dict[str, pd.Series] = {}
     for column in COUNT_COLUMNS:
         if column not in chunk:
             continue
-        raw = chunk[column].str.strip().str.replace(",", "", regex=False)
-        numbers = pd.to_numeric(raw, errors="coerce")
-        bad = numbers.isna() & raw.ne("")
-        if bad.any():
-            at = int(bad.to_numpy().nonzero()[0][0])
-            line = _line_of_row(path, first_row + at)
-            value = chunk[column].iloc[at]
-            raise ClassifyError(f"{path} line {line}: {column} is {value!r}, not a number")
-        out[column] = numbers.astype("Float64")
+        raw = chunk[column].str.strip()
+        digits = raw.str.fullmatch(r"\d+(?:\.0{1,2})?").to_numpy(dtype=bool)
+        numbers = pd.to_numeric(raw.where(digits), errors="coerce").astype("Float64")
+        others = np.flatnonzero(~digits & raw.ne("").to_numpy())
+        if others.size:
+            texts = raw.iloc[others]
+            parsed = {t: None if t[0] in "-\u2212" else parse_count(t) for t in texts.unique()}
+            values = texts.map(parsed)
+            numbers.iloc[others] = values.astype("Float64").to_numpy()
+            if values.isna().any():
+                at = int(others[values.isna().to_numpy().nonzero()[0][0]])
+                value = chunk[column].iloc[at]
+                problem = "a negative count" if raw.iloc[at][0] in "-\u2212" else "not a number"
+                line = _line_of_row(path, first_row + at)
+                raise ClassifyError(f"{path} line {line}: {column} is {value!r}, {problem}")
+        out[column] = numbers
     return out
 
 
@@ -94,7 +120,7 @@ def classify_frame(
     chunk: pd.DataFrame, *, threshold: float, first_row: int, path: Path,
     faces: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """One chunk: the input columns untouched plus the four verdict columns."""
+    """One chunk: the input columns untouched plus the verdict columns."""
     features = pd.DataFrame(index=chunk.index)
     for column in (REQUIRED_COLUMN, "platform", "avatar_url"):
         if column in chunk:
@@ -114,6 +140,9 @@ def classify_frame(
     out["account_type"] = verdict["account_type"].mask(empty)
     out["is_person"] = (prob >= threshold).map({True: "true", False: "false"}).mask(empty)
     out["person_probability"] = prob
+    p = verdict["person_probability"].to_numpy(dtype=float, na_value=np.nan)
+    out["needs_review"] = pd.Series(needs_review(p, threshold), index=chunk.index).map(
+        {True: "true", False: "false"}).mask(empty)
     out["evidence"] = verdict["evidence"].map("; ".join).mask(empty)
     return out
 

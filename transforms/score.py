@@ -34,6 +34,11 @@ SCORE_VERSIONS = {"model_version": MODEL_VERSION, "metrics_version": METRICS_VER
 REVIEW_MARGIN = 0.1
 
 
+def needs_review(probability: np.ndarray, threshold: float) -> np.ndarray:
+    """True where a probability is within REVIEW_MARGIN of the threshold (NaN is never)."""
+    return np.abs(probability - threshold) < REVIEW_MARGIN
+
+
 def _evidence_json(evidence: pd.Series) -> pd.Series:
     """Each row's evidence list as a JSON array (non-ASCII kept as is)."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
@@ -100,7 +105,7 @@ def score_creators(
         person_probability=prob,
         is_person=pd.array(p >= person_threshold, dtype=BOOL),
         person_threshold=person_threshold,
-        needs_review=pd.array(np.abs(p - person_threshold) < REVIEW_MARGIN, dtype=BOOL),
+        needs_review=pd.array(needs_review(p, person_threshold), dtype=BOOL),
         evidence=_evidence_json(kind["evidence"]),
         contact_email=contacts["contact_email"],
         contact_link=contacts["contact_link"],

@@ -64,7 +64,8 @@ class Forgotten:
 
 
 def forget_creator(
-    db_path: DbPath, *, platform: str, handle: str, reason: str | None = None, rewrite: bool = True
+    db_path: DbPath, *, platform: str, handle: str, reason: str | None = None, rewrite: bool = True,
+    force: bool = False,
 ) -> Forgotten:
     """Delete everything held about ``handle`` on ``platform``, record a tombstone, and rewrite
     the file (``rewrite``) so the deleted text is gone from its bytes.
@@ -72,7 +73,8 @@ def forget_creator(
     ``handle`` may also be a creator id (a DID, a channel id), or a handle without its instance or
     domain (``wenc23`` for ``wenc23@mastodon.social``) when exactly one stored creator has it;
     none or several raise :class:`HandleNotResolved` naming the candidates. A full handle nobody
-    stored deletes nothing but is still tombstoned, so it is never collected later.
+    stored is most likely a typo and raises it too; with ``force`` it deletes nothing but is
+    tombstoned, so a person who asks before being discovered is never collected later.
     """
     key = handle_key(handle)
     platform = platform.strip().lower()
@@ -81,7 +83,7 @@ def forget_creator(
     with connect(db_path) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            key, ids = _resolve(con, platform, key, handle.strip().lstrip("@"))
+            key, ids = _resolve(con, platform, key, handle.strip().lstrip("@"), force=force)
             done = erase(con, platform, key, ids)
             con.execute(
                 """
@@ -105,16 +107,25 @@ def forget_creator(
     return done
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str) -> tuple[str, list[str]]:
-    """(full handle, creator ids) that ``key`` names; a partial handle must name exactly one."""
+def _resolve(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, *, force: bool
+             ) -> tuple[str, list[str]]:
+    """(full handle, creator ids) that ``key`` names; a partial handle must name exactly one, a
+    full one at least one unless ``force``."""
     found = con.execute(
         "SELECT creator_id, lower(ltrim(handle, '@')) FROM creators WHERE platform = $platform "
         "AND (lower(ltrim(handle, '@')) = $handle OR creator_id = $raw)",
         {"platform": platform, "handle": key, "raw": raw},
     ).fetchall()
-    separator, partial = _PARTIAL_HANDLES.get(platform, ("", ""))
-    if found or not partial or separator in key or key.startswith("did:"):
+    if found:
         return key, sorted({row[0] for row in found})
+    separator, partial = _PARTIAL_HANDLES.get(platform, ("", ""))
+    if not partial or separator in key or key.startswith("did:"):
+        if force:
+            return key, []
+        raise HandleNotResolved(
+            f"{key!r} matched no stored {platform} creator, so nothing was forgotten; check the handle, "
+            "or pass --force to record a tombstone anyway (someone not collected yet)."
+        )
     matches = con.execute(
         f"SELECT lower(ltrim(handle, '@')) AS h, list(DISTINCT creator_id ORDER BY creator_id) "
         f"FROM creators WHERE platform = $platform AND {partial} GROUP BY h ORDER BY h",

@@ -37,18 +37,10 @@ MAIN_TABLES = (
 )
 
 
-def candidates(
-    db_path: DbPath,
-    *,
-    platforms: Iterable[str] | None = None,
-    tiers: Iterable[str] | None = None,
-    min_er: float | None = None,
-    limit: int | None = None,
-    order_by: str = "er_median",
-) -> pd.DataFrame:
-    """Rows of the ``candidates`` view, filtered and ordered; an empty frame when none match."""
-    if order_by not in ORDER_BY:
-        raise WarehouseError(f"Cannot order by {order_by!r}; choose one of {', '.join(ORDER_BY)}.")
+def _candidate_filter(
+    platforms: Iterable[str] | None, tiers: Iterable[str] | None, min_er: float | None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (empty or with a leading space) and its bound parameters."""
     where: list[str] = []
     params: list[Any] = []
     if platforms is not None:
@@ -68,10 +60,23 @@ def candidates(
     if min_er is not None:
         where.append("er_median >= ?")
         params.append(float(min_er))
-    sql = "SELECT * FROM candidates"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {ORDER_BY[order_by]}, platform, creator_id"
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def candidates(
+    db_path: DbPath,
+    *,
+    platforms: Iterable[str] | None = None,
+    tiers: Iterable[str] | None = None,
+    min_er: float | None = None,
+    limit: int | None = None,
+    order_by: str = "er_median",
+) -> pd.DataFrame:
+    """Rows of the ``candidates`` view, filtered and ordered; an empty frame when none match."""
+    if order_by not in ORDER_BY:
+        raise WarehouseError(f"Cannot order by {order_by!r}; choose one of {', '.join(ORDER_BY)}.")
+    where, params = _candidate_filter(platforms, tiers, min_er)
+    sql = f"SELECT * FROM candidates{where} ORDER BY {ORDER_BY[order_by]}, platform, creator_id"
     if limit is not None:
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
             raise WarehouseError(f"The limit must be a whole number of 0 or more, not {limit!r}.")
@@ -79,6 +84,20 @@ def candidates(
         params.append(limit)
     with connect(db_path, read_only=True) as con:
         return _nullable(con.execute(sql, params).df())
+
+
+def count_candidates(
+    db_path: DbPath,
+    *,
+    platforms: Iterable[str] | None = None,
+    tiers: Iterable[str] | None = None,
+    min_er: float | None = None,
+) -> int:
+    """How many rows ``candidates`` would return without a limit (to say what a cut left out)."""
+    where, params = _candidate_filter(platforms, tiers, min_er)
+    with connect(db_path, read_only=True) as con:
+        row = con.execute(f"SELECT count(*) FROM candidates{where}", params).fetchone()
+        return int(row[0]) if row else 0
 
 
 def table_counts(db_path: DbPath) -> dict[str, int]:

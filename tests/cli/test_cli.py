@@ -59,12 +59,13 @@ def test_discover_candidates_export_roundtrip(tmp_path, sandbox):
                  "-q", "travel", "--limit", "40", "--posts", "10", "--rate", "100", "--db", str(db))
     assert result.exit_code == 0, result.output
     assert db.exists() and "creators" in result.output
+    assert f"created directory {db.parent}\n" in result.stderr  # said, not silent
 
     shown = run("candidates", "--db", str(db), "--format", "json")
     assert shown.exit_code == 0
     with duckdb.connect(str(db), read_only=True) as con:
         expected = con.execute("select count(*) from candidates").fetchone()[0]
-    assert shown.output.count('"handle"') == min(expected, 50)
+    assert shown.output.count('"handle"') == expected  # a file format lists every row
 
     out = tmp_path / "c.csv"
     assert run("export", "--db", str(db), "-o", str(out)).exit_code == 0
@@ -123,3 +124,52 @@ def test_discover_on_a_host_that_cannot_be_reached_fails_in_one_line(instance, r
     assert result.returncode == 1, output
     assert f"cannot reach {instance} ({reason}); check --instance" in output
     assert "Traceback" not in output and len(output.splitlines()) < 5, output
+
+
+def test_file_formats_list_every_candidate_unless_limited(bakers_db):
+    db = str(bakers_db(60))
+    assert len(run("candidates", "--db", db, "-f", "csv").stdout.splitlines()) == 1 + 60
+    assert run("candidates", "--db", db, "-f", "json").stdout.count('"handle"') == 60
+    assert len(run("candidates", "--db", db, "-f", "csv", "--limit", "7").stdout.splitlines()) == 1 + 7
+
+
+def test_a_cut_table_says_how_many_were_left_out(bakers_db):
+    db = str(bakers_db(60))
+    cut = run("candidates", "--db", db)
+    assert cut.exit_code == 0 and "50 candidates" in cut.stdout
+    assert cut.stderr.strip().splitlines() == ["10 more candidates not shown; use --limit 60 or -f csv for all"]
+    whole = run("candidates", "--db", db, "--limit", "60")
+    assert whole.exit_code == 0 and whole.stderr == ""
+
+
+def test_min_er_takes_a_percentage_and_warns_about_a_fraction_above_one(bakers_db, tmp_path):
+    db = str(bakers_db(60))
+    as_fraction = run("candidates", "--db", db, "-f", "json", "--min-er", "0.02")
+    as_percent = run("candidates", "--db", db, "-f", "json", "--min-er", "2%")
+    assert as_percent.exit_code == 0 and as_percent.stderr == ""
+    matching = as_percent.stdout.count('"handle"')
+    assert as_percent.stdout == as_fraction.stdout and 0 < matching < 60
+    exported = run("export", "--db", db, "-o", str(tmp_path / "c.csv"), "--min-er", "2%")
+    assert exported.exit_code == 0 and f"wrote {matching} candidates" in exported.stdout
+
+    above_one = run("candidates", "--db", db, "-f", "json", "--min-er", "2")
+    assert above_one.exit_code == 0 and above_one.stdout.strip() == "[]"
+    assert above_one.stderr.strip().splitlines() == [
+        "warning: --min-er 2 read as a fraction, 200%; for 2% write --min-er 2% or 0.02"]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "-2%", "nan", "inf", "%"])
+def test_a_bad_min_er_is_one_line(bakers_db, value):
+    result = run("candidates", "--db", str(bakers_db(1)), "--min-er", value)
+    assert result.exit_code == 2
+    assert "--min-er" in one_clear_line(result)
+
+
+def test_export_says_which_directory_it_created(bakers_db, tmp_path):
+    db = str(bakers_db(3))
+    out = tmp_path / "exports" / "uk" / "c.csv"
+    first = run("export", "--db", db, "-o", str(out))
+    assert first.exit_code == 0 and out.exists()
+    assert first.stderr.splitlines() == [f"created directory {out.parent}"]
+    again = run("export", "--db", db, "-o", str(out.with_name("d.csv")))
+    assert again.exit_code == 0 and again.stderr == ""

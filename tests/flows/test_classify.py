@@ -46,7 +46,7 @@ def test_rows_keep_order_and_columns_and_get_a_verdict(tmp_path):
     assert result.exit_code == 0, result.output
     got = rows(out)
     assert [r["handle"] for r in got] == ["mayabakes", "dailymemes", "", "jose_g", "oakridge_coffee"]
-    assert list(got[0])[-4:] == ["account_type", "is_person", "person_probability", "evidence"]
+    assert list(got[0])[-5:] == ["account_type", "is_person", "person_probability", "needs_review", "evidence"]
     assert got[0]["campaign"] == "spring" and got[0]["bio"].startswith("<p>I bake")  # passed through
     maya, memes, empty, jose, brand = got
     assert maya["is_person"] == "true" and maya["account_type"] == "person"
@@ -86,6 +86,8 @@ def test_streams_in_chunks_without_losing_rows(tmp_path):
         ("", "is empty"),
         ('handle,bio,followers\na,"two\nlines",10\nb,fine,lots\n', "line 4: followers is 'lots', not a number"),
         ("handle,bio\na,b\nc,d,e\n", "line 3"),
+        ("handle,display_name\na,b,c,d\n", "line 2"),  # first row longer than the header: no shift
+        ("handle,followers\na,10\nb,-5\n", "line 3: followers is '-5', a negative count"),
         ("handle,account_type\na,b\n", "already has output column"),
     ],
 )
@@ -109,3 +111,38 @@ def test_refuses_to_overwrite_without_force(tmp_path):
 def test_missing_input_file(tmp_path):
     result = classify("-i", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv"))
     assert result.exit_code != 0 and "does not exist" in result.output
+
+
+def test_counts_are_read_like_the_platforms_print_them(tmp_path):
+    """"12.5K", a German "1.234" and "1 234" are the same counts as their plain digits; a float
+    count as pandas writes it ("1200.0") still reads."""
+    pairs = [("12.5K", "12500"), ("1.234", "1234"), ("1 234", "1234"), ("3,5 Mio.", "3500000"), ("1.000", "1000"),
+             ("1200.0", "1200")]
+    body = "handle,bio,followers\n" + "".join(
+        f'baker,I bake bread,"{text}"\nbaker,I bake bread,{plain}\n' for text, plain in pairs)
+    src, out = write(tmp_path, body), tmp_path / "o.csv"
+    result = classify("-i", str(src), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    got = rows(out)
+    verdict = ("account_type", "person_probability", "needs_review", "evidence")
+    for printed, plain in zip(got[::2], got[1::2], strict=True):
+        assert [printed[c] for c in verdict] == [plain[c] for c in verdict], printed["followers"]
+
+
+def test_needs_review_flags_verdicts_near_the_threshold(tmp_path):
+    """The same rule as the warehouse's candidates (transforms.score.REVIEW_MARGIN)."""
+    from transforms.score import REVIEW_MARGIN
+
+    src = write(tmp_path, GOOD)
+    assert classify("-i", str(src), "-o", str(tmp_path / "a.csv")).exit_code == 0
+    maya = float(rows(tmp_path / "a.csv")[0]["person_probability"])
+    threshold = round(maya, 2)  # maya now sits right at the threshold
+    assert classify("-i", str(src), "-o", str(tmp_path / "b.csv"), "--threshold", str(threshold)).exit_code == 0
+    got = rows(tmp_path / "b.csv")
+    assert got[0]["needs_review"] == "true"
+    for row in got:
+        if row["person_probability"] == "":
+            assert row["needs_review"] == ""
+        else:
+            near = abs(float(row["person_probability"]) - threshold) < REVIEW_MARGIN
+            assert row["needs_review"] == ("true" if near else "false"), row["handle"]

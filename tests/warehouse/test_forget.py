@@ -109,13 +109,18 @@ def test_forget_leaves_zero_rows_and_a_later_import_skips_the_creator(imported) 
     assert rows(db, "SELECT count(*) FROM creators")[0][0] == len(others)
 
 
-def test_forgetting_an_unknown_handle_still_records_the_tombstone(tmp_path: Path) -> None:
+def test_forgetting_an_unknown_handle_needs_force_then_records_the_tombstone(tmp_path: Path) -> None:
+    """A typo must not tombstone nobody; --force does, for a person not yet collected."""
     from warehouse.db import connect
 
     db = tmp_path / "w.duckdb"
     with connect(db):
         pass
-    result = scout("forget", "-p", "tiktok", "--handle", "@Never.Seen", "--db", str(db))
+    typo = scout("forget", "-p", "tiktok", "--handle", "@Never.Seen", "--db", str(db))
+    assert typo.exit_code == 2 and "Traceback" not in typo.output
+    assert "'never.seen' matched no stored tiktok creator" in typo.output and "--force" in typo.output
+    assert tombstones(db).empty
+    result = scout("forget", "-p", "tiktok", "--handle", "@Never.Seen", "--force", "--db", str(db))
     assert result.exit_code == 0, result.output
     assert "never.seen: 0 rows deleted" in result.output
     assert tombstones(db, "tiktok")["handle"].tolist() == ["never.seen"]
@@ -235,7 +240,8 @@ def test_forget_while_discover_runs_holds_in_every_later_batch(tmp_path: Path, s
         full = [f"{c.handle.lower()}@{host}" for c in picked]
         assert rows(db, "SELECT handle FROM creators WHERE creator_id = ?", [picked[0].creator_id]) == [(full[0],)]
         for typed in (picked[0].handle, full[1], full[2]):
-            result = scout("forget", "-p", "mastodon", "--handle", typed, "--db", str(db))
+            # --force: the creators of batches 2 and 3 are not stored yet
+            result = scout("forget", "-p", "mastodon", "--handle", typed, "--force", "--db", str(db))
             assert result.exit_code == 0, result.output
     finally:
         proc.send_signal(signal.SIGCONT)

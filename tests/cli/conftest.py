@@ -1,0 +1,49 @@
+"""A warehouse of real candidates without Prefect: records through the real transforms and load."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from core.records import Post, Profile
+from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
+from transforms.score import score_creators
+from warehouse.load import load_run
+
+NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
+
+
+def _bakers(n: int) -> tuple[list[Profile], list[Post]]:
+    """``n`` home bakers on Bluesky, nano tier, each a person with a different engagement."""
+    profiles, posts = [], []
+    for i in range(n):
+        cid = f"did:plc:baker{i:04d}"
+        profiles.append(Profile(
+            platform="bluesky", creator_id=cid, handle=f"baker{i}.bsky.social", display_name=f"Lena Baker {i}",
+            bio="I bake sourdough at home, mum of two. My kitchen, my mess.", followers=2_000 + i,
+            following=300, posts_count=400, profile_url=f"https://bsky.app/profile/baker{i}.bsky.social"))
+        posts.extend(Post(platform="bluesky", post_id=f"{cid}/p{k}", creator_id=cid,
+                          published_at=NOW - timedelta(days=k + 1), text="my loaf finally rose! so proud",
+                          likes=20 + i, comments=3) for k in range(5))
+    return profiles, posts
+
+
+@pytest.fixture
+def bakers_db(tmp_path: Path) -> Callable[[int], Path]:
+    """A DuckDB file holding ``n`` candidates, built the way a run builds it."""
+
+    def build(n: int) -> Path:
+        db = tmp_path / "scout.duckdb"
+        profiles, posts = _bakers(n)
+        profile_rows, post_rows = profiles_frame(profiles, NOW), posts_frame(posts, NOW)
+        load_run(db, run_id="bakers", profiles=profile_rows, posts=post_rows,
+                 scores=score_creators(profile_rows, post_rows, now=NOW),
+                 raw_responses=raw_frame([]), errors=errors_frame([]),
+                 run={"flow": "discover", "platform": "bluesky", "params": {}, "started_at": NOW,
+                      "finished_at": NOW, "status": "completed"})
+        return db
+
+    return build
