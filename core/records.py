@@ -34,6 +34,9 @@ class Profile:
     external_url: str | None = None
     profile_url: str | None = None
     is_bot: bool | None = None
+    # True when creator_id is not the platform's own account id but a stand-in from another id
+    # space (an Instagram saved page's): the load merges it, by handle, into the platform's own id.
+    id_is_alias: bool = False
 
     def __post_init__(self) -> None:
         # Here rather than in each parser, so no platform can let spoofing characters through.

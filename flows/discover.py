@@ -53,6 +53,7 @@ from flows.markdown import md_cell
 from flows.params import validate_discover_params
 from scrapers.registry import get_platform
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
+from transforms.normalize import latest_profiles
 from transforms.quarantine import drop_quarantined
 from transforms.score import score_creators
 from transforms.tiers import get_scheme
@@ -74,7 +75,7 @@ def score(
 ) -> dict[str, Any]:
     """Records -> DataFrames -> scores, all in pure transforms; a creator an error names is held
     back whole (quarantine), never loaded half-observed."""
-    profiles = profiles_frame(parsed.profiles, observed_at=now)
+    profiles = latest_profiles(profiles_frame(parsed.profiles, observed_at=now))
     posts = posts_frame(parsed.posts, observed_at=now)
     profiles, posts, _ = drop_quarantined(profiles, posts, errors_frame(parsed.errors))
     face_frame = None

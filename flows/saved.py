@@ -101,6 +101,12 @@ def saved_files(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(p.resolve() for p in found))
 
 
+def by_time_saved(paths: list[Path]) -> list[Path]:
+    """Oldest saved first (file modification time, then name): a creator on several pages is
+    then stored and scored from the newest one, since later observations win (``latest_profiles``)."""
+    return sorted(paths, key=lambda path: (path.stat().st_mtime_ns, str(path)))
+
+
 @flow(name="import-saved", log_prints=True)
 def import_saved(
     platform: str, paths: list[str], db_path: str = "data/scout.duckdb", tier_scheme: str = "default",
@@ -116,7 +122,7 @@ def import_saved(
     run_id = f"import-{uuid.uuid4()}"
     module = get_platform(platform)
     parsed, raws = ParseResult(), []
-    for path in saved_files([Path(p) for p in paths]):
+    for path in by_time_saved(saved_files([Path(p) for p in paths])):
         body = read_saved(path)
         html = path.suffix.lower() in {".html", ".htm"}
         raw = storable_raw(RawResponse(platform, "saved_file", path.name, path.as_uri(), 200, body,

@@ -85,6 +85,13 @@ def _non_negative(s: pd.Series) -> pd.Series:
     return s.mask(s.lt(0).fillna(False))
 
 
+def latest_profiles(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per (platform, creator_id), as it was observed last (by ``observed_at``, ties to
+    the later row): the one observation both the stored profile and its score come from, so a
+    tier never describes a follower count other than the one stored beside it."""
+    return _keep_last(df, PROFILE_KEY).reset_index(drop=True)
+
+
 def normalize_profiles(df: pd.DataFrame) -> pd.DataFrame:
     """One clean row per (platform, creator_id): the last observation.
 

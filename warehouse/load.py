@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from warehouse.aliases import merge_aliases
 from warehouse.db import DbPath, WarehouseError, connect, transaction
 from warehouse.forget import erase, read_tombstones
 from warehouse.manifest import fault_point, record_fetched, record_loaded
@@ -99,7 +100,7 @@ def load_run(
     frames = _checked_frames(profiles, posts, scores, errors, raw_responses)
     row = run_row(run_id, run)
     with connect(db_path) as con, transaction(con, f"Loading run {run_id}"), \
-            _registered(con, _honour_tombstones(con, frames)):
+            _registered(con, merge_aliases(con, _honour_tombstones(con, frames))):
         counts = _load_all(con, run_id, None)
         con.execute(
             "INSERT OR REPLACE INTO runs "
@@ -171,7 +172,7 @@ def load_batch(
     require_run_id(run_id)
     frames = _checked_frames(profiles, posts, scores, errors)
     with transaction(con, f"Loading batch {batch_no} of run {run_id}"), \
-            _registered(con, _honour_tombstones(con, frames)):
+            _registered(con, merge_aliases(con, _honour_tombstones(con, frames))):
         loaded = _load_all(con, run_id, batch_no)
         record_loaded(con, run_id, batch_no, {**counts, **loaded})
         fault_point("load", batch_no)

@@ -71,6 +71,7 @@ def parse_profile_html(raw: RawResponse) -> ParseResult:
         avatar_url=meta.get("og:image") or None,
         external_url=None,
         profile_url=f"https://www.instagram.com/{handle}/",
+        id_is_alias=True,  # a saved page's user id (or its handle), not the Graph API's account id
     )
     return ParseResult(profiles=[profile])
 

@@ -187,6 +187,7 @@ def _parse_web_profile_info(raw: RawResponse, data: Any) -> ParseResult:
         avatar_url=as_str(user.get("profile_pic_url_hd")) or as_str(user.get("profile_pic_url")),
         external_url=as_str(user.get("external_url")) or None,
         profile_url=profile_url(username),
+        id_is_alias=True,  # the web's user id, not the Graph API's account id
     )])
     edges = timeline.get("edges", [])
     if not isinstance(edges, list):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -80,6 +81,31 @@ def test_import_folder_of_saved_pages_into_candidates(tmp_path):
     assert rows(db, "select count(*) from candidates where platform in ('instagram', 'tiktok')")[0][0] > 0
 
 
+def scout_import(platform: str, folder: Path, db: Path) -> None:
+    result = runner.invoke(app, ["import", "-p", platform, str(folder), "--db", str(db)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("newest", "followers", "tier"), [
+    ("profile_sigi.html", 18342, "micro"),
+    ("profile_universal_statsv2.html", 1_234_567, "mega"),
+])
+def test_two_saved_tiktok_pages_store_and_score_the_newest_observation(tmp_path, newest, followers, tier):
+    """Both pages show marisolgrows (18,342 and 1,234,567 followers): the newer file (by the time it was
+    saved) is the profile stored and the one scored, whatever the files' name order."""
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for name in ("profile_sigi.html", "profile_universal_statsv2.html"):
+        shutil.copy(FIXTURES / "tiktok" / name, saved / name)
+        age = 0 if name == newest else 3600
+        os.utime(saved / name, (1_700_000_000 - age, 1_700_000_000 - age))
+    db = tmp_path / "tt.duckdb"
+    scout_import("tiktok", saved, db)
+    assert rows(db, "select followers from creators where handle = 'marisolgrows'") == [(followers,)]
+    assert rows(db, "select tier from latest_scores s join creators c using (platform, creator_id) "
+                    "where c.handle = 'marisolgrows'") == [(tier,)]
+
+
 def test_parse_prints_canonical_json_or_exit_2(tmp_path):
     html = next((FIXTURES / "instagram").glob("*.html"))
     result = runner.invoke(app, ["parse", "-p", "instagram", str(html)], catch_exceptions=False)
@@ -109,3 +135,63 @@ def test_youtube_quota_stops_cleanly_and_keeps_what_was_fetched(tmp_path, sandbo
     reasons = [r for (r,) in rows(db, "select reason from scrape_errors")]
     assert any("quota" in r.lower() for r in reasons), (reasons, summary)
     assert summary["creators"] > 0  # what came before the stop is loaded
+
+
+# Each account as two import routes show it: a saved page (an alias id) and the Graph API or a second page.
+TWO_ROUTES = {
+    "marisolgrows": ("profile_en.html", "business_discovery.json"),  # page 6543210987, Graph 17841403925461781
+    "jonas.backt": ("profile_de.html", "web_profile_info.json"),  # page without an id, web_profile_info 2871640533
+}
+MERGED_ID = {"marisolgrows": "17841403925461781", "jonas.backt": "2871640533"}
+
+
+def import_files(db: Path, tmp_path: Path, *names: str) -> None:
+    """``scout import`` of the named Instagram fixtures, one folder per call (the CLI code path)."""
+    saved = tmp_path / f"saved-{len(list(tmp_path.glob('saved-*')))}"
+    saved.mkdir()
+    for name in names:
+        shutil.copy(FIXTURES / "instagram" / name, saved / name)
+    scout_import("instagram", saved, db)
+
+
+def instagram_ids(db: Path, handle: str) -> dict[str, list[str]]:
+    """The creator ids each table holds (each test warehouse holds that one account only)."""
+    found = {table: sorted(i for (i,) in rows(db, f"select distinct creator_id from {table}"))
+             for table in ("creators", "creator_snapshots", "creator_scores", "posts")}
+    found["candidates"] = [i for (i,) in rows(db, f"select creator_id from candidates where handle = '{handle}'")]
+    return found
+
+
+@pytest.mark.parametrize("handle", TWO_ROUTES)
+def test_instagram_account_imported_through_two_routes_is_one_creator(tmp_path, handle):
+    """A, B, A again, and B then A, and both at once: one creator, one candidate row, the same id."""
+    first, second = TWO_ROUTES[handle]
+    for order in ((first, second, first), (second, first), ((first, second),)):
+        db = tmp_path / f"{len(order)}-{order[0]}.duckdb"
+        for step in order:
+            import_files(db, tmp_path, *((step,) if isinstance(step, str) else step))
+        found = instagram_ids(db, handle)
+        assert found["creators"] == found["candidates"] == [MERGED_ID[handle]], (order, found)
+        assert found["creator_snapshots"] == found["creator_scores"] == [MERGED_ID[handle]], (order, found)
+        assert found["posts"] in ([], [MERGED_ID[handle]]), (order, found)
+
+
+def test_instagram_duplicates_stored_before_the_merge_are_merged_on_the_next_import(tmp_path):
+    """A warehouse holding marisolgrows twice (page id and Graph id, loaded before ids were merged):
+    the next import re-keys the page id's snapshots and scores to the Graph id, nothing lost."""
+    db, other = tmp_path / "old.duckdb", tmp_path / "graph.duckdb"
+    import_files(db, tmp_path, "profile_en.html")
+    import_files(other, tmp_path, "business_discovery.json")
+    with duckdb.connect(str(db)) as con:  # both rows in one warehouse, as older versions left them
+        con.execute(f"ATTACH '{other}' AS graph (READ_ONLY)")
+        for table in ("creators", "creator_snapshots", "creator_scores", "posts", "runs"):
+            con.execute(f"INSERT INTO {table} SELECT * FROM graph.{table}")
+        con.execute("UPDATE creators SET id_is_alias = NULL")
+    assert rows(db, "select count(*) from candidates where handle = 'marisolgrows'")[0][0] == 2
+    posts_before = rows(db, "select count(*) from posts")[0][0]
+    import_files(db, tmp_path, "business_discovery.json")
+    found = instagram_ids(db, "marisolgrows")
+    assert found["creators"] == found["candidates"] == ["17841403925461781"], found
+    assert rows(db, "select count(*), count(distinct creator_id) from creator_snapshots") == [(3, 1)]
+    assert rows(db, "select count(*), count(distinct creator_id) from creator_scores") == [(3, 1)]
+    assert rows(db, "select count(*) from posts")[0][0] == posts_before

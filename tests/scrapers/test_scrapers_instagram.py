@@ -212,6 +212,7 @@ def test_web_profile_info_profile_every_field() -> None:
         external_url="https://jonasbackt.example/rezepte",
         profile_url="https://www.instagram.com/jonas.backt/",
         is_bot=None,
+        id_is_alias=True,  # the web's user id: merged into the Graph API's id at load time
     )]
 
 
@@ -290,6 +291,7 @@ def test_profile_page_english() -> None:
         external_url=None,
         profile_url="https://www.instagram.com/marisolgrows/",
         is_bot=None,
+        id_is_alias=True,  # the page's user id: merged into the Graph API's id at load time
     )]
 
 
