@@ -39,25 +39,33 @@ def _signal_logit(f: af.Fields, signals: af.Signals, prep: Prepared, ev: Evidenc
                   ) -> np.ndarray:
     """Named signals: weight x value, summed per evidence group (one line per group). A
     nameless row's weight is the signal's weight plus its nameless weight (af.dense_matrix
-    without building the second half)."""
+    without building the second half). Each line's baseline is the same sum at the
+    signals' baselines (af.Signal.baseline)."""
     k = len(af.BASE_KEYS)
     values = signals.matrix(af.BASE_KEYS)
     contrib = values * prep.signal_w[:k]
-    rows = np.flatnonzero(af.nameless(f))
+    is_nameless = af.nameless(f)
+    rows = np.flatnonzero(is_nameless)
     contrib[rows] += values[rows] * prep.signal_w[k:]
     grouped = contrib @ GROUPS.matrix
+    baseline = np.array([spec.baseline for spec in af.BASE_SIGNALS])
+    named_base = (baseline * prep.signal_w[:k]) @ GROUPS.matrix
+    nameless_base = (baseline * prep.signal_w[k:]) @ GROUPS.matrix
     for i, j in enumerate(GROUPS.heads):
         spec = af.BASE_SIGNALS[j]
-        ev.add(grouped[:, i], phrase_wording(spec.text, signals.wording.get(spec.key)))
+        base = named_base[i] + is_nameless * nameless_base[i] if nameless_base[i] else named_base[i]
+        ev.add(grouped[:, i], phrase_wording(spec.text, signals.wording.get(spec.key)),
+               baseline=base, leans=spec.leans)
     return contrib.sum(axis=1)
 
 
 def _prior_logit(f: af.Fields, ev: Evidence) -> np.ndarray:
-    """The fixed-weight signals (bot flag, cadence, reposts, face), one line each."""
+    """The fixed-weight signals (bot flag, cadence, reposts, face), one line each; every
+    prior reads against a person except a face in the avatar, whose weight is its sign."""
     total = np.zeros(f.n)
     for key, c in af.prior_contributions(f).items():
         total += c
-        ev.add(c, prior_wording(key, f))
+        ev.add(c, prior_wording(key, f), leans=np.sign(c).astype(int) if key == "face" else -1)
     return total
 
 
