@@ -21,18 +21,21 @@ from transforms.account_model import AccountModel, Prepared, prepared
 
 
 def score_rows(df: pd.DataFrame, model: AccountModel, assume_clean: bool
-           ) -> tuple[np.ndarray, af.Signals, Evidence]:
-    """Calibrated log-odds per row, the named signals (for the page kind) and the evidence."""
+           ) -> tuple[np.ndarray, np.ndarray, af.Signals, Evidence]:
+    """Per row the calibrated log-odds the model learned and the fixed priors' log-odds
+    (kept apart: only the learned part is pulled toward the prior when little is known,
+    account_known.py), the named signals (for the page kind) and the evidence."""
     prep = prepared(model)
     f = af.prepare(df, assume_clean=assume_clean)
     signals = af.named_signals(f, model.lexicon)
     ev = Evidence(f.n)
     overall = {k: np.zeros(f.n) for k in FIELD_OVERALL}  # n-gram shares not quoted alone
-    logit = (prep.bias + _signal_logit(f, signals, prep, ev) + _prior_logit(f, ev)
-             + _word_logit(f, model, prep, ev, overall) + _char_logit(f, model, prep, overall))
+    learned = (prep.bias + _signal_logit(f, signals, prep, ev)
+               + _word_logit(f, model, prep, ev, overall) + _char_logit(f, model, prep, overall))
+    fixed = _prior_logit(f, ev)
     for name, label in FIELD_OVERALL.items():
         ev.add(overall[name], lambda rows, label=label: np.full(len(rows), label, dtype=object))
-    return logit, signals, ev
+    return learned, fixed, signals, ev
 
 
 def _signal_logit(f: af.Fields, signals: af.Signals, prep: Prepared, ev: Evidence

@@ -19,6 +19,7 @@ from scrapers.registry import PLATFORMS
 from training.eval_sandbox import sandbox_frames
 from training.first_names import FIRST_NAMES
 from transforms._keys import KEY, creator_positions, unique_creators
+from transforms.account_known import TRUSTED_SHARE, prior_logit
 from transforms.account_logit import score_rows
 from transforms.account_model import MODEL_VERSION, load_model
 from transforms.account_type import (
@@ -29,6 +30,7 @@ from transforms.account_type import (
 )
 from transforms.frames import profiles_frame
 from transforms.normalize import normalize_profiles
+from transforms.score import needs_review
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -371,7 +373,7 @@ class TestEvidenceIsTrue:
         """A line worded for a person adds to the person log-odds, one worded against takes
         away: over the sandbox universe and the saved-page fixtures."""
         for frame in (_sandbox_profiles(), _fixture_profiles()):
-            _, _, evidence = score_rows(frame, load_model(), assume_clean=False)
+            _, _, _, evidence = score_rows(frame, load_model(), assume_clean=False)
             wrong = [(line, share) for lines, signed in zip(evidence.lists(), evidence.signed(),
                                                             strict=True)
                      for line, (leans, share) in zip(lines, signed, strict=True)
@@ -384,6 +386,30 @@ class TestEvidenceIsTrue:
         for line in r.evidence:
             if "lena" in line and weight_of([line], "lena") < 0:
                 assert "handle contains the display name" not in line, line
+
+
+class TestLittleKnown:
+    """Issue 12: a verdict on almost nothing sounds as unsure as it is (account_known.py)."""
+
+    def test_bare_handles_are_pulled_toward_the_training_prior(self):
+        prior = 1 / (1 + np.exp(-prior_logit(load_model())))
+        out = score(handle=["nike", "nasa"])
+        assert (abs(out.person_probability - prior) < 0.12).all(), out.person_probability
+        assert (out.known_share < TRUSTED_SHARE).all()
+
+    def test_more_known_pulls_less_and_a_profile_not_at_all(self):
+        rows = pd.DataFrame({"handle": ["nike"], "display_name": ["Nike"],
+                             "bio": ["Just do it. Official account"]})
+        moved = []
+        for frame in (rows[["handle"]], rows[["handle", "display_name"]], rows):
+            learned, fixed, _, _ = score_rows(frame, load_model(), assume_clean=False)
+            model_only = 1 / (1 + np.exp(-(learned + fixed)))[0]
+            moved.append(abs(score_account_type(frame).person_probability[0] - model_only))
+        assert moved[0] > moved[1] > 0 and moved[2] == pytest.approx(0.0, abs=1e-12)
+
+    def test_review_flag_for_little_known_whatever_the_probability(self):
+        assert needs_review(np.array([0.95, 0.95, np.nan]), 0.5,
+                            np.array([0.1, 1.0, 0.1])).tolist() == [True, False, False]
 
 
 def _sandbox_profiles() -> pd.DataFrame:
