@@ -141,7 +141,8 @@ def classify_frame(
     out["is_person"] = (prob >= threshold).map({True: "true", False: "false"}).mask(empty)
     out["person_probability"] = prob
     p = verdict["person_probability"].to_numpy(dtype=float, na_value=np.nan)
-    out["needs_review"] = pd.Series(needs_review(p, threshold), index=chunk.index).map(
+    share = verdict["known_share"].to_numpy(dtype=float)
+    out["needs_review"] = pd.Series(needs_review(p, threshold, share), index=chunk.index).map(
         {True: "true", False: "false"}).mask(empty)
     out["evidence"] = verdict["evidence"].map("; ".join).mask(empty)
     return out
