@@ -1,7 +1,8 @@
 """The sandbox's Bluesky: the public AppView's XRPC read methods at ``/xrpc/<NSID>``.
 
-``searchActors``, ``getProfiles``/``getProfile``, ``getAuthorFeed`` (cursor paging and the
-feed filters) and ``resolveHandle``, in the real shapes with facets, verification and reposts,
+``searchActors``, ``getProfiles``/``getProfile`` (creators and their followers),
+``getAuthorFeed`` (cursor paging and the feed filters), ``graph.getFollowers`` (cursor paging,
+profile views without counts) and ``resolveHandle``, in the real shapes with facets, verification and reposts,
 and the real error bodies (``{"error", "message"}``). ``searchPosts`` needs auth (403), any
 other method is 501. The server's dispatch adds rate limits, faults and stats.
 """
@@ -93,7 +94,7 @@ class Render:
         if c.banner:
             out["banner"] = self.base + c.banner
         out.update({
-            "followersCount": c.followers,
+            "followersCount": self.u.followers_now(c),
             "followsCount": c.following,
             "postsCount": c.posts_count,
             "associated": {"lists": 0, "feedgens": 0, "starterPacks": 0, "labeler": False,
@@ -200,6 +201,29 @@ def _actor(universe: Universe, ref: str | None, name: str = "actor") -> SandboxC
     return c
 
 
+def _profile_subject(universe: Universe, ref: str | None, name: str) -> SandboxCreator:
+    """A creator, or one of the follower accounts the follower lists show (by DID)."""
+    try:
+        return _actor(universe, ref, name)
+    except ApiError as e:
+        follower = universe.follower("bluesky", ref or "")
+        if follower is None or e.body.get("message") != "Profile not found":
+            raise
+        return follower
+
+
+def _followers(universe: Universe, r: Render, params: dict) -> dict:
+    """``app.bsky.graph.getFollowers``: profile views (no counts), newest follower first."""
+    c = _actor(universe, first(params, "actor"))
+    limit = _limit(params, 50, 100)
+    before = _cursor(params) if first(params, "cursor") else None
+    page = universe.followers_of(c, before, limit)
+    out: dict = {"subject": r.profile_view(c), "followers": [r.profile_view(f) for _, f in page]}
+    if page and page[-1][0] > 0:
+        out["cursor"] = str(page[-1][0])
+    return out
+
+
 def answer(universe: Universe, base: str, path: str, params: dict[str, list[str]]) -> Answer:
     """(status, JSON, extra headers) for one XRPC request; errors raise ``ApiError``."""
     nsid = path[len("/xrpc/"):]
@@ -225,14 +249,16 @@ def answer(universe: Universe, base: str, path: str, params: dict[str, list[str]
         profiles = []
         for ref in actors:
             try:
-                profiles.append(r.profile_detailed(_actor(u, ref, "actors")))
+                profiles.append(r.profile_detailed(_profile_subject(u, ref, "actors")))
             except ApiError as e:
                 if e.body.get("message") != "Profile not found":
                     raise
         return 200, {"profiles": profiles}, []
     if nsid == "app.bsky.actor.getProfile":
-        c = _actor(u, first(params, "actor"))
+        c = _profile_subject(u, first(params, "actor"), "actor")
         return 200, r.profile_detailed(c), []
+    if nsid == "app.bsky.graph.getFollowers":
+        return 200, _followers(u, r, params), []
     if nsid == "app.bsky.feed.getAuthorFeed":
         c = _actor(u, first(params, "actor"))
         limit = _limit(params, 50, 100)
