@@ -74,6 +74,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet by design
         pass
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header on the sandbox clock (``days_elapsed`` ahead of the real one)."""
+        now = time.time() if timestamp is None else timestamp
+        return super().date_time_string(now + self.sandbox.universe.days_elapsed * 86_400)
+
     def version_string(self) -> str:
         return self.server_version
 

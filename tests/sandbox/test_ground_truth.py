@@ -6,6 +6,8 @@ import hashlib
 import re
 import statistics
 from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 import requests
@@ -145,6 +147,8 @@ def test_truth_endpoint_and_clock_over_http(universe):
     with SandboxServer(creators=300, seed=42, days_elapsed=10) as sb, requests.Session() as http:
         info = http.get(sb.base_url + "/_sandbox/info").json()
         assert info["days_elapsed"] == 10 and info["now"].startswith("2026-11-11")
+        date = parsedate_to_datetime(http.get(sb.base_url + "/_sandbox/info").headers["Date"])
+        assert timedelta(days=9) < date - datetime.now(UTC) < timedelta(days=11)
         rows = http.get(sb.base_url + "/_sandbox/truth").json()["creators"]
         assert rows == sb.universe.ground_truth()
         c = next(c for c in sb.universe.creators if c.bought_followers and c.spike_day < 0)
