@@ -284,11 +284,9 @@ def _followers(universe: Universe, base: str, path: str, c: SandboxCreator, para
     if before is None and min_id and min_id.isdigit():
         before = after + 1 + limit  # min_id: the follows just after it
     page = [(k, f) for k, f in universe.followers_of(c, before, limit) if k > after]
-    if not page:
-        return [], []
-    accounts = [Render(universe, base).account(f) for _, f in page]
-    return accounts, _link(base + path, params, limit, str(page[-1][0]) if page[-1][0] else None,
+    links = page and _link(base + path, params, limit, str(page[-1][0]) if page[-1][0] else None,
                            str(page[0][0]))
+    return [Render(universe, base).account(f) for _, f in page], links or []
 
 
 def _account(universe: Universe, account_id: str, followers_too: bool = False) -> SandboxCreator:
