@@ -297,11 +297,16 @@ def drift_handle(sandbox: Any, c: SandboxCreator) -> str | None:
 def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
     """Per-creator answers drift: a getProfiles entry, a profile, an author feed."""
     nsid = path.removeprefix("/xrpc/")
+
+    def creator_handle(profile: dict) -> str | None:  # followers never drift, creators may
+        c = f.sandbox.universe.by_id("bluesky", str(profile.get("did", "")))
+        return c and c.handle
+
     if nsid == "app.bsky.actor.getProfiles" and isinstance(obj.get("profiles"), list):
-        return faultlib.entries(f, obj, "profiles", "bluesky",
-                                lambda e: e.get("handle"), faultlib.PROFILE_KEYS["bluesky"])
+        return faultlib.entries(f, obj, "profiles", "bluesky", creator_handle,
+                                faultlib.PROFILE_KEYS["bluesky"])
     if nsid == "app.bsky.actor.getProfile":
-        return faultlib.whole(f.drift_kind("bluesky", obj.get("handle")), obj,
+        return faultlib.whole(f.drift_kind("bluesky", creator_handle(obj)), obj,
                               faultlib.PROFILE_KEYS["bluesky"])
     if nsid == "app.bsky.feed.getAuthorFeed":
         c = f.sandbox.universe.lookup("bluesky", first.get("actor", ""))

@@ -395,6 +395,7 @@ def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
         return faultlib.whole(f.drift_kind("mastodon", c and c.handle), obj,
                               faultlib.STATUS_KEYS)
     if path == "/api/v1/accounts/lookup" or re.fullmatch(r"/api/v1/accounts/[^/]+", path):
-        return faultlib.whole(f.drift_kind("mastodon", obj.get("username")), obj,
+        c = f.sandbox.universe.by_id("mastodon", str(obj.get("id", "")))  # followers never drift
+        return faultlib.whole(f.drift_kind("mastodon", c and c.handle), obj,
                               faultlib.PROFILE_KEYS["mastodon"])
     return obj

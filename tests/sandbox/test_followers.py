@@ -140,3 +140,19 @@ def test_new_followers_arrive_at_the_front():
     new = after.followers_of(after.creators[c.index], None, after.followers_now(c) + 20)
     grown = after.followers_now(after.creators[c.index]) - before.followers_now(c)
     assert grown > 0 and [f.creator_id for _, f in new[grown:grown + 20]] == old
+
+
+def test_follower_profiles_never_drift():
+    with SandboxServer(creators=300, seed=42, rate_limit=None, faults=["drift"],
+                       drift_share=0.9) as sb, requests.Session() as http:
+        assert len(sb.drifted()) > 200  # most creators drift
+        c = _creator(sb, "bluesky", lambda c: c.followers > 1_000)
+        dids = [v["did"] for v in _xrpc(http, sb, "app.bsky.graph.getFollowers", actor=c.handle,
+                                        limit=25).json()["followers"]]
+        profiles = _xrpc(http, sb, "app.bsky.actor.getProfiles", actors=dids).json()["profiles"]
+        assert len(profiles) == 25 and all(COUNT_KEYS <= set(p) for p in profiles)
+        m = _creator(sb, "mastodon", lambda c: c.followers > 100)
+        follower = http.get(f"{sb.base_url}/api/v1/accounts/{m.creator_id}/followers",
+                            params={"limit": 1}).json()
+        one = http.get(f"{sb.base_url}/api/v1/accounts/{follower[0]['id']}").json()
+        assert one == follower[0] and {"followers_count", "statuses_count"} <= set(one)
