@@ -81,8 +81,8 @@ def _plant_ad_networks(creators: Sequence[SandboxCreator], rng: random.Random) -
 def followers_at(c: SandboxCreator, day: float) -> int:
     """The follower count ``day`` days after REFERENCE_NOW (day 0: the generated count).
 
-    Organic followers grow smoothly by ``growth_per_day``; bought ones arrive all at once on
-    ``spike_day``."""
+    Organic followers grow smoothly, ``growth_per_day`` of today's organic count a day; bought
+    ones arrive all at once on ``spike_day``."""
     organic = organic_at(c, day)
     return organic + (c.bought_followers if bought_by(c, day) else 0)
 
@@ -90,7 +90,7 @@ def followers_at(c: SandboxCreator, day: float) -> int:
 def organic_at(c: SandboxCreator, day: float) -> int:
     """The organic followers ``day`` days after REFERENCE_NOW."""
     today = c.followers - (c.bought_followers if bought_by(c, 0) else 0)
-    return round(today * (1.0 + c.growth_per_day) ** day)
+    return round(today * (1.0 + c.growth_per_day * day))  # linear: sane after years too
 
 
 def bought_by(c: SandboxCreator, day: float) -> bool:
