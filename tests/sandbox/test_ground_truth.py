@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import statistics
+from collections import Counter
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -192,3 +193,49 @@ def test_scout_sandbox_serves_its_clock(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _thread(u, uri, **params):
+    return bluesky.answer(u, "http://x", "/xrpc/app.bsky.feed.getPostThread",
+                          {"uri": [uri], **{k: [str(v)] for k, v in params.items()}})
+
+
+def test_comment_pods_show_as_identical_replies_in_bluesky_threads(universe):
+    def same_words_share(c) -> float:
+        texts = []
+        for p in universe.own_posts(c)[:10]:
+            _, body, _ = _thread(universe, f"at://{c.creator_id}/app.bsky.feed.post/{p.id}")
+            thread = body["thread"]
+            assert thread["$type"] == "app.bsky.feed.defs#threadViewPost"
+            assert thread["post"]["uri"].endswith(p.id)
+            assert len(thread["replies"]) <= min(p.replies, 100)
+            if p.created_at < universe.today - timedelta(days=7):  # replies come over ~2 days
+                assert len(thread["replies"]) == min(p.replies, 100)
+            for reply in thread["replies"]:
+                record = reply["post"]["record"]
+                assert record["reply"]["parent"]["uri"] == thread["post"]["uri"]
+                assert record["createdAt"] >= thread["post"]["record"]["createdAt"]
+                assert universe.follower("bluesky", reply["post"]["author"]["did"]) is not None
+                texts.append(record["text"])
+        top3 = sum(n for _, n in Counter(texts).most_common(3))
+        return top3 / len(texts)  # the share of replies in the three commonest words
+
+    people = [c for c in universe.creators if c.platform == "bluesky" and c.kind == "person"
+              and c.followers > 2_000]
+    pods = [c for c in people if c.engagement == "comment_pods"]
+    organic = [c for c in people if c.engagement == "organic"][:5]
+    assert pods and all(same_words_share(c) > 0.7 for c in pods)
+    assert all(same_words_share(c) < 0.4 for c in organic)
+
+
+def test_post_thread_errors_and_depth(universe):
+    c = next(c for c in universe.creators if c.platform == "bluesky" and c.followers > 2_000)
+    p = next(p for p in universe.own_posts(c) if p.replies)
+    uri = f"at://{c.creator_id}/app.bsky.feed.post/{p.id}"
+    assert _thread(universe, uri, depth=0)[1]["thread"]["replies"] == []
+    with pytest.raises(bluesky.ApiError) as missing:
+        _thread(universe, uri[:-3] + "aaa")
+    assert missing.value.status == 400 and missing.value.body["error"] == "NotFound"
+    with pytest.raises(bluesky.ApiError) as bad:
+        _thread(universe, "https://bsky.app/post/1")
+    assert bad.value.body["error"] == "InvalidRequest"
