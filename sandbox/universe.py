@@ -141,8 +141,7 @@ class Universe(PostWriter):
             return self._follower_truth(platform, ref)
         spike = None if c.spike_day is None else self.now + timedelta(days=c.spike_day)
         return {"platform": c.platform, "handle": c.handle, "creator_id": c.creator_id,
-                "kind": c.kind,
-                "is_person": c.is_person, "niche": c.niche, "is_bot": c.is_bot,
+                "kind": c.kind, "is_person": c.is_person, "niche": c.niche, "is_bot": c.is_bot,
                 "engagement": c.engagement, "engagement_anomaly": c.engagement_anomaly,
                 "followers": self.followers_now(c), "following": c.following,
                 "bought_followers": c.bought_followers if bought_by(c, self.days_elapsed) else 0,
@@ -153,14 +152,13 @@ class Universe(PostWriter):
                 "language": c.language, "collab": c.collab}
 
     def _follower_truth(self, platform: str, ref: str) -> dict | None:
-        found = decode_follower_id(platform, self.seed, ref.strip())
         f = self.follower(platform, ref)
-        if found is None or f is None:
+        if f is None:
             return None
-        c = self.creators[found[0]]
+        index, k = decode_follower_id(platform, self.seed, f.creator_id) or (0, 0)
         return {"platform": platform, "handle": f.handle, "creator_id": f.creator_id,
-                "kind": "follower", "follower_kind": follower_kind(self.seed, c, found[1]),
-                "follows": c.handle}
+                "kind": "follower", "follower_kind": follower_kind(self.seed, self.creators[index], k),
+                "follows": self.creators[index].handle}
 
     def ground_truth(self, platform: str | None = None) -> list[dict]:
         """Every creator's truth (what ``GET /_sandbox/truth`` serves), in generation order."""
