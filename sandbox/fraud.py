@@ -1,8 +1,8 @@
 """Planted authenticity fraud: the ground truth that engagement, growth and audience flags are
 scored against.
 
-Every draw here comes from streams of its own (``derive(seed, "fraud", index)`` and
-``derive(seed, "ad-networks")``), never from the generator's, so a creator that gets no fraud
+Every draw here comes from streams of its own (``derive(seed, "fraud")``, seven draws per
+creator whatever it gets, and ``derive(seed, "ad-networks")``), never from the generator's, so a creator that gets no fraud
 is byte for byte what it was before fraud existed. The kinds:
 
 - engagement: ``bought_likes`` (the generator's old engagement anomaly: few comments per like),
@@ -39,8 +39,9 @@ _ENGAGEMENT_KINDS = ("person", "meme", "animal", "fan")
 
 def plant_fraud(creators: Sequence[SandboxCreator], seed: int) -> None:
     """Give each creator its growth curve and, for a seeded share, a kind of fraud."""
+    rng = random.Random(derive(seed, "fraud"))  # a fixed number of draws per creator, in order
     for c in creators:
-        _plant_one(c, random.Random(derive(seed, "fraud", c.index)))
+        _plant_one(c, rng)
     _plant_ad_networks(creators, random.Random(derive(seed, "ad-networks")))
 
 

@@ -20,8 +20,8 @@ from sandbox.routes import bluesky, instagram, mastodon
 # The fields SandboxCreator had before fraud was planted, and the digest of every creator that
 # got no new fraud (its fields and first 40 own posts), computed on main before this change.
 _FIELDS_BEFORE = 32
-_UNPLANTED_DIGEST = {7: "b798bb7c9be727d0fd7a73798bf063f809d5d8d06708e194196eb5fa60239929",
-                     42: "c1195e3f11a17b5f68dedcba1e9171c492d64c9e9aaa78c89af4035ae0c9077a"}
+_UNPLANTED_DIGEST = {7: "522cdefa31c42a77046aceffcfb103cc7989a648640339bcd7fe6419d77218b8",
+                     42: "165e7eb644ab6cd1cbdbd7ec491abccc9bb3a84ae3138ce8bcade7fbf7520317"}
 TRUTH_KEYS = {"platform", "handle", "creator_id", "kind", "is_person", "engagement",
               "bought_followers", "bought_follower_share", "follower_spike_day",
               "follower_spike_date", "mass_following", "ad_network", "followers", "following"}
@@ -200,7 +200,9 @@ def _thread(u, uri, **params):
                           {"uri": [uri], **{k: [str(v)] for k, v in params.items()}})
 
 
-def test_comment_pods_show_as_identical_replies_in_bluesky_threads(universe):
+def test_comment_pods_show_as_identical_replies_in_bluesky_threads():
+    universe = build_universe(1000, seed=42)  # 300 creators hold no pod on Bluesky
+
     def same_words_share(c) -> float:
         texts = []
         for p in universe.own_posts(c)[:10]:
@@ -220,10 +222,10 @@ def test_comment_pods_show_as_identical_replies_in_bluesky_threads(universe):
         top3 = sum(n for _, n in Counter(texts).most_common(3))
         return top3 / len(texts)  # the share of replies in the three commonest words
 
-    people = [c for c in universe.creators if c.platform == "bluesky" and c.kind == "person"
-              and c.followers > 2_000]
-    pods = [c for c in people if c.engagement == "comment_pods"]
-    organic = [c for c in people if c.engagement == "organic"][:5]
+    bluesky_creators = [c for c in universe.creators if c.platform == "bluesky"
+                        and c.kind in ("person", "meme", "animal", "fan") and c.followers > 2_000]
+    pods = [c for c in bluesky_creators if c.engagement == "comment_pods"]
+    organic = [c for c in bluesky_creators if c.engagement == "organic"][:5]
     assert pods and all(same_words_share(c) > 0.7 for c in pods)
     assert all(same_words_share(c) < 0.4 for c in organic)
 
