@@ -18,7 +18,6 @@ from .model import REFERENCE_NOW, SandboxCreator
 from .people import CULTURE_CUM, CULTURE_NAMES
 from .seeded import ascii_key, b32, derive, from_ms, loguniform, pick, rint, to_ms, wpick
 
-FOLLOWER_KINDS = ("real", "mass", "fake")
 MASS_FOLLOWER_SHARE = 0.05  # of the organic followers
 _K_BITS = 34  # up to 17 billion followers per creator
 _N_BITS = 51  # creator index (17 bits) and k
