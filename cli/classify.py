@@ -32,7 +32,8 @@ def classify(
     """
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from flows.classify import ClassifyError, avatar_face_column, classify_csv
+    from flows.classify import avatar_face_column, classify_csv
+    from flows.csv_stream import CsvInputError
 
     with clear_errors():
         validate_threshold(threshold)
@@ -45,7 +46,7 @@ def classify(
             summary = classify_csv(input_path, output_path, threshold=threshold, force=force,
                                    chunk_rows=chunk_rows, on_chunk=lambda n: progress.advance(bar, n),
                                    face_column=avatar_face_column(avatar_cache) if faces else None)
-        except ClassifyError as exc:
+        except CsvInputError as exc:
             raise fail(str(exc), USAGE_ERROR) from None
     seconds = time.perf_counter() - started
     console.print(
