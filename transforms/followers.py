@@ -71,7 +71,8 @@ def _evidence(contrib: np.ndarray, facts: pd.DataFrame) -> list[list[str]]:
 
 
 def mass_follower(following: pd.Series, followers: pd.Series) -> pd.Series:
-    """The rule: follows more than MASS_FOLLOWING accounts and more than MASS_RATIO per follower."""
+    """The rule: follows more than MASS_FOLLOWING accounts and more than MASS_RATIO per follower
+    (never when either count is unknown)."""
     return (following > MASS_FOLLOWING) & (following > MASS_RATIO * followers.clip(lower=0))
 
 
@@ -83,8 +84,8 @@ def score_followers(frame: pd.DataFrame, *, now: pd.Timestamp, threshold: float 
     contrib = model.contributions(f.to_numpy(dtype=float))
     prob = 1.0 / (1.0 + np.exp(-(contrib.sum(axis=1) + model.bias())))
     evidence = _evidence(contrib, _facts(f))
-    following, followers = _counted(f["log_following"]), _counted(f["log_followers"]).fillna(0)
-    mass = mass_follower(following, followers).fillna(False).to_numpy(dtype=bool)
+    following, followers = _counted(f["log_following"]), _counted(f["log_followers"])
+    mass = mass_follower(following, followers).to_numpy(dtype=bool)
     is_fake = prob >= threshold
     for i in np.flatnonzero(mass):
         evidence[i].insert(0, f"follows {following.iloc[i]:,.0f} accounts, more than "
