@@ -14,13 +14,13 @@ from flows.csv_stream import (
     DEFAULT_CHUNK_ROWS,
     as_text_bool,
     empty_rows,
+    model_inputs,
     parse_counts,
     row_error,
     stream_csv,
 )
 from transforms.follower_features import COUNT_INPUTS, TRUE_TEXT
 from transforms.followers import OUTPUT_COLUMNS, score_followers
-from transforms.normalize import strip_html
 
 TEXT_COLUMNS = ("display_name", "bio")
 PASSED_COLUMNS = ("handle", "external_url")
@@ -58,13 +58,7 @@ def _flags(chunk: pd.DataFrame, first_row: int, path: Path) -> pd.Series:
 def authenticity_frame(chunk: pd.DataFrame, *, threshold: float, now: pd.Timestamp,
                        first_row: int, path: Path) -> pd.DataFrame:
     """One chunk: the input columns untouched plus OUTPUT_COLUMNS."""
-    inputs = pd.DataFrame(index=chunk.index)
-    for column in PASSED_COLUMNS:
-        if column in chunk:
-            inputs[column] = chunk[column]
-    for column in TEXT_COLUMNS:
-        if column in chunk:
-            inputs[column] = strip_html(chunk[column])
+    inputs = model_inputs(chunk, passed=PASSED_COLUMNS, texts=TEXT_COLUMNS)
     for column, values in parse_counts(chunk, COUNT_INPUTS, first_row, path).items():
         inputs[column] = values.astype(float)
     for column in DATE_COLUMNS:

@@ -18,11 +18,11 @@ from flows.csv_stream import (
     REQUIRED_COLUMN,
     as_text_bool,
     empty_rows,
+    model_inputs,
     parse_counts,
     stream_csv,
 )
 from transforms.account_type import score_account_type
-from transforms.normalize import strip_html
 from transforms.score import needs_review
 
 COUNT_COLUMNS = ("followers", "following", "posts")
@@ -42,13 +42,7 @@ def classify_frame(
     faces: pd.Series | None = None,
 ) -> pd.DataFrame:
     """One chunk: the input columns untouched plus the verdict columns."""
-    features = pd.DataFrame(index=chunk.index)
-    for column in (REQUIRED_COLUMN, "platform", "avatar_url"):
-        if column in chunk:
-            features[column] = chunk[column]
-    for column in TEXT_COLUMNS:
-        if column in chunk:
-            features[column] = strip_html(chunk[column])
+    features = model_inputs(chunk, passed=(REQUIRED_COLUMN, "platform", "avatar_url"), texts=TEXT_COLUMNS)
     for column, values in parse_counts(chunk, COUNT_COLUMNS, first_row, path).items():
         features["posts_count" if column == "posts" else column] = values
     if faces is not None:

@@ -23,6 +23,7 @@ import pyarrow.csv as pa_csv
 
 from core.errors import InputError
 from scrapers.counts import parse_count
+from transforms.normalize import strip_html
 
 REQUIRED_COLUMN = "handle"
 DEFAULT_CHUNK_ROWS = 50_000
@@ -104,6 +105,19 @@ def parse_counts(chunk: pd.DataFrame, columns: Sequence[str], first_row: int, pa
                 raise row_error(path, first_row + at, f"{column} is {chunk[column].iloc[at]!r}, {problem}")
         out[column] = numbers
     return out
+
+
+def model_inputs(chunk: pd.DataFrame, *, passed: Sequence[str], texts: Sequence[str]) -> pd.DataFrame:
+    """The columns a model reads, those the chunk has: ``passed`` as written, ``texts`` with
+    HTML stripped (a bio pasted from a page reads as its text)."""
+    inputs = pd.DataFrame(index=chunk.index)
+    for column in passed:
+        if column in chunk:
+            inputs[column] = chunk[column]
+    for column in texts:
+        if column in chunk:
+            inputs[column] = strip_html(chunk[column])
+    return inputs
 
 
 def row_error(path: Path, row: int, problem: str) -> CsvInputError:
