@@ -10,6 +10,8 @@ largest contributions to the model's logit, each with its sign: "suggests fake (
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -27,47 +29,55 @@ def _counted(log_value: pd.Series) -> pd.Series:
     return np.rint(np.expm1(log_value))
 
 
-def _yes_no(value: pd.Series, yes: str, no: str) -> pd.Series:
-    return pd.Series(np.where(value > 0.5, yes, no), index=value.index)
+def _number(template: str, values: pd.Series) -> pd.Series:
+    return values.map(template.format)
 
 
-def _facts(f: pd.DataFrame) -> pd.DataFrame:
-    """Per feature, the account's value in words (the same for either sign of its weight)."""
-    ratio = np.expm1(f["log_following"]) / np.maximum(np.expm1(f["log_followers"]), 1)
-    per_follower = np.expm1(f["log_posts"]) / np.maximum(np.expm1(f["log_followers"]), 1)
-    fmt = lambda template, values: values.map(lambda v: template.format(v))  # noqa: E731
-    return pd.DataFrame({
-        "log_followers": fmt("{:,.0f} followers", _counted(f["log_followers"])),
-        "log_following": fmt("follows {:,.0f} accounts", _counted(f["log_following"])),
-        "log_posts": fmt("{:,.0f} posts", _counted(f["log_posts"])),
-        "following_per_follower": fmt("follows {:,.1f} accounts per follower", ratio),
-        "posts_per_follower": fmt("{:,.1f} posts per follower", per_follower),
-        "log_age_days": fmt("account {:,.0f} days old", _counted(f["log_age_days"])),
-        "posts_per_day": fmt("{:,.2f} posts a day", np.expm1(f["posts_per_day"])),
-        "has_bio": _yes_no(f["has_bio"], "has a bio", "no bio"),
-        "bio_length": fmt("bio of {:,.0f} characters", _counted(f["bio_length"])),
-        "bio_first_person": _yes_no(f["bio_first_person"], "bio in the first person",
-                                    "bio not in the first person"),
-        "bio_link_or_mention": _yes_no(f["bio_link_or_mention"], "link or mention in the bio",
-                                       "no link or mention in the bio"),
-        "default_avatar": _yes_no(f["default_avatar"], "default avatar", "own avatar"),
-        "external_link": _yes_no(f["external_link"], "external link", "no external link"),
-        "has_display_name": _yes_no(f["has_display_name"], "display name", "no display name"),
-        "handle_length": fmt("handle of {:,.0f} characters", f["handle_length"]),
-        "handle_digits": fmt("{:,.0f} digits in the handle", f["handle_digits"]),
-        "handle_trailing_digits": _yes_no(f["handle_trailing_digits"], "handle ends in digits",
-                                          "handle does not end in digits"),
-    }, index=f.index)[KEYS]
+def _yes_no(yes: str, no: str) -> Callable[[pd.DataFrame, str], pd.Series]:
+    return lambda f, key: pd.Series(np.where(f[key] > 0.5, yes, no), index=f.index)
 
 
-def _evidence(contrib: np.ndarray, facts: pd.DataFrame) -> list[list[str]]:
-    """The EVIDENCE_ITEMS largest contributions per row (at least EVIDENCE_MIN), in words."""
+def _per_follower(f: pd.DataFrame, log_count: str) -> pd.Series:
+    return np.expm1(f[log_count]) / np.maximum(np.expm1(f["log_followers"]), 1)
+
+
+# Per feature, the account's value in words (the same words whichever way its weight points).
+FACTS: dict[str, Callable[[pd.DataFrame, str], pd.Series]] = {
+    "log_followers": lambda f, k: _number("{:,.0f} followers", _counted(f[k])),
+    "log_following": lambda f, k: _number("follows {:,.0f} accounts", _counted(f[k])),
+    "log_posts": lambda f, k: _number("{:,.0f} posts", _counted(f[k])),
+    "following_per_follower": lambda f, k: _number("follows {:,.1f} accounts per follower",
+                                                   _per_follower(f, "log_following")),
+    "posts_per_follower": lambda f, k: _number("{:,.1f} posts per follower", _per_follower(f, "log_posts")),
+    "log_age_days": lambda f, k: _number("account {:,.0f} days old", _counted(f[k])),
+    "posts_per_day": lambda f, k: _number("{:,.2f} posts a day", np.expm1(f[k])),
+    "has_bio": _yes_no("has a bio", "no bio"),
+    "bio_length": lambda f, k: _number("bio of {:,.0f} characters", _counted(f[k])),
+    "bio_first_person": _yes_no("bio in the first person", "bio not in the first person"),
+    "bio_link_or_mention": _yes_no("link or mention in the bio", "no link or mention in the bio"),
+    "default_avatar": _yes_no("default avatar", "own avatar"),
+    "external_link": _yes_no("external link", "no external link"),
+    "has_display_name": _yes_no("display name", "no display name"),
+    "handle_length": lambda f, k: _number("handle of {:,.0f} characters", f[k]),
+    "handle_digits": lambda f, k: _number("{:,.0f} digits in the handle", f[k]),
+    "handle_trailing_digits": _yes_no("handle ends in digits", "handle does not end in digits"),
+}
+
+
+def _evidence(contrib: np.ndarray, f: pd.DataFrame) -> list[list[str]]:
+    """The EVIDENCE_ITEMS largest contributions per row (at least EVIDENCE_MIN), in words;
+    only the facts shown are put into words."""
     order = np.argsort(-np.abs(contrib), axis=1, kind="stable")[:, :EVIDENCE_ITEMS]
     values = np.take_along_axis(contrib, order, axis=1)
-    texts = np.take_along_axis(facts.to_numpy(dtype=object), order, axis=1)
-    return [[f"{t}: suggests {'fake' if v > 0 else 'real'} ({v:+.1f})"
-             for t, v in zip(row_t, row_v, strict=True) if abs(v) >= EVIDENCE_MIN]
-            for row_t, row_v in zip(texts, values, strict=True)]
+    shown = np.abs(values) >= EVIDENCE_MIN
+    texts = np.full(order.shape, "", dtype=object)
+    for j, key in enumerate(KEYS):
+        at = shown & (order == j)
+        if at.any():
+            facts = FACTS[key](f.iloc[np.nonzero(at)[0]], key).to_numpy(dtype=object)
+            texts[at] = [f"{t}: suggests {'fake' if v > 0 else 'real'} ({v:+.1f})"
+                         for t, v in zip(facts, values[at], strict=True)]
+    return [[t for t in row if t] for row in texts]
 
 
 def mass_follower(following: pd.Series, followers: pd.Series) -> pd.Series:
@@ -83,7 +93,7 @@ def score_followers(frame: pd.DataFrame, *, now: pd.Timestamp, threshold: float 
     f = follower_features(frame, now)
     contrib = model.contributions(f.to_numpy(dtype=float))
     prob = 1.0 / (1.0 + np.exp(-(contrib.sum(axis=1) + model.bias())))
-    evidence = _evidence(contrib, _facts(f))
+    evidence = _evidence(contrib, f)
     following, followers = _counted(f["log_following"]), _counted(f["log_followers"])
     mass = mass_follower(following, followers).to_numpy(dtype=bool)
     is_fake = prob >= threshold
