@@ -35,6 +35,7 @@ KEYS = list(FEATURES)
 COUNT_INPUTS = ("followers", "following", "posts")
 FIRST_PERSON = r"(?i)(?:^|[^a-z0-9_'])(?:i|i'm|im|my|me|mine)(?:$|[^a-z0-9_'])"
 LINK_OR_MENTION = r"(?i)https?://|www\.|(?:^|\s)[@#][a-z0-9_]"
+TRUE_TEXT = {"true": 1.0, "1": 1.0, "yes": 1.0, "false": 0.0, "0": 0.0, "no": 0.0}  # yes/no cells
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -57,8 +58,9 @@ def _known(values: pd.Series, present: pd.Series) -> pd.Series:
 def account_age_days(frame: pd.DataFrame, now: pd.Timestamp) -> pd.Series:
     """Days from ``created_at`` to ``observed_at`` (a column, when the rows carry one) or
     ``now``: the age when the account was seen, not today (a 2013 follower was young then)."""
-    created = pd.to_datetime(frame.get("created_at"), utc=True, errors="coerce") \
-        if "created_at" in frame else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    if "created_at" not in frame:
+        return pd.Series(np.nan, index=frame.index)
+    created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
     seen = pd.Series(now, index=frame.index)
     if "observed_at" in frame:
         seen = pd.to_datetime(frame["observed_at"], utc=True, errors="coerce").fillna(now)
@@ -92,9 +94,6 @@ def follower_features(frame: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
     out["handle_trailing_digits"] = _known(handle_s.str.contains(r"[0-9]{2}$", regex=True),
                                            handle).where(handle_s.ne(""), np.nan)
     return out[KEYS]
-
-
-TRUE_TEXT = {"true": 1.0, "1": 1.0, "yes": 1.0, "false": 0.0, "0": 0.0, "no": 0.0}
 
 
 def _flags(frame: pd.DataFrame, column: str) -> pd.Series:
