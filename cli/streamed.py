@@ -21,15 +21,16 @@ OverwriteOption = Annotated[bool, typer.Option("--force", help="Overwrite an exi
 ChunkRowsOption = Annotated[int, typer.Option("--chunk-rows", min=100, help="Rows per streamed chunk.")]
 
 
-def run_streamed(input_path: Path, threshold: float, doing: str,
+def run_streamed(input_path: Path, threshold: float, threshold_name: str, doing: str,
                  run: Callable[[Callable[[int], None]], Summary]) -> tuple[Summary, float]:
-    """``run(on_chunk)`` under a progress spinner; returns its summary and the seconds taken."""
+    """``run(on_chunk)`` under a progress spinner; returns its summary and the seconds taken.
+    ``threshold_name`` says what the probability is of, in the error for a bad one."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from flows.csv_stream import CsvInputError
 
     with clear_errors():
-        validate_threshold(threshold)
+        validate_threshold(threshold, threshold_name)
         validate_input_file(input_path, "input CSV")
     started = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),

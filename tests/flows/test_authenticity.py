@@ -89,3 +89,10 @@ def test_refuses_to_overwrite_without_force(tmp_path):
     assert out.read_text() == "keep me"
     assert authenticity("-i", str(src), "-o", str(out), "--force").exit_code == 0
     assert len(rows(out)) == 4
+
+
+def test_a_threshold_outside_0_to_1_is_named_for_what_it_is(tmp_path):
+    src, out = write(tmp_path, GOOD), tmp_path / "out.csv"
+    result = authenticity("-i", str(src), "-o", str(out), "--threshold", "1.5")
+    assert result.exit_code == 2 and not out.exists()
+    assert result.output.strip() == "error: The fake threshold must be a number from 0 to 1, not 1.5."
