@@ -33,8 +33,9 @@ def authenticity(
     """
     from flows.authenticity import authenticity_csv
 
-    summary, seconds = run_streamed(input_path, threshold, "fake threshold", "judging", lambda on_chunk: authenticity_csv(
-        input_path, output_path, threshold=threshold, force=force, chunk_rows=chunk_rows, on_chunk=on_chunk))
+    summary, seconds = run_streamed(
+        input_path, threshold, "fake threshold", "judging", lambda on_chunk: authenticity_csv(
+            input_path, output_path, threshold=threshold, force=force, chunk_rows=chunk_rows, on_chunk=on_chunk))
     console.print(
         f"judged {summary.rows:,} rows in {seconds:.1f}s: {summary.fake:,} fake, "
         f"{summary.mass_followers:,} mass followers"

@@ -34,9 +34,10 @@ def classify(
     """
     from flows.classify import avatar_face_column, classify_csv
 
-    summary, seconds = run_streamed(input_path, threshold, "person threshold", "classifying", lambda on_chunk: classify_csv(
-        input_path, output_path, threshold=threshold, force=force, chunk_rows=chunk_rows, on_chunk=on_chunk,
-        face_column=avatar_face_column(avatar_cache) if faces else None))
+    summary, seconds = run_streamed(
+        input_path, threshold, "person threshold", "classifying", lambda on_chunk: classify_csv(
+            input_path, output_path, threshold=threshold, force=force, chunk_rows=chunk_rows, on_chunk=on_chunk,
+            face_column=avatar_face_column(avatar_cache) if faces else None))
     console.print(
         f"classified {summary.rows:,} rows in {seconds:.1f}s "
         f"({summary.rows / seconds if seconds else 0:,.0f} rows/s): {summary.persons:,} people"

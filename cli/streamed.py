@@ -16,7 +16,8 @@ from flows.params import validate_input_file, validate_threshold
 Summary = TypeVar("Summary")
 
 InputCsvOption = Annotated[Path, typer.Option("--input", "-i", help="CSV with at least a 'handle' column.")]
-OutputCsvOption = Annotated[Path, typer.Option("--output", "-o", help="CSV to write: the input rows plus the verdict.")]
+OutputCsvOption = Annotated[
+    Path, typer.Option("--output", "-o", help="CSV to write: the input rows plus the verdict.")]
 OverwriteOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")]
 ChunkRowsOption = Annotated[int, typer.Option("--chunk-rows", min=100, help="Rows per streamed chunk.")]
 
