@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from cli import candidates, classify, discover, forget, sandbox, saved
+from cli import authenticity, candidates, classify, discover, forget, sandbox, saved
 from cli.console import show_tracebacks
 
 app = typer.Typer(
@@ -35,6 +35,7 @@ app.command()(discover.discover)
 app.command("candidates")(candidates.candidates_cmd)
 app.command("export")(candidates.export_cmd)
 app.command()(classify.classify)
+app.command()(authenticity.authenticity)
 app.command("parse")(saved.parse_cmd)
 app.command("import")(saved.import_cmd)
 app.command()(forget.forget)

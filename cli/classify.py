@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail
+from cli.console import console
 from cli.options import AvatarCacheOption, FacesOption, ThresholdOption
-from flows.params import validate_input_file, validate_threshold
+from cli.streamed import (
+    ChunkRowsOption,
+    InputCsvOption,
+    OutputCsvOption,
+    OverwriteOption,
+    run_streamed,
+)
 
 
 def classify(
-    input_path: Annotated[Path, typer.Option("--input", "-i", help="CSV with at least a 'handle' column.")],
-    output_path: Annotated[Path, typer.Option("--output", "-o", help="CSV to write: the input rows plus the verdict.")],
+    input_path: InputCsvOption,
+    output_path: OutputCsvOption,
     threshold: ThresholdOption = 0.5,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
-    chunk_rows: Annotated[int, typer.Option("--chunk-rows", min=100, help="Rows per streamed chunk.")] = 50_000,
+    force: OverwriteOption = False,
+    chunk_rows: ChunkRowsOption = 50_000,
     faces: FacesOption = False,
     avatar_cache: AvatarCacheOption = Path("data/avatars"),
 ) -> None:
@@ -30,24 +32,12 @@ def classify(
 
     Counts are read as platforms print them: 12.5K, 1.234, 1 234.
     """
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from flows.classify import avatar_face_column, classify_csv
 
-    from flows.classify import ClassifyError, avatar_face_column, classify_csv
-
-    with clear_errors():
-        validate_threshold(threshold)
-        validate_input_file(input_path, "input CSV")
-    started = time.perf_counter()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
-                  TimeElapsedColumn(), console=err_console, transient=True) as progress:
-        bar = progress.add_task(f"classifying {input_path.name}", total=None)
-        try:
-            summary = classify_csv(input_path, output_path, threshold=threshold, force=force,
-                                   chunk_rows=chunk_rows, on_chunk=lambda n: progress.advance(bar, n),
-                                   face_column=avatar_face_column(avatar_cache) if faces else None)
-        except ClassifyError as exc:
-            raise fail(str(exc), USAGE_ERROR) from None
-    seconds = time.perf_counter() - started
+    summary, seconds = run_streamed(
+        input_path, threshold, "person threshold", "classifying", lambda on_chunk: classify_csv(
+            input_path, output_path, threshold=threshold, force=force, chunk_rows=chunk_rows, on_chunk=on_chunk,
+            face_column=avatar_face_column(avatar_cache) if faces else None))
     console.print(
         f"classified {summary.rows:,} rows in {seconds:.1f}s "
         f"({summary.rows / seconds if seconds else 0:,.0f} rows/s): {summary.persons:,} people"

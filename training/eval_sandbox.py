@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox import build_universe
+from training.markdown import table
 from transforms._keys import creator_positions
 from transforms.account_model import AccountModel, load_model
 from transforms.account_type import (
@@ -127,11 +128,6 @@ def evaluate_sandbox(creators: int = 3000, seed: int = 1, model: AccountModel | 
     return out
 
 
-def _table(rows: list[list], header: list[str]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(str(c) for c in r) + " |" for r in rows])
-
-
 def sandbox_markdown(m: dict) -> str:
     """The report section; its heading keeps it apart from the real-data figure."""
     return "\n".join([
@@ -147,13 +143,13 @@ def sandbox_markdown(m: dict) -> str:
          f"{m['page']['recall']:.3f}). Kind right for pages called pages: "
          f"{m['page_kind_accuracy_on_pages_called_pages']}."),
         "",
-        _table([[k, v["support"], v["predicted"], v["precision"], v["recall"]]
+        table([[k, v["support"], v["predicted"], v["precision"], v["recall"]]
                 for k, v in m["per_kind"].items()],
                ["kind", "true", "predicted", "precision", "recall"]),
         "",
         "Confusion (rows: true kind, columns: predicted account_type):",
         "",
-        _table([[k, *[row[t] for t in ACCOUNT_TYPES]] for k, row in m["confusion"].items()],
+        table([[k, *[row[t] for t in ACCOUNT_TYPES]] for k, row in m["confusion"].items()],
                ["true \\ predicted", *ACCOUNT_TYPES]),
     ])
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import math
-from pathlib import Path
 
 import pytest
+from csv_files import rows, write
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -26,19 +25,8 @@ GOOD = (
 )
 
 
-def write(tmp_path: Path, text: str, name: str = "in.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def classify(*args: str):
     return runner.invoke(app, ["classify", *args], catch_exceptions=False)
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 def test_rows_keep_order_and_columns_and_get_a_verdict(tmp_path):

@@ -320,7 +320,7 @@ class TestFitAndFile:
         from scipy import sparse
         from sklearn.linear_model import LogisticRegression
 
-        from training.account_type.fit import fit_logistic
+        from training.logistic import fit_logistic
 
         rng = np.random.default_rng(1)
         X = rng.normal(size=(200, 5))
@@ -333,7 +333,7 @@ class TestFitAndFile:
     def test_prior_mean_holds_where_data_is_silent(self):
         from scipy import sparse
 
-        from training.account_type.fit import fit_logistic
+        from training.logistic import fit_logistic
 
         X = sparse.csr_matrix(np.c_[np.r_[np.ones(10), np.zeros(10)], np.zeros(20)])
         y = np.r_[np.ones(10), np.zeros(10)]
@@ -416,7 +416,7 @@ class TestLearningCurve:
 
 class TestThresholdSearch:
     def test_best_cut_maximises_macro_f1_and_prefers_the_middle(self):
-        from training.account_type.evaluate import best_cut, metrics_f1
+        from training.metrics import best_cut, metrics_f1
 
         y = np.r_[np.ones(6), np.zeros(4)]
         p = np.array([0.9, 0.8, 0.7, 0.66, 0.64, 0.45, 0.6, 0.3, 0.2, 0.1])

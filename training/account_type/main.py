@@ -25,31 +25,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from training.account_type.evaluate import (
-    FOLDS,
-    JOBS,
-    SEED,
-    learning_curve,
-    metrics,
-    nested_cv,
-    select,
-    tfidf_baseline,
-)
-from training.account_type.fit import (
-    GRID,
-    Config,
-    Features,
-    Fitted,
-    featurize,
-    fit,
-    platt,
-)
+from training.account_type.evaluate import SEED, learning_curve, scorer, tfidf_baseline
+from training.account_type.fit import GRID, Config, Features, Fitted, featurize, fit
 from training.account_type.lexicon import build_lexicon
 from training.account_type.report import write_report
+from training.cv import FOLDS, JOBS, nested_cv, select
+from training.logistic import platt
+from training.metrics import metrics
 from transforms import account_features as af
 from transforms.account_model import MODEL_FILE, MODEL_VERSION, AccountModel
 
-MODELS = Path(__file__).resolve().parents[1] / "models"
+MODELS = Path(__file__).resolve().parents[2] / "transforms" / "models"
 DEFAULT_DATA = Path("../shared/datasets/labeled_accounts_dev.csv")
 
 
@@ -113,7 +99,7 @@ def train(data: Path, out_dir: Path, *, grid: list[Config], names: str, sandbox:
     all_rows = np.arange(len(y))
     if nested:
         print("nested cross-validation ...", file=sys.stderr)
-        p, cut, chosen = nested_cv(feat, y, strata, grid, SEED, jobs)
+        p, cut, chosen = nested_cv(scorer(feat, y), y, strata, grid, SEED, jobs)
         report["cross_validation"] = {
             "all": metrics(y, p),
             "by_source": {s: metrics(y[source == s], p[source == s]) for s in sorted(set(source))},
@@ -124,7 +110,7 @@ def train(data: Path, out_dir: Path, *, grid: list[Config], names: str, sandbox:
             "baseline_tfidf_logreg": tfidf_baseline(df, y, strata, SEED),
         }
     print("final model ...", file=sys.stderr)
-    cfg, z, table = select(feat, y, strata, all_rows, grid, FOLDS, SEED, jobs)
+    cfg, z, table = select(scorer(feat, y), y, strata, all_rows, grid, FOLDS, SEED, jobs)
     # rounded: the out-of-fold scores differ in the last bits between processes (BLAS),
     # and the file should be the same bytes whatever --jobs is
     calib = tuple(round(v, 6) for v in platt(z, y))

@@ -5,38 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from training.account_type.evaluate import CURVE_SEEDS
+from training.markdown import metrics_markdown, table
 from transforms import account_features as af
-
-
-def _table(rows: list[list], header: list[str]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def metrics_markdown(m: dict) -> str:
-    pc_ = m["per_class"]
-    parts = [
-        (f"n = {m['n']}; **macro-F1 = {m['macro_f1']:.3f}**; accuracy {m['accuracy']:.3f}; "
-         f"Brier {m['brier']:.3f}; log-loss {m['log_loss']:.3f}; ECE {m['ece']:.3f}"),
-        "",
-        _table([[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in pc_.items()],
-               ["class", "precision", "recall", "F1", "support"]),
-        "",
-        "Confusion matrix (rows: truth, columns: predicted at 0.5):",
-        "",
-        _table([["person", m["confusion"]["true_person"]["person"],
-                 m["confusion"]["true_person"]["non_person"]],
-                ["non_person", m["confusion"]["true_non_person"]["person"],
-                 m["confusion"]["true_non_person"]["non_person"]]],
-               ["truth \\ predicted", "person", "non_person"]),
-        "",
-        "Calibration (deciles of predicted person probability):",
-        "",
-        _table([[c["bin"], c["n"], c["mean_predicted"], c["observed_person"]]
-                for c in m["calibration"]], ["bin", "n", "mean predicted", "observed person"]),
-    ]
-    return "\n".join(parts)
 
 
 def write_report(report: dict, path_md: Path) -> None:
@@ -86,7 +56,7 @@ def write_report(report: dict, path_md: Path) -> None:
          f"pooled out-of-fold scores; not nested, so a hair optimistic). The shipped model "
          f"trains on all {report['data']['rows']} rows."),
         "",
-        _table([[c["train_rows"], f"{c['folds']}-fold", c["share"], c["macro_f1_mean"],
+        table([[c["train_rows"], f"{c['folds']}-fold", c["share"], c["macro_f1_mean"],
                  " ".join(f"{v:.4f}" for v in c["macro_f1_runs"])] for c in curve],
                ["training rows", "folds", "share kept", "mean macro-F1", "per fold plan"]),
     ]
@@ -96,7 +66,7 @@ def write_report(report: dict, path_md: Path) -> None:
         "",
         "Grid (C = inverse L2 strength; word/char scale = loudness of the n-gram blocks):",
         "",
-        _table([[g["C"], g["word_scale"], g["char_scale"], g["log_loss"]]
+        table([[g["C"], g["word_scale"], g["char_scale"], g["log_loss"]]
                 for g in report["final"]["grid"]],
                ["C", "word_scale", "char_scale", "calibrated OOF log-loss (all data)"]),
         "",
@@ -122,7 +92,7 @@ def write_report(report: dict, path_md: Path) -> None:
         "",
         "Largest learned weights of the named signals (calibrated logit per unit):",
         "",
-        _table([[k, f"{v:+.2f}"] for k, v in report["final"]["top_signals"]],
+        table([[k, f"{v:+.2f}"] for k, v in report["final"]["top_signals"]],
                ["signal", "weight"]),
     ]
     lines += ["", "### Notes", "", *NOTES]
