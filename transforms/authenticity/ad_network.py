@@ -3,8 +3,9 @@
 
 Texts are cleaned and folded (``transforms._text``, the vectorised core.text cleaner), cut into
 word shingles and compared by MinHash/LSH (``datasketch``), so the cost grows with the posts, not
-with their pairs. Short texts ("good morning") are too common to mean anything and are skipped.
-Posts carry no thumbnail, so image matches are not made.
+with their pairs.
+Posts carry no thumbnail, so image matches are not made. Template-like short captions are
+common among real creators, so a post needs MIN_WORDS words to be compared at all.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from transforms._text import clean_text, fold
 from transforms.authenticity.records import by_severity, flag_frame, fmt
 
 SHINGLE_WORDS = 3
-MIN_WORDS = 8
+MIN_WORDS = 12
 NUM_PERM = 64
 #: Estimated Jaccard similarity of the shingles at which two posts are the same creative.
 SIMILARITY = 0.8
 #: Flagged with at least MIN_SHARED such posts making SHARED_SHARE of the creator's texts;
-#: high with a sponsored share of SPONSORED_HIGH or more, or copies by MANY_CREATORS others.
+#: shared captions alone are low (templates and reposting culture share them too); with a sponsored
+#: share of SPONSORED_MIN medium, and high when MANY_CREATORS others post them as well.
 MIN_SHARED = 2
 SHARED_SHARE = 0.25
-SPONSORED_HIGH = 0.2
+SPONSORED_MIN = 0.2
 MANY_CREATORS = 3
 
 
@@ -77,7 +79,8 @@ def shared_captions(
         share = np.where(judged > 0, shared / np.maximum(judged, 1), np.nan)
     flagged = (shared >= MIN_SHARED) & (share >= SHARED_SHARE)
     sponsored = np.nan_to_num(sponsored_share, nan=0.0)
-    severity = by_severity(flagged & ((sponsored >= SPONSORED_HIGH) | (n_others >= MANY_CREATORS)), flagged)
+    paid = flagged & (sponsored >= SPONSORED_MIN)
+    severity = by_severity(paid & (n_others >= MANY_CREATORS), paid, flagged)
     r = np.flatnonzero(flagged)
     evidence = (fmt(shared[r], ".0f") + " of " + fmt(judged[r], ".0f") + " recent posts near-identical to posts by "
                 + fmt(n_others[r], ".0f") + " other creators; " + fmt(100 * sponsored[r], ".0f") + "% sponsored")

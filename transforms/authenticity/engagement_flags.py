@@ -14,9 +14,10 @@ from transforms.frames import to_int
 #: Comments per 100 likes below this share of the platform-and-tier norm: medium; below HIGH: high.
 FEW_COMMENTS_MEDIUM = 0.25
 FEW_COMMENTS_HIGH = 0.1
-#: Too little to judge below these: likes summed over posts that report comments, and such posts.
-MIN_LIKES_FOR_COMMENTS = 50
+#: Too little to judge below these: posts that report comments, and their mean likes (with fewer
+#: likes a post's expected comments round to none, so no comments would mean nothing).
 MIN_POSTS_FOR_COMMENTS = 3
+MIN_LIKES_PER_POST = 25
 #: Robust z-score of log ER against the tier: above HIGH high, above MEDIUM medium, below -LOW low.
 ER_Z_HIGH = 3.5
 ER_Z_MEDIUM = 2.5
@@ -52,8 +53,8 @@ def post_stats(posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray, n: int)
 def few_comments(stats: pd.DataFrame, norms: pd.DataFrame, platform: pd.Series, tier: pd.Series) -> pd.DataFrame:
     """Comments per 100 likes far below the platform-and-tier norm (bought likes); only where the
     platform reports comments and there are enough likes to judge."""
-    likes = stats["likes_with_comments"].to_numpy()
-    enough = (likes >= MIN_LIKES_FOR_COMMENTS) & (stats["posts_with_comments"].to_numpy() >= MIN_POSTS_FOR_COMMENTS)
+    likes, n_posts = stats["likes_with_comments"].to_numpy(), stats["posts_with_comments"].to_numpy()
+    enough = (n_posts >= MIN_POSTS_FOR_COMMENTS) & (likes >= MIN_LIKES_PER_POST * n_posts)
     cpl = np.where(enough, 100.0 * stats["comments"].to_numpy() / np.where(enough, likes, 1.0), np.nan)
     norm = norms["comments_per_100_likes"].to_numpy()
     with np.errstate(invalid="ignore"):
