@@ -31,13 +31,29 @@ def _bakers(n: int) -> tuple[list[Profile], list[Post]]:
     return profiles, posts
 
 
+def _bought_likes(n: int) -> tuple[list[Profile], list[Post]]:
+    """``n`` nano people whose likes were bought: about 45% ER and no comments."""
+    profiles, posts = [], []
+    for i in range(n):
+        cid = f"did:plc:likefarm{i:04d}"
+        profiles.append(Profile(
+            platform="bluesky", creator_id=cid, handle=f"farm{i}.bsky.social", display_name=f"Harper Farm {i}",
+            bio="Mum of two, I love my garden and my dog.", followers=2_000, following=300, posts_count=400,
+            profile_url=f"https://bsky.app/profile/farm{i}.bsky.social"))
+        posts.extend(Post(platform="bluesky", post_id=f"{cid}/p{k}", creator_id=cid,
+                          published_at=NOW - timedelta(days=k + 1), text="my garden this morning",
+                          likes=900 + 10 * k, comments=0) for k in range(5))
+    return profiles, posts
+
+
 @pytest.fixture
 def bakers_db(tmp_path: Path) -> Callable[[int], Path]:
-    """A DuckDB file holding ``n`` candidates, built the way a run builds it."""
+    """A DuckDB file holding ``n`` candidates (and ``bought`` with bought likes), built the way a run builds it."""
 
-    def build(n: int) -> Path:
+    def build(n: int, bought: int = 0) -> Path:
         db = tmp_path / "scout.duckdb"
-        profiles, posts = _bakers(n)
+        (profiles, posts), (fake_profiles, fake_posts) = _bakers(n), _bought_likes(bought)
+        profiles, posts = profiles + fake_profiles, posts + fake_posts
         profile_rows, post_rows = profiles_frame(profiles, NOW), posts_frame(posts, NOW)
         load_run(db, run_id="bakers", profiles=profile_rows, posts=post_rows,
                  scores=score_creators(profile_rows, post_rows, now=NOW),
