@@ -22,7 +22,7 @@ CANDIDATE_TIERS = ("nano", "micro")
 
 #: order_by name -> ORDER BY clause. Best first; the key columns make ties deterministic.
 ORDER_BY: dict[str, str] = {
-    "adjusted_er": "adjusted_er DESC NULLS LAST",
+    "adjusted_er": "has_high_flag, adjusted_er DESC NULLS LAST",  # held-back creators, when shown, last
     "er_median": "er_median DESC NULLS LAST",
     "er_mean": "er_mean DESC NULLS LAST",
     "followers": "followers DESC NULLS LAST",

@@ -49,7 +49,7 @@ def test_the_default_order_is_authenticity_adjusted_and_sort_er_keeps_the_raw_on
     adjusted = handles(run("candidates", "--db", db, "-f", "json", "--include-flagged"))
     raw = handles(run("candidates", "--db", db, "-f", "json", "--include-flagged", "--sort", "er"))
     assert set(raw[:2]) == {"farm0.bsky.social", "farm1.bsky.social"}  # 45% ER first, as before
-    assert adjusted[:3] == ["baker2.bsky.social", "baker1.bsky.social", "baker0.bsky.social"]
+    assert adjusted[:3] == ["baker2.bsky.social", "baker1.bsky.social", "baker0.bsky.social"]  # flagged last
     assert sorted(adjusted) == sorted(raw)
 
 
