@@ -393,7 +393,7 @@ def discover(
     )
     if state.resumed:
         get_run_logger().warning("resuming run %s: %d batch(es) already stored", state.run_id, len(state.batches))
-    context = AuthenticityContext(**warehouse.scoring_inputs(platform))
+    context = AuthenticityContext(**warehouse.scoring_inputs(platform, state.started_at))
     run = BatchRun(warehouse, state, gone, Scoring(platform, state.started_at, tier_scheme, person_threshold, context),
                    base_url, rate_per_second, faces, avatar_cache)
     try:

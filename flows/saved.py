@@ -136,7 +136,7 @@ def import_saved(
         parsed.extend(result)
         raws.append(raw)
     now = utcnow()
-    context = AuthenticityContext(**Warehouse(Path(db_path)).scoring_inputs(platform))
+    context = AuthenticityContext(**Warehouse(Path(db_path)).scoring_inputs(platform, now))
     frames = score(parsed, now, tier_scheme, person_threshold, context=quote(context))
     frames["posts"], orphans = without_profile(frames["profiles"], frames["posts"])
     parsed.errors += [ScrapeError(platform, creator, None, None, NO_PROFILE) for creator in orphans]

@@ -6,6 +6,8 @@ latest ``PEER_POSTS_PER_CREATOR`` original posts per creator, of one platform.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
 import pandas as pd
 
@@ -18,12 +20,14 @@ def tier_benchmarks(con: duckdb.DuckDBPyConnection, platform: str) -> pd.DataFra
     return con.execute("SELECT * FROM tier_benchmarks WHERE platform = ?", [platform]).df()
 
 
-def snapshot_history(con: duckdb.DuckDBPyConnection, platform: str, days: int = HISTORY_DAYS) -> pd.DataFrame:
-    """platform, creator_id, observed_at, followers of the platform's snapshots of the last ``days``."""
+def snapshot_history(
+    con: duckdb.DuckDBPyConnection, platform: str, now: datetime, days: int = HISTORY_DAYS,
+) -> pd.DataFrame:
+    """platform, creator_id, observed_at, followers of the platform's snapshots of the ``days`` before ``now``."""
     return con.execute(
         "SELECT platform, creator_id, observed_at, followers FROM creator_snapshots "
-        "WHERE platform = ? AND observed_at >= now() - to_days(?) ORDER BY creator_id, observed_at",
-        [platform, days],
+        "WHERE platform = ? AND observed_at >= ? - to_days(?) ORDER BY creator_id, observed_at",
+        [platform, now, days],
     ).df()
 
 
@@ -40,7 +44,7 @@ def peer_posts(con: duckdb.DuckDBPyConnection, platform: str, per_creator: int =
     ).df()
 
 
-def scoring_inputs(con: duckdb.DuckDBPyConnection, platform: str) -> dict[str, pd.DataFrame]:
+def scoring_inputs(con: duckdb.DuckDBPyConnection, platform: str, now: datetime) -> dict[str, pd.DataFrame]:
     """benchmarks, snapshots and peer_posts of one platform, as the authenticity checks take them."""
-    return {"benchmarks": tier_benchmarks(con, platform), "snapshots": snapshot_history(con, platform),
+    return {"benchmarks": tier_benchmarks(con, platform), "snapshots": snapshot_history(con, platform, now),
             "peer_posts": peer_posts(con, platform)}

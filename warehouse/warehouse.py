@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +66,11 @@ class Warehouse:
                 state = open_run(con, row, fingerprint, resume_only=resume_only)
             return state, read_tombstones(con, run["platform"])
 
-    def scoring_inputs(self, platform: str) -> dict[str, pd.DataFrame]:
+    def scoring_inputs(self, platform: str, now: datetime) -> dict[str, pd.DataFrame]:
         """Tier benchmarks, snapshot history and peers' posts of one platform (empty frames for a
         warehouse not yet created), read before the run's first batch so every batch is scored alike."""
         with self.writer() as con:
-            return scoring_inputs(con, platform)
+            return scoring_inputs(con, platform, now)
 
     def stored_raws(self, run_id: str, batch_no: int) -> list[RawResponse]:
         """The bodies a batch stored, in fetch order, so a resume re-parses instead of refetching."""
