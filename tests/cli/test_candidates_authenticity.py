@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -67,3 +68,17 @@ def test_export_leaves_them_out_unless_included_and_carries_the_flags(bakers_db,
     run("export", "--db", db, "-o", str(out), "--force", "--include-flagged")
     text = out.read_text()
     assert "farm0" in text and "authenticity_score" in text.splitlines()[0] and "comments per 100 likes" in text
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_after_the_demo_the_planted_like_farm_is_held_back_and_shown_with_its_evidence(tmp_path):
+    db, csv = tmp_path / "scout.duckdb", tmp_path / "candidates.csv"
+    demo = run("demo", "--db", str(db), "--output", str(csv))
+    assert demo.exit_code == 0, demo.output
+    top = run("candidates", "--db", str(db), "-f", "json", "--limit", "15")
+    assert "harperbrown@127.0.0.1" not in handles(top) and "held back for fake engagement" in top.stderr
+    shown = {r["handle"]: r for r in json.loads(run("candidates", "--db", str(db), "-f", "json",
+                                                    "--include-flagged").stdout)}
+    harper = shown["harperbrown@127.0.0.1"]
+    assert harper["has_high_flag"] and "comments per 100 likes; nano accounts on mastodon" in harper["flag_evidence"]
