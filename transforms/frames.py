@@ -41,6 +41,7 @@ PROFILE_DTYPES: dict[str, Any] = {
     "external_url": STRING,
     "profile_url": STRING,
     "is_bot": BOOL,
+    "account_created_at": UTC_TS,
     "id_is_alias": BOOL,
     "observed_at": UTC_TS,
 }

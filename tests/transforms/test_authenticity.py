@@ -148,7 +148,9 @@ class TestProfileFlags:
         flags = new_account(ages, NOW)
         assert flags["row"].tolist() == [0] and flags["value"].tolist() == [20]
         assert flags["evidence"].tolist() == ["8,000 followers on an account 20 days old"]
-        assert new_account(ages.drop(columns="account_created_at"), NOW).empty
+        through_score = flags_of(ages.to_dict(orient="records"), [])
+        assert named(through_score["young"], "new_account")["severity"] == "medium"
+        assert through_score["old"] == [] and through_score["unknown"] == []
 
 
 class TestAdNetwork:

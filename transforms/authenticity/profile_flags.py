@@ -1,6 +1,6 @@
 """Flags read off the profile: mass following, a follow-back ratio, a new account with many
-followers. Account age is used only where the platform gives it (an ``account_created_at``
-column); without it there is no flag, never a guess.
+followers. Account age is used only where the platform gives it (``account_created_at``,
+from Mastodon and Bluesky); without it there is no flag, never a guess.
 """
 
 from __future__ import annotations
@@ -41,8 +41,6 @@ def following_flags(creators: pd.DataFrame) -> pd.DataFrame:
 
 def new_account(creators: pd.DataFrame, now: datetime) -> pd.DataFrame:
     """A young account with many followers; nothing where the platform gives no account age."""
-    if "account_created_at" not in creators.columns:
-        return flag_frame(np.empty(0, dtype=np.int64), "new_account", "", np.empty(0), np.empty(0), np.empty(0))
     age = ((as_utc(now) - to_utc(creators["account_created_at"])) / pd.Timedelta(days=1)).to_numpy(
         dtype="float64", na_value=np.nan)
     followers = to_float(creators["followers"]).to_numpy(dtype="float64", na_value=np.nan)

@@ -5,3 +5,6 @@
 ALTER TABLE creator_scores ADD COLUMN authenticity_score DOUBLE;
 ALTER TABLE creator_scores ADD COLUMN authenticity_flags JSON;
 ALTER TABLE creator_scores ADD COLUMN authenticity_version VARCHAR;
+
+-- When the account was made, where the platform says (Mastodon, Bluesky); NULL elsewhere.
+ALTER TABLE creators ADD COLUMN account_created_at TIMESTAMPTZ;
