@@ -10,6 +10,8 @@ common among real creators, so a post needs MIN_WORDS words to be compared at al
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
@@ -42,38 +44,68 @@ def _shingles(texts: pd.Series) -> list[set[bytes]]:
     return out
 
 
+@dataclass(frozen=True)
+class CaptionIndex:
+    """MinHashes of texts with their owners ("platform\x1fcreator_id") in an LSH index; built once
+    per run for the warehouse's posts, once per batch for the batch's."""
+
+    owners: np.ndarray
+    hashes: list[MinHash]
+    lsh: MinHashLSH
+
+    @classmethod
+    def build(cls, owners: np.ndarray, texts: pd.Series) -> CaptionIndex:
+        """An index of the texts long enough to compare (the others are left out)."""
+        shingles = _shingles(texts)
+        keep = np.flatnonzero([bool(s) for s in shingles])
+        hashes = list(MinHash.bulk([shingles[i] for i in keep], num_perm=NUM_PERM))
+        lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
+        with lsh.insertion_session() as session:
+            for i, h in enumerate(hashes):
+                session.insert(i, h)
+        return cls(np.asarray(owners, dtype=object)[keep], hashes, lsh)
+
+    def copied_by(self, h: MinHash, exclude: set[str]) -> set[str]:
+        """Owners (other than ``exclude``) of texts near-identical to the one hashed as ``h``."""
+        return {self.owners[j] for j in self.lsh.query(h)
+                if self.owners[j] not in exclude and h.jaccard(self.hashes[j]) >= SIMILARITY}
+
+
+def peer_index(peers: pd.DataFrame | None) -> CaptionIndex | None:
+    """The index of other creators' posts (platform, creator_id, text), or None without any."""
+    if peers is None or peers.empty:
+        return None
+    return CaptionIndex.build(_owner(peers["platform"], peers["creator_id"]), peers["text"])
+
+
+def _owner(platform: pd.Series, creator_id: pd.Series) -> np.ndarray:
+    return (platform.astype(str) + "\x1f" + creator_id.astype(str)).to_numpy(dtype=object)
+
+
 def shared_captions(
     creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray,
-    sponsored_share: np.ndarray, peers: pd.DataFrame | None,
+    sponsored_share: np.ndarray, peers: CaptionIndex | None,
 ) -> pd.DataFrame:
     """ad_network flags for the creators, comparing their sampled posts with each other's and with
-    ``peers`` (platform, creator_id, text: other creators' recent posts in the warehouse)."""
+    ``peers`` (other creators' recent posts in the warehouse; the creators' own stored posts there
+    are not "other")."""
     n = len(creators)
-    own_key = creators["platform"].astype(str).to_numpy() + "\x1f" + creators["creator_id"].astype(str).to_numpy()
-    mine = pd.DataFrame({"owner": own_key[pos[sample]], "row": pos[sample], "text": posts["text"].to_numpy()[sample]})
-    if peers is not None and not peers.empty:
-        peer_key = peers["platform"].astype(str).to_numpy() + "\x1f" + peers["creator_id"].astype(str).to_numpy()
-        others = pd.DataFrame({"owner": peer_key, "row": -1, "text": peers["text"].to_numpy()})
-        mine = pd.concat([mine, others[~np.isin(peer_key, own_key)]], ignore_index=True)
-    corpus = mine.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
-    shingles = _shingles(corpus["text"])
-    keep = np.flatnonzero([bool(s) for s in shingles])
-    corpus = corpus.iloc[keep].reset_index(drop=True)
-    hashes = list(MinHash.bulk([shingles[i] for i in keep], num_perm=NUM_PERM))
-    lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
-    with lsh.insertion_session() as session:
-        for i, h in enumerate(hashes):
-            session.insert(i, h)
-    owners, rows = corpus["owner"].to_numpy(), corpus["row"].to_numpy()
-    judged = np.bincount(rows[rows >= 0], minlength=n)
+    own_key = _owner(creators["platform"], creators["creator_id"])
+    batch = pd.DataFrame({"owner": own_key[pos[sample]], "row": pos[sample], "text": posts["text"].to_numpy()[sample]})
+    batch = batch.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
+    index = CaptionIndex.build(batch["owner"].to_numpy(), batch["text"])
+    row_of = dict(zip(own_key, range(n), strict=True))
+    in_batch = set(own_key)
+    judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
     copied_by: list[set[str]] = [set() for _ in range(n)]
-    for i in np.flatnonzero(rows >= 0):
-        others = {owners[j] for j in lsh.query(hashes[i])
-                  if owners[j] != owners[i] and hashes[i].jaccard(hashes[j]) >= SIMILARITY}
+    for owner, h in zip(index.owners, index.hashes, strict=True):
+        row = row_of[owner]
+        judged[row] += 1
+        others = index.copied_by(h, {owner}) | (peers.copied_by(h, in_batch) if peers is not None else set())
         if others:
-            shared[rows[i]] += 1
-            copied_by[rows[i]] |= others
+            shared[row] += 1
+            copied_by[row] |= others
     n_others = np.array([len(s) for s in copied_by], dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(judged > 0, shared / np.maximum(judged, 1), np.nan)

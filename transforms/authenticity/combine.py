@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from transforms.authenticity.ad_network import shared_captions
+from transforms.authenticity.ad_network import CaptionIndex, peer_index, shared_captions
 from transforms.authenticity.benchmarks import benchmarks_for
 from transforms.authenticity.engagement_flags import (
     er_outlier,
@@ -44,6 +45,11 @@ class AuthenticityContext:
     snapshots: pd.DataFrame | None = None
     peer_posts: pd.DataFrame | None = None
 
+    @cached_property
+    def peer_captions(self) -> CaptionIndex | None:
+        """The peers' posts hashed once per run, not once per batch."""
+        return peer_index(self.peer_posts)
+
 
 def all_flags(
     creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray, metrics: pd.DataFrame,
@@ -60,7 +66,7 @@ def all_flags(
     frames = [
         few_comments(stats, norms, platform, tier), er_outlier(er_median, norms, platform, tier),
         likes_shape(stats), follower_jumps(history, n, now), following_flags(creators), new_account(creators, now),
-        shared_captions(creators, posts, pos, sample, sponsored, context.peer_posts),
+        shared_captions(creators, posts, pos, sample, sponsored, context.peer_captions),
     ]
     return pd.concat([empty_flags(), *frames], ignore_index=True)
 
