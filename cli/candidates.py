@@ -57,6 +57,35 @@ TierFilter = Annotated[list[str] | None, typer.Option("--tier", help="Tier(s), e
 MinErFilter = Annotated[str | None, typer.Option("--min-er", help="Minimum median ER, e.g. 2% or 0.02.")]
 
 
+#: --sort name -> the query's order: authenticity-adjusted ER (er_median * authenticity_score / 100) or raw ER.
+SORTS = {"adjusted": "adjusted_er", "er": "er_median"}
+
+
+SortOption = Annotated[str, typer.Option(
+    "--sort", help="adjusted (median ER x authenticity score / 100, the default) or er (raw median ER).")]
+
+
+IncludeFlagged = Annotated[bool, typer.Option(
+    "--include-flagged", help="Also list creators with a high-severity authenticity flag, with its evidence.")]
+
+
+def check_sort(sort: str) -> str:
+    """The query's order for a --sort name; exit 2 naming the choices otherwise."""
+    if sort not in SORTS:
+        raise fail(f"unknown --sort {sort!r}; use {' or '.join(SORTS)}", USAGE_ERROR)
+    return SORTS[sort]
+
+
+def say_held_back(db: Path, filters: dict[str, Any]) -> None:
+    """One line on stderr counting the candidates left out for a high-severity flag."""
+    from warehouse.queries import count_held_back
+
+    held = count_held_back(db, **filters)
+    if held:
+        err_console.print(f"{held:,} creator{'s' if held != 1 else ''} held back for fake engagement; "
+                          "--include-flagged to see them", highlight=False)
+
+
 def candidates_cmd(
     platform: PlatformFilter = None,
     tier: TierFilter = None,
@@ -64,11 +93,14 @@ def candidates_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     limit: Annotated[int | None, typer.Option(
         help=f"Most rows to show (1-{MAX_LIST_ROWS:,}); default {TABLE_ROWS} in a table, all in csv or json.")] = None,
+    sort: SortOption = "adjusted",
+    include_flagged: IncludeFlagged = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Show the candidate list: real people, nano and micro tiers, best engagement first."""
+    """Show the candidate list: real people, nano and micro tiers, best authentic engagement first."""
     if fmt not in ("table", "csv", "json"):
         raise fail(f"unknown format {fmt!r}; use table, csv or json", USAGE_ERROR)
+    order_by = check_sort(sort)
     if limit is not None:
         with clear_errors():
             validate_count(limit, "limit", 1, MAX_LIST_ROWS)
@@ -79,8 +111,11 @@ def candidates_cmd(
     if fmt == "table" and limit is None:
         limit = TABLE_ROWS
     with clear_errors():
-        df = candidates(db, limit=limit, **filters)
-        left_out = count_candidates(db, **filters) - len(df) if fmt == "table" and len(df) == limit else 0
+        df = candidates(db, limit=limit, order_by=order_by, include_flagged=include_flagged, **filters)
+        left_out = (count_candidates(db, include_flagged=include_flagged, **filters) - len(df)
+                    if fmt == "table" and len(df) == limit else 0)
+        if not include_flagged:
+            say_held_back(db, filters)
     if left_out:
         err_console.print(f"{left_out:,} more candidates not shown; use --limit {len(df) + left_out} "
                           "or -f csv for all", highlight=False)
@@ -91,7 +126,7 @@ def candidates_cmd(
     elif df.empty:
         console.print("No candidates match these filters.")
     else:
-        render_candidates(df, f"{len(df)} candidates")
+        render_candidates(df, f"{len(df)} candidates", evidence=include_flagged)
 
 
 def export_cmd(
@@ -101,6 +136,8 @@ def export_cmd(
     platform: PlatformFilter = None,
     tier: TierFilter = None,
     min_er: MinErFilter = None,
+    sort: SortOption = "adjusted",
+    include_flagged: IncludeFlagged = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Export the candidate list for a spreadsheet, a browser or a notebook."""
@@ -112,23 +149,30 @@ def export_cmd(
     except WarehouseError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
     filters = candidate_filters(platform, tier, min_er)
+    order_by = check_sort(sort)
 
     with clear_errors():
-        df = candidates(db, **filters)
+        df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters)
+        if not include_flagged:
+            say_held_back(db, filters)
         with saying_created(output.parent):
             path = export_candidates(df, output, fmt, force=force)
     console.print(f"wrote {len(df)} candidates to {path}")
 
 
-def render_candidates(df: Any, title: str) -> None:
+def render_candidates(df: Any, title: str, *, evidence: bool = False) -> None:
+    """The candidates as a table; ``evidence`` adds the authenticity flags' evidence lines."""
     table = Table(title=title, show_lines=False)
     columns = [
         ("platform", "platform"), ("handle", "handle"), ("display_name", "name"),
         ("tier", "tier"), ("followers", "followers"), ("er_median", "median ER"),
-        ("posts_per_week", "posts/wk"), ("person_probability", "p(person)"),
-    ]
+        ("authenticity_score", "authentic"), ("posts_per_week", "posts/wk"), ("person_probability", "p(person)"),
+    ] + ([("flag_evidence", "flags")] if evidence else [])
     for key, header in columns:
         wide = key in ("handle", "display_name")
+        if key == "flag_evidence":
+            table.add_column(header, overflow="fold", max_width=60)
+            continue
         table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=28 if wide else None,
                          justify="left" if wide or key in ("platform", "tier") else "right")
     for row in df.to_dict(orient="records"):
@@ -139,6 +183,8 @@ def render_candidates(df: Any, title: str) -> None:
                 cells.append("")
             elif key == "er_median":
                 cells.append(f"{value:.2%}")
+            elif key == "authenticity_score":
+                cells.append(f"{value:.0f}")
             elif isinstance(value, float):
                 cells.append(f"{value:.2f}")
             else:

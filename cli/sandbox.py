@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cli.candidates import render_candidates
+from cli.candidates import render_candidates, say_held_back
 from cli.console import clear_errors, console, fail, quiet_prefect
 from cli.discover import print_summary, run_discover
 from cli.options import DEFAULT_DB, DbOption, FacesOption, ensure_db_writable
@@ -139,6 +139,7 @@ def demo(
         export_candidates(top, output, "csv", force=True)
         counts = table_counts(db)
     render_candidates(top.head(15), f"Top candidates ({len(top)} in all)")
+    say_held_back(db, {})
     console.print(
         f"warehouse {db}: " + ", ".join(f"{name} {n}" for name, n in counts.items())
         + f"\nexported {len(top)} candidates to {output}"

@@ -34,6 +34,9 @@ class Profile:
     external_url: str | None = None
     profile_url: str | None = None
     is_bot: bool | None = None
+    # When the account was made, where the platform says (Mastodon, Bluesky): the age behind a
+    # "new account with many followers" flag, never guessed.
+    account_created_at: datetime | None = None
     # True when creator_id is not the platform's own account id but a stand-in from another id
     # space (an Instagram saved page's): the load merges it, by handle, into the platform's own id.
     id_is_alias: bool = False

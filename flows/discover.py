@@ -52,6 +52,7 @@ from flows.fetching import (
 from flows.markdown import md_cell
 from flows.params import validate_discover_params
 from scrapers.registry import get_platform
+from transforms.authenticity import AuthenticityContext
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.normalize import latest_profiles
 from transforms.quarantine import drop_quarantined
@@ -72,9 +73,11 @@ def score(
     tier_scheme: str,
     person_threshold: float = 0.5,
     faces: list[tuple[str, str, bool | None]] | None = None,
+    context: AuthenticityContext | None = None,
 ) -> dict[str, Any]:
     """Records -> DataFrames -> scores, all in pure transforms; a creator an error names is held
-    back whole (quarantine), never loaded half-observed."""
+    back whole (quarantine), never loaded half-observed. ``context``: what the warehouse knows
+    for the authenticity checks (``Warehouse.scoring_inputs``)."""
     profiles = latest_profiles(profiles_frame(parsed.profiles, observed_at=now))
     posts = posts_frame(parsed.posts, observed_at=now)
     profiles, posts, _ = drop_quarantined(profiles, posts, errors_frame(parsed.errors))
@@ -82,7 +85,7 @@ def score(
     if faces:
         face_frame = pd.DataFrame(faces, columns=["platform", "creator_id", "face_in_avatar"])
     scores = score_creators(profiles, posts, now=now, tier_scheme=get_scheme(tier_scheme),
-                            person_threshold=person_threshold, faces=face_frame)
+                            person_threshold=person_threshold, faces=face_frame, authenticity=context)
     return {"profiles": profiles, "posts": posts, "scores": scores}
 
 
@@ -121,7 +124,7 @@ def save_batch(
 
     ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies.
     """
-    frames = score.fn(parsed, scoring.now, scoring.tier_scheme, scoring.person_threshold, faces)
+    frames = score.fn(parsed, scoring.now, scoring.tier_scheme, scoring.person_threshold, faces, scoring.context)
     frames, kept_raws, errors, _ = skip_forgotten(scoring.platform, frames, raws or [], parsed.errors, gone)
     return warehouse.save_batch(run_id=run_id, batch_no=batch_no, refs=refs,
                                 raws=None if raws is None else raw_frame(kept_raws), frames=frames,
@@ -223,6 +226,7 @@ class Scoring:
     now: datetime
     tier_scheme: str
     person_threshold: float
+    context: AuthenticityContext = field(default_factory=AuthenticityContext)
 
 
 @dataclass
@@ -312,7 +316,7 @@ class BatchRun:
                      if self.faces else None)
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
         save_batch(self.warehouse, self.state.run_id, batch_no, refs, None if stored else quote(raws),
-                   quote(parsed), counts, quote(self.gone), self.scoring, quote(face_rows), run_refs)
+                   quote(parsed), counts, quote(self.gone), quote(self.scoring), quote(face_rows), run_refs)
 
     def finish(self, status: RunStatus) -> dict[str, Any]:
         return self.warehouse.finish_run(self.state.run_id, status)
@@ -389,7 +393,8 @@ def discover(
     )
     if state.resumed:
         get_run_logger().warning("resuming run %s: %d batch(es) already stored", state.run_id, len(state.batches))
-    run = BatchRun(warehouse, state, gone, Scoring(platform, state.started_at, tier_scheme, person_threshold),
+    context = AuthenticityContext(**warehouse.scoring_inputs(platform, state.started_at))
+    run = BatchRun(warehouse, state, gone, Scoring(platform, state.started_at, tier_scheme, person_threshold, context),
                    base_url, rate_per_second, faces, avatar_cache)
     try:
         refs = run.discovery(params["queries"], params["hashtags"], params["handles"], limit)

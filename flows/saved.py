@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from core.errors import InputError
 from core.records import (
@@ -28,9 +29,11 @@ from core.records import (
 from flows.discover import load, score
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from scrapers.registry import get_platform
+from transforms.authenticity import AuthenticityContext
 from transforms.quarantine import without_profile
 from warehouse.forget import tombstones
 from warehouse.tombstones import skip_forgotten
+from warehouse.warehouse import Warehouse
 
 PROFILE_FIELDS = ("platform", "creator_id", "handle", "display_name", "bio", "followers",
                   "following", "posts_count", "verified", "avatar_url", "external_url",
@@ -133,7 +136,8 @@ def import_saved(
         parsed.extend(result)
         raws.append(raw)
     now = utcnow()
-    frames = score(parsed, now, tier_scheme, person_threshold)
+    context = AuthenticityContext(**Warehouse(Path(db_path)).scoring_inputs(platform, now))
+    frames = score(parsed, now, tier_scheme, person_threshold, context=quote(context))
     frames["posts"], orphans = without_profile(frames["profiles"], frames["posts"])
     parsed.errors += [ScrapeError(platform, creator, None, None, NO_PROFILE) for creator in orphans]
     files, gone = len(raws), tombstones(db_path, platform, read_only=False)

@@ -178,6 +178,12 @@ def _er_stats(
     return median, mean
 
 
+def er_sample(posts: pd.DataFrame, pos: np.ndarray, last_n: int) -> np.ndarray:
+    """The posts ER is measured over: each creator's last ``last_n`` original posts (a mask)."""
+    original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)
+    return _within_last_n(pos, ts_micros(posts["published_at"]), (pos >= 0) & original, last_n)
+
+
 def engagement_from_positions(
     creators: pd.DataFrame,
     posts: pd.DataFrame,
@@ -193,9 +199,8 @@ def engagement_from_positions(
         raise ValueError(f"last_n must be at least 1, got {last_n}")
     n = len(creators)
     t = ts_micros(posts["published_at"])
-    original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)
     in_sample = _within_last_n(pos, t, pos >= 0, last_n)
-    in_er = _within_last_n(pos, t, (pos >= 0) & original, last_n)
+    in_er = er_sample(posts, pos, last_n)
 
     stats = _sample_stats(pos, t, in_sample, posts, n)
     now_us = int(as_utc(now).value // 1000)

@@ -41,6 +41,7 @@ PROFILE_DTYPES: dict[str, Any] = {
     "external_url": STRING,
     "profile_url": STRING,
     "is_bot": BOOL,
+    "account_created_at": UTC_TS,
     "id_is_alias": BOOL,
     "observed_at": UTC_TS,
 }
@@ -99,7 +100,7 @@ ENGAGEMENT_DTYPES: dict[str, Any] = {
 }
 
 # The creator_scores table, in order: the key, when, the engagement metrics, the verdicts.
-# `evidence` is a JSON array of strings.
+# `evidence` is a JSON array of strings; `authenticity_flags` a JSON array of flag records.
 SCORE_DTYPES: dict[str, Any] = {
     "platform": STRING,
     "creator_id": STRING,
@@ -117,6 +118,9 @@ SCORE_DTYPES: dict[str, Any] = {
     "metrics_version": STRING,
     "contact_email": STRING,
     "contact_link": STRING,
+    "authenticity_score": FLOAT,
+    "authenticity_flags": STRING,
+    "authenticity_version": STRING,
 }
 
 PROFILE_COLUMNS: list[str] = list(PROFILE_DTYPES)

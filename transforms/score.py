@@ -19,12 +19,14 @@ from transforms._text import from_arrow
 from transforms.account_known import trusted
 from transforms.account_model import MODEL_VERSION
 from transforms.account_type import post_signals_from_positions, score_account_type
+from transforms.authenticity import AuthenticityContext, all_flags, authenticity_columns
 from transforms.contacts import extract_contacts
 from transforms.engagement import (
     DEFAULT_FORMULA,
     DEFAULT_LAST_N,
     METRICS_VERSION,
     engagement_from_positions,
+    er_sample,
 )
 from transforms.frames import BOOL, SCORE_DTYPES, UTC_TS, as_utc, conform
 from transforms.normalize import normalize_posts, normalize_profiles
@@ -63,6 +65,7 @@ def score_creators(
     person_threshold: float = 0.5,
     last_n: int = DEFAULT_LAST_N,
     faces: pd.DataFrame | None = None,
+    authenticity: AuthenticityContext | None = None,
 ) -> pd.DataFrame:
     """One row per unique (platform, creator_id) in profiles, columns exactly SCORE_COLUMNS.
 
@@ -71,6 +74,8 @@ def score_creators(
     account_type uses the same threshold so the two never disagree; ``needs_review`` marks
     probabilities within REVIEW_MARGIN of the threshold. ``scored_at`` is ``now``.
     ``faces`` (platform, creator_id, face_in_avatar), when given, adds the avatar signal.
+    ``authenticity`` carries what the warehouse knows beyond these frames (tier benchmarks,
+    snapshot history, other creators' posts); without it the flags use fallbacks and the batch.
     Pure: no IO, deterministic for the same inputs.
     """
     scheme = resolve_scheme(tier_scheme)
@@ -104,9 +109,12 @@ def score_creators(
     prob = kind["person_probability"]
     p = prob.to_numpy(dtype=float, na_value=np.nan)
 
+    tier = assign_tier(creators["followers"], scheme)
+    flags = all_flags(creators, clean_posts, pos, er_sample(clean_posts, pos, last_n), metrics, tier,
+                      now=scored_at, context=authenticity or AuthenticityContext())
     out = metrics.assign(
         scored_at=pd.Series(scored_at, index=metrics.index, dtype=UTC_TS),
-        tier=assign_tier(creators["followers"], scheme),
+        tier=tier,
         tier_scheme=scheme.label,
         account_type=kind["account_type"],
         person_probability=prob,
@@ -118,5 +126,6 @@ def score_creators(
         contact_email=contacts["contact_email"],
         contact_link=contacts["contact_link"],
         **SCORE_VERSIONS,
+        **authenticity_columns(flags, n).set_index(metrics.index),
     )
     return conform(out, SCORE_DTYPES).reset_index(drop=True)

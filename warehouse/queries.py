@@ -22,6 +22,7 @@ CANDIDATE_TIERS = ("nano", "micro")
 
 #: order_by name -> ORDER BY clause. Best first; the key columns make ties deterministic.
 ORDER_BY: dict[str, str] = {
+    "adjusted_er": "has_high_flag, adjusted_er DESC NULLS LAST",  # held-back creators, when shown, last
     "er_median": "er_median DESC NULLS LAST",
     "er_mean": "er_mean DESC NULLS LAST",
     "followers": "followers DESC NULLS LAST",
@@ -38,10 +39,12 @@ MAIN_TABLES = (
 
 
 def _candidate_filter(
-    platforms: Iterable[str] | None, tiers: Iterable[str] | None, min_er: float | None
+    platforms: Iterable[str] | None, tiers: Iterable[str] | None, min_er: float | None,
+    include_flagged: bool = True,
 ) -> tuple[str, list[Any]]:
-    """The WHERE clause (empty or with a leading space) and its bound parameters."""
-    where: list[str] = []
+    """The WHERE clause (empty or with a leading space) and its bound parameters; without
+    ``include_flagged``, creators with a high-severity authenticity flag are left out."""
+    where: list[str] = [] if include_flagged else ["NOT has_high_flag"]
     params: list[Any] = []
     if platforms is not None:
         wanted = _as_list(platforms)
@@ -70,12 +73,14 @@ def candidates(
     tiers: Iterable[str] | None = None,
     min_er: float | None = None,
     limit: int | None = None,
-    order_by: str = "er_median",
+    order_by: str = "adjusted_er",
+    include_flagged: bool = False,
 ) -> pd.DataFrame:
-    """Rows of the ``candidates`` view, filtered and ordered; an empty frame when none match."""
+    """Rows of the ``candidates`` view, filtered and ordered (by default authenticity-adjusted ER,
+    ``er_median * authenticity_score / 100``); an empty frame when none match."""
     if order_by not in ORDER_BY:
         raise WarehouseError(f"Cannot order by {order_by!r}; choose one of {', '.join(ORDER_BY)}.")
-    where, params = _candidate_filter(platforms, tiers, min_er)
+    where, params = _candidate_filter(platforms, tiers, min_er, include_flagged)
     sql = f"SELECT * FROM candidates{where} ORDER BY {ORDER_BY[order_by]}, platform, creator_id"
     if limit is not None:
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
@@ -92,11 +97,26 @@ def count_candidates(
     platforms: Iterable[str] | None = None,
     tiers: Iterable[str] | None = None,
     min_er: float | None = None,
+    include_flagged: bool = False,
 ) -> int:
     """How many rows ``candidates`` would return without a limit (to say what a cut left out)."""
-    where, params = _candidate_filter(platforms, tiers, min_er)
+    return _count(db_path, "count(*)", *_candidate_filter(platforms, tiers, min_er, include_flagged))
+
+
+def count_held_back(
+    db_path: DbPath,
+    *,
+    platforms: Iterable[str] | None = None,
+    tiers: Iterable[str] | None = None,
+    min_er: float | None = None,
+) -> int:
+    """How many candidates matching the filters have a high-severity authenticity flag."""
+    return _count(db_path, "count(*) FILTER (WHERE has_high_flag)", *_candidate_filter(platforms, tiers, min_er))
+
+
+def _count(db_path: DbPath, expression: str, where: str, params: list[Any]) -> int:
     with connect(db_path, read_only=True) as con:
-        row = con.execute(f"SELECT count(*) FROM candidates{where}", params).fetchone()
+        row = con.execute(f"SELECT {expression} FROM candidates{where}", params).fetchone()
         return int(row[0]) if row else 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from warehouse.forget import read_tombstones
 from warehouse.load import load_batch, require_run_id, run_row, store_batch
 from warehouse.manifest import RunState, RunStatus, finish_run, open_run, unfinished
 from warehouse.queries import batch_raw_responses, run_counts
+from warehouse.scoring_inputs import scoring_inputs
 
 
 class Warehouse:
@@ -63,6 +65,12 @@ class Warehouse:
             with transaction(con, f"Starting run {run_id}"):
                 state = open_run(con, row, fingerprint, resume_only=resume_only)
             return state, read_tombstones(con, run["platform"])
+
+    def scoring_inputs(self, platform: str, now: datetime) -> dict[str, pd.DataFrame]:
+        """Tier benchmarks, snapshot history and peers' posts of one platform (empty frames for a
+        warehouse not yet created), read before the run's first batch so every batch is scored alike."""
+        with self.writer() as con:
+            return scoring_inputs(con, platform, now)
 
     def stored_raws(self, run_id: str, batch_no: int) -> list[RawResponse]:
         """The bodies a batch stored, in fetch order, so a resume re-parses instead of refetching."""

@@ -105,6 +105,7 @@ def _profile(item: Any) -> Profile | str:
         external_url=first_url(bio),
         profile_url=PROFILE_WEB + page,
         is_bot=_is_bot(item.get("labels")),
+        account_created_at=parse_datetime(item.get("createdAt")),
     )
 
 
@@ -239,6 +240,7 @@ def _basic_profile(author: dict[str, Any]) -> Profile:
         verified=_verified(author.get("verification")),
         profile_url=PROFILE_WEB + page,
         is_bot=_is_bot(author.get("labels")),
+        account_created_at=parse_datetime(author.get("createdAt")),
     )
 
 

@@ -108,6 +108,7 @@ def _profile(item: Any, request_url: str) -> Profile | str:
         external_url=_external_url(fields, note),
         profile_url=url,
         is_bot=item["bot"] if isinstance(item.get("bot"), bool) else None,
+        account_created_at=parse_datetime(item.get("created_at")),
     )
 
 

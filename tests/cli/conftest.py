@@ -16,28 +16,40 @@ from warehouse.load import load_run
 NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
 
 
-def _bakers(n: int) -> tuple[list[Profile], list[Post]]:
-    """``n`` home bakers on Bluesky, nano tier, each a person with a different engagement."""
+def _people(n: int, key: str, name: str, bio: str, text: str,
+            counts: Callable[[int, int], tuple[int, int, int]]) -> tuple[list[Profile], list[Post]]:
+    """``n`` nano people on Bluesky with 5 posts each; ``counts(i, k)`` is (followers, likes, comments)."""
     profiles, posts = [], []
     for i in range(n):
-        cid = f"did:plc:baker{i:04d}"
+        cid, handle = f"did:plc:{key}{i:04d}", f"{key}{i}.bsky.social"
         profiles.append(Profile(
-            platform="bluesky", creator_id=cid, handle=f"baker{i}.bsky.social", display_name=f"Lena Baker {i}",
-            bio="I bake sourdough at home, mum of two. My kitchen, my mess.", followers=2_000 + i,
-            following=300, posts_count=400, profile_url=f"https://bsky.app/profile/baker{i}.bsky.social"))
-        posts.extend(Post(platform="bluesky", post_id=f"{cid}/p{k}", creator_id=cid,
-                          published_at=NOW - timedelta(days=k + 1), text="my loaf finally rose! so proud",
-                          likes=20 + i, comments=3) for k in range(5))
+            platform="bluesky", creator_id=cid, handle=handle, display_name=f"{name} {i}", bio=bio,
+            followers=counts(i, 0)[0], following=300, posts_count=400, profile_url=f"https://bsky.app/profile/{handle}"))
+        posts.extend(Post(platform="bluesky", post_id=f"{cid}/p{k}", creator_id=cid, published_at=NOW - timedelta(days=k + 1),
+                          text=text, likes=counts(i, k)[1], comments=counts(i, k)[2]) for k in range(5))
     return profiles, posts
+
+
+def _bakers(n: int) -> tuple[list[Profile], list[Post]]:
+    """``n`` home bakers, each a person with a different engagement."""
+    return _people(n, "baker", "Lena Baker", "I bake sourdough at home, mum of two. My kitchen, my mess.",
+                   "my loaf finally rose! so proud", lambda i, k: (2_000 + i, 20 + i, 3))
+
+
+def _bought_likes(n: int) -> tuple[list[Profile], list[Post]]:
+    """``n`` people whose likes were bought: about 45% ER and no comments."""
+    return _people(n, "farm", "Harper Farm", "Mum of two, I love my garden and my dog.",
+                   "my garden this morning", lambda i, k: (2_000, 900 + 10 * k, 0))
 
 
 @pytest.fixture
 def bakers_db(tmp_path: Path) -> Callable[[int], Path]:
-    """A DuckDB file holding ``n`` candidates, built the way a run builds it."""
+    """A DuckDB file holding ``n`` candidates (and ``bought`` with bought likes), built the way a run builds it."""
 
-    def build(n: int) -> Path:
+    def build(n: int, bought: int = 0) -> Path:
         db = tmp_path / "scout.duckdb"
-        profiles, posts = _bakers(n)
+        (profiles, posts), (fake_profiles, fake_posts) = _bakers(n), _bought_likes(bought)
+        profiles, posts = profiles + fake_profiles, posts + fake_posts
         profile_rows, post_rows = profiles_frame(profiles, NOW), posts_frame(posts, NOW)
         load_run(db, run_id="bakers", profiles=profile_rows, posts=post_rows,
                  scores=score_creators(profile_rows, post_rows, now=NOW),

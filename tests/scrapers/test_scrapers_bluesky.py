@@ -66,6 +66,7 @@ def test_profiles_every_field() -> None:
         external_url="https://marisolgrows.example/shop",
         profile_url="https://bsky.app/profile/marisol.bsky.social",
         is_bot=None,
+        account_created_at=datetime(2023, 7, 14, 9, 21, 44, 118000, tzinfo=UTC),
     )
     # Japanese text, no avatar, no verification block, an unauthenticated-visibility label.
     assert yuki.display_name == "ゆき｜イラストレーター"

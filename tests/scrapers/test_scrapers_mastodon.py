@@ -64,6 +64,7 @@ def test_account_every_field_and_html_note() -> None:
         external_url="https://jonasbackt.example",  # first field href beats the note link
         profile_url="https://mastodon.social/@jonas",
         is_bot=False,
+        account_created_at=datetime(2022, 11, 8, tzinfo=UTC),
     )
 
 

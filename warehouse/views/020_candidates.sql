@@ -1,5 +1,8 @@
 -- People in the nano and micro tiers (and accounts in the review band around the person
 -- threshold, flagged needs_review), with the columns a marketer reads.
+-- adjusted_er = er_median * authenticity_score / 100 (the default order); has_high_flag marks a
+-- creator with a high-severity authenticity flag (held back by `scout candidates` by default);
+-- flag_evidence is the flags' evidence lines, worst first, joined by "; ".
 CREATE VIEW candidates AS
 WITH eligible AS (
     SELECT *
@@ -16,6 +19,13 @@ SELECT
     s.tier,
     c.followers,
     s.er_median,
+    s.er_median * coalesce(s.authenticity_score, 100) / 100 AS adjusted_er,
+    s.authenticity_score,
+    coalesce(s.authenticity_flags, '[]') AS authenticity_flags,
+    coalesce(list_contains(CAST(json_extract_string(s.authenticity_flags, '$[*].severity') AS VARCHAR[]), 'high'),
+             false) AS has_high_flag,
+    array_to_string(CAST(json_extract_string(s.authenticity_flags, '$[*].evidence') AS VARCHAR[]), '; ')
+        AS flag_evidence,
     s.er_mean,
     s.er_views_median,
     s.er_formula,
@@ -30,6 +40,7 @@ SELECT
     s.contact_link,
     s.tier_scheme,
     s.model_version,
+    s.authenticity_version,
     s.person_threshold,
     s.scored_at
 FROM eligible AS s

@@ -1,0 +1,84 @@
+"""`scout candidates` / `export` and authenticity: the default order, --sort er, held-back creators."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+
+runner = CliRunner()
+HELD_BACK = "2 creators held back for fake engagement; --include-flagged to see them"
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def handles(result) -> list[str]:
+    return [row["handle"] for row in json.loads(result.stdout)]
+
+
+def test_creators_with_a_high_flag_are_held_back_and_counted_in_one_line(bakers_db):
+    db = str(bakers_db(3, bought=2))
+    result = run("candidates", "--db", db, "-f", "json")
+    assert result.exit_code == 0
+    assert handles(result) == ["baker2.bsky.social", "baker1.bsky.social", "baker0.bsky.social"]
+    assert result.stderr.strip().splitlines() == [HELD_BACK]
+    table = run("candidates", "--db", db)
+    assert "farm" not in table.stdout and table.stderr.strip() == HELD_BACK
+
+
+def test_include_flagged_shows_them_with_their_evidence_and_no_held_back_line(bakers_db):
+    db = str(bakers_db(3, bought=2))
+    result = run("candidates", "--db", db, "-f", "json", "--include-flagged")
+    rows = {row["handle"]: row for row in json.loads(result.stdout)}
+    assert result.stderr == "" and len(rows) == 5
+    farm = rows["farm0.bsky.social"]
+    assert farm["has_high_flag"] and farm["authenticity_score"] < 50
+    assert "0.0 comments per 100 likes; nano accounts on bluesky median 6.0" in farm["flag_evidence"]
+    assert {f["name"] for f in json.loads(farm["authenticity_flags"])} >= {"few_comments", "er_outlier"}
+    assert rows["baker0.bsky.social"]["authenticity_score"] == 100
+    table = run("candidates", "--db", db, "--include-flagged")
+    assert "comments per 100" in table.stdout and "flags" in table.stdout
+
+
+def test_the_default_order_is_authenticity_adjusted_and_sort_er_keeps_the_raw_one(bakers_db):
+    db = str(bakers_db(3, bought=2))
+    adjusted = handles(run("candidates", "--db", db, "-f", "json", "--include-flagged"))
+    raw = handles(run("candidates", "--db", db, "-f", "json", "--include-flagged", "--sort", "er"))
+    assert set(raw[:2]) == {"farm0.bsky.social", "farm1.bsky.social"}  # 45% ER first, as before
+    assert adjusted[:3] == ["baker2.bsky.social", "baker1.bsky.social", "baker0.bsky.social"]  # flagged last
+    assert sorted(adjusted) == sorted(raw)
+
+
+def test_an_unknown_sort_is_one_line_and_exit_2(bakers_db):
+    result = run("candidates", "--db", str(bakers_db(1)), "--sort", "followers")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == ["error: unknown --sort 'followers'; use adjusted or er"]
+
+
+def test_export_leaves_them_out_unless_included_and_carries_the_flags(bakers_db, tmp_path):
+    db = str(bakers_db(3, bought=2))
+    out = tmp_path / "c.csv"
+    result = run("export", "--db", db, "-o", str(out))
+    assert result.exit_code == 0 and result.stderr.strip() == HELD_BACK and "farm" not in out.read_text()
+    run("export", "--db", db, "-o", str(out), "--force", "--include-flagged")
+    text = out.read_text()
+    assert "farm0" in text and "authenticity_score" in text.splitlines()[0] and "comments per 100 likes" in text
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_after_the_demo_the_planted_like_farm_is_held_back_and_shown_with_its_evidence(tmp_path):
+    db, csv = tmp_path / "scout.duckdb", tmp_path / "candidates.csv"
+    demo = run("demo", "--db", str(db), "--output", str(csv))
+    assert demo.exit_code == 0, demo.output
+    top = run("candidates", "--db", str(db), "-f", "json", "--limit", "15")
+    assert "harperbrown@127.0.0.1" not in handles(top) and "held back for fake engagement" in top.stderr
+    shown = {r["handle"]: r for r in json.loads(run("candidates", "--db", str(db), "-f", "json",
+                                                    "--include-flagged").stdout)}
+    harper = shown["harperbrown@127.0.0.1"]
+    assert harper["has_high_flag"] and "comments per 100 likes; nano accounts on mastodon" in harper["flag_evidence"]

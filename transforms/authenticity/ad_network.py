@@ -1,0 +1,119 @@
+"""Ad-network suspicion: a creator whose recent posts are near-copies of posts by other creators
+(accounts paid to post a creative they did not make), together with the sponsored share.
+
+Texts are cleaned and folded (``transforms._text``, the vectorised core.text cleaner), cut into
+word shingles and compared by MinHash/LSH (``datasketch``), so the cost grows with the posts, not
+with their pairs.
+Posts carry no thumbnail, so image matches are not made. Template-like short captions are
+common among real creators, so a post needs MIN_WORDS words to be compared at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from datasketch import MinHash, MinHashLSH
+
+from transforms._text import clean_text, fold
+from transforms.authenticity.records import by_severity, flag_frame, fmt
+
+SHINGLE_WORDS = 3
+MIN_WORDS = 12
+NUM_PERM = 64
+#: Estimated Jaccard similarity of the shingles at which two posts are the same creative.
+SIMILARITY = 0.8
+#: Flagged with at least MIN_SHARED such posts making SHARED_SHARE of the creator's texts;
+#: shared captions alone are low (templates and reposting culture share them too); with a sponsored
+#: share of SPONSORED_MIN medium, and high when MANY_CREATORS others post them as well.
+MIN_SHARED = 2
+SHARED_SHARE = 0.25
+SPONSORED_MIN = 0.2
+MANY_CREATORS = 3
+
+
+def _shingles(texts: pd.Series) -> list[set[bytes]]:
+    """Word shingles of each text: lower-case, ascii-folded, words of letters and digits."""
+    words = fold(clean_text(texts)).str.lower().str.replace("https?://[^ ]+|[^a-z0-9 ]", " ", regex=True)
+    out: list[set[bytes]] = []
+    for text in words.fillna("").tolist():
+        w = text.split()
+        out.append({" ".join(w[i:i + SHINGLE_WORDS]).encode() for i in range(len(w) - SHINGLE_WORDS + 1)}
+                   if len(w) >= MIN_WORDS else set())
+    return out
+
+
+@dataclass(frozen=True)
+class CaptionIndex:
+    """MinHashes of texts with their owners ("platform\x1fcreator_id") in an LSH index; built once
+    per run for the warehouse's posts, once per batch for the batch's."""
+
+    owners: np.ndarray
+    hashes: list[MinHash]
+    lsh: MinHashLSH
+
+    @classmethod
+    def build(cls, owners: np.ndarray, texts: pd.Series) -> CaptionIndex:
+        """An index of the texts long enough to compare (the others are left out)."""
+        shingles = _shingles(texts)
+        keep = np.flatnonzero([bool(s) for s in shingles])
+        hashes = list(MinHash.bulk([shingles[i] for i in keep], num_perm=NUM_PERM))
+        lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
+        with lsh.insertion_session() as session:
+            for i, h in enumerate(hashes):
+                session.insert(i, h)
+        return cls(np.asarray(owners, dtype=object)[keep], hashes, lsh)
+
+    def copied_by(self, h: MinHash, exclude: set[str]) -> set[str]:
+        """Owners (other than ``exclude``) of texts near-identical to the one hashed as ``h``."""
+        return {self.owners[j] for j in self.lsh.query(h)
+                if self.owners[j] not in exclude and h.jaccard(self.hashes[j]) >= SIMILARITY}
+
+
+def peer_index(peers: pd.DataFrame | None) -> CaptionIndex | None:
+    """The index of other creators' posts (platform, creator_id, text), or None without any."""
+    if peers is None or peers.empty:
+        return None
+    return CaptionIndex.build(_owner(peers["platform"], peers["creator_id"]), peers["text"])
+
+
+def _owner(platform: pd.Series, creator_id: pd.Series) -> np.ndarray:
+    return (platform.astype(str) + "\x1f" + creator_id.astype(str)).to_numpy(dtype=object)
+
+
+def shared_captions(
+    creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray,
+    sponsored_share: np.ndarray, peers: CaptionIndex | None,
+) -> pd.DataFrame:
+    """ad_network flags for the creators, comparing their sampled posts with each other's and with
+    ``peers`` (other creators' recent posts in the warehouse; the creators' own stored posts there
+    are not "other")."""
+    n = len(creators)
+    own_key = _owner(creators["platform"], creators["creator_id"])
+    batch = pd.DataFrame({"owner": own_key[pos[sample]], "row": pos[sample], "text": posts["text"].to_numpy()[sample]})
+    batch = batch.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
+    index = CaptionIndex.build(batch["owner"].to_numpy(), batch["text"])
+    row_of = dict(zip(own_key, range(n), strict=True))
+    in_batch = set(own_key)
+    judged = np.zeros(n, dtype=np.int64)
+    shared = np.zeros(n, dtype=np.int64)
+    copied_by: list[set[str]] = [set() for _ in range(n)]
+    for owner, h in zip(index.owners, index.hashes, strict=True):
+        row = row_of[owner]
+        judged[row] += 1
+        others = index.copied_by(h, {owner}) | (peers.copied_by(h, in_batch) if peers is not None else set())
+        if others:
+            shared[row] += 1
+            copied_by[row] |= others
+    n_others = np.array([len(s) for s in copied_by], dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(judged > 0, shared / np.maximum(judged, 1), np.nan)
+    flagged = (shared >= MIN_SHARED) & (share >= SHARED_SHARE)
+    sponsored = np.nan_to_num(sponsored_share, nan=0.0)
+    paid = flagged & (sponsored >= SPONSORED_MIN)
+    severity = by_severity(paid & (n_others >= MANY_CREATORS), paid, flagged)
+    r = np.flatnonzero(flagged)
+    evidence = (fmt(shared[r], ".0f") + " of " + fmt(judged[r], ".0f") + " recent posts near-identical to posts by "
+                + fmt(n_others[r], ".0f") + " other creators; " + fmt(100 * sponsored[r], ".0f") + "% sponsored")
+    return flag_frame(r, "ad_network", severity[r], share[r], SHARED_SHARE, evidence.to_numpy())

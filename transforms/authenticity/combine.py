@@ -1,0 +1,89 @@
+"""All authenticity checks for a set of scored creators, and the authenticity-v1 score.
+
+authenticity_score = max(0, 100 - sum of penalties), a high flag costing 40, medium 15, low 5
+(``records.SEVERITY_PENALTY``); a creator without any flag scores 100. The flags are stored as a
+JSON list of {name, severity, value, threshold, evidence}, worst first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from transforms.authenticity.ad_network import CaptionIndex, peer_index, shared_captions
+from transforms.authenticity.benchmarks import benchmarks_for
+from transforms.authenticity.engagement_flags import (
+    er_outlier,
+    few_comments,
+    likes_shape,
+    post_stats,
+)
+from transforms.authenticity.growth import follower_history, follower_jumps
+from transforms.authenticity.profile_flags import following_flags, new_account
+from transforms.authenticity.records import (
+    AUTHENTICITY_VERSION,
+    SEVERITY_PENALTY,
+    empty_flags,
+)
+from transforms.frames import FLOAT, STRING
+
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class AuthenticityContext:
+    """What the warehouse knows beyond the batch: the ``tier_benchmarks`` rows, the follower
+    snapshots (platform, creator_id, observed_at, followers) and other creators' recent posts
+    (platform, creator_id, text). Each may be None: the checks then use fallbacks or skip."""
+
+    benchmarks: pd.DataFrame | None = None
+    snapshots: pd.DataFrame | None = None
+    peer_posts: pd.DataFrame | None = None
+
+    @cached_property
+    def peer_captions(self) -> CaptionIndex | None:
+        """The peers' posts hashed once per run, not once per batch."""
+        return peer_index(self.peer_posts)
+
+
+def all_flags(
+    creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray, metrics: pd.DataFrame,
+    tier: pd.Series, *, now: datetime, context: AuthenticityContext,
+) -> pd.DataFrame:
+    """Every check's flag frame, concatenated (one row per raised flag)."""
+    n = len(creators)
+    platform = creators["platform"]
+    norms = benchmarks_for(platform, tier, context.benchmarks)
+    stats = post_stats(posts, pos, sample, n)
+    er_median = metrics["er_median"].to_numpy(dtype="float64", na_value=np.nan)
+    sponsored = metrics["sponsored_share"].to_numpy(dtype="float64", na_value=np.nan)
+    history = follower_history(creators, context.snapshots, now)
+    frames = [
+        few_comments(stats, norms, platform, tier), er_outlier(er_median, norms, platform, tier),
+        likes_shape(stats), follower_jumps(history, n, now), following_flags(creators), new_account(creators, now),
+        shared_captions(creators, posts, pos, sample, sponsored, context.peer_captions),
+    ]
+    return pd.concat([empty_flags(), *frames], ignore_index=True)
+
+
+def authenticity_columns(flags: pd.DataFrame, n: int) -> pd.DataFrame:
+    """authenticity_score, authenticity_flags (JSON) and authenticity_version for n creators."""
+    flags = flags.assign(rank=flags["severity"].map(_SEVERITY_ORDER)).sort_values(
+        ["row", "rank", "name"], kind="stable")
+    penalty = np.bincount(flags["row"].to_numpy(dtype=np.int64),
+                          weights=flags["severity"].map(SEVERITY_PENALTY).to_numpy(dtype="float64"), minlength=n)
+    records = flags.drop(columns=["rank"]).to_dict(orient="records")
+    lists: list[list[dict]] = [[] for _ in range(n)]
+    for record in records:
+        lists[record.pop("row")].append(record)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    return pd.DataFrame({
+        "authenticity_score": pd.array(np.maximum(0.0, 100.0 - penalty), dtype=FLOAT),
+        "authenticity_flags": pd.array([dumps(f) for f in lists], dtype=STRING),
+        "authenticity_version": pd.array([AUTHENTICITY_VERSION] * n, dtype=STRING),
+    })
