@@ -33,6 +33,11 @@ DEMO_QUERIES = ["baking", "vegan", "fitness", "travel", "books", "gaming", "phot
                 "fashion", "music", "tech", "beauty", "parenting", "pets"]
 
 
+DaysElapsedOption = Annotated[int, typer.Option(
+    min=0, max=3650, help="Move the sandbox's clock on by N days: follower counts grow along each "
+                          "creator's curve (bought followers arrive on their day).")]
+
+
 def check_fault_options(faults: list[str] | tuple[str, ...], rate: float, drift_share: float,
                         stall: float, seed: int) -> None:
     """Bad ``--faults`` options are bad input (exit 2), checked by the sandbox's own fault plan
@@ -61,6 +66,7 @@ def sandbox(
     fault_stall: Annotated[float, typer.Option(
         help="Seconds a read-timeout fault holds its answer; clients give up after their read "
              "timeout (20 s, SCOUT_READ_TIMEOUT).")] = 30.0,
+    days_elapsed: DaysElapsedOption = 0,
 ) -> None:
     """Serve the offline twin of Bluesky, Mastodon, Instagram and YouTube on 127.0.0.1."""
     from sandbox import SandboxServer
@@ -71,7 +77,8 @@ def sandbox(
         server = SandboxServer(creators=creators, seed=seed, port=port,
                                rate_limit=rate_limit, rate_window=rate_window,
                                faults=faults or (), fault_rate=fault_rate,
-                               drift_share=drift_share, fault_stall=fault_stall)
+                               drift_share=drift_share, fault_stall=fault_stall,
+                               days_elapsed=days_elapsed)
     except OSError as exc:
         raise fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from None
     if server.faults is not None:
@@ -82,7 +89,8 @@ def sandbox(
                       f"  read-timeout faults stall {plan.stall:g}s: run clients with "
                       f"SCOUT_READ_TIMEOUT={min(2.0, plan.stall / 2):g} to see them fail fast")
     console.print(
-        f"sandbox with {creators} creators (seed {seed}) on [bold]{server.base_url}[/]\n"
+        f"sandbox with {creators} creators (seed {seed}, {days_elapsed} days elapsed) on "
+        f"[bold]{server.base_url}[/]\n"
         f"  scout discover -p bluesky --instance {server.base_url} -q baking\n"
         f"  scout discover -p mastodon --instance {server.base_url} -q baking\n"
         "Ctrl-C to stop."
@@ -100,6 +108,7 @@ def demo(
     limit: Annotated[int, typer.Option(min=1, help="Creators per platform.")] = DEMO_LIMIT_PER_PLATFORM,
     faces: FacesOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
+    days_elapsed: DaysElapsedOption = 0,
 ) -> None:
     """Run the whole pipeline offline: sandbox -> discover (Bluesky, Mastodon) -> warehouse -> CSV."""
     from sandbox import SandboxServer
@@ -109,7 +118,7 @@ def demo(
     started = time.perf_counter()
     rate_limit, rate_window = 600, 10.0
     with SandboxServer(creators=creators, seed=DEMO_SEED, rate_limit=rate_limit,
-                       rate_window=rate_window).start() as server:
+                       rate_window=rate_window, days_elapsed=days_elapsed).start() as server:
         console.print(f"sandbox: {creators} generated creators on {server.base_url}")
         for platform in DEMO_PLATFORMS:
             step = time.perf_counter()

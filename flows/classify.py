@@ -56,7 +56,8 @@ def classify_frame(
     out["is_person"] = as_text_bool(prob >= threshold).mask(empty)
     out["person_probability"] = prob
     p = verdict["person_probability"].to_numpy(dtype=float, na_value=np.nan)
-    out["needs_review"] = as_text_bool(pd.Series(needs_review(p, threshold), index=chunk.index)).mask(empty)
+    share = verdict["known_share"].to_numpy(dtype=float)
+    out["needs_review"] = as_text_bool(pd.Series(needs_review(p, threshold, share), index=chunk.index)).mask(empty)
     out["evidence"] = verdict["evidence"].map("; ".join).mask(empty)
     return out
 

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import datetime, timezone
 
 from . import words
+from .fraud import plant_fraud
 from .handles import Handles
 from .model import MAX_CREATORS, MIN_CREATORS, PLATFORMS, REFERENCE_NOW, SandboxCreator
 from .pages import fill_fan, page
@@ -119,12 +120,16 @@ class _Builder:
         return pick(rng, words.NICHES)
 
 
-def build_universe(creators: int = 300, seed: int = 42, now: datetime | None = None) -> Universe:
+def build_universe(creators: int = 300, seed: int = 42, now: datetime | None = None,
+                   days_elapsed: int = 0) -> Universe:
     """A deterministic universe of ``creators`` accounts (50..100,000), about half per platform.
 
     ``now`` is the universe's fixed "today" (default REFERENCE_NOW, 2026-11-01T12:00Z): every
     timestamp is relative to it, so output never depends on the wall clock. Posts are made
-    lazily by ``Universe.posts_for``."""
+    lazily by ``Universe.posts_for``. ``days_elapsed`` moves the clock on: follower counts
+    follow each creator's growth curve (``sandbox.fraud``), nothing else changes."""
+    if isinstance(days_elapsed, bool) or not isinstance(days_elapsed, int) or days_elapsed < 0:
+        raise ValueError(f"days_elapsed must be a whole number of days >= 0, got {days_elapsed!r}")
     if isinstance(creators, bool) or not isinstance(creators, int):
         raise TypeError("creators must be an integer")
     if not MIN_CREATORS <= creators <= MAX_CREATORS:
@@ -161,4 +166,5 @@ def build_universe(creators: int = 300, seed: int = 42, now: datetime | None = N
         if c.kind == "fan":
             rng = random.Random(derive(seed, "fan", c.index))
             fill_fan(rng, builder.handles, c, pick(rng, top[c.platform]))
-    return Universe(out, seed=seed, now=now)
+    plant_fraud(out, seed)
+    return Universe(out, seed=seed, now=now, days_elapsed=days_elapsed)

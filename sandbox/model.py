@@ -18,6 +18,7 @@ MIN_CREATORS = 50
 MAX_CREATORS = 100_000
 POST_WINDOW_DAYS = 120
 MAX_POSTS = 200
+ENGAGEMENT_KINDS = ("organic", "bought_likes", "comment_pods", "spiky_likes")
 
 TAG_RE = re.compile(r"(?<![\w&/#])#(\w+)")  # a hashtag as both platforms link it
 
@@ -56,6 +57,13 @@ class SandboxCreator:
     fan_of: int | None = None  # index of the creator a fan page is about
     given_name: str | None = None
     culture: str | None = None
+    # ground truth of authenticity (sandbox/fraud.py plants it from its own random stream)
+    engagement: str = "organic"  # organic | bought_likes | comment_pods | spiky_likes
+    growth_per_day: float = 0.0  # organic follower growth, a fraction per day
+    bought_followers: int = 0  # the round jump of fake followers bought on spike_day
+    spike_day: int | None = None  # days from REFERENCE_NOW (negative: already happened)
+    mass_following: bool = False
+    ad_network: int | None = None  # the group of creators posting the same creatives
 
     @property
     def is_person(self) -> bool:
@@ -86,6 +94,7 @@ class SandboxPost:
     mentions: tuple[int, ...] = ()  # creator indices mentioned as @handle in the text
     original: "SandboxPost | None" = None  # for a repost: the original (another creator's)
     cid: str = ""
+    creative: str = ""  # an ad network's creative key: the same image wherever it is posted
 
     @property
     def author_index(self) -> int:

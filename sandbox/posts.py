@@ -7,6 +7,7 @@ import random
 from datetime import datetime, timedelta
 
 from . import words
+from .fraud import ad_creative, spiked
 from .model import MAX_POSTS, POST_WINDOW_DAYS, TAG_RE, SandboxCreator, SandboxPost, post_order
 from .seeded import DAY_MS, ascii_key, b32, derive, from_ms, pick, rint, snowflake, tid, to_ms
 
@@ -92,7 +93,7 @@ class PostWriter:
             quotes=original.quotes, is_repost=True, language=original.language,
             tags=original.tags, is_sponsored=original.is_sponsored,
             bookmarks=original.bookmarks, mentions=original.mentions, original=original,
-            cid=original.cid,
+            cid=original.cid, creative=original.creative,
         )
 
     def _make_own_post(self, c: SandboxCreator, rng: random.Random, t_ms: int,
@@ -100,18 +101,26 @@ class PostWriter:
         t = from_ms(t_ms)
         text, lang, sponsored, mentions = self._compose(c, rng, t)
         likes, reposts, replies, quotes, bookmarks = self._engagement(c, rng, sponsored)
-        tags = (tuple(dict.fromkeys(m.lower() for m in TAG_RE.findall(text)))
-                if "#" in text else ())
         if c.platform == "bluesky":
             pid = tid(t_ms, c.index)
             cid = "bafyrei" + b32(rng, 52)
         else:
             pid = str(snowflake(t_ms, c.index * 131 + seq))
             cid = ""
+        creative = ""
+        if c.ad_network is not None:  # its own stream: the creator's other posts stay as they were
+            ad = ad_creative(random.Random(derive(self.seed, "ad-post", c.index, seq)), self.seed,
+                             c.ad_network)
+            if ad is not None:
+                text, creative, lang, sponsored, mentions = *ad, "en", True, []
+        if c.engagement == "spiky_likes":
+            likes = spiked(random.Random(derive(self.seed, "spike", c.index, seq)), likes)
+        tags = (tuple(dict.fromkeys(m.lower() for m in TAG_RE.findall(text)))
+                if "#" in text else ())
         return SandboxPost(id=pid, creator_index=c.index, created_at=t, text=text, likes=likes,
                            reposts=reposts, replies=replies, quotes=quotes, is_repost=False,
                            language=lang, tags=tags, is_sponsored=sponsored, bookmarks=bookmarks,
-                           mentions=tuple(mentions), cid=cid)
+                           mentions=tuple(mentions), cid=cid, creative=creative)
 
     def _engagement(self, c: SandboxCreator, rng: random.Random, sponsored: bool):
         noise = rng.lognormvariate(0.0, 0.45)
@@ -120,6 +129,9 @@ class PostWriter:
         if c.engagement_anomaly:
             replies = int(likes * rng.uniform(0.0005, 0.004))
             reposts = int(likes * rng.uniform(0.001, 0.01))
+        elif c.engagement == "comment_pods":  # the same draws, scaled: a pod comments on everything
+            replies = int(likes * rng.uniform(0.02, 0.12) * 6)
+            reposts = int(likes * rng.uniform(0.03, 0.18))
         else:
             replies = int(likes * rng.uniform(0.02, 0.12))
             reposts = int(likes * rng.uniform(0.03, 0.18))

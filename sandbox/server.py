@@ -74,6 +74,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet by design
         pass
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header on the sandbox clock (``days_elapsed`` ahead of the real one)."""
+        now = time.time() if timestamp is None else timestamp
+        return super().date_time_string(now + self.sandbox.universe.days_elapsed * 86_400)
+
     def version_string(self) -> str:
         return self.server_version
 
@@ -267,13 +272,16 @@ class SandboxServer:
     ``fault_rate`` of requests fail transiently, ``drift_share`` of creators drift for good,
     both decided from ``fault_seed`` (default: ``seed``). ``fault_stall`` is how long a
     timeout fault holds its answer; ``fault_retry_after`` the seconds a 429 asks for.
+
+    ``days_elapsed`` moves the clock of a generated universe on by that many days: follower
+    counts (and lists) follow each creator's growth curve, bought followers arrive on their day.
     """
 
     def __init__(self, universe: Universe | None = None, *, creators: int = 300, seed: int = 42,
                  port: int = 0, rate_limit: int | None = 600, rate_window: float = 10.0,
                  host: str = "127.0.0.1", faults: Iterable[str] = (), fault_rate: float = 0.0,
                  drift_share: float = 0.0, fault_seed: int | None = None,
-                 fault_stall: float = 30.0, fault_retry_after: int = 1):
+                 fault_stall: float = 30.0, fault_retry_after: int = 1, days_elapsed: int = 0):
         if rate_limit is not None and rate_limit < 0:
             raise ValueError("rate_limit must be >= 0 (or None for no limit)")
         if rate_window <= 0:
@@ -282,7 +290,10 @@ class SandboxServer:
         plan = faultlib.FaultPlan(families, fault_rate, drift_share,
                                   seed if fault_seed is None else fault_seed,
                                   fault_stall, fault_retry_after)
-        self.universe = universe if universe is not None else build_universe(creators, seed)
+        if universe is not None and days_elapsed:
+            raise ValueError("days_elapsed is for a generated universe: build yours with it")
+        self.universe = (universe if universe is not None
+                         else build_universe(creators, seed, days_elapsed=days_elapsed))
         hooks = {"bluesky": bluesky, "mastodon": mastodon, "instagram": instagram,
                  "youtube": youtube}
         self.faults = faultlib.Faults(plan, self, hooks) if families else None

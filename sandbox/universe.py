@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from . import words
+from .followers import (decode_follower_id, follower_account, follower_kind, follower_positions,
+                        is_following)
+from .fraud import bought_by, bought_share, followers_at
 from .model import MAX_POSTS, PLATFORMS, TAG_RE, SandboxCreator, SandboxPost, post_order
 from .posts import PostWriter
 from .seeded import ascii_key
@@ -53,9 +56,11 @@ def _can_use_tag(c: "SandboxCreator", tag: str) -> bool:
 class Universe(PostWriter):
     """The creators, lookups, and lazily generated posts. Safe to share across threads."""
 
-    def __init__(self, creators: list[SandboxCreator], *, seed: int, now: datetime):
+    def __init__(self, creators: list[SandboxCreator], *, seed: int, now: datetime,
+                 days_elapsed: int = 0):
         self.seed = seed
-        self.now = now
+        self.now = now  # the generator's "today": posts and ages are relative to it
+        self.days_elapsed = days_elapsed  # the clock: how far past ``now`` counts have grown
         self.creators = creators
         self._by_handle: dict[str, dict[str, int]] = {p: {} for p in PLATFORMS}
         self._by_id: dict[str, dict[str, int]] = {p: {} for p in PLATFORMS}
@@ -102,15 +107,63 @@ class Universe(PostWriter):
     def kind_counts(self, platform: str | None = None) -> Counter:
         return Counter(c.kind for c in self.creators if platform in (None, c.platform))
 
+    @property
+    def today(self) -> datetime:
+        """The sandbox clock: ``now`` moved on by ``days_elapsed``."""
+        return self.now + timedelta(days=self.days_elapsed)
+
+    def followers_now(self, c: SandboxCreator) -> int:
+        """c's follower count on the sandbox clock (its growth curve, with any bought spike)."""
+        return followers_at(c, self.days_elapsed)
+
+    def followers_of(self, c: SandboxCreator, before: int | None,
+                     limit: int) -> list[tuple[int, SandboxCreator]]:
+        """Up to ``limit`` of c's followers as (position, account), newest first, below
+        position ``before`` (None: from the newest); position 0 followed first."""
+        return [(k, follower_account(self.seed, c.platform, c, k))
+                for k in follower_positions(c, self.days_elapsed, before, limit)]
+
+    def follower(self, platform: str, ref: str) -> SandboxCreator | None:
+        """A follower account by its id, if that follower follows its creator today."""
+        found = decode_follower_id(platform, self.seed, ref.strip())
+        if found is None or not 0 <= found[0] < len(self.creators):
+            return None
+        c = self.creators[found[0]]
+        if c.platform != platform or not is_following(c, found[1], self.days_elapsed):
+            return None
+        return follower_account(self.seed, platform, c, found[1])
+
     def truth(self, platform: str, ref: str) -> dict | None:
-        """Ground truth for evaluation: never served through the platform endpoints."""
+        """Ground truth for evaluation: never served through the platform endpoints. A
+        follower's id gives that follower's kind (real, mass or fake) and whom it follows."""
         c = self.lookup(platform, ref)
         if c is None:
-            return None
+            return self._follower_truth(platform, ref)
+        spike = None if c.spike_day is None else self.now + timedelta(days=c.spike_day)
         return {"platform": c.platform, "handle": c.handle, "creator_id": c.creator_id,
-                "kind": c.kind, "is_person": c.is_person, "niche": c.niche,
-                "is_bot": c.is_bot, "engagement_anomaly": c.engagement_anomaly,
-                "followers": c.followers, "language": c.language, "collab": c.collab}
+                "kind": c.kind, "is_person": c.is_person, "niche": c.niche, "is_bot": c.is_bot,
+                "engagement": c.engagement, "engagement_anomaly": c.engagement_anomaly,
+                "followers": self.followers_now(c), "following": c.following,
+                "bought_followers": c.bought_followers if bought_by(c, self.days_elapsed) else 0,
+                "bought_follower_share": bought_share(c, self.days_elapsed),
+                "follower_spike_day": c.spike_day,
+                "follower_spike_date": None if spike is None else spike.date().isoformat(),
+                "mass_following": c.mass_following, "ad_network": c.ad_network,
+                "language": c.language, "collab": c.collab}
+
+    def _follower_truth(self, platform: str, ref: str) -> dict | None:
+        f = self.follower(platform, ref)
+        if f is None:
+            return None
+        index, k = decode_follower_id(platform, self.seed, f.creator_id) or (0, 0)
+        return {"platform": platform, "handle": f.handle, "creator_id": f.creator_id,
+                "kind": "follower", "follower_kind": follower_kind(self.seed, self.creators[index], k),
+                "follows": self.creators[index].handle}
+
+    def ground_truth(self, platform: str | None = None) -> list[dict]:
+        """Every creator's truth (what ``GET /_sandbox/truth`` serves), in generation order."""
+        return [self.truth(c.platform, c.creator_id) for c in self.creators
+                if platform in (None, c.platform)]
 
     def mention(self, c: SandboxCreator) -> str:
         """How a post or bio on c's platform writes an @mention of c."""

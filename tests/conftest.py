@@ -53,8 +53,9 @@ def sandbox():
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """``slow``: every test that starts Prefect (the harness) or a subprocess. ``make test-fast``
-    deselects them; ``make test`` runs everything."""
+    """``slow``: every test that starts Prefect (the harness) or a subprocess, and the few marked
+    by hand (scale builds of several seconds). ``make test-fast`` deselects them; ``make test``
+    runs everything."""
     import inspect
 
     for item in items:

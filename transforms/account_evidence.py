@@ -66,46 +66,74 @@ def _fmt_weight(w: np.ndarray) -> np.ndarray:
 
 
 class Evidence:
-    """Candidate evidence lines, one column each: a share of the log-odds and its wording."""
+    """Candidate evidence lines, one column each: a share of the log-odds, its wording, the
+    share an unremarkable account gets from the same signals (its baseline) and which way the
+    wording reads (+1 for a person, -1 against, 0 a plain measure)."""
 
     def __init__(self, n: int) -> None:
         self.n = n
         self.weights: list[np.ndarray] = []
+        self.baselines: list[np.ndarray | float] = []
+        self.leans: list[np.ndarray | int] = []
         self.wording: list = []  # callable rows -> object array of text
 
-    def add(self, weight: np.ndarray, wording) -> None:
+    def add(self, weight: np.ndarray, wording, *, baseline: np.ndarray | float = 0.0,
+            leans: np.ndarray | int = 0) -> None:
         self.weights.append(np.asarray(weight, dtype=np.float64))
+        self.baselines.append(baseline)
+        self.leans.append(leans)
         self.wording.append(wording)
 
-    def lists(self) -> list[list[str]]:
-        """Per row, the strongest lines ("text (+1.2)") by |weight|, at most EVIDENCE_LIMIT.
+    def _chosen(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The shares matrix and the (row, column) cells shown, per row strongest first.
 
-        Ties go to the earlier line. Only the chosen cells are ever worded.
+        A cell is shown when its share is at least EVIDENCE_MIN away from nothing and from
+        its baseline: a signal where every account sits (a count at its clip) tells this
+        account from no other, whatever its share. At most EVIDENCE_LIMIT per row; ties go
+        to the earlier line.
         """
-        n = self.n
-        if not self.weights or n == 0:
-            return [[] for _ in range(n)]
         w = np.column_stack(self.weights)
+        baseline = np.column_stack([np.broadcast_to(b, self.n) for b in self.baselines])
         strength = np.abs(w)
-        strength[strength < EVIDENCE_MIN] = 0.0
+        strength[(strength < EVIDENCE_MIN) | (np.abs(w - baseline) < EVIDENCE_MIN)] = 0.0
         k = min(EVIDENCE_LIMIT, w.shape[1])
         key = strength - np.arange(w.shape[1]) * 1e-9  # earlier column wins a tie
         top = np.argpartition(-key, k - 1, axis=1)[:, :k]
         top = np.take_along_axis(top, np.argsort(-np.take_along_axis(key, top, axis=1),
                                                  axis=1, kind="stable"), axis=1)
         rows, slot = np.nonzero(np.take_along_axis(strength, top, axis=1) > 0)
-        cols = top[rows, slot]
+        return w, rows, top[rows, slot]
+
+    def _per_row(self, rows: np.ndarray, items: list) -> list[list]:
+        out, start = [], 0
+        for end in np.cumsum(np.bincount(rows, minlength=self.n)).tolist():
+            out.append(items[start:end])
+            start = end
+        return out
+
+    def lists(self) -> list[list[str]]:
+        """Per row, the lines shown ("text (+1.2)"), strongest first. Only the chosen cells
+        are ever worded."""
+        if not self.weights or self.n == 0:
+            return [[] for _ in range(self.n)]
+        w, rows, cols = self._chosen()
         texts = np.empty(len(cols), dtype=object)
         by_col = np.argsort(cols, kind="stable")
         bounds = np.flatnonzero(np.diff(cols[by_col])) + 1
         for idx in np.split(by_col, bounds) if len(cols) else []:
             texts[idx] = self.wording[cols[idx[0]]](rows[idx])
-        texts = (texts + _fmt_weight(w[rows, cols])).tolist()
-        out, start = [], 0
-        for end in np.cumsum(np.bincount(rows, minlength=n)).tolist():
-            out.append(texts[start:end])
-            start = end
-        return out
+        return self._per_row(rows, (texts + _fmt_weight(w[rows, cols])).tolist())
+
+    def signed(self) -> list[list[tuple[int, float]]]:
+        """Per row, for the lines lists() shows (same order): which way each line's wording
+        reads (+1 for a person, -1 against, 0 a plain measure) and its share of the log-odds,
+        so the two can be checked against each other."""
+        if not self.weights or self.n == 0:
+            return [[] for _ in range(self.n)]
+        w, rows, cols = self._chosen()
+        leans = np.column_stack([np.broadcast_to(v, self.n) for v in self.leans])
+        return self._per_row(rows, list(zip(leans[rows, cols].tolist(),
+                                            w[rows, cols].tolist(), strict=True)))
 
 
 def phrase_wording(template: str, wording: af.Wording | None):

@@ -21,43 +21,54 @@ from transforms.account_model import AccountModel, Prepared, prepared
 
 
 def score_rows(df: pd.DataFrame, model: AccountModel, assume_clean: bool
-           ) -> tuple[np.ndarray, af.Signals, Evidence]:
-    """Calibrated log-odds per row, the named signals (for the page kind) and the evidence."""
+           ) -> tuple[np.ndarray, np.ndarray, af.Signals, Evidence]:
+    """Per row the calibrated log-odds the model learned and the fixed priors' log-odds
+    (kept apart: only the learned part is pulled toward the prior when little is known,
+    account_known.py), the named signals (for the page kind) and the evidence."""
     prep = prepared(model)
     f = af.prepare(df, assume_clean=assume_clean)
     signals = af.named_signals(f, model.lexicon)
     ev = Evidence(f.n)
     overall = {k: np.zeros(f.n) for k in FIELD_OVERALL}  # n-gram shares not quoted alone
-    logit = (prep.bias + _signal_logit(f, signals, prep, ev) + _prior_logit(f, ev)
-             + _word_logit(f, model, prep, ev, overall) + _char_logit(f, model, prep, overall))
+    learned = (prep.bias + _signal_logit(f, signals, prep, ev)
+               + _word_logit(f, model, prep, ev, overall) + _char_logit(f, model, prep, overall))
+    fixed = _prior_logit(f, ev)
     for name, label in FIELD_OVERALL.items():
         ev.add(overall[name], lambda rows, label=label: np.full(len(rows), label, dtype=object))
-    return logit, signals, ev
+    return learned, fixed, signals, ev
 
 
 def _signal_logit(f: af.Fields, signals: af.Signals, prep: Prepared, ev: Evidence
                   ) -> np.ndarray:
     """Named signals: weight x value, summed per evidence group (one line per group). A
     nameless row's weight is the signal's weight plus its nameless weight (af.dense_matrix
-    without building the second half)."""
+    without building the second half). Each line's baseline is the same sum at the
+    signals' baselines (af.Signal.baseline)."""
     k = len(af.BASE_KEYS)
     values = signals.matrix(af.BASE_KEYS)
     contrib = values * prep.signal_w[:k]
-    rows = np.flatnonzero(af.nameless(f))
+    is_nameless = af.nameless(f)
+    rows = np.flatnonzero(is_nameless)
     contrib[rows] += values[rows] * prep.signal_w[k:]
     grouped = contrib @ GROUPS.matrix
+    baseline = np.array([spec.baseline for spec in af.BASE_SIGNALS])
+    named_base = (baseline * prep.signal_w[:k]) @ GROUPS.matrix
+    nameless_base = (baseline * prep.signal_w[k:]) @ GROUPS.matrix
     for i, j in enumerate(GROUPS.heads):
         spec = af.BASE_SIGNALS[j]
-        ev.add(grouped[:, i], phrase_wording(spec.text, signals.wording.get(spec.key)))
+        base = named_base[i] + is_nameless * nameless_base[i] if nameless_base[i] else named_base[i]
+        ev.add(grouped[:, i], phrase_wording(spec.text, signals.wording.get(spec.key)),
+               baseline=base, leans=spec.leans)
     return contrib.sum(axis=1)
 
 
 def _prior_logit(f: af.Fields, ev: Evidence) -> np.ndarray:
-    """The fixed-weight signals (bot flag, cadence, reposts, face), one line each."""
+    """The fixed-weight signals (bot flag, cadence, reposts, face), one line each; every
+    prior reads against a person except a face in the avatar, whose weight is its sign."""
     total = np.zeros(f.n)
     for key, c in af.prior_contributions(f).items():
         total += c
-        ev.add(c, prior_wording(key, f))
+        ev.add(c, prior_wording(key, f), leans=np.sign(c).astype(int) if key == "face" else -1)
     return total
 
 

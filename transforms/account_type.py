@@ -8,7 +8,8 @@ the log-odds is weight x value (account_logit.py), and the largest shares become
 evidence, in plain words with their signed weights (account_evidence.py).
 person_probability is the Platt-calibrated sigmoid of the sum, plus fixed prior weights for
 signals the training data lacks (bot flag, posting cadence, share of reposts, a face in the
-avatar: account_features.PRIORS). The weights: account_model.py.
+avatar: account_features.PRIORS), pulled toward the training prior when little of the profile
+is known (account_known.py, rule KNOWN_RULE). The weights: account_model.py.
 
 If an account is not a person, its kind is the page family (meme/facts/animal/brand/news/
 repost/fan) whose words and post signals it shows most (a transparent rule over the same
@@ -26,6 +27,7 @@ import pandas as pd
 
 from transforms import account_features as af
 from transforms._text import matches
+from transforms.account_known import known_share, shrink
 from transforms.account_logit import score_rows
 from transforms.account_model import AccountModel, load_model
 from transforms.account_words import CREDIT_PATTERN, FIRST_PERSON_POST_PATTERN
@@ -33,7 +35,7 @@ from transforms.frames import FLOAT, STRING, to_bool
 
 PAGE_KINDS = af.PAGE_KINDS
 ACCOUNT_TYPES = ("person", *PAGE_KINDS, "other_page")
-ACCOUNT_TYPE_COLUMNS = ["account_type", "person_probability", "evidence"]
+ACCOUNT_TYPE_COLUMNS = ["account_type", "person_probability", "evidence", "known_share"]
 REPOST_CREDIT_MIN = 0.15  # share of posts crediting someone else that makes a repost page
 _MAX_WORKERS = 4  # threads for a large frame (capped by the CPU count) ...
 _MIN_ROWS_PER_WORKER = 10_000  # ... each with at least this many rows
@@ -45,7 +47,8 @@ _MIN_ROWS_PER_WORKER = 10_000  # ... each with at least this many rows
 def score_account_type(
     df: pd.DataFrame, *, threshold: float = 0.5, assume_clean: bool = False
 ) -> pd.DataFrame:
-    """account_type, person_probability (0..1) and evidence (list[str]) per row, same index.
+    """account_type, person_probability (0..1), evidence (list[str]) and known_share (how much
+    of the profile the model was shown, account_known.py) per row, same index.
 
     Reads whichever of these columns exist (all optional, nulls allowed): platform, handle,
     display_name, bio, followers, following, posts / posts_count, is_bot, posts_per_week,
@@ -80,8 +83,9 @@ def score_with_model(
 
 def _score_frame(df: pd.DataFrame, model: AccountModel, threshold: float, assume_clean: bool
                  ) -> pd.DataFrame:
-    logit, signals, evidence = score_rows(df, model, assume_clean)
-    prob = 1.0 / (1.0 + np.exp(-logit))
+    learned, fixed, signals, evidence = score_rows(df, model, assume_clean)
+    share = known_share(df)
+    prob = 1.0 / (1.0 + np.exp(-(shrink(learned, share, model) + fixed)))
     kind = _page_kind(signals)
     account_type = np.where(prob >= threshold, "person", kind)
     return pd.DataFrame(
@@ -89,6 +93,7 @@ def _score_frame(df: pd.DataFrame, model: AccountModel, threshold: float, assume
             "account_type": pd.array(account_type.astype(object), dtype=STRING),
             "person_probability": pd.array(prob, dtype=FLOAT),
             "evidence": pd.Series(evidence.lists(), dtype=object, index=df.index),
+            "known_share": pd.array(share, dtype=FLOAT),
         },
         index=df.index,
     )

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from transforms._keys import creator_positions
 from transforms._text import from_arrow
+from transforms.account_known import trusted
 from transforms.account_model import MODEL_VERSION
 from transforms.account_type import post_signals_from_positions, score_account_type
 from transforms.contacts import extract_contacts
@@ -34,9 +35,15 @@ SCORE_VERSIONS = {"model_version": MODEL_VERSION, "metrics_version": METRICS_VER
 REVIEW_MARGIN = 0.1
 
 
-def needs_review(probability: np.ndarray, threshold: float) -> np.ndarray:
-    """True where a probability is within REVIEW_MARGIN of the threshold (NaN is never)."""
-    return np.abs(probability - threshold) < REVIEW_MARGIN
+def needs_review(probability: np.ndarray, threshold: float,
+                 share: np.ndarray | None = None) -> np.ndarray:
+    """True where a probability is within REVIEW_MARGIN of the threshold, or where too little
+    of the profile was known (``share`` below account_known.TRUSTED_SHARE) for the verdict
+    to stand on its own. A NaN probability is never flagged."""
+    near = np.abs(probability - threshold) < REVIEW_MARGIN
+    if share is None:
+        return near
+    return near | (~trusted(np.asarray(share, dtype=float)) & ~np.isnan(probability))
 
 
 def _evidence_json(evidence: pd.Series) -> pd.Series:
@@ -105,7 +112,8 @@ def score_creators(
         person_probability=prob,
         is_person=pd.array(p >= person_threshold, dtype=BOOL),
         person_threshold=person_threshold,
-        needs_review=pd.array(needs_review(p, person_threshold), dtype=BOOL),
+        needs_review=pd.array(needs_review(p, person_threshold,
+                                           kind["known_share"].to_numpy(dtype=float)), dtype=BOOL),
         evidence=_evidence_json(kind["evidence"]),
         contact_email=contacts["contact_email"],
         contact_link=contacts["contact_link"],

@@ -1,7 +1,9 @@
 """The sandbox's Bluesky: the public AppView's XRPC read methods at ``/xrpc/<NSID>``.
 
-``searchActors``, ``getProfiles``/``getProfile``, ``getAuthorFeed`` (cursor paging and the
-feed filters) and ``resolveHandle``, in the real shapes with facets, verification and reposts,
+``searchActors``, ``getProfiles``/``getProfile`` (creators and their followers),
+``getAuthorFeed`` (cursor paging and the feed filters), ``getPostThread`` (a post and its
+replies), ``graph.getFollowers`` (cursor paging, profile views without counts) and
+``resolveHandle``, in the real shapes with facets, verification and reposts,
 and the real error bodies (``{"error", "message"}``). ``searchPosts`` needs auth (403), any
 other method is 501. The server's dispatch adds rate limits, faults and stats.
 """
@@ -14,6 +16,7 @@ from typing import Any
 
 from .. import faults as faultlib
 from ..model import SandboxCreator, SandboxPost
+from ..replies import Reply, replies_to
 from ..seeded import iso_ms
 from ..universe import Universe
 from .common import Answer, ApiError, cid_for, first, stable_frac, tokens
@@ -93,7 +96,7 @@ class Render:
         if c.banner:
             out["banner"] = self.base + c.banner
         out.update({
-            "followersCount": c.followers,
+            "followersCount": self.u.followers_now(c),
             "followsCount": c.following,
             "postsCount": c.posts_count,
             "associated": {"lists": 0, "feedgens": 0, "starterPacks": 0, "labeler": False,
@@ -144,6 +147,20 @@ class Render:
             "labels": [],
         }
 
+    def reply_view(self, x: Reply, parent: dict) -> dict:
+        """A reply's post view; ``parent`` is the post view it answers (also the root)."""
+        uri = f"at://{x.author.creator_id}/app.bsky.feed.post/{x.rkey}"
+        ref = {"uri": parent["uri"], "cid": parent["cid"]}
+        return {
+            "uri": uri, "cid": cid_for(uri), "author": self.basic(x.author),
+            "record": {"$type": "app.bsky.feed.post", "createdAt": iso_ms(x.created_at),
+                       "langs": ["en"], "reply": {"parent": ref, "root": ref}, "text": x.text},
+            "bookmarkCount": 0, "replyCount": 0, "repostCount": 0, "likeCount": x.likes,
+            "quoteCount": 0, "indexedAt": iso_ms(x.created_at),
+            "viewer": {"bookmarked": False, "threadMuted": False, "embeddingDisabled": False},
+            "labels": [],
+        }
+
     def feed_item(self, p: SandboxPost) -> dict:
         if not p.is_repost or p.original is None:
             return {"post": self.post_view(p)}
@@ -164,18 +181,18 @@ class Render:
 # Routes
 # --------------------------------------------------------------------------------------------
 
-def _limit(params: dict, default: int, maximum: int) -> int:
-    raw = first(params, "limit")
+def _limit(params: dict, default: int, maximum: int, name: str = "limit", least: int = 1) -> int:
+    raw = first(params, name)
     if raw is None or raw == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise xrpc_error("limit must be an integer") from None
-    if value < 1:
-        raise xrpc_error("limit can not be less than 1")
+        raise xrpc_error(f"{name} must be an integer") from None
+    if value < least:
+        raise xrpc_error(f"{name} can not be less than {least}")
     if value > maximum:
-        raise xrpc_error(f"limit can not be greater than {maximum}")
+        raise xrpc_error(f"{name} can not be greater than {maximum}")
     return value
 
 
@@ -198,6 +215,51 @@ def _actor(universe: Universe, ref: str | None, name: str = "actor") -> SandboxC
     if c is None:
         raise xrpc_error("Profile not found")
     return c
+
+
+def _profile_subject(universe: Universe, ref: str | None, name: str) -> SandboxCreator:
+    """A creator, or one of the follower accounts the follower lists show (by DID)."""
+    try:
+        return _actor(universe, ref, name)
+    except ApiError as e:
+        follower = universe.follower("bluesky", ref or "")
+        if follower is None or e.body.get("message") != "Profile not found":
+            raise
+        return follower
+
+
+def _followers(universe: Universe, r: Render, params: dict) -> dict:
+    """``app.bsky.graph.getFollowers``: profile views (no counts), newest follower first."""
+    c = _actor(universe, first(params, "actor"))
+    limit = _limit(params, 50, 100)
+    before = _cursor(params) if first(params, "cursor") else None
+    page = universe.followers_of(c, before, limit)
+    out: dict = {"subject": r.profile_view(c), "followers": [r.profile_view(f) for _, f in page]}
+    if page and page[-1][0] > 0:
+        out["cursor"] = str(page[-1][0])
+    return out
+
+
+def _thread(universe: Universe, r: Render, params: dict) -> dict:
+    """``app.bsky.feed.getPostThread``: a creator's own post and its replies (one level)."""
+    uri = first(params, "uri")
+    if not uri:
+        raise xrpc_error('Params must have the property "uri"')
+    m = re.fullmatch(r"at://([^/]+)/app\.bsky\.feed\.post/([a-z2-7]+)", uri.strip())
+    if m is None:
+        raise xrpc_error("uri must be a valid at-uri")
+    depth = _limit(params, 6, 1000, "depth", least=0)
+    _limit(params, 80, 1000, "parentHeight", least=0)
+    c = universe.lookup("bluesky", m.group(1))
+    post = next((p for p in universe.own_posts(c) if p.id == m.group(2)), None) if c else None
+    if post is None:
+        raise xrpc_error(f"Post not found: {uri}", 400, "NotFound")
+    view = r.post_view(post)
+    replies = (replies_to(universe.seed, c, post, universe.days_elapsed, universe.today)
+               if depth else [])
+    kind = "app.bsky.feed.defs#threadViewPost"
+    return {"thread": {"$type": kind, "post": view, "replies": [
+        {"$type": kind, "post": r.reply_view(x, view), "replies": []} for x in replies]}}
 
 
 def answer(universe: Universe, base: str, path: str, params: dict[str, list[str]]) -> Answer:
@@ -225,14 +287,18 @@ def answer(universe: Universe, base: str, path: str, params: dict[str, list[str]
         profiles = []
         for ref in actors:
             try:
-                profiles.append(r.profile_detailed(_actor(u, ref, "actors")))
+                profiles.append(r.profile_detailed(_profile_subject(u, ref, "actors")))
             except ApiError as e:
                 if e.body.get("message") != "Profile not found":
                     raise
         return 200, {"profiles": profiles}, []
     if nsid == "app.bsky.actor.getProfile":
-        c = _actor(u, first(params, "actor"))
+        c = _profile_subject(u, first(params, "actor"), "actor")
         return 200, r.profile_detailed(c), []
+    if nsid == "app.bsky.feed.getPostThread":
+        return 200, _thread(u, r, params), []
+    if nsid == "app.bsky.graph.getFollowers":
+        return 200, _followers(u, r, params), []
     if nsid == "app.bsky.feed.getAuthorFeed":
         c = _actor(u, first(params, "actor"))
         limit = _limit(params, 50, 100)
@@ -271,11 +337,16 @@ def drift_handle(sandbox: Any, c: SandboxCreator) -> str | None:
 def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
     """Per-creator answers drift: a getProfiles entry, a profile, an author feed."""
     nsid = path.removeprefix("/xrpc/")
+
+    def creator_handle(profile: dict) -> str | None:  # followers never drift, creators may
+        c = f.sandbox.universe.by_id("bluesky", str(profile.get("did", "")))
+        return c and c.handle
+
     if nsid == "app.bsky.actor.getProfiles" and isinstance(obj.get("profiles"), list):
-        return faultlib.entries(f, obj, "profiles", "bluesky",
-                                lambda e: e.get("handle"), faultlib.PROFILE_KEYS["bluesky"])
+        return faultlib.entries(f, obj, "profiles", "bluesky", creator_handle,
+                                faultlib.PROFILE_KEYS["bluesky"])
     if nsid == "app.bsky.actor.getProfile":
-        return faultlib.whole(f.drift_kind("bluesky", obj.get("handle")), obj,
+        return faultlib.whole(f.drift_kind("bluesky", creator_handle(obj)), obj,
                               faultlib.PROFILE_KEYS["bluesky"])
     if nsid == "app.bsky.feed.getAuthorFeed":
         c = f.sandbox.universe.lookup("bluesky", first.get("actor", ""))

@@ -1,5 +1,6 @@
 """The sandbox's own control routes, never rate-limited or faulted: ``/_sandbox/stats`` (the
-counters), ``/_sandbox/truth`` (ground-truth kinds, all or one creator), ``/_sandbox/drift``
+counters), ``/_sandbox/truth`` (ground truth: kinds and planted fraud, all
+creators or one creator or follower), ``/_sandbox/drift``
 (the creators served with drift) and ``/_sandbox/info`` (size, seed, clock, kinds)."""
 
 from __future__ import annotations
@@ -30,13 +31,12 @@ def answer(sandbox: SandboxServer, path: str, params: dict[str, list[str]]) -> t
             if truth is None:
                 return 404, {"error": "Record not found"}
             return 200, truth
-        rows = [u.truth(c.platform, c.creator_id) for c in u.creators
-                if platform in (None, c.platform)]
-        return 200, {"creators": rows}
+        return 200, {"creators": u.ground_truth(platform)}
     if path == "/_sandbox/drift":
         drifted = sandbox.drifted()
         return 200, {"drifted": [{"platform": p, "handle": h} for p, h in sorted(drifted)]}
     if path == "/_sandbox/info":
-        return 200, {"creators": len(u), "seed": u.seed, "now": iso_ms(u.now),
+        return 200, {"creators": len(u), "seed": u.seed, "now": iso_ms(u.today),
+                     "generated_at": iso_ms(u.now), "days_elapsed": u.days_elapsed,
                      "kinds": dict(u.kind_counts())}
     return 404, {"error": "Not Found"}

@@ -223,7 +223,7 @@ def _user(universe: Universe, base: str, c: SandboxCreator, fields: list[Field])
         "biography": c.bio or None,
         "website": c.website,
         "profile_picture_url": base + c.avatar if c.avatar else None,
-        "followers_count": c.followers,
+        "followers_count": universe.followers_now(c),
         "follows_count": c.following,
         "media_count": c.posts_count,
     }
@@ -280,7 +280,8 @@ def _media_item(universe: Universe, c: SandboxCreator, p: SandboxPost, wanted: l
         "like_count": None if frac > 0.96 else p.likes,
         "media_type": media_type,
         "media_product_type": "REELS" if media_type == "VIDEO" else "FEED",
-        "media_url": f"https://scontent.cdninstagram.example/{media_id}.jpg",
+        # an ad network's creative is the same image wherever it is posted
+        "media_url": f"https://scontent.cdninstagram.example/{p.creative or media_id}.jpg",
         "permalink": f"https://www.instagram.com/{'reel' if media_type == 'VIDEO' else 'p'}/"
                      f"{shortcode}/",
         "thumbnail_url": (f"https://scontent.cdninstagram.example/{media_id}_thumb.jpg"

@@ -1,6 +1,7 @@
 """The sandbox's Mastodon: the public REST API at ``/api/v1/...`` and ``/api/v2/...``.
 
-Account lookup and fetch, an account's statuses (``max_id``/``since_id``/``min_id`` paging
+Account lookup and fetch (creators and their followers), an account's followers (full
+accounts, ``limit`` up to 80, Link paging), an account's statuses (``max_id``/``since_id``/``min_id`` paging
 with ``Link`` headers), v2 search (accounts and hashtags; statuses need auth, so none), the tag
 timeline, the profile directory and the instance document, in the real shapes (HTML notes and
 content, fields, reblogs) and the real error bodies (``{"error"}``). The server's dispatch adds
@@ -128,7 +129,7 @@ class Render:
             "avatar_static": avatar,
             "header": header,
             "header_static": header,
-            "followers_count": c.followers,
+            "followers_count": self.u.followers_now(c),
             "following_count": c.following,
             "statuses_count": c.posts_count,
             "last_status_at": c.last_post_at.date().isoformat(),
@@ -251,22 +252,47 @@ def _page(base: str, path: str, params: dict, items: list[SandboxPost], limit: i
     else:
         page_idx = sel[:limit]
     page = [items[i] for i in page_idx]
+    if not page:
+        return page, []
+    older_exist = page_idx[-1] + 1 < len(items)
+    return page, _link(base + path, params, limit, page[-1].id if older_exist else None,
+                       page[0].id)
+
+
+def _link(url: str, params: dict, limit: int, next_max_id: str | None, prev_min_id: str) -> list:
+    """The ``Link`` header of a page: rel="next" (older, by max_id) while there are older
+    items, rel="prev" (newer, by min_id) always; other parameters are kept."""
+    keep = [(k, v) for k, vs in params.items() if k not in
+            ("max_id", "since_id", "min_id", "limit") for v in vs]
     links = []
-    if page:
-        keep = [(k, v) for k, vs in params.items() if k not in
-                ("max_id", "since_id", "min_id", "limit") for v in vs]
-        url = base + path
-        older_exist = page_idx[-1] + 1 < len(items)
-        if older_exist:
-            q = urlencode([("limit", limit)] + keep + [("max_id", page[-1].id)])
-            links.append(f'<{url}?{q}>; rel="next"')
-        q = urlencode([("limit", limit)] + keep + [("min_id", page[0].id)])
-        links.append(f'<{url}?{q}>; rel="prev"')
-    return page, ([("Link", ", ".join(links))] if links else [])
+    if next_max_id is not None:
+        links.append(f'<{url}?{urlencode([("limit", limit)] + keep + [("max_id", next_max_id)])}>; '
+                     'rel="next"')
+    links.append(f'<{url}?{urlencode([("limit", limit)] + keep + [("min_id", prev_min_id)])}>; '
+                 'rel="prev"')
+    return [("Link", ", ".join(links))]
 
 
-def _account(universe: Universe, account_id: str) -> SandboxCreator:
+def _followers(universe: Universe, base: str, path: str, c: SandboxCreator, params: dict):
+    """``/api/v1/accounts/:id/followers``: full accounts, newest follower first, ``limit`` up
+    to 80, paged by ``max_id`` (older) and ``since_id``/``min_id`` (newer) in the Link header.
+    The paging ids are the follows' positions (opaque to clients, as Mastodon's are)."""
+    limit = _int(params, "limit", 40, 80)
+    max_id, since_id, min_id = (first(params, k) for k in ("max_id", "since_id", "min_id"))
+    after = next((int(v) for v in (since_id, min_id) if v and v.isdigit()), -1)
+    before = int(max_id) if max_id and max_id.isdigit() else None
+    if before is None and min_id and min_id.isdigit():
+        before = after + 1 + limit  # min_id: the follows just after it
+    page = [(k, f) for k, f in universe.followers_of(c, before, limit) if k > after]
+    links = page and _link(base + path, params, limit, str(page[-1][0]) if page[-1][0] else None,
+                           str(page[0][0]))
+    return [Render(universe, base).account(f) for _, f in page], links or []
+
+
+def _account(universe: Universe, account_id: str, followers_too: bool = False) -> SandboxCreator:
     c = universe.by_id("mastodon", account_id)
+    if c is None and followers_too:
+        c = universe.follower("mastodon", account_id)
     if c is None:
         raise api_error("Record not found", 404)
     return c
@@ -287,7 +313,10 @@ def answer(universe: Universe, base: str, path: str, params: dict[str, list[str]
         return 200, r.account(c), []
     m = re.fullmatch(r"/api/v1/accounts/([^/]+)", path)
     if m:
-        return 200, r.account(_account(u, m.group(1))), []
+        return 200, r.account(_account(u, m.group(1), followers_too=True)), []
+    m = re.fullmatch(r"/api/v1/accounts/([^/]+)/followers", path)
+    if m:
+        return (200, *_followers(u, base, path, _account(u, m.group(1)), params))
     m = re.fullmatch(r"/api/v1/accounts/([^/]+)/statuses", path)
     if m:
         c = _account(u, m.group(1))
@@ -366,6 +395,7 @@ def drift(f: Any, path: str, first: dict, obj: Any) -> Any:
         return faultlib.whole(f.drift_kind("mastodon", c and c.handle), obj,
                               faultlib.STATUS_KEYS)
     if path == "/api/v1/accounts/lookup" or re.fullmatch(r"/api/v1/accounts/[^/]+", path):
-        return faultlib.whole(f.drift_kind("mastodon", obj.get("username")), obj,
+        c = f.sandbox.universe.by_id("mastodon", str(obj.get("id", "")))  # followers never drift
+        return faultlib.whole(f.drift_kind("mastodon", c and c.handle), obj,
                               faultlib.PROFILE_KEYS["mastodon"])
     return obj

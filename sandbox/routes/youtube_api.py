@@ -65,7 +65,7 @@ class _Resources:
             views = sum(self.views(ch, i, p) for i, p in enumerate(videos))
             stats: dict[str, Any] = {"viewCount": str(views)}
             if not ch.hidden_subscribers:
-                stats["subscriberCount"] = str(three_figures(c.followers))
+                stats["subscriberCount"] = str(three_figures(ch.subscribers))
             stats["hiddenSubscriberCount"] = ch.hidden_subscribers
             stats["videoCount"] = str(c.posts_count)
             out["statistics"] = stats
@@ -84,7 +84,7 @@ class _Resources:
             out["snippet"] = {
                 "publishedAt": iso(p.created_at), "channelId": ch.channel_id, "title": title,
                 "description": description,
-                "thumbnails": {size: {"url": f"{self.base}/img/yt/vi/{vid}/{size}.jpg",
+                "thumbnails": {size: {"url": f"{self.base}/img/yt/vi/{p.creative or vid}/{size}.jpg",
                                       "width": w, "height": h}
                                for size, w, h in (("default", 120, 90), ("medium", 320, 180),
                                                   ("high", 480, 360))},

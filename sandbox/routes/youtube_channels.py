@@ -42,6 +42,7 @@ class Channel:
     hidden_subscribers: bool
     hidden_likes: bool
     c4_layout: bool
+    subscribers: int  # on the sandbox clock (the creator's follower growth curve)
 
     @property
     def uploads(self) -> str:
@@ -100,6 +101,7 @@ class YouTubeState:
                 hidden_subscribers=frac(seed, "hidden", channel_id) < HIDDEN_SUBSCRIBERS_SHARE,
                 hidden_likes=frac(seed, "likes", channel_id) < HIDDEN_LIKES_SHARE,
                 c4_layout=frac(seed, "layout", channel_id) < C4_LAYOUT_SHARE,
+                subscribers=self.universe.followers_now(c),
             ))
         self._channels = out
         self._by_id = {ch.channel_id: ch for ch in out}

@@ -45,7 +45,7 @@ def initial_data(base: str, ch: Channel) -> dict:
         "channelUrl": f"{WEB}/channel/{ch.channel_id}", "isFamilySafe": True,
         "vanityChannelUrl": f"http://www.youtube.com/@{ch.handle}",
     }
-    subscribers = None if ch.hidden_subscribers else _count_text(c.followers, "subscriber")
+    subscribers = None if ch.hidden_subscribers else _count_text(ch.subscribers, "subscriber")
     videos = _count_text(c.posts_count, "video")
     header = _c4_header(ch, avatar, subscribers, videos) if ch.c4_layout else \
         _page_header(ch, avatar, subscribers, videos)

@@ -253,9 +253,19 @@ def stub_for_unit() -> Iterator[Instance]:
         yield stub
 
 
-def test_fetch_batch_keeps_the_others_and_the_counters_when_one_creator_fails(stub_for_unit: Instance) -> None:
+def test_fetch_batch_keeps_the_others_and_the_counters_when_one_creator_fails(
+        stub_for_unit: Instance, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.fetching as fetching
     from flows.fetching import fetch_batch
 
+    real_client = fetching._client
+
+    def no_sleeping(*args: Any) -> HttpClient:  # every retry still made, without the backoff waits
+        http = real_client(*args)
+        http.backoff_base = 0.001
+        return http
+
+    monkeypatch.setattr(fetching, "_client", no_sleeping)
     fetched = fetch_batch.fn("mastodon", stub_for_unit.base_url, ["1000", "1001", "1002"], 3, 200)
     assert list(fetched.failed) == ["1000"]
     assert {r.request_key for r in fetched.raws} == {"1001", "1002"}

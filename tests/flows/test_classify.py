@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from csv_files import rows, write
 from typer.testing import CliRunner
@@ -133,3 +135,16 @@ def test_needs_review_flags_verdicts_near_the_threshold(tmp_path):
         else:
             near = abs(float(row["person_probability"]) - threshold) < REVIEW_MARGIN
             assert row["needs_review"] == ("true" if near else "false"), row["handle"]
+
+
+def test_bare_handles_stay_near_the_prior_and_need_review(tmp_path):
+    """Issue 12: with only a handle, `nike` came out a person at 0.97 and `nasa` at 0.84."""
+    from transforms.account_known import prior_logit
+    from transforms.account_model import load_model
+
+    prior = 1 / (1 + math.exp(-prior_logit(load_model())))
+    src, out = write(tmp_path, "handle\nnike\nnasa\nlena.backt\n"), tmp_path / "o.csv"
+    assert classify("-i", str(src), "-o", str(out)).exit_code == 0
+    for row in rows(out):
+        assert abs(float(row["person_probability"]) - prior) < 0.12, row
+        assert row["needs_review"] == "true", row

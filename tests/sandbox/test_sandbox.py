@@ -139,6 +139,7 @@ def test_posts_shape_and_content(universe):
     assert universe.posts_for(universe.creators[0], 5) == universe.posts_for(0)[:5]
 
 
+@pytest.mark.slow  # about 10 s: builds the largest universe `scout demo --creators` allows
 def test_hundred_thousand_creators_build():
     u = build_universe(100_000, seed=1)
     assert len(u.creators) == 100_000

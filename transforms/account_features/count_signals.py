@@ -23,6 +23,10 @@ PRIORS = {
 }
 CADENCE_FREE_PER_WEEK = 14.0  # two posts a day is still a person's pace
 REPOST_SHARE_FREE = 0.5
+# log10(posts / followers) is clipped here (ten times more followers than posts): big accounts
+# that just moved to a young platform have posted little there yet, and most accounts of a
+# young platform sit at this floor
+POSTS_PER_FOLLOWER_FLOOR = -1.0
 
 
 def count_signals(f: Fields, s: Signals) -> None:
@@ -57,9 +61,8 @@ def count_signals(f: Fields, s: Signals) -> None:
         return np.array([f"{int(p)} times to {int(fo)} followers" for p, fo in
                          zip(posts[rows].tolist(), followers[rows].tolist())], dtype=object)
 
-    # clipped below at -1 (ten times more followers than posts): big accounts that just moved
-    # to a young platform have posted little there yet
-    s.put("posts_per_follower", np.where(known_p & known_f, np.clip(lp - lf, -1, 3), 0.0),
+    s.put("posts_per_follower",
+          np.where(known_p & known_f, np.clip(lp - lf, POSTS_PER_FOLLOWER_FLOOR, 3), 0.0),
           posts_words)
 
 
