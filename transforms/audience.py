@@ -57,7 +57,7 @@ def audience_audits(samples: Sequence[FollowerSample], *, now: pd.Timestamp) -> 
     frame = followers_frame(samples)
     classes = score_followers(frame, now=now)["follower_class"] if len(frame) else pd.Series(dtype=object)
     one_hot = pd.get_dummies(classes).reindex(columns=list(CLASSES), fill_value=0).astype(int)
-    wanted = pd.MultiIndex.from_tuples([(s.platform, s.creator_id) for s in samples])
+    wanted = pd.MultiIndex.from_arrays([[s.platform for s in samples], [s.creator_id for s in samples]])
     counts = one_hot.groupby([frame["platform"], frame["creator_id"]]).sum().reindex(wanted, fill_value=0)
     n = counts.sum(axis=1).to_numpy(dtype=float)
     low, high = wilson_interval(counts["real"].to_numpy(dtype=float), n)
