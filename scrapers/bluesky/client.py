@@ -7,6 +7,7 @@ pure parsers in ``parse.py`` only peek at pages to learn DIDs and cursors.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from core.records import FollowerSample, RawResponse
@@ -64,12 +65,8 @@ def _search_actors(http: Any, base_url: str, term: str, quota: int, seen: set[st
     """Up to ``quota`` new DIDs for one search term, following the cursor."""
     found: list[str] = []
 
-    def request(cursor: str | None) -> RawResponse:
-        params: dict[str, Any] = {"q": term, "limit": min(SEARCH_PAGE_MAX, max(quota, 1))}
-        if cursor:
-            params["cursor"] = cursor
-        return http.get(xrpc(base_url, SEARCH_ACTORS), params=params, kind="search",
-                        request_key=term)
+    request = _paged(http, base_url, SEARCH_ACTORS, "search", term,
+                     lambda: {"q": term, "limit": min(SEARCH_PAGE_MAX, max(quota, 1))})
 
     for raw in SEARCH_PAGES.pages(request):
         if raw.status >= 400:
@@ -112,16 +109,8 @@ def _fetch_feed(http: Any, base_url: str, did: str, wanted: int) -> None:
     """Pages of getAuthorFeed until ``wanted`` items, the end of the feed, or an error."""
     got = 0
 
-    def request(cursor: str | None) -> RawResponse:
-        params: dict[str, Any] = {
-            "actor": did,
-            "limit": min(FEED_PAGE_MAX, wanted - got),
-            "filter": FEED_FILTER,
-        }
-        if cursor:
-            params["cursor"] = cursor
-        return http.get(xrpc(base_url, GET_AUTHOR_FEED), params=params, kind="author_feed",
-                        request_key=did)
+    request = _paged(http, base_url, GET_AUTHOR_FEED, "author_feed", did,
+                     lambda: {"actor": did, "limit": min(FEED_PAGE_MAX, wanted - got), "filter": FEED_FILTER})
 
     for raw in FEED_PAGES.pages(request):
         if raw.status >= 400:
@@ -138,12 +127,8 @@ def sample_followers(http: Any, base_url: str, creator_id: str, *, size: int) ->
     base_url = validate_base_url(base_url)
     dids: list[str] = []
 
-    def request(cursor: str | None) -> RawResponse:
-        params: dict[str, Any] = {"actor": creator_id, "limit": min(FOLLOWERS_PAGE_MAX, size - len(dids))}
-        if cursor:
-            params["cursor"] = cursor
-        return http.get(xrpc(base_url, GET_FOLLOWERS), params=params, kind="followers",
-                        request_key=creator_id)
+    request = _paged(http, base_url, GET_FOLLOWERS, "followers", creator_id,
+                     lambda: {"actor": creator_id, "limit": min(FOLLOWERS_PAGE_MAX, size - len(dids))})
 
     for raw in FOLLOWER_PAGES.pages(request):
         if raw.status >= 400:
@@ -160,6 +145,18 @@ def sample_followers(http: Any, base_url: str, creator_id: str, *, size: int) ->
                        kind="follower_profiles", request_key=creator_id)
         sample.followers.extend(bsky_parse.follower_profiles(raw))
     return sample
+
+
+def _paged(http: Any, base_url: str, nsid: str, kind: str, request_key: str,
+           params: Callable[[], dict[str, Any]]) -> Callable[[str | None], RawResponse]:
+    """A paginator's ``request(cursor)`` for one XRPC list; ``params`` is read at each page,
+    so a page asks only for what is still wanted."""
+
+    def request(cursor: str | None) -> RawResponse:
+        query = {**params(), **({"cursor": cursor} if cursor else {})}
+        return http.get(xrpc(base_url, nsid), params=query, kind=kind, request_key=request_key)
+
+    return request
 
 
 def _add(refs: list[str], seen: set[str], ref: str) -> None:
