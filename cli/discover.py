@@ -49,6 +49,10 @@ def discover(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue the unfinished run with these same options (fail if there is none). "
                          "Rerunning with the same options also continues it.")] = False,
+    audit_audience: Annotated[bool, typer.Option(
+        "--audit-audience", help="Audit the audience of every creator scored, not only the candidates.")] = False,
+    audience_sample: Annotated[int, typer.Option(
+        help="Followers sampled per audited creator (0-1,000; 0: no audit).")] = 100,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Find creators on a platform, score them and load them into the warehouse."""
@@ -57,6 +61,7 @@ def discover(
             platform, instance, queries=query, hashtags=hashtag, handles=split_csv(handle),
             limit=limit, posts_per_creator=posts, tier_scheme=tier_scheme,
             person_threshold=threshold, rate_per_second=rate,
+            audit_audience=audit_audience, audience_sample=audience_sample,
         )
     platform = params.platform
     ensure_db_writable(db)

@@ -50,6 +50,26 @@ class Profile:
 
 
 @dataclass(slots=True)
+class Follower:
+    """One sampled follower of a creator: its profile and, where the platform gives it, when the
+    account was created (the follower model reads the account's age; a creator's Profile has no
+    use for it, so it is not a Profile field)."""
+
+    profile: Profile
+    created_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class FollowerSample:
+    """A creator's sampled followers, or why the platform cannot give any (``reason``)."""
+
+    platform: str
+    creator_id: str
+    followers: list[Follower] = field(default_factory=list)
+    reason: str | None = None
+
+
+@dataclass(slots=True)
 class Post:
     platform: str
     post_id: str

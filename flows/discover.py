@@ -36,6 +36,7 @@ from core.records import (
     utcnow,
 )
 from core.text import has_surrogate
+from flows.audience import audit_run
 from flows.fetching import (
     AVATAR_BATCH_SIZE,
     FETCH_BATCH_SIZE,
@@ -371,12 +372,16 @@ def discover(
     faces: bool = False,
     avatar_cache: str = "data/avatars",
     resume: bool = False,
+    audit_audience: bool = False,
+    audience_sample: int = 100,
 ) -> dict[str, Any]:
     """Discover creators on one platform and load them, scored, into the warehouse, batch by batch.
 
     ``faces`` fetches each avatar (cached in ``avatar_cache``) and adds "face in the avatar"
     as one more signal of the account-type model. An unfinished run with the same params is
     always continued; ``resume=True`` insists on one and fails clearly when there is none.
+    Then the audience of the run's candidates (``audit_audience``: of every creator it scored)
+    is audited from a sample of ``audience_sample`` followers each (0: no audit).
     """
     checked = validate_discover_params(**locals())
     params = run_params(checked.platform, checked.base_url, checked.queries, checked.hashtags, checked.handles,
@@ -408,6 +413,9 @@ def discover(
         raise
 
     summary = _summary(run, flow_run_id, refs, len(plan) + 1, totals)
+    summary["audited"] = audit_run(warehouse, platform, base_url, state.run_id, utcnow(),
+                                   everyone=checked.audit_audience, sample=checked.audience_sample,
+                                   rate_per_second=rate_per_second)
     publish_artifacts(str(warehouse.path), state.run_id, platform, summary)
     print(
         f"discover {platform}: {summary['creators']} creators, {summary['posts']} posts, "

@@ -86,7 +86,7 @@ def with_failed_attempts(stats: dict[str, int], task_run_id: Any = None) -> dict
     return dict(total)
 
 
-def _client(platform: str, base_url: str, rate_per_second: float | None) -> HttpClient:
+def platform_client(platform: str, base_url: str, rate_per_second: float | None) -> HttpClient:
     """A client paced for ``platform``, configured from the settings this task starts with."""
     config = Settings.from_env(InvalidInput)
     settings = get_platform(platform).settings(base_url, config)
@@ -109,7 +109,7 @@ def discover_refs(
     rate_per_second: float | None,
 ) -> Fetched:
     """Find account refs by query, hashtag and handle; keeps the discovery bodies too."""
-    with _client(platform, base_url, rate_per_second) as http:
+    with platform_client(platform, base_url, rate_per_second) as http:
         refs = get_platform(platform).discover(
             http, base_url, queries=queries, hashtags=hashtags, handles=handles, limit=limit
         )
@@ -133,7 +133,7 @@ def fetch_batch(
     """
     fetch = get_platform(platform).fetch_creators
     todo, failed, stopped = list(refs), {}, None
-    with _client(platform, base_url, rate_per_second) as http:
+    with platform_client(platform, base_url, rate_per_second) as http:
         while todo:
             start = len(http.raw_responses)
             try:
@@ -173,7 +173,7 @@ def avatar_faces(
 ) -> list[tuple[str, str, bool | None]]:
     """Face in the avatar for one batch of creators; images stay in the on-disk cache.
     Private addresses are fetched only when ``base_url`` is on one (the sandbox)."""
-    with _client(platform, "", rate_per_second) as http:
+    with platform_client(platform, "", rate_per_second) as http:
         images = fetch_avatars(http, urls, Path(cache_dir), base_url=base_url)
     found = detect_faces(images)
     return [(p, c, None if pd.isna(f) else bool(f)) for (p, c), f in zip(keys, found)]

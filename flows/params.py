@@ -28,6 +28,7 @@ MAX_TERMS = 100  # queries + hashtags + handles in one run
 MAX_LIMIT = 100_000
 MAX_LIST_ROWS = 1_000_000  # scout candidates --limit: more is for scout export
 MAX_POSTS_PER_CREATOR = 1000
+MAX_AUDIENCE_SAMPLE = 1000  # followers per audited creator; 0 audits nobody
 # A hashtag as the platforms accept it: letters, marks and digits of any script, underscores,
 # the middle dot and ZWNJ (Mastodon's rule); everything else would be cut off by the platform.
 _HASHTAG = re.compile(r"^[\w\u00b7\u200c]+$")
@@ -47,6 +48,8 @@ class DiscoverParams:
     tier_scheme: str
     person_threshold: float
     rate_per_second: float | None
+    audit_audience: bool = False  # audit every creator the run scores, not only its candidates
+    audience_sample: int = 100
 
     def as_kwargs(self) -> dict[str, Any]:
         return asdict(self)
@@ -159,6 +162,8 @@ def validate_discover_params(
     tier_scheme: str = "default",
     person_threshold: float = 0.5,
     rate_per_second: float | None = None,
+    audit_audience: bool = False,
+    audience_sample: int = 100,
     **_ignored: Any,
 ) -> DiscoverParams:
     """All parameters of a discover run, normalised, or InvalidInput naming the first bad one.
@@ -187,6 +192,8 @@ def validate_discover_params(
         tier_scheme=validate_tier_scheme(tier_scheme),
         person_threshold=validate_threshold(person_threshold),
         rate_per_second=validate_rate(rate_per_second),
+        audit_audience=bool(audit_audience),
+        audience_sample=validate_count(audience_sample, "audience sample", 0, MAX_AUDIENCE_SAMPLE),
     )
     get_platform(name).preflight(url, queries=checked_queries, hashtags=checked_tags,
                                  handles=checked_handles)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Protocol
 
-from core.records import ParseResult, RawResponse
+from core.records import FollowerSample, ParseResult, RawResponse
 from core.settings import Settings
 from scrapers.settings import PlatformSettings, platform_settings
 
@@ -35,6 +35,13 @@ class FetchCreators(Protocol):
 
     def __call__(self, http: Any, base_url: str, refs: list[str], *,
                  posts_per_creator: int) -> None: ...
+
+
+class SampleFollowers(Protocol):
+    """Up to ``size`` followers of one creator (by its platform id), with their counts; every
+    response lands in ``http.raw_responses``. A platform without follower lists says why."""
+
+    def __call__(self, http: Any, base_url: str, creator_id: str, *, size: int) -> FollowerSample: ...
 
 
 class Parse(Protocol):
@@ -68,6 +75,16 @@ def handles_only(preflight: Preflight, validate_handle: HandleRule) -> Discover:
     return discover
 
 
+def no_follower_lists(platform: str, reason: str) -> SampleFollowers:
+    """``sample_followers`` for a platform whose API lists no followers: no request, only the
+    reason, so an audit stores null with it instead of a guess."""
+
+    def sample_followers(http: Any, base_url: str, creator_id: str, *, size: int) -> FollowerSample:
+        return FollowerSample(platform, creator_id, reason=reason)
+
+    return sample_followers
+
+
 @dataclass(frozen=True)
 class Platform:
     """One platform: its name, defaults, handle rule and the five pipeline steps."""
@@ -78,6 +95,7 @@ class Platform:
     preflight: Preflight
     discover: Discover
     fetch_creators: FetchCreators
+    sample_followers: SampleFollowers
     parse: Parse
     parse_saved: ParseSaved
 
@@ -89,9 +107,10 @@ class Platform:
     def assemble(cls, name: str, defaults: PlatformSettings, *, handles: ModuleType,
                  client: ModuleType, parsers: ModuleType) -> Platform:
         """The platform whose members are its package's functions of the standard names
-        (``handles.validate_handle``; ``client.preflight``, ``discover``, ``fetch_creators``;
+        (``handles.validate_handle``; ``client.preflight``, ``discover``, ``fetch_creators``, ``sample_followers``;
         ``parsers.parse``, ``parse_saved``): a missing one fails at import, naming it."""
         return cls(name=name, defaults=defaults, validate_handle=handles.validate_handle,
                    preflight=client.preflight, discover=client.discover,
-                   fetch_creators=client.fetch_creators, parse=parsers.parse,
+                   fetch_creators=client.fetch_creators, sample_followers=client.sample_followers,
+                   parse=parsers.parse,
                    parse_saved=parsers.parse_saved)

@@ -123,6 +123,21 @@ SCORE_DTYPES: dict[str, Any] = {
     "authenticity_version": STRING,
 }
 
+# The audience_audits table without run_id (the warehouse adds it): a follower sample's verdict.
+AUDIT_DTYPES: dict[str, Any] = {
+    "platform": STRING,
+    "creator_id": STRING,
+    "audited_at": UTC_TS,
+    "sample_size": INT,
+    "real_share": FLOAT,
+    "ci_low": FLOAT,
+    "ci_high": FLOAT,
+    "fake_share": FLOAT,
+    "mass_share": FLOAT,
+    "model_version": STRING,
+    "reason": STRING,
+}
+
 PROFILE_COLUMNS: list[str] = list(PROFILE_DTYPES)
 POST_COLUMNS: list[str] = list(POST_DTYPES)
 RAW_COLUMNS: list[str] = list(RAW_DTYPES)

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from core.records import RawResponse
+from warehouse.audits import audit_targets, store_audits
 from warehouse.db import DbPath, connect, default_db_path, transaction
 from warehouse.forget import read_tombstones
 from warehouse.load import load_batch, require_run_id, run_row, store_batch
@@ -91,6 +92,16 @@ class Warehouse:
             return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"],
                               posts=frames["posts"], scores=frames["scores"], errors=errors,
                               counts={**counts, "posts": len(frames["posts"])})
+
+    def audit_targets(self, platform: str, run_id: str, *, everyone: bool) -> list[str]:
+        """The creators a run audits: its candidates, or every creator it scored."""
+        with self.reader() as con:
+            return audit_targets(con, platform, run_id, everyone=everyone)
+
+    def save_audits(self, run_id: str, audits: pd.DataFrame) -> int:
+        """Store a run's audience audits in one transaction; how many rows were stored."""
+        with self.writer() as con:
+            return store_audits(con, run_id, audits)
 
     def finish_run(self, run_id: str, status: RunStatus) -> dict[str, Any]:
         """Close a run and return its totals over every loaded batch (none for a failed run)."""

@@ -7,9 +7,10 @@ pure parsers in ``parse.py`` only peek at pages to learn DIDs and cursors.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
-from core.records import RawResponse
+from core.records import FollowerSample, RawResponse
 from scrapers.bluesky import parse as bsky_parse
 from scrapers.bluesky.handles import validate_handle
 from scrapers.paginators import cursor_paginator
@@ -19,12 +20,15 @@ PLATFORM = "bluesky"
 SEARCH_ACTORS = "app.bsky.actor.searchActors"
 GET_PROFILES = "app.bsky.actor.getProfiles"
 GET_AUTHOR_FEED = "app.bsky.feed.getAuthorFeed"
+GET_FOLLOWERS = "app.bsky.graph.getFollowers"
+FOLLOWERS_PAGE_MAX = 100
 SEARCH_PAGE_MAX = 100
 PROFILES_BATCH = 25  # getProfiles accepts at most 25 actors
 FEED_PAGE_MAX = 100
 FEED_FILTER = "posts_no_replies"
 SEARCH_PAGES = cursor_paginator(lambda raw: bsky_parse.search_actors(raw)[1])
 FEED_PAGES = cursor_paginator(lambda raw: bsky_parse.feed_page_size(raw)[1])
+FOLLOWER_PAGES = cursor_paginator(lambda raw: bsky_parse.followers_page(raw)[1])
 
 
 def xrpc(base_url: str, nsid: str) -> str:
@@ -61,12 +65,8 @@ def _search_actors(http: Any, base_url: str, term: str, quota: int, seen: set[st
     """Up to ``quota`` new DIDs for one search term, following the cursor."""
     found: list[str] = []
 
-    def request(cursor: str | None) -> RawResponse:
-        params: dict[str, Any] = {"q": term, "limit": min(SEARCH_PAGE_MAX, max(quota, 1))}
-        if cursor:
-            params["cursor"] = cursor
-        return http.get(xrpc(base_url, SEARCH_ACTORS), params=params, kind="search",
-                        request_key=term)
+    request = _paged(http, base_url, SEARCH_ACTORS, "search", term,
+                     lambda: {"q": term, "limit": min(SEARCH_PAGE_MAX, max(quota, 1))})
 
     for raw in SEARCH_PAGES.pages(request):
         if raw.status >= 400:
@@ -109,16 +109,8 @@ def _fetch_feed(http: Any, base_url: str, did: str, wanted: int) -> None:
     """Pages of getAuthorFeed until ``wanted`` items, the end of the feed, or an error."""
     got = 0
 
-    def request(cursor: str | None) -> RawResponse:
-        params: dict[str, Any] = {
-            "actor": did,
-            "limit": min(FEED_PAGE_MAX, wanted - got),
-            "filter": FEED_FILTER,
-        }
-        if cursor:
-            params["cursor"] = cursor
-        return http.get(xrpc(base_url, GET_AUTHOR_FEED), params=params, kind="author_feed",
-                        request_key=did)
+    request = _paged(http, base_url, GET_AUTHOR_FEED, "author_feed", did,
+                     lambda: {"actor": did, "limit": min(FEED_PAGE_MAX, wanted - got), "filter": FEED_FILTER})
 
     for raw in FEED_PAGES.pages(request):
         if raw.status >= 400:
@@ -127,6 +119,44 @@ def _fetch_feed(http: Any, base_url: str, did: str, wanted: int) -> None:
         got += count
         if count == 0 or not cursor or got >= wanted:
             return
+
+
+def sample_followers(http: Any, base_url: str, creator_id: str, *, size: int) -> FollowerSample:
+    """The newest ``size`` followers: getFollowers pages of up to 100 (no counts), then
+    getProfiles in batches of 25 for their counts. 100 followers cost 5 requests."""
+    base_url = validate_base_url(base_url)
+    dids: list[str] = []
+
+    request = _paged(http, base_url, GET_FOLLOWERS, "followers", creator_id,
+                     lambda: {"actor": creator_id, "limit": min(FOLLOWERS_PAGE_MAX, size - len(dids))})
+
+    for raw in FOLLOWER_PAGES.pages(request):
+        if raw.status >= 400:
+            return FollowerSample(PLATFORM, creator_id, reason=f"getFollowers answered HTTP {raw.status}")
+        page, cursor = bsky_parse.followers_page(raw)
+        dids.extend(d for d in page if d not in dids)
+        if not page or not cursor or len(dids) >= size:
+            break
+    sample = FollowerSample(PLATFORM, creator_id)
+    dids = dids[:size]
+    for start in range(0, len(dids), PROFILES_BATCH):
+        batch = dids[start : start + PROFILES_BATCH]
+        raw = http.get(xrpc(base_url, GET_PROFILES), params={"actors": batch},
+                       kind="follower_profiles", request_key=creator_id)
+        sample.followers.extend(bsky_parse.follower_profiles(raw))
+    return sample
+
+
+def _paged(http: Any, base_url: str, nsid: str, kind: str, request_key: str,
+           params: Callable[[], dict[str, Any]]) -> Callable[[str | None], RawResponse]:
+    """A paginator's ``request(cursor)`` for one XRPC list; ``params`` is read at each page,
+    so a page asks only for what is still wanted."""
+
+    def request(cursor: str | None) -> RawResponse:
+        query = {**params(), **({"cursor": cursor} if cursor else {})}
+        return http.get(xrpc(base_url, nsid), params=query, kind=kind, request_key=request_key)
+
+    return request
 
 
 def _add(refs: list[str], seen: set[str], ref: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.records import ParseResult, Post, Profile, RawResponse
+from core.records import Follower, ParseResult, Post, Profile, RawResponse
 from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
 from scrapers.text import as_count, as_str, dig, first_url, is_sponsored, parse_datetime
 from scrapers.validate import attribute, layout_problem
@@ -47,6 +47,25 @@ def feed_page_size(raw: RawResponse) -> tuple[int, str | None]:
     if failed is not None or not isinstance(data, dict) or not isinstance(data.get("feed"), list):
         return 0, None
     return len(data["feed"]), _cursor(data)
+
+
+def followers_page(raw: RawResponse) -> tuple[list[str], str | None]:
+    """The follower DIDs of a getFollowers page (profile views without counts) and its cursor."""
+    data, failed = _payload(raw)
+    if failed is not None or not isinstance(data, dict) or not isinstance(data.get("followers"), list):
+        return [], None
+    dids = [f["did"] for f in data["followers"] if isinstance(f, dict) and isinstance(f.get("did"), str)]
+    return dids, _cursor(data)
+
+
+def follower_profiles(raw: RawResponse) -> list[Follower]:
+    """The followers a getProfiles answer describes, with counts and creation dates; an entry
+    that cannot be a profile is left out of the sample (it is a follower, not a creator)."""
+    data, failed = _payload(raw)
+    if failed is not None or not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
+        return []
+    return [Follower(profile, parse_datetime(item.get("createdAt")))
+            for item in data["profiles"] if isinstance(profile := _profile(item), Profile)]
 
 
 def _payload(raw: RawResponse) -> tuple[Any, ParseResult | None]:

@@ -18,7 +18,7 @@ from scrapers.errors import InvalidInput, RobotsDisallowed
 from scrapers.instagram import parse as ig_parse
 from scrapers.instagram.handles import validate_handle
 from scrapers.paginators import cursor_paginator
-from scrapers.platform import handles_only
+from scrapers.platform import handles_only, no_follower_lists
 from scrapers.settings import credential
 from scrapers.text import decode_json
 from scrapers.validate import validate_base_url
@@ -58,6 +58,8 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
 
 # Business Discovery looks accounts up by username and has no search.
 discover = handles_only(preflight, validate_handle)
+sample_followers = no_follower_lists(
+    PLATFORM, "Instagram's Graph API lists no followers of another account")
 
 
 def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creator: int) -> None:

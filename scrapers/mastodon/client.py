@@ -10,7 +10,7 @@ import math
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from core.records import RawResponse
+from core.records import FollowerSample, RawResponse
 from scrapers.mastodon import parse as masto_parse
 from scrapers.mastodon.handles import validate_handle
 from scrapers.origins import same_origin
@@ -24,6 +24,8 @@ LOOKUP = "/api/v1/accounts/lookup"
 ACCOUNT = "/api/v1/accounts/{id}"
 STATUSES = "/api/v1/accounts/{id}/statuses"
 TAG_TIMELINE = "/api/v1/timelines/tag/{tag}"
+FOLLOWERS = "/api/v1/accounts/{id}/followers"
+FOLLOWERS_PAGE_MAX = 80
 SEARCH_PAGE_MAX = 40
 DIRECTORY_PAGE_MAX = 80
 TAG_PAGE_MAX = 40
@@ -173,6 +175,28 @@ def _fetch_statuses(http: Any, base: str, account_id: str, wanted: int) -> RawRe
         if count == 0 or got >= wanted:
             break
     return first
+
+
+def sample_followers(http: Any, base_url: str, creator_id: str, *, size: int) -> FollowerSample:
+    """The newest ``size`` followers as full accounts (counts included), up to 80 a page,
+    following Link rel="next": 100 followers cost 2 requests."""
+    base = validate_base_url(base_url)
+    sample = FollowerSample(PLATFORM, creator_id)
+    url = base + FOLLOWERS.format(id=quote(creator_id, safe=""))
+
+    def request(next_url: str | None) -> RawResponse:
+        wanted = min(FOLLOWERS_PAGE_MAX, size - len(sample.followers))
+        return _get(http, base, _with_limit(next_url or url, wanted), kind="followers", request_key=creator_id)
+
+    for raw in LINK_PAGES.pages(request):
+        if raw.status >= 400:
+            return FollowerSample(PLATFORM, creator_id, reason=f"the followers list answered HTTP {raw.status}")
+        page = masto_parse.follower_accounts(raw)
+        sample.followers.extend(page)
+        if not page or len(sample.followers) >= size:
+            break
+    sample.followers = sample.followers[:size]
+    return sample
 
 
 def _get(http: Any, base: str, url: str, **kwargs: Any) -> RawResponse:

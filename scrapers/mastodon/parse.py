@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from core.records import ParseResult, Post, Profile, RawResponse
+from core.records import Follower, ParseResult, Post, Profile, RawResponse
 from core.text import html_to_text
 from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
 from scrapers.text import as_count, as_str, html_links, is_sponsored, parse_datetime
@@ -36,6 +36,16 @@ def page_size(raw: RawResponse) -> int:
     if isinstance(data, dict):
         data = data.get("accounts")
     return len(data) if isinstance(data, list) else 0
+
+
+def follower_accounts(raw: RawResponse) -> list[Follower]:
+    """The followers on an ``/accounts/:id/followers`` page (full accounts, with counts and
+    ``created_at``); an entry that cannot be a profile is left out of the sample."""
+    data, failed = _payload(raw)
+    if failed is not None or not isinstance(data, list):
+        return []
+    return [Follower(profile, parse_datetime(item.get("created_at")))
+            for item in data if isinstance(profile := _profile(item, raw.url), Profile)]
 
 
 def _payload(raw: RawResponse) -> tuple[Any, ParseResult | None]:

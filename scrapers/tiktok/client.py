@@ -14,7 +14,7 @@ from typing import Any
 from core.records import RawResponse, utcnow
 from scrapers.errors import InvalidInput
 from scrapers.paginators import cursor_paginator
-from scrapers.platform import handles_only
+from scrapers.platform import handles_only, no_follower_lists
 from scrapers.settings import credential
 from scrapers.text import decode_json
 from scrapers.tiktok import parse as tt_parse
@@ -48,6 +48,8 @@ def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles
 
 
 discover = handles_only(preflight, validate_handle)
+sample_followers = no_follower_lists(
+    PLATFORM, "TikTok's Research API lists no followers of an account")
 
 
 def fetch_creators(

@@ -24,6 +24,7 @@ from core.records import RawResponse
 from core.settings import Settings
 from scrapers.errors import InvalidInput, QuotaExhausted
 from scrapers.paginators import cursor_paginator
+from scrapers.platform import no_follower_lists
 from scrapers.settings import current, optional_credential, secret_block_name
 from scrapers.text import decode_json
 from scrapers.validate import validate_base_url
@@ -47,6 +48,8 @@ CHANNEL_PARTS = "snippet,statistics,contentDetails"
 VIDEO_PARTS = "snippet,statistics"
 BATCH = 50  # ids per channels.list / videos.list call; maxResults cap of every list call
 # search.list stops near 500 results anyway, and a page costs 100 units: at most 10 pages.
+# Subscriptions of a channel are private to its owner (subscriptions.list?mySubscribers needs OAuth).
+sample_followers = no_follower_lists(PLATFORM, "YouTube's Data API lists no subscribers of a channel")
 SEARCH_PAGES = cursor_paginator(lambda raw: search_channel_ids(raw)[1], max_pages=10)
 UPLOAD_PAGES = cursor_paginator(lambda raw: playlist_video_ids(raw)[1])
 # Reasons (errors[].reason, details[].reason) that every later call would repeat.

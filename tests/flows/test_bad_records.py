@@ -258,14 +258,14 @@ def test_fetch_batch_keeps_the_others_and_the_counters_when_one_creator_fails(
     import flows.fetching as fetching
     from flows.fetching import fetch_batch
 
-    real_client = fetching._client
+    real_client = fetching.platform_client
 
     def no_sleeping(*args: Any) -> HttpClient:  # every retry still made, without the backoff waits
         http = real_client(*args)
         http.backoff_base = 0.001
         return http
 
-    monkeypatch.setattr(fetching, "_client", no_sleeping)
+    monkeypatch.setattr(fetching, "platform_client", no_sleeping)
     fetched = fetch_batch.fn("mastodon", stub_for_unit.base_url, ["1000", "1001", "1002"], 3, 200)
     assert list(fetched.failed) == ["1000"]
     assert {r.request_key for r in fetched.raws} == {"1001", "1002"}
@@ -280,14 +280,14 @@ def test_a_batch_where_nothing_answers_fails_whole_and_its_retries_still_count(
     import flows.discover as discover_flow
     import flows.fetching as fetching
 
-    real_client = fetching._client
+    real_client = fetching.platform_client
 
     def quick(*args: Any) -> HttpClient:  # same code paths, no sleeping
         http = real_client(*args)
         http.max_retries, http.backoff_base = 2, 0.001
         return http
 
-    monkeypatch.setattr(fetching, "_client", quick)
+    monkeypatch.setattr(fetching, "platform_client", quick)
     monkeypatch.setattr(discover_flow, "fetch_batch",
                         discover_flow.fetch_batch.with_options(retries=1, retry_delay_seconds=0))
 

@@ -78,6 +78,7 @@ def test_good_parameters_come_back_normalised():
         "platform": "mastodon", "base_url": "https://mastodon.social", "queries": ["baking"],
         "hashtags": ["Vegan"], "handles": ["jonas@mastodon.social"], "limit": 5, "posts_per_creator": 0,
         "tier_scheme": "later_fohr", "person_threshold": 1.0, "rate_per_second": 2.0,
+        "audit_audience": False, "audience_sample": 100,
     }
 
 
@@ -87,6 +88,8 @@ def test_good_parameters_come_back_normalised():
         {"limit": True},
         {"limit": 2.5},
         {"posts_per_creator": 1001},
+        {"audience_sample": 1001},
+        {"audience_sample": -1},
         {"person_threshold": "0.5"},
         {"queries": "x" * 300},
         {"handles": [f"h{i}.bsky.social" for i in range(101)]},

@@ -4,7 +4,12 @@
 -- creator with a high-severity authenticity flag (held back by `scout candidates` by default);
 -- flag_evidence is the flags' evidence lines, worst first, joined by "; ".
 CREATE VIEW candidates AS
-WITH eligible AS (
+WITH latest_audits AS (
+    SELECT platform, creator_id, real_share AS audience_credibility
+    FROM audience_audits
+    QUALIFY row_number() OVER (PARTITION BY platform, creator_id ORDER BY audited_at DESC, run_id DESC) = 1
+),
+eligible AS (
     SELECT *
     FROM latest_scores
     WHERE (is_person OR coalesce(needs_review, false))
@@ -36,6 +41,7 @@ SELECT
     coalesce(s.needs_review, false) AS needs_review,
     s.evidence,
     s.sponsored_share,
+    a.audience_credibility,
     s.contact_email,
     s.contact_link,
     s.tier_scheme,
@@ -46,4 +52,7 @@ SELECT
 FROM eligible AS s
 JOIN creators AS c
   ON c.platform = s.platform
- AND c.creator_id = s.creator_id;
+ AND c.creator_id = s.creator_id
+LEFT JOIN latest_audits AS a
+  ON a.platform = s.platform
+ AND a.creator_id = s.creator_id;
