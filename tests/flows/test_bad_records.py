@@ -110,7 +110,7 @@ def test_poisoned_status_id_quarantines_its_creator_and_the_run_finishes(tmp_pat
     reasons = rows(db, "select handle, reason from scrape_errors")
     assert [h for h, r in reasons if "UTF-8" in r] == [f"{host}:1003"], reasons
     # every string in the file is valid UTF-8: DuckDB reads every column back
-    assert rows(db, "select count(*) from posts where creator_id = ?", [f"{host}:1003"])[0][0] == 0
+    assert rows(db, f"select count(*) from posts where creator_id = '{host}:1003'")[0][0] == 0
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -239,11 +239,12 @@ def test_a_creator_that_always_fails_is_quarantined_alone_and_retries_are_counte
     with Instance(n=25, down="1007") as stub:
         summary = run_discover(stub, db)
         made = stub.retries_made()
+        host = instance_host(stub.base_url)  # creator ids are "<instance>:<account id>"
     assert summary["batches"] == 2  # discovery, then one batch of 25 creators
     loaded = {c for (c,) in rows(db, "select creator_id from creators")}
-    assert loaded == {str(1000 + i) for i in range(25)} - {"1007"}
+    assert loaded == {f"{host}:{1000 + i}" for i in range(25)} - {f"{host}:1007"}
     errors = rows(db, "select handle, reason from scrape_errors")
-    assert [h for h, _ in errors] == ["1007"] and "fetch failed" in errors[0][1], errors
+    assert [h for h, _ in errors] == [f"{host}:1007"] and "fetch failed" in errors[0][1], errors
     assert made == 5  # the HTTP client's 5 retries of that one request, and nothing else
     assert summary["retries"] == summary["counts"]["retried"] == made
     assert summary["counts"]["fetched"] == 24 and summary["counts"]["quarantined"] == 1
