@@ -2,10 +2,11 @@
 
 An account id is only the instance's own number (two instances both have a 110529384756), so the
 host of the instance that answered qualifies it: creator ids, discover's refs and request keys all
-take this one form. The host keeps a port other than the scheme's default (two instances on one
-machine differ by port). A saved body has no answering instance: the account's profile URL, then
-its handle, name the host instead (wrong for a remote account seen through another instance, so
-only a fallback). Migration 008 gives stored rows the same form, by the same rules.
+take this one form. The host is the name alone, as in handles: the port an instance was reached
+through does not change who an account is (the demo's sandbox gets a new port every run). A saved
+body has no answering instance: the account's profile URL, then its handle, name the host instead
+(wrong for a remote account seen through another instance, so only a fallback). Migration 008
+gives stored rows the same form, by the same rules.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from core.identity import instance_account_id
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def creator_key(request_url: str, account: dict[str, Any], account_id: str) -> str:
@@ -32,13 +31,6 @@ def account_id(key: str) -> str:
 
 
 def instance_host(url: str) -> str:
-    """``host`` or ``host:port`` of an http(s) URL, lower-case; "" for anything else (a file path)."""
-    try:
-        parts = urlsplit(url or "")
-        port = parts.port
-    except ValueError:
-        return ""
-    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return ""
-    host = parts.hostname.lower()
-    return f"{host}:{port}" if port and port != _DEFAULT_PORTS[parts.scheme] else host
+    """The lower-case host name of an http(s) URL; "" for anything else (a saved file's path)."""
+    parts = urlsplit(url or "")
+    return (parts.hostname or "").lower() if parts.scheme in ("http", "https") else ""

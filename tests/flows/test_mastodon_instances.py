@@ -30,11 +30,13 @@ def test_two_instances_sharing_account_ids_give_two_creators_each(tmp_path: Path
 
     db = tmp_path / "scout.duckdb"
     run = dict(platform="mastodon", limit=8, posts_per_creator=3, db_path=str(db), rate_per_second=200)
-    # Same seed: the second instance serves the very same account ids on another port.
+    # Same seed: the second instance serves the very same account ids, under another host name.
     with SandboxServer(creators=120, seed=7, rate_limit=2000, rate_window=10.0).start() as twin:
+        twin_url = twin.base_url.replace("127.0.0.1", "localhost")
         first = discover(base_url=sandbox.base_url, **run)
-        second = discover(base_url=twin.base_url, **run)
-        hosts = instance_host(sandbox.base_url), instance_host(twin.base_url)
+        second = discover(base_url=twin_url, **run)
+        hosts = instance_host(sandbox.base_url), instance_host(twin_url)
+    assert hosts == ("127.0.0.1", "localhost")
     ids = creator_ids(db)
     per_host = {h: {account_id(i) for i in ids if i.startswith(f"{h}:")} for h in hosts}
     assert per_host[hosts[0]] == per_host[hosts[1]] and len(per_host[hosts[0]]) == first["creators"]

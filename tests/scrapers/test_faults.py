@@ -274,9 +274,9 @@ def _rows(db, table: str, base_url: str) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         frame = con.execute(f"select * from {table}").df()  # noqa: S608 - fixed table names
     frame = frame.drop(columns=[c for c in frame.columns if c in IGNORED])
-    def clean(value: object) -> object:  # one spelling of "missing", one of the base URL and its host
-        if isinstance(value, str):  # (a Mastodon creator id is "<host:port>:<account id>")
-            return value.replace(base_url, "BASE").replace(f"{instance_host(base_url)}:", "HOST:")
+    def clean(value: object) -> object:  # one spelling of "missing", one of the base URL
+        if isinstance(value, str):
+            return value.replace(base_url, "BASE")
         return None if pd.isna(value) else value
 
     return sorted((tuple(map(clean, row)) for row in frame.itertuples(index=False)), key=repr)

@@ -14,7 +14,7 @@ T = "2026-01-01 00:00:00+00"
 BASE = "http://127.0.0.1:9001"
 # bare id -> (handle, profile_url, what the migration must make of it)
 OLD = {
-    "111": ("ann@127.0.0.1", "https://wrong.example/@ann", "127.0.0.1:9001:111"),  # from its raw body's URL
+    "111": ("ann@127.0.0.1", "https://wrong.example/@ann", "127.0.0.1:111"),  # from its raw body's URL
     "222": ("bob@remote.example", "https://remote.example/@bob", "remote.example:222"),  # profile URL
     "333": ("cy@handle.example", None, "handle.example:333"),  # the handle's domain
     "444": ("dee", None, "444"),  # no host anywhere: kept, bare
@@ -73,12 +73,12 @@ def test_old_style_mastodon_ids_migrate_to_host_qualified_without_losing_a_row(t
             assert sorted(i for p, i in got if p == "mastodon") == sorted(new for _, _, new in OLD.values()), table
             assert ("bluesky", "did:plc:x") in got or table != "creators"
         assert con.execute("SELECT request_key FROM raw_responses ORDER BY response_id").fetchall() == [
-            ("127.0.0.1:9001:111",), ("ann",)]
-        assert con.execute("SELECT handle FROM scrape_errors").fetchall() == [("127.0.0.1:9001:111",)]
+            ("127.0.0.1:111",), ("ann",)]
+        assert con.execute("SELECT handle FROM scrape_errors").fetchall() == [("127.0.0.1:111",)]
         assert json.loads(con.execute("SELECT refs FROM runs").fetchone()[0]) == [
-            "127.0.0.1:9001:111", "[forgotten]", "127.0.0.1:9001:555"]  # the run's own instance
+            "127.0.0.1:111", "[forgotten]", "127.0.0.1:555"]  # the run's own instance
         assert json.loads(con.execute("SELECT refs FROM run_batches").fetchone()[0]) == [
-            "127.0.0.1:9001:111", "127.0.0.1:9001:555"]
+            "127.0.0.1:111", "127.0.0.1:555"]
         assert con.execute("SELECT handle, creator_ids FROM tombstones ORDER BY handle").fetchall() == [
             ("gone@t.example", ["t.example:999"]), ("nohost", ["998"])]
 
@@ -91,7 +91,7 @@ def test_forget_finds_a_migrated_creator_by_handle_and_by_bare_id(tmp_path: Path
     by_handle = forget_creator(db, platform="mastodon", handle="bob@remote.example", rewrite=False)
     assert by_handle.ids == ["remote.example:222"]
     by_bare_id = forget_creator(db, platform="mastodon", handle="111", rewrite=False)
-    assert (by_bare_id.handle, by_bare_id.ids) == ("ann@127.0.0.1", ["127.0.0.1:9001:111"])
+    assert (by_bare_id.handle, by_bare_id.ids) == ("ann@127.0.0.1", ["127.0.0.1:111"])
     assert by_bare_id.deleted["raw_responses"] == 1  # its body names only the bare id
     with duckdb.connect(str(db), read_only=True) as con:
         left = {i for (i,) in con.execute("SELECT creator_id FROM creators WHERE platform = 'mastodon'").fetchall()}

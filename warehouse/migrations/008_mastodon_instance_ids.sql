@@ -1,6 +1,6 @@
 -- 008: one creator, one row on Mastodon. A Mastodon creator_id was the answering instance's own
 -- account id, which another instance may also use; it becomes "<host>:<account id>"
--- (scrapers/mastodon/ids.py), host lower-case with a port other than the scheme's default.
+-- (scrapers/mastodon/ids.py), the host name lower-case, without a port.
 -- The host of an old id, first found wins:
 --   1. the URL of the newest raw response fetched for it (its request_key), the instance that answered;
 --   2. the creator's profile URL (wrong for a remote account, so only a fallback);
@@ -9,12 +9,8 @@
 -- An id whose host none of these names is KEPT as it was, bare (no ':' in it): never dropped;
 -- `SELECT * FROM creators WHERE platform = 'mastodon' AND NOT contains(creator_id, ':')` lists them.
 
-CREATE OR REPLACE TEMP MACRO masto_url_host(u) AS nullif(
-    regexp_extract(lower(u), '^https?://(?:[^/@?#]*@)?([^/:?#]*)', 1)
-    || CASE WHEN regexp_extract(lower(u), '^(https?)://(?:[^/@?#]*@)?[^/:?#]*:([0-9]+)', 2)
-                 IN ('', CASE WHEN starts_with(lower(u), 'https:') THEN '443' ELSE '80' END) THEN ''
-            ELSE ':' || regexp_extract(lower(u), '^(https?)://(?:[^/@?#]*@)?[^/:?#]*:([0-9]+)', 2) END,
-    '');
+CREATE OR REPLACE TEMP MACRO masto_url_host(u) AS
+    nullif(regexp_extract(lower(u), '^https?://(?:[^/@?#]*@)?([^/:?#]*)', 1), '');
 CREATE OR REPLACE TEMP MACRO masto_handle_host(h) AS nullif(lower(split_part(ltrim(h, '@'), '@', 2)), '');
 CREATE OR REPLACE TEMP MACRO masto_key(id, host) AS
     CASE WHEN id IS NULL OR contains(id, ':') OR host IS NULL THEN id ELSE host || ':' || id END;
