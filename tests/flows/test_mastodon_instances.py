@@ -38,6 +38,7 @@ def test_two_instances_sharing_account_ids_give_two_creators_each(tmp_path: Path
         hosts = instance_host(sandbox.base_url), instance_host(twin_url)
     assert hosts == ("127.0.0.1", "localhost")
     ids = creator_ids(db)
+    assert first["creators"] == second["creators"] == 8
     per_host = {h: {account_id(i) for i in ids if i.startswith(f"{h}:")} for h in hosts}
     assert per_host[hosts[0]] == per_host[hosts[1]] and len(per_host[hosts[0]]) == first["creators"]
     assert len(ids) == first["creators"] + second["creators"] == 2 * first["creators"]
