@@ -20,3 +20,20 @@ def handle_keys(values: pd.Series) -> pd.Series:
     """:func:`handle_key` for a whole column, vectorised."""
     return values.astype("string").str.strip().str.lstrip("@").str.strip().str.lower()
 
+
+
+#: Platforms whose creator ids are ``<instance host>:<account id>`` (scrapers/mastodon/ids.py):
+#: their own bodies and API paths spell the bare account id.
+INSTANCE_QUALIFIED = frozenset({"mastodon"})
+
+
+def instance_account_id(creator_id: str) -> str:
+    """The instance's own account id in ``host:id`` (``host:port:id``); a bare id unchanged."""
+    return creator_id.rpartition(":")[2]
+
+
+def body_ids(platform: str, ids: list[str]) -> list[str]:
+    """``ids`` plus, on an instance-qualified platform, the bare account ids stored bodies hold."""
+    if platform not in INSTANCE_QUALIFIED:
+        return list(ids)
+    return list(dict.fromkeys([*ids, *(instance_account_id(i) for i in ids)]))

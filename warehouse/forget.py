@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.identity import handle_key
+from core.identity import body_ids, handle_key
 from warehouse.db import DbPath, WarehouseError, connect
 from warehouse.tombstones import FORGOTTEN_REF, mention_pattern
 
@@ -40,7 +40,8 @@ TOMBSTONE_COLUMNS = ["platform", "handle", "creator_ids", "forgotten_at", "reaso
 #: A handle given without the part that makes it unique: SQL matching the stored handles it may
 #: stand for (Mastodon ``user`` for ``user@instance``, Bluesky ``name`` for ``name.bsky.social``).
 _PARTIAL_HANDLES: dict[str, tuple[str, str]] = {
-    "mastodon": ("@", "split_part(lower(ltrim(handle, '@')), '@', 1) = $handle"),
+    # ... and a bare account id for ``host:id`` (what the instance's own pages show).
+    "mastodon": ("@", "(split_part(lower(ltrim(handle, '@')), '@', 1) = $handle OR ends_with(creator_id, ':' || $handle))"),
     "bluesky": (".", "split_part(lower(ltrim(handle, '@')), '.', 1) = $handle"),
 }
 _URL = r"https?://[^\s\"'<>\\]+"
@@ -162,7 +163,7 @@ def erase(con: duckdb.DuckDBPyConnection, platform: str, handle: str, ids: list[
                OR lower(ltrim(r.request_key, '@')) = $handle
                OR regexp_matches(lower(r.body), $mentions))
         """,
-        {**params, "mentions": mention_pattern([handle, *ids])},
+        {**params, "mentions": mention_pattern([handle, *body_ids(platform, ids)])},
     )
     urls = con.execute(
         "SELECT DISTINCT url FROM (SELECT unnest(regexp_extract_all(body, $url)) AS url FROM raw_responses "

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.identity import handle_keys
+from core.identity import body_ids, handle_keys
 from core.records import RawResponse, ScrapeError
 
 #: What ``scout forget`` leaves in a run's stored ref list in place of the creator, so that the
@@ -96,7 +96,7 @@ def keep_raws(raws: pd.DataFrame, gone: pd.DataFrame) -> pd.Series:
     keep = pd.Series(True, index=raws.index)
     for platform in gone["platform"].unique():
         handles, ids = _keys(gone, platform)
-        pattern = mention_pattern([*handles, *ids])
+        pattern = mention_pattern([*handles, *body_ids(platform, sorted(ids))])
         key = raws["request_key"].astype("string")
         named = (handle_keys(key).isin(handles) | key.isin(ids)
                  | raws["body"].astype("string").str.lower().str.contains(pattern, regex=True))

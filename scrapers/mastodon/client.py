@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from core.records import FollowerSample, RawResponse
 from scrapers.mastodon import parse as masto_parse
 from scrapers.mastodon.handles import validate_handle
+from scrapers.mastodon.ids import account_id
 from scrapers.origins import same_origin
 from scrapers.paginators import link_header_paginator, offset_paginator
 from scrapers.validate import validate_base_url
@@ -38,7 +39,7 @@ LINK_PAGES = link_header_paginator()
 
 def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
              handles: list[str], limit: int) -> list[str]:
-    """Account ids: handles (looked up, always included), then search and hashtag hits, or the
+    """Creator keys (``host:account id``, scrapers/mastodon/ids.py): handles (looked up, always included), then search and hashtag hits, or the
     instance's directory of active local accounts when nothing else is asked for.
 
     Unauthenticated v2 search refuses ``offset`` on real instances (401), so a query usually
@@ -131,7 +132,7 @@ def _directory(http: Any, base: str, limit: int) -> list[str]:
 
 
 def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creator: int) -> None:
-    """Recent statuses per account id, following Link rel="next".
+    """Recent statuses per creator key (its bare account id in the URL), following Link rel="next".
 
     Statuses embed their author's full account, so they refresh the profile too; a separate
     ``/accounts/:id`` request is made only for an account with no statuses that no earlier
@@ -139,32 +140,32 @@ def fetch_creators(http: Any, base_url: str, refs: list[str], *, posts_per_creat
     """
     base = validate_base_url(base_url)
     have = _known_account_ids(http, base)
-    for account_id in dict.fromkeys(str(r) for r in refs if r):
+    for key in dict.fromkeys(str(r) for r in refs if r):
         first_page = None
         if posts_per_creator > 0:
-            first_page = _fetch_statuses(http, base, account_id, posts_per_creator)
-        if account_id in have or (first_page is not None and first_page.status >= 400):
+            first_page = _fetch_statuses(http, base, key, posts_per_creator)
+        if key in have or (first_page is not None and first_page.status >= 400):
             continue
         if first_page is None or masto_parse.page_size(first_page) == 0:
             _get(
-                http, base, base + ACCOUNT.format(id=quote(account_id, safe="")),
+                http, base, base + ACCOUNT.format(id=quote(account_id(key), safe="")),
                 kind="account",
-                request_key=account_id,
+                request_key=key,
             )
 
 
-def _fetch_statuses(http: Any, base: str, account_id: str, wanted: int) -> RawResponse | None:
+def _fetch_statuses(http: Any, base: str, key: str, wanted: int) -> RawResponse | None:
     """Pages of statuses until ``wanted`` items, the end, or an error; returns the first page."""
     got = 0
     first: RawResponse | None = None
-    url = base + STATUSES.format(id=quote(account_id, safe=""))
+    url = base + STATUSES.format(id=quote(account_id(key), safe=""))
 
     def request(next_url: str | None) -> RawResponse:
         if next_url is None:
             params = {"limit": min(STATUSES_PAGE_MAX, wanted), "exclude_replies": "true"}
-            return _get(http, base, url, params=params, kind="statuses", request_key=account_id)
+            return _get(http, base, url, params=params, kind="statuses", request_key=key)
         return _get(http, base, _with_limit(next_url, min(STATUSES_PAGE_MAX, wanted - got)),
-                    kind="statuses", request_key=account_id)
+                    kind="statuses", request_key=key)
 
     for raw in LINK_PAGES.pages(request):
         first = first or raw
@@ -214,7 +215,7 @@ def _with_limit(url: str, limit: int) -> str:
 
 
 def _known_account_ids(http: Any, base: str) -> set[str]:
-    """Account ids already held by this client's responses from this instance."""
+    """Creator keys already held by this client's responses from this instance."""
     ids: set[str] = set()
     for raw in getattr(http, "raw_responses", []):
         if raw.platform == PLATFORM and raw.kind in ACCOUNT_KINDS and raw.url.startswith(base):
@@ -231,9 +232,9 @@ def _new(ids: list[str], known: set[str], found: list[str]) -> list[str]:
 
 
 def _add(refs: list[str], ids: list[str]) -> None:
-    for account_id in ids:
-        if account_id not in refs:
-            refs.append(account_id)
+    for key in ids:
+        if key not in refs:
+            refs.append(key)
 
 
 def preflight(base_url: str, *, queries: list[str], hashtags: list[str], handles: list[str]) -> None:

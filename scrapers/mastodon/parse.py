@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from core.records import Follower, ParseResult, Post, Profile, RawResponse
 from core.text import html_to_text
+from scrapers.mastodon.ids import creator_key
 from scrapers.parsing import dispatch, error_for, json_payload, parse_saved_json
 from scrapers.text import as_count, as_str, html_links, is_sponsored, parse_datetime
 from scrapers.validate import layout_problem
@@ -106,7 +107,7 @@ def _profile(item: Any, request_url: str) -> Profile | str:
     avatar = as_str(item.get("avatar"))
     return Profile(
         platform=PLATFORM,
-        creator_id=account_id,
+        creator_id=creator_key(request_url, item, account_id),
         handle=_global_handle(acct, url, request_url),
         display_name=as_str(item.get("display_name")),
         bio=html_to_text(note) if note is not None else None,
@@ -163,7 +164,7 @@ def _parse_statuses(raw: RawResponse, data: Any) -> ParseResult:
         result.errors.append(error_for(raw, "statuses answer is not a list"))
         return result
     for item in data:
-        post = _post(item)
+        post = _post(item, raw.url)
         if isinstance(post, str):
             result.errors.append(error_for(raw, post))
             continue
@@ -176,7 +177,7 @@ def _parse_statuses(raw: RawResponse, data: Any) -> ParseResult:
     return result
 
 
-def _post(item: Any) -> Post | str:
+def _post(item: Any, request_url: str) -> Post | str:
     """A Post, or the reason this status cannot be one.
 
     A reblog is credited to the booster (the wrapper's account), dated when boosted, with the
@@ -192,6 +193,7 @@ def _post(item: Any) -> Post | str:
     creator = account.get("id")
     if not isinstance(creator, (str, int)) or creator == "":
         return f"status {status_id} missing 'account.id'"
+    creator = creator_key(request_url, account, str(creator))
     reblog = item.get("reblog")
     published = parse_datetime(item.get("created_at"))
     if isinstance(reblog, dict):
@@ -199,7 +201,7 @@ def _post(item: Any) -> Post | str:
         return Post(
             platform=PLATFORM,
             post_id=str(status_id),
-            creator_id=str(creator),
+            creator_id=creator,
             published_at=published or parse_datetime(reblog.get("created_at")),
             text=text,
             is_repost=True,
@@ -211,7 +213,7 @@ def _post(item: Any) -> Post | str:
     return Post(
         platform=PLATFORM,
         post_id=str(status_id),
-        creator_id=str(creator),
+        creator_id=creator,
         published_at=published,
         text=text,
         likes=as_count(item.get("favourites_count")),

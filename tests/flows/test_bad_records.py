@@ -24,6 +24,7 @@ from core.records import RawResponse
 from flows.discover import discover
 from scrapers.errors import QuotaExhausted
 from scrapers.http import HttpClient
+from scrapers.mastodon.ids import instance_host
 from scrapers.youtube import YOUTUBE
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.parse import api_error
@@ -101,14 +102,15 @@ def test_poisoned_status_id_quarantines_its_creator_and_the_run_finishes(tmp_pat
     db = tmp_path / "scout.duckdb"
     with Instance(n=6, poisoned="1003") as stub:
         summary = run_discover(stub, db)
+        host = instance_host(stub.base_url)  # creator ids are "<instance>:<account id>"
     assert rows(db, "select status from runs")[0][0] == "completed"
     loaded = {c for (c,) in rows(db, "select creator_id from creators")}
-    assert loaded == {str(1000 + i) for i in range(6)} - {"1003"}
+    assert loaded == {f"{host}:{1000 + i}" for i in range(6)} - {f"{host}:1003"}
     assert summary["creators"] == 5
     reasons = rows(db, "select handle, reason from scrape_errors")
-    assert [h for h, r in reasons if "UTF-8" in r] == ["1003"], reasons
+    assert [h for h, r in reasons if "UTF-8" in r] == [f"{host}:1003"], reasons
     # every string in the file is valid UTF-8: DuckDB reads every column back
-    assert rows(db, "select count(*) from posts where creator_id = '1003'")[0][0] == 0
+    assert rows(db, f"select count(*) from posts where creator_id = '{host}:1003'")[0][0] == 0
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -237,11 +239,12 @@ def test_a_creator_that_always_fails_is_quarantined_alone_and_retries_are_counte
     with Instance(n=25, down="1007") as stub:
         summary = run_discover(stub, db)
         made = stub.retries_made()
+        host = instance_host(stub.base_url)  # creator ids are "<instance>:<account id>"
     assert summary["batches"] == 2  # discovery, then one batch of 25 creators
     loaded = {c for (c,) in rows(db, "select creator_id from creators")}
-    assert loaded == {str(1000 + i) for i in range(25)} - {"1007"}
+    assert loaded == {f"{host}:{1000 + i}" for i in range(25)} - {f"{host}:1007"}
     errors = rows(db, "select handle, reason from scrape_errors")
-    assert [h for h, _ in errors] == ["1007"] and "fetch failed" in errors[0][1], errors
+    assert [h for h, _ in errors] == [f"{host}:1007"] and "fetch failed" in errors[0][1], errors
     assert made == 5  # the HTTP client's 5 retries of that one request, and nothing else
     assert summary["retries"] == summary["counts"]["retried"] == made
     assert summary["counts"]["fetched"] == 24 and summary["counts"]["quarantined"] == 1
@@ -266,9 +269,11 @@ def test_fetch_batch_keeps_the_others_and_the_counters_when_one_creator_fails(
         return http
 
     monkeypatch.setattr(fetching, "platform_client", no_sleeping)
-    fetched = fetch_batch.fn("mastodon", stub_for_unit.base_url, ["1000", "1001", "1002"], 3, 200)
-    assert list(fetched.failed) == ["1000"]
-    assert {r.request_key for r in fetched.raws} == {"1001", "1002"}
+    host = instance_host(stub_for_unit.base_url)
+    refs = [f"{host}:{i}" for i in ("1000", "1001", "1002")]
+    fetched = fetch_batch.fn("mastodon", stub_for_unit.base_url, refs, 3, 200)
+    assert list(fetched.failed) == [refs[0]]
+    assert {r.request_key for r in fetched.raws} == set(refs[1:])
     assert fetched.stats["retries"] == stub_for_unit.retries_made() == 5
 
 

@@ -25,6 +25,7 @@ from scrapers.bluesky import client as bsky_client
 from scrapers.http import HttpClient
 from scrapers.instagram import client as ig_client
 from scrapers.mastodon import client as masto_client
+from scrapers.mastodon.ids import account_id, instance_host
 from scrapers.registry import get_platform
 from scrapers.youtube import client as yt_client
 from scrapers.youtube.quota import QuotaMeter
@@ -172,10 +173,11 @@ def _bluesky(universe, base, http):
 
 def _mastodon(universe, base, http):
     creators = [c for c in universe.creators if c.platform == "mastodon"]
-    masto_client.fetch_creators(http, base, [c.creator_id for c in creators], posts_per_creator=3)
+    host = instance_host(base)  # refs are creator keys, "<instance>:<account id>"
+    masto_client.fetch_creators(http, base, [f"{host}:{c.creator_id}" for c in creators], posts_per_creator=3)
     result = _parsed("mastodon", http)
     for error in result.errors:
-        error.handle = universe.by_id("mastodon", error.handle).handle
+        error.handle = universe.by_id("mastodon", account_id(error.handle)).handle
     return [c.handle for c in creators], {p.handle.split("@")[0] for p in result.profiles}, result
 
 
@@ -324,7 +326,8 @@ def test_drift_run_quarantines_exactly_the_drifted_creators(tmp_path, universe, 
 
     def own(ref: str) -> str:  # a stored handle or request key -> the sandbox's handle
         found = (universe.lookup(platform, ref) if platform == "bluesky"
-                 else universe.by_id(platform, ref) or universe.by_handle(platform, ref))
+                 else universe.by_id(platform, account_id(ref) if platform == "mastodon" else ref)
+                 or universe.by_handle(platform, ref))
         return found.handle if found else ref.split("@")[0]
 
     discovered = {own(h) for h in handles("clean", "select handle from creators")}

@@ -15,9 +15,11 @@ from json_stub import JsonStub
 from core.records import ParseResult, Post, Profile, RawResponse
 from scrapers.errors import InvalidInput
 from scrapers.mastodon import MASTODON
+from scrapers.mastodon.ids import account_id, instance_host
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "mastodon"
-JONAS = "109384756102938475"
+JONAS_ID = "109384756102938475"  # mastodon.social's own account id
+JONAS = f"mastodon.social:{JONAS_ID}"  # the creator id: the answering instance qualifies it
 UTC = UTC
 
 
@@ -73,7 +75,7 @@ def test_search_accounts_keep_remote_handles() -> None:
     jonas, amelie = result.profiles
     assert jonas.handle == "jonas@mastodon.social"
     assert jonas.verified is False  # fields present, none verified
-    assert amelie.creator_id == "110529384756"
+    assert amelie.creator_id == "mastodon.social:110529384756"
     assert amelie.handle == "amelie@boulangerie.example"
     assert amelie.display_name == "Amélie — boulangère"
     assert amelie.bio == "Pain au levain, viennoiseries et café ☕\nParis 11ᵉ"
@@ -97,7 +99,7 @@ def test_tag_timeline_yields_each_author_once() -> None:
     result = MASTODON.parse(raw("tag_timeline.json", "tag_timeline", "sourdough"))
     assert [(p.creator_id, p.handle) for p in result.profiles] == [
         (JONAS, "jonas@mastodon.social"),
-        ("110777000000000042", "kasia@bread.example"),
+        ("mastodon.social:110777000000000042", "kasia@bread.example")  # as mastodon.social knows her,
     ]
     assert result.posts == [] and result.errors == []
     kasia = result.profiles[1]
@@ -312,7 +314,7 @@ def parse_all(raws: list[RawResponse]) -> ParseResult:
 def test_discover_handles_queries_and_hashtags(stub: MastodonStub, http: Any) -> None:
     refs = MASTODON.discover(http, stub.base_url + "/", queries=["bread"], hashtags=["#sourdough"],
                              handles=["@user5", "nobody"], limit=6)
-    assert refs[0] == "1005"
+    assert refs[0] == f"{instance_host(stub.base_url)}:1005"
     assert len(refs) == 6 == len(set(refs))
     assert stub.paths()[:2] == ["/api/v1/accounts/lookup", "/api/v1/accounts/lookup"]
     assert stub.requests[0][1]["acct"] == ["user5"]
@@ -337,7 +339,7 @@ def test_search_stops_quietly_where_unauthenticated_paging_ends(stub: MastodonSt
 
 def test_discover_without_terms_reads_the_directory(stub: MastodonStub, http: Any) -> None:
     refs = MASTODON.discover(http, stub.base_url, queries=[], hashtags=[], handles=[], limit=5)
-    assert refs == ["1000", "1001", "1002", "1003", "1004"]
+    assert refs == [f"{instance_host(stub.base_url)}:{i}" for i in ("1000", "1001", "1002", "1003", "1004")]
     (path, q), = stub.requests
     assert path == "/api/v1/directory"
     assert (q["order"], q["local"], q["limit"]) == (["active"], ["true"], ["5"])
@@ -357,7 +359,7 @@ def test_fetch_creators_follows_link_paging(stub: MastodonStub, http: Any) -> No
     MASTODON.fetch_creators(http, stub.base_url, refs, posts_per_creator=3)
     calls = stub.requests[before:]
     # 3 creators x 2 pages (2 + 1 statuses), no profile requests: search carried them.
-    assert [p for p, _ in calls] == [f"/api/v1/accounts/{i}/statuses" for i in refs for _ in (0, 1)]
+    assert [p for p, _ in calls] == [f"/api/v1/accounts/{account_id(i)}/statuses" for i in refs for _ in (0, 1)]
     assert calls[0][1] == {"limit": ["3"], "exclude_replies": ["true"]}
     assert calls[1][1] == {"limit": ["1"], "max_id": ["2"]}  # the Link URL, asking for what is left
     result = parse_all(http.raw_responses)
@@ -369,7 +371,9 @@ def test_fetch_creators_follows_link_paging(stub: MastodonStub, http: Any) -> No
 def test_fetch_creators_on_a_fresh_client_and_unknown_ids(stub: MastodonStub, http: Any) -> None:
     """A refresh: statuses bring the profile; a silent account gets one /accounts/:id call;
     an unknown id stops at its 404."""
-    MASTODON.fetch_creators(http, stub.base_url, ["1001", "1099", "424242"], posts_per_creator=2)
+    host = instance_host(stub.base_url)
+    MASTODON.fetch_creators(http, stub.base_url, [f"{host}:{i}" for i in ("1001", "1099", "424242")],
+                            posts_per_creator=2)
     assert stub.paths() == [
         "/api/v1/accounts/1001/statuses",
         "/api/v1/accounts/1099/statuses",
@@ -377,10 +381,10 @@ def test_fetch_creators_on_a_fresh_client_and_unknown_ids(stub: MastodonStub, ht
         "/api/v1/accounts/424242/statuses",
     ]
     result = parse_all(http.raw_responses)
-    assert sorted(p.creator_id for p in result.profiles) == ["1001", "1099"]
+    assert sorted(p.creator_id for p in result.profiles) == [f"{host}:1001", f"{host}:1099"]
     assert len(result.posts) == 2
     assert [(e.handle, e.status, e.reason) for e in result.errors] == [
-        ("424242", 404, "Record not found")
+        (f"{host}:424242", 404, "Record not found")
     ]
 
 
@@ -390,7 +394,8 @@ def test_fetch_creators_on_a_fresh_client_and_unknown_ids(stub: MastodonStub, ht
 def test_sandbox_discover_fetch_parse_with_link_paging(sandbox: Any, http: Any) -> None:
     refs = MASTODON.discover(http, sandbox.base_url, queries=["baking"], hashtags=["baking"],
                              handles=["ghost_account_404"], limit=12)
-    assert refs and all(r.isdigit() for r in refs)
+    host = instance_host(sandbox.base_url)
+    assert refs and all(r == f"{host}:{account_id(r)}" and account_id(r).isdigit() for r in refs)
     discovered = len(http.raw_responses)
 
     MASTODON.fetch_creators(http, sandbox.base_url, refs, posts_per_creator=45)
@@ -417,3 +422,13 @@ def test_sandbox_directory_when_nothing_is_asked(sandbox: Any, http: Any) -> Non
     assert len(refs) == 15 == len(set(refs))
     assert [r.kind for r in http.raw_responses] == ["directory"]
     assert len(parse_all(http.raw_responses).profiles) == 15
+
+
+def test_same_account_id_on_two_instances_is_two_creators() -> None:
+    """One account id answered by two instances names two creators; two ports of one host are one."""
+    ids = set()
+    for url in ("https://mastodon.social/api/v1/accounts/1", "https://bread.example/api/v1/accounts/1",
+                "http://127.0.0.1:8101/api/v1/accounts/1", "http://127.0.0.1:8102/api/v1/accounts/1"):
+        ids.add(MASTODON.parse(RawResponse(platform="mastodon", kind="account", request_key="k", url=url, status=200,
+                                           body=(FIXTURES / "account_lookup.json").read_text(encoding="utf-8"))).profiles[0].creator_id)
+    assert ids == {f"{host}:{JONAS_ID}" for host in ("mastodon.social", "bread.example", "127.0.0.1")}

@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
+from scrapers.mastodon.ids import account_id
 from warehouse.forget import tombstones
 from warehouse.tombstones import drop_tombstoned, keep_raws, keep_refs
 
@@ -235,10 +236,11 @@ def test_forget_while_discover_runs_holds_in_every_later_batch(tmp_path: Path, s
         (refs,) = rows(db, "SELECT refs FROM runs")[0]
         refs = json.loads(refs)
         assert len(refs) > 50  # batches of 25: 1, 2 and 3
-        picked = [sandbox.universe.by_id("mastodon", refs[i]) for i in (0, 30, len(refs) - 1)]
+        keys = [refs[i] for i in (0, 30, len(refs) - 1)]  # "<instance>:<account id>"
+        picked = [sandbox.universe.by_id("mastodon", account_id(key)) for key in keys]
         host = urlsplit(sandbox.base_url).hostname
         full = [f"{c.handle.lower()}@{host}" for c in picked]
-        assert rows(db, "SELECT handle FROM creators WHERE creator_id = ?", [picked[0].creator_id]) == [(full[0],)]
+        assert rows(db, "SELECT handle FROM creators WHERE creator_id = ?", [keys[0]]) == [(full[0],)]
         for typed in (picked[0].handle, full[1], full[2]):
             # --force: the creators of batches 2 and 3 are not stored yet
             result = scout("forget", "-p", "mastodon", "--handle", typed, "--force", "--db", str(db))
@@ -247,12 +249,12 @@ def test_forget_while_discover_runs_holds_in_every_later_batch(tmp_path: Path, s
         proc.send_signal(signal.SIGCONT)
         out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
-    for c, handle in zip(picked, full):
-        assert sum(mentions(db, handle, [c.creator_id]).values()) == 0, handle
+    for c, key, handle in zip(picked, keys, full, strict=True):
+        assert sum(mentions(db, handle, [key, c.creator_id]).values()) == 0, handle
     gone = tombstones(db, "mastodon")
     assert sorted(gone["handle"]) == sorted(full)
-    assert all(list(ids) == [c.creator_id] for c, ids in
-               zip(picked, gone.set_index("handle").loc[full, "creator_ids"]))  # ids learned mid-run
+    assert all(list(ids) == [key] for key, ids in
+               zip(keys, gone.set_index("handle").loc[full, "creator_ids"], strict=True))  # ids learned mid-run
     assert rows(db, "SELECT count(*) FROM creators")[0][0] == len(refs) - 3  # everyone else was loaded
 
 
@@ -283,11 +285,11 @@ def test_forget_by_username_alone_resolves_the_full_identity(tmp_path: Path, san
     result = scout("forget", "-p", "mastodon", "--handle", username.upper(), "--db", str(db))
     assert result.exit_code == 0, result.output
     assert f"forgot mastodon {handle}" in result.output
-    assert sum(mentions(db, handle, [creator_id]).values()) == 0
+    assert sum(mentions(db, handle, [creator_id, account_id(creator_id)]).values()) == 0
     assert rows(db, "SELECT count(*) FROM candidates WHERE creator_id = ?", [creator_id]) == [(0,)]
     second = discover(**run)
     assert second["creators"] == first["creators"] - 1
-    assert sum(mentions(db, handle, [creator_id]).values()) == 0
+    assert sum(mentions(db, handle, [creator_id, account_id(creator_id)]).values()) == 0
 
 
 def test_a_bare_bluesky_name_resolves_to_its_stored_handle(tmp_path: Path) -> None:

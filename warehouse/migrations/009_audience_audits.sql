@@ -1,4 +1,4 @@
--- 008: audience credibility from a follower sample, one row per audit (a creator audited in two
+-- 009: audience credibility from a follower sample, one row per audit (a creator audited in two
 -- runs has two rows; the candidates view shows the latest). real_share is the share of sampled
 -- followers the follower model calls real, ci_low/ci_high its Wilson 95% interval. A platform that
 -- lists no followers (YouTube, Instagram, TikTok) gets a row of nulls with the reason.
