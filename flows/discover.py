@@ -241,6 +241,8 @@ class BatchRun:
     # Profiles and posts found in discovery listings, loaded with their creator's own batch.
     discovered: ParseResult = field(default_factory=ParseResult)
     reused: int = 0
+    in_progress: int = 0  # the batch being completed, for what an interrupt abandons
+    batches: int | None = None  # discovery included, once planned
 
     @property
     def platform(self) -> str:
@@ -269,6 +271,7 @@ class BatchRun:
     def plan(self, refs: list[str]) -> dict[int, list[str]]:
         """Batch number -> its refs. Batches keep their stored shape; a creator forgotten since
         then is just not fetched."""
+        self.batches = len(_batches(refs, FETCH_BATCH_SIZE)) + 1
         return {n: keep_refs(self.platform, batch, self.gone)
                 for n, batch in enumerate(_batches(refs, FETCH_BATCH_SIZE), start=1)}
 
@@ -279,6 +282,7 @@ class BatchRun:
 
     def complete(self, n: int, refs: list[str], future: Any) -> None:
         """Batch ``n``: reuse what an earlier attempt stored, or store and load what was fetched."""
+        self.in_progress = n
         stored = self.state.batches.get(n)
         if stored is not None:
             self.reused += 1
@@ -316,6 +320,17 @@ class BatchRun:
 
     def finish(self, status: RunStatus) -> dict[str, Any]:
         return self.warehouse.finish_run(self.state.run_id, status)
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: the batch in progress is abandoned (its transaction never commits),
+    the loaded ones are kept, and a rerun with the same options continues from there."""
+
+    def __init__(self, batch_no: int, batches: int | None) -> None:
+        kept = {0: "nothing is kept", 1: "batch 0 is kept"}.get(batch_no, f"batches 0-{batch_no - 1} are kept")
+        of = f" of {batches}" if batches else ""
+        super().__init__(f"interrupted during batch {batch_no}{of}: {kept}, batch {batch_no} is abandoned "
+                         "(nothing of it was loaded); rerun the same command to continue")
 
 
 def _mark_failed(run: BatchRun) -> None:
@@ -398,6 +413,9 @@ def discover(
         for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
             run.complete(n, batch, futures.get(n))
         totals = run.finish(RunStatus.COMPLETED)
+    except KeyboardInterrupt:
+        _mark_failed(run)
+        raise RunInterrupted(run.in_progress, run.batches) from None
     except BaseException:
         _mark_failed(run)
         raise
