@@ -51,6 +51,7 @@ from flows.fetching import (
 )
 from flows.markdown import md_cell
 from flows.params import validate_discover_params
+from scrapers.http import stop_requests
 from scrapers.registry import get_platform
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.normalize import latest_profiles
@@ -390,6 +391,7 @@ def discover(
     always continued; ``resume=True`` insists on one and fails clearly when there is none.
     """
     checked = validate_discover_params(**locals())
+    stop_requests(False)  # an earlier run of this process may have been interrupted
     params = run_params(checked.platform, checked.base_url, checked.queries, checked.hashtags, checked.handles,
                         limit, posts_per_creator, tier_scheme, person_threshold, faces)
     platform, base_url = checked.platform, params["base_url"]
@@ -414,6 +416,7 @@ def discover(
             run.complete(n, batch, futures.get(n))
         totals = run.finish(RunStatus.COMPLETED)
     except KeyboardInterrupt:
+        stop_requests()  # fetch tasks still running end at their next request
         _mark_failed(run)
         raise RunInterrupted(run.in_progress, run.batches) from None
     except BaseException:
