@@ -63,8 +63,12 @@ def clear_errors() -> Iterator[None]:
                    "traceback and report it)") from None
 
 
+# Prefect's words for a flow Ctrl-C stopped, and ours for the fetch tasks it stopped.
+_INTERRUPT_WORDS = ("aborted by an interrupt signal", "the run was interrupted")
+
+
 def _not_an_interrupt(record: logging.LogRecord) -> bool:
-    return "aborted by an interrupt signal" not in record.getMessage()
+    return not any(words in record.getMessage() for words in _INTERRUPT_WORDS)
 
 
 def quiet_prefect(verbose: bool) -> None:
@@ -78,8 +82,9 @@ def quiet_prefect(verbose: bool) -> None:
     from flows.server_guard import guard_temporary_server
 
     show_tracebacks(verbose)
-    if not verbose:  # Ctrl-C is said in our own line; Prefect's "Crash detected!" would be a second
-        logging.getLogger("prefect.flow_runs").addFilter(_not_an_interrupt)
+    if not verbose:  # Ctrl-C is said in our own line, not in Prefect's "Crash detected!" and task errors
+        for name in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(name).addFilter(_not_an_interrupt)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
