@@ -22,7 +22,6 @@ from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -36,6 +35,7 @@ from core.records import (
     utcnow,
 )
 from core.text import has_surrogate
+from flows.artifacts import format_counts, publish_artifacts
 from flows.fetching import (
     AVATAR_BATCH_SIZE,
     FETCH_BATCH_SIZE,
@@ -49,7 +49,6 @@ from flows.fetching import (
     parse_batch,
     with_failed_attempts,
 )
-from flows.markdown import md_cell
 from flows.params import validate_discover_params
 from scrapers.http import stop_requests
 from scrapers.registry import get_platform
@@ -61,7 +60,6 @@ from transforms.tiers import get_scheme
 from warehouse.db import WarehouseError
 from warehouse.load import load_run
 from warehouse.manifest import BatchStatus, RunState, RunStatus, fault_point
-from warehouse.queries import candidates, run_summary
 from warehouse.tombstones import keep_refs, skip_forgotten
 from warehouse.warehouse import Warehouse
 
@@ -129,41 +127,6 @@ def save_batch(
                                 errors=errors_frame(errors), counts=counts, run_refs=run_refs)
 
 
-@task(cache_policy=NO_CACHE)
-def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[str, Any]) -> None:
-    """A table of the top candidates and a markdown summary, visible in the Prefect UI."""
-    top = candidates(db_path, platforms=[platform], limit=20)
-    columns = ["handle", "display_name", "tier", "followers", "er_median", "person_probability"]
-    create_table_artifact(
-        key=f"top-candidates-{platform}",
-        table=json.loads(top[columns].to_json(orient="records")),
-        description=f"Top {platform} candidates by median engagement rate",
-    )
-    details = run_summary(db_path, run_id)
-    lines = [
-        f"# discover {md_cell(platform)}",
-        f"- creators scored: {summary['creators']}",
-        f"- posts: {summary['posts']}",
-        f"- requests: {summary['requests']} ({summary['requests_per_creator']:.2f} per creator)",
-        f"- retries: {summary['retries']}",
-        f"- errors: {summary['errors']}",
-        "- " + format_counts(summary),
-        "",
-        "| tier | creators |",
-        "|---|---|",
-        *[f"| {md_cell(tier)} | {n} |" for tier, n in details["by_tier"].items()],
-        "",
-        "| account type | creators |",
-        "|---|---|",
-        *[f"| {md_cell(kind)} | {n} |" for kind, n in details["by_account_type"].items()],
-    ]
-    reasons = details["top_error_reasons"]
-    if reasons:
-        lines += ["", "| error | count |", "|---|---|"]
-        lines += [f"| {md_cell(reason)} | {n} |" for reason, n in reasons]
-    create_markdown_artifact(key=f"discover-summary-{platform}", markdown="\n".join(lines))
-
-
 def _batches(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -186,13 +149,6 @@ def _faces(
         if isinstance(outcome, list):
             rows += outcome
     return rows
-
-
-def format_counts(summary: dict[str, Any]) -> str:
-    """The run counts in one line, the same in the CLI output and the Prefect artifact."""
-    counts = summary["counts"]
-    line = ", ".join(f"{key} {counts[key]}" for key in ("fetched", "loaded", "retried", "quarantined", "errors"))
-    return f"{line}; batches {summary['batches']} ({summary['batches_reused']} reused from an earlier attempt)"
 
 
 def run_params(
