@@ -6,6 +6,7 @@ any other exception is a bug and says so, with the traceback under ``-v``.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True, soft_wrap=True)  # an error is one line, never wrapped
 
 USAGE_ERROR = 2  # exit code of bad input, as for Click's own usage errors
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a Ctrl-C
 
 
 class _Tracebacks:
@@ -49,13 +51,24 @@ def clear_errors() -> Iterator[None]:
         yield
     except ScoutError as exc:
         raise fail(str(exc), exc.exit_code) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt as exc:  # Ctrl-C: what became of the work (a run says), not a bug
+        err_console.print(escape(str(exc) or "interrupted"), highlight=False)
+        raise typer.Exit(INTERRUPTED) from None
+    except (typer.Exit, typer.Abort):
         raise
     except Exception as exc:
         if _Tracebacks.shown:
             raise
         raise fail(f"unexpected {type(exc).__name__}: {exc} (a bug; run `scout -v ...` for the "
                    "traceback and report it)") from None
+
+
+# Prefect's words for a flow Ctrl-C stopped, and ours for the fetch tasks it stopped.
+_INTERRUPT_WORDS = ("aborted by an interrupt signal", "the run was interrupted")
+
+
+def _not_an_interrupt(record: logging.LogRecord) -> bool:
+    return not any(words in record.getMessage() for words in _INTERRUPT_WORDS)
 
 
 def quiet_prefect(verbose: bool) -> None:
@@ -69,6 +82,9 @@ def quiet_prefect(verbose: bool) -> None:
     from flows.server_guard import guard_temporary_server
 
     show_tracebacks(verbose)
+    if not verbose:  # Ctrl-C is said in our own line, not in Prefect's "Crash detected!" and task errors
+        for name in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(name).addFilter(_not_an_interrupt)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")

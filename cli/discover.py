@@ -100,7 +100,7 @@ def print_summary(summary: dict[str, Any], seconds: float) -> None:
         f"{summary['retries']} retries, {summary['errors']} errors, "
         f"{loaded.get('creators_new', 0)} new creators, in {seconds:.1f}s"
     )
-    from flows.discover import format_counts
+    from flows.artifacts import format_counts
 
     resumed = f"resumed run {summary['run_id']}: " if summary["resumed"] else ""
     console.print(f"  {resumed}{format_counts(summary)}", highlight=False)

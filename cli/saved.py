@@ -54,6 +54,27 @@ def parse_cmd(
     sys.stdout.write(json.dumps(canonical(result), ensure_ascii=False, indent=2) + "\n")
 
 
+def recognised_files(platform: str, paths: list[Path], files: list[Path]) -> list[Path]:
+    """The files to import. A file named on the command line that is not this platform's body
+    fails the import (exit 2); one found in a folder is skipped with a warning line, and a
+    folder with none of this platform's bodies fails too. Nothing is written before this."""
+    from flows.saved import unrecognised_files
+
+    if not files:
+        raise fail("no saved pages found (looked for .html, .htm, .json, .txt, .mhtml, .xml files)", USAGE_ERROR)
+    rejected = unrecognised_files(platform, files)
+    named = {path.resolve() for path in paths if path.is_file()}
+    for path, reason in rejected.items():
+        if path in named:
+            raise fail(f"{path}: {reason}", USAGE_ERROR)
+    if len(rejected) == len(files):
+        raise fail(f"no saved {platform} body in {', '.join(map(str, paths))}: "
+                   f"{next(iter(rejected.values()))}", USAGE_ERROR)
+    for path, reason in rejected.items():
+        err_console.print(f"[yellow]warning:[/] skipped {path}: {reason}", highlight=False)
+    return [path for path in files if path not in rejected]
+
+
 def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Saved pages or exports: files or folders.")],
     platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")],
@@ -71,11 +92,9 @@ def import_cmd(
         tier_scheme = validate_tier_scheme(tier_scheme)
         threshold = validate_threshold(threshold)
     try:
-        files = saved_files(paths)
+        files = recognised_files(platform, paths, saved_files(paths))
     except SavedInputError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
-    if not files:
-        raise fail("no saved pages found (looked for .html, .htm, .json, .txt, .mhtml, .xml files)", USAGE_ERROR)
     ensure_db_writable(db)
     from flows.saved import import_saved
 

@@ -130,6 +130,9 @@ class ParseResult:
     posts: list[Post] = field(default_factory=list)
     errors: list[ScrapeError] = field(default_factory=list)
     next_cursor: str | None = None
+    # A saved body that is not this platform's at all, as opposed to one of its bodies with
+    # nothing in it (a login wall): `scout import` refuses the first before writing anything.
+    unrecognised: bool = False
 
     def extend(self, other: "ParseResult") -> None:
         self.profiles.extend(other.profiles)

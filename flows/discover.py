@@ -22,7 +22,6 @@ from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -36,6 +35,7 @@ from core.records import (
     utcnow,
 )
 from core.text import has_surrogate
+from flows.artifacts import format_counts, publish_artifacts
 from flows.audience import audit_run
 from flows.fetching import (
     AVATAR_BATCH_SIZE,
@@ -50,8 +50,8 @@ from flows.fetching import (
     parse_batch,
     with_failed_attempts,
 )
-from flows.markdown import md_cell
 from flows.params import validate_discover_params
+from scrapers.http import stop_requests
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
@@ -62,7 +62,6 @@ from transforms.tiers import get_scheme
 from warehouse.db import WarehouseError
 from warehouse.load import load_run
 from warehouse.manifest import BatchStatus, RunState, RunStatus, fault_point
-from warehouse.queries import candidates, run_summary
 from warehouse.tombstones import keep_refs, skip_forgotten
 from warehouse.warehouse import Warehouse
 
@@ -132,41 +131,6 @@ def save_batch(
                                 errors=errors_frame(errors), counts=counts, run_refs=run_refs)
 
 
-@task(cache_policy=NO_CACHE)
-def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[str, Any]) -> None:
-    """A table of the top candidates and a markdown summary, visible in the Prefect UI."""
-    top = candidates(db_path, platforms=[platform], limit=20)
-    columns = ["handle", "display_name", "tier", "followers", "er_median", "person_probability"]
-    create_table_artifact(
-        key=f"top-candidates-{platform}",
-        table=json.loads(top[columns].to_json(orient="records")),
-        description=f"Top {platform} candidates by median engagement rate",
-    )
-    details = run_summary(db_path, run_id)
-    lines = [
-        f"# discover {md_cell(platform)}",
-        f"- creators scored: {summary['creators']}",
-        f"- posts: {summary['posts']}",
-        f"- requests: {summary['requests']} ({summary['requests_per_creator']:.2f} per creator)",
-        f"- retries: {summary['retries']}",
-        f"- errors: {summary['errors']}",
-        "- " + format_counts(summary),
-        "",
-        "| tier | creators |",
-        "|---|---|",
-        *[f"| {md_cell(tier)} | {n} |" for tier, n in details["by_tier"].items()],
-        "",
-        "| account type | creators |",
-        "|---|---|",
-        *[f"| {md_cell(kind)} | {n} |" for kind, n in details["by_account_type"].items()],
-    ]
-    reasons = details["top_error_reasons"]
-    if reasons:
-        lines += ["", "| error | count |", "|---|---|"]
-        lines += [f"| {md_cell(reason)} | {n} |" for reason, n in reasons]
-    create_markdown_artifact(key=f"discover-summary-{platform}", markdown="\n".join(lines))
-
-
 def _batches(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -189,13 +153,6 @@ def _faces(
         if isinstance(outcome, list):
             rows += outcome
     return rows
-
-
-def format_counts(summary: dict[str, Any]) -> str:
-    """The run counts in one line, the same in the CLI output and the Prefect artifact."""
-    counts = summary["counts"]
-    line = ", ".join(f"{key} {counts[key]}" for key in ("fetched", "loaded", "retried", "quarantined", "errors"))
-    return f"{line}; batches {summary['batches']} ({summary['batches_reused']} reused from an earlier attempt)"
 
 
 def run_params(
@@ -246,6 +203,8 @@ class BatchRun:
     # Profiles and posts found in discovery listings, loaded with their creator's own batch.
     discovered: ParseResult = field(default_factory=ParseResult)
     reused: int = 0
+    in_progress: int = 0  # the batch being completed, for what an interrupt abandons
+    batches: int | None = None  # discovery included, once planned
 
     @property
     def platform(self) -> str:
@@ -274,6 +233,7 @@ class BatchRun:
     def plan(self, refs: list[str]) -> dict[int, list[str]]:
         """Batch number -> its refs. Batches keep their stored shape; a creator forgotten since
         then is just not fetched."""
+        self.batches = len(_batches(refs, FETCH_BATCH_SIZE)) + 1
         return {n: keep_refs(self.platform, batch, self.gone)
                 for n, batch in enumerate(_batches(refs, FETCH_BATCH_SIZE), start=1)}
 
@@ -284,6 +244,7 @@ class BatchRun:
 
     def complete(self, n: int, refs: list[str], future: Any) -> None:
         """Batch ``n``: reuse what an earlier attempt stored, or store and load what was fetched."""
+        self.in_progress = n
         stored = self.state.batches.get(n)
         if stored is not None:
             self.reused += 1
@@ -321,6 +282,17 @@ class BatchRun:
 
     def finish(self, status: RunStatus) -> dict[str, Any]:
         return self.warehouse.finish_run(self.state.run_id, status)
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run: the batch in progress is abandoned (its transaction never commits),
+    the loaded ones are kept, and a rerun with the same options continues from there."""
+
+    def __init__(self, batch_no: int, batches: int | None) -> None:
+        kept = {0: "nothing is kept", 1: "batch 0 is kept"}.get(batch_no, f"batches 0-{batch_no - 1} are kept")
+        of = f" of {batches}" if batches else ""
+        super().__init__(f"interrupted during batch {batch_no}{of}: {kept}, batch {batch_no} is abandoned "
+                         "(nothing of it was loaded); rerun the same command to continue")
 
 
 def _mark_failed(run: BatchRun) -> None:
@@ -384,6 +356,7 @@ def discover(
     is audited from a sample of ``audience_sample`` followers each (0: no audit).
     """
     checked = validate_discover_params(**locals())
+    stop_requests(False)  # an earlier run of this process may have been interrupted
     params = run_params(checked.platform, checked.base_url, checked.queries, checked.hashtags, checked.handles,
                         limit, posts_per_creator, tier_scheme, person_threshold, faces)
     platform, base_url = checked.platform, params["base_url"]
@@ -408,6 +381,10 @@ def discover(
         for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
             run.complete(n, batch, futures.get(n))
         totals = run.finish(RunStatus.COMPLETED)
+    except KeyboardInterrupt:
+        stop_requests()  # fetch tasks still running end at their next request
+        _mark_failed(run)
+        raise RunInterrupted(run.in_progress, run.batches) from None
     except BaseException:
         _mark_failed(run)
         raise

@@ -91,6 +91,18 @@ def parse_file(platform: str, path: Path) -> ParseResult:
     return get_platform(platform).parse_saved(read_saved(path), source=path.resolve().as_uri())
 
 
+def unrecognised_files(platform: str, files: list[Path]) -> dict[Path, str]:
+    """The files that are not this platform's saved bodies at all, with why: refused before an
+    import writes anything (a recognised body with nothing in it, a login wall, is imported and
+    explained in ``scrape_errors``)."""
+    found = {}
+    for path in files:
+        result = parse_file(platform, path)
+        if result.unrecognised:
+            found[path] = "; ".join(dict.fromkeys(e.reason for e in result.errors))
+    return found
+
+
 def saved_files(paths: list[Path]) -> list[Path]:
     """Files as given, and the saved pages inside folders (recursively), sorted, deduplicated."""
     found: list[Path] = []

@@ -3,7 +3,9 @@
 Prefect starts that server as ``python -m uvicorn ...`` and stops it at exit; a killed CLI never
 gets there and the server ran on with no parent. ``guard_temporary_server`` makes Prefect start
 it as ``python -m flows.server_guard PID -m uvicorn ...`` instead: the same server, plus a thread
-that stops it once its parent (PID) is gone.
+that stops it once its parent (PID) is gone. It runs in its own session, so a Ctrl-C at the
+terminal reaches the CLI only: the CLI then still has a server to report the interrupted run to,
+instead of retrying a dead one for a minute, and stops it at exit.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class _GuardedSubprocess:
     def Popen(self, args: list[str], **kwargs: Any) -> Any:  # noqa: N802 - subprocess's name
         if list(args[1:3]) == ["-m", "uvicorn"]:
             args = [args[0], "-m", __name__, str(os.getpid()), *args[1:]]
+            kwargs.setdefault("start_new_session", True)
         return self._module.Popen(args, **kwargs)
 
 

@@ -23,6 +23,10 @@ class HostUnreachable(FetchFailed):
     so neither the HTTP client nor a Prefect task retries it."""
 
 
+class RequestsStopped(ScraperError, FetchError):
+    """The run was interrupted (Ctrl-C): no further request is sent, and nothing retries."""
+
+
 class RobotsDisallowed(ScraperError, FetchError):
     """robots.txt forbids this URL for our user agent."""
 

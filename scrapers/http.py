@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from scrapers.errors import (
     FetchFailed,
     HostUnreachable,
     RefusedUrl,
+    RequestsStopped,
     RobotsDisallowed,
     ScraperError,
 )
@@ -50,6 +52,17 @@ from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, REFUSED_KIND, USER_AG
 log = logging.getLogger(__name__)
 log.addFilter(RedactingFilter())
 _T = TypeVar("_T")
+# Set on Ctrl-C: fetch threads still running then stop at their next request instead of
+# finishing their batch, which at a platform's pace kept an interrupted run alive for minutes.
+_STOPPING = threading.Event()
+
+
+def stop_requests(stopping: bool = True) -> None:
+    """Make every client of this process refuse its next request (``False``: allow them again)."""
+    if stopping:
+        _STOPPING.set()
+    else:
+        _STOPPING.clear()
 
 
 @contextmanager
@@ -239,6 +252,8 @@ class HttpClient:
         for attempt in range(self.max_retries + 1):
             if bucket.acquire():
                 self.stats["throttle_waits"] += 1
+            if _STOPPING.is_set():
+                raise RequestsStopped(f"not requested, the run was interrupted: {redact(url)}")
             self.stats["requests"] += 1
             try:
                 with self.session.request(method, url, params=params, json=json_body,

@@ -104,7 +104,7 @@ def parse_saved_json(
     kind = detect(data) if reason is None else None
     if kind is None:
         why = f"not a {expected}" + (f" ({reason})" if reason else "")
-        return ParseResult(errors=[error_for(raw, why)])
+        return ParseResult(errors=[error_for(raw, why)], unrecognised=True)
     raw.kind = kind
     return parse(raw)
 

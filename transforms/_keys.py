@@ -8,12 +8,6 @@ import pandas as pd
 KEY = ["platform", "creator_id"]
 
 
-def unique_creators(profiles: pd.DataFrame) -> pd.DataFrame:
-    """One row per (platform, creator_id), the last one, index reset; rows without a key dropped."""
-    keyed = profiles[profiles[KEY].notna().all(axis=1)]
-    return keyed[~keyed.duplicated(subset=KEY, keep="last")].reset_index(drop=True)
-
-
 def creator_positions(creators: pd.DataFrame, posts: pd.DataFrame) -> np.ndarray:
     """For each post, the row position of its creator in `creators` (unique keys), or -1.
 

@@ -29,16 +29,12 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from transforms._keys import KEY, creator_positions, unique_creators
 from transforms.frames import (
     ENGAGEMENT_DTYPES,
     FLOAT,
     INT,
-    POST_DTYPES,
-    PROFILE_DTYPES,
     STRING,
     as_utc,
-    conform,
     to_float,
     to_int,
     ts_micros,
@@ -193,7 +189,9 @@ def engagement_from_positions(
     formula: str,
     last_n: int,
 ) -> pd.DataFrame:
-    """engagement_metrics, given unique creators and each post's creator row (-1 = none)."""
+    """One row per creator of ``creators`` (unique, in their order), columns ENGAGEMENT_COLUMNS;
+    ``pos`` is each post's creator row (-1 = none: ignored). See the module docstring for the
+    exact definitions."""
     parts = check_formula(formula)
     if last_n < 1:
         raise ValueError(f"last_n must be at least 1, got {last_n}")
@@ -233,25 +231,4 @@ def engagement_from_positions(
             "repost_share": _nullable_float(stats["repost_share"]),
         },
         index=index,
-    )
-
-
-def engagement_metrics(
-    profiles: pd.DataFrame,
-    posts: pd.DataFrame,
-    *,
-    now: datetime,
-    formula: str = DEFAULT_FORMULA,
-    last_n: int = DEFAULT_LAST_N,
-) -> pd.DataFrame:
-    """One row per (platform, creator_id) in profiles, in profile order: ENGAGEMENT_COLUMNS.
-
-    Expects normalized frames (normalize_profiles / normalize_posts); posts of creators not
-    in profiles are ignored. See the module docstring for the exact definitions.
-    """
-    creators = unique_creators(conform(profiles, PROFILE_DTYPES)[KEY + ["followers"]])
-    posts = conform(posts, POST_DTYPES)
-    pos = creator_positions(creators, posts)
-    return engagement_from_positions(
-        creators, posts, pos, now=now, formula=formula, last_n=last_n
     )

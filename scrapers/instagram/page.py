@@ -55,7 +55,8 @@ def parse_profile_html(raw: RawResponse) -> ParseResult:
     og_title = meta.get("og:title", "")
     handle, name = _identity(og_title, description, meta.get("og:url", ""))
     if handle is None:
-        return ParseResult(errors=[error_for(raw, _why_no_profile(login_form, title, meta))])
+        why = _why_no_profile(login_form, title, meta)
+        return ParseResult(errors=[error_for(raw, why)], unrecognised=why == NOT_A_PROFILE_PAGE)
     counts = _counts(description)
     user_id = meta.get("instapp:owner_user_id", "").strip()
     profile = Profile(
@@ -142,6 +143,10 @@ def _bio(description: str) -> str | None:
     return match["bio"].strip() if match else None
 
 
+NOT_A_PROFILE_PAGE = ("not an Instagram profile page: no og:title or og:description naming the "
+                      "account as 'Name (@handle)'")
+
+
 def _why_no_profile(login_form: bool, title: str, meta: dict[str, str]) -> str:
     """The reason a page holds no profile, in words that say what to do about it."""
     if _LOGIN_TITLE.match(title) or login_form or "/accounts/login" in meta.get("og:url", ""):
@@ -149,5 +154,4 @@ def _why_no_profile(login_form: bool, title: str, meta: dict[str, str]) -> str:
                 "(this copy shows the login form, not the profile)")
     if _NOT_FOUND_TITLE.search(title):
         return "Instagram page not found: the account does not exist or was renamed"
-    return ("not an Instagram profile page: no og:title or og:description naming the "
-            "account as 'Name (@handle)'")
+    return NOT_A_PROFILE_PAGE

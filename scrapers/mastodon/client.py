@@ -183,7 +183,7 @@ def sample_followers(http: Any, base_url: str, creator_id: str, *, size: int) ->
     following Link rel="next": 100 followers cost 2 requests."""
     base = validate_base_url(base_url)
     sample = FollowerSample(PLATFORM, creator_id)
-    url = base + FOLLOWERS.format(id=quote(creator_id, safe=""))
+    url = base + FOLLOWERS.format(id=quote(account_id(creator_id), safe=""))  # a host:id key: the path takes the id
 
     def request(next_url: str | None) -> RawResponse:
         wanted = min(FOLLOWERS_PAGE_MAX, size - len(sample.followers))

@@ -5,7 +5,7 @@ host of the instance that answered qualifies it: creator ids, discover's refs an
 take this one form. The host is the name alone, as in handles: the port an instance was reached
 through does not change who an account is (the demo's sandbox gets a new port every run). A saved
 body has no answering instance: the account's profile URL, then its handle, name the host instead
-(wrong for a remote account seen through another instance, so only a fallback). Migration 008
+(wrong for a remote account seen through another instance, so only a fallback). Migration 010
 gives stored rows the same form, by the same rules.
 """
 

@@ -52,7 +52,7 @@ def parse_page(raw: RawResponse) -> ParseResult:
     if any(hint in lowered for hint in _CHALLENGE_HINTS):
         return ParseResult(errors=[error_for(raw, CHALLENGE_REASON)])
     return ParseResult(errors=[error_for(
-        raw, f"not a TikTok page: no {UNIVERSAL} or {SIGI} script")])
+        raw, f"not a TikTok page: no {UNIVERSAL} or {SIGI} script")], unrecognised=True)
 
 
 def script_text(html: str, script_id: str) -> str | None:

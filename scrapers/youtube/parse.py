@@ -349,7 +349,7 @@ def parse_saved(body: str, source: str = "saved file") -> ParseResult:
     if page.looks_like_html(text):
         raw = RawResponse(PLATFORM, "saved", "", source, 200, text)
         why = f"not a {SAVED_EXPECTED} (an HTML page that is not YouTube's)"
-        return ParseResult(errors=[error_for(raw, why)])
+        return ParseResult(errors=[error_for(raw, why)], unrecognised=True)
     data, reason = decode_json(text)
     if reason is None:
         message, reasons = api_error(data)

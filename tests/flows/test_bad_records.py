@@ -158,12 +158,12 @@ def test_import_of_posts_without_a_profile_holds_them_back_with_a_reason(tmp_pat
 
 def test_engagement_of_posts_whose_creators_have_no_profile_is_empty() -> None:
     from core.records import Post, utcnow
-    from transforms.engagement import engagement_metrics
     from transforms.frames import posts_frame, profiles_frame
+    from transforms.score import score_creators
 
     now = utcnow()
     posts = posts_frame([Post("bluesky", f"p{i}", "did:plc:x", now, likes=i) for i in range(3)], now)
-    metrics = engagement_metrics(profiles_frame([], now), posts, now=now)
+    metrics = score_creators(profiles_frame([], now), posts, now=now)
     assert metrics.empty and list(metrics.columns)[:2] == ["platform", "creator_id"]
 
 

@@ -81,6 +81,36 @@ def test_import_folder_of_saved_pages_into_candidates(tmp_path):
     assert rows(db, "select count(*) from candidates where platform in ('instagram', 'tiktok')")[0][0] > 0
 
 
+def test_import_of_a_named_file_it_cannot_recognise_exits_2_and_writes_nothing(tmp_path):
+    db = tmp_path / "none.duckdb"
+    for body in (FIXTURES / "tiktok" / "profile_sigi.html", FIXTURES / "mastodon" / "account_lookup.json"):
+        result = runner.invoke(app, ["import", "-p", "instagram", str(body), "--db", str(db)])
+        assert result.exit_code == 2, result.output
+        (line,) = result.output.strip().splitlines()
+        assert str(body) in line and ("not an Instagram profile page" in line or "not a Graph API" in line), line
+        assert not db.exists()  # checked before the flow: nothing written
+
+
+def test_import_of_a_folder_skips_what_it_cannot_recognise_with_one_line_each(tmp_path):
+    saved, db = tmp_path / "saved", tmp_path / "mixed.duckdb"
+    saved.mkdir()
+    shutil.copy(FIXTURES / "instagram" / "profile_en.html", saved)
+    shutil.copy(FIXTURES / "instagram" / "login_wall.html", saved)  # recognised: nothing in it
+    shutil.copy(FIXTURES / "tiktok" / "profile_sigi.html", saved / "someone_elses.html")
+    result = runner.invoke(app, ["import", "-p", "instagram", str(saved), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("warning: skipped")]
+    assert len(skipped) == 1 and "someone_elses.html" in skipped[0], result.output
+    assert rows(db, "select count(*) from raw_responses")[0][0] == 2
+    assert rows(db, "select count(*) from creators where platform = 'instagram'")[0][0] == 1
+    assert "login wall" in rows(db, "select string_agg(reason) from scrape_errors")[0][0]
+
+    (tmp_path / "alien").mkdir()
+    shutil.copy(FIXTURES / "tiktok" / "profile_sigi.html", tmp_path / "alien")
+    result = runner.invoke(app, ["import", "-p", "instagram", str(tmp_path / "alien"), "--db", str(db)])
+    assert result.exit_code == 2 and "no saved instagram body" in result.output, result.output
+
+
 def scout_import(platform: str, folder: Path, db: Path) -> None:
     result = runner.invoke(app, ["import", "-p", platform, str(folder), "--db", str(db)], catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -130,3 +130,55 @@ def test_resume_with_nothing_to_resume_says_so(tmp_path, sandbox):
     assert "Nothing to resume" in result.output and "Traceback" not in result.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def _stopped(pid: int) -> bool:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T"
+
+
+def _gone(pid: int) -> bool:
+    """Exited (a zombie counts: it serves nothing)."""
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def test_ctrl_c_exits_130_in_one_line_and_a_rerun_resumes_to_a_clean_run(tmp_path, sandbox):
+    """Ctrl-C as a terminal sends it: SIGINT to the whole process group, Prefect's temporary
+    server included, once batch 1 is loaded (stopped at ``fetch:2``, then continued)."""
+    clean_db, db = tmp_path / "clean.duckdb", tmp_path / "interrupted.duckdb"
+    discover(platform="bluesky", base_url=sandbox.base_url, handles=seed_handles(sandbox), limit=LIMIT,
+             posts_per_creator=POSTS, db_path=str(clean_db), rate_per_second=200)
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "SCOUT_FAULT_KILL_AT")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")  # its own temporary Prefect server, as a user's
+    args = [SCOUT, "discover", "-p", "bluesky", "--base-url", sandbox.base_url, "--limit", str(LIMIT),
+            "--posts", str(POSTS), "--rate", "200", "--handle", ",".join(seed_handles(sandbox)),
+            "--db", str(db)]
+    proc = subprocess.Popen(args, env={**env, "SCOUT_FAULT_STOP_AT": "fetch:2"}, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while not _stopped(proc.pid):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.1)
+    servers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    os.killpg(proc.pid, signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGCONT)
+    interrupted = time.monotonic()
+    out, err = proc.communicate(timeout=300)
+    print(f"Ctrl-C to exit: {time.monotonic() - interrupted:.1f}s")
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == [
+        "interrupted during batch 2 of 4: batches 0-1 are kept, batch 2 is abandoned (nothing of it "
+        "was loaded); rerun the same command to continue"], err
+    deadline = time.monotonic() + 30
+    while not all(_gone(int(pid)) for pid in servers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert all(_gone(int(pid)) for pid in servers), "Prefect's temporary server outlived the CLI"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT batch_no, status FROM run_batches ORDER BY 1").fetchall() == [
+            (0, "loaded"), (1, "loaded")]
+
+    rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "resumed run" in rerun.stdout
+    for table in COMPARED:
+        assert rows(db, table) == rows(clean_db, table), table

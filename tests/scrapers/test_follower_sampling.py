@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 import requests
 
+from core.identity import instance_account_id
 from scrapers.http import HttpClient
+from scrapers.mastodon.ids import instance_host
 from scrapers.registry import get_platform
 from transforms.audience import followers_frame
 
@@ -18,6 +20,11 @@ BUDGET = {"bluesky": 5, "mastodon": 2}
 
 def _served(sandbox: Any, platform: str) -> int:
     return requests.get(f"{sandbox.base_url}/_sandbox/stats", timeout=5).json()["by_platform"].get(platform, 0)
+
+
+def _stored_id(sandbox: Any, platform: str, creator: Any) -> str:
+    """The creator's id as the warehouse holds it (Mastodon: ``<host>:<account id>``)."""
+    return f"{instance_host(sandbox.base_url)}:{creator.creator_id}" if platform == "mastodon" else creator.creator_id
 
 
 def _creator(sandbox: Any, platform: str) -> Any:
@@ -31,14 +38,16 @@ def test_a_100_follower_sample_within_the_request_budget(sandbox: Any, platform:
     creator = _creator(sandbox, platform)
     before = _served(sandbox, platform)
     with HttpClient(platform=platform, rate_per_second=500.0, burst=100) as http:
-        sample = get_platform(platform).sample_followers(http, sandbox.base_url, creator.creator_id, size=100)
+        sample = get_platform(platform).sample_followers(http, sandbox.base_url, _stored_id(sandbox, platform, creator),
+                                                         size=100)
         assert http.stats["requests"] == len(http.raw_responses) == BUDGET[platform]
     assert _served(sandbox, platform) - before == BUDGET[platform]
     assert sample.reason is None and len(sample.followers) == 100
     ids = [f.profile.creator_id for f in sample.followers]
     assert len(set(ids)) == 100
     for follower in sample.followers:
-        truth = sandbox.universe.truth(platform, follower.profile.creator_id)
+        follower_id = follower.profile.creator_id
+        truth = sandbox.universe.truth(platform, instance_account_id(follower_id) if platform == "mastodon" else follower_id)
         assert truth["follows"] == creator.handle  # a follower of this creator, not anyone
         assert follower.profile.followers is not None and follower.profile.following is not None
         assert follower.profile.posts_count is not None and follower.created_at is not None

@@ -24,10 +24,11 @@ from scrapers.errors import (
     HostUnreachable,
     InvalidInput,
     RefusedUrl,
+    RequestsStopped,
     RobotsDisallowed,
     ScraperError,
 )
-from scrapers.http import HttpClient
+from scrapers.http import HttpClient, stop_requests
 from scrapers.mastodon import MASTODON
 from scrapers.origins import check_reachable, same_origin
 from scrapers.ratelimit import TokenBucket
@@ -404,3 +405,20 @@ def test_check_reachable_names_the_host_in_one_line():
     assert str(info.value) == f"cannot reach http://127.0.0.1:{port} (connection refused); check --instance"
     with pytest.raises(HostUnreachable, match=r"nonexistent\.invalid \(name not resolved\)"):
         check_reachable("https://nonexistent.invalid")
+
+
+def test_after_an_interrupt_no_request_is_sent_and_nothing_retries(server):
+    """Ctrl-C (``stop_requests``): a fetch thread still running stops at its next request
+    instead of finishing its batch at the platform's pace."""
+    script, base = server
+    script.routes["/x"] = [(200, {}, "{}")] * 3
+    client, sleeps = make_client(max_retries=5)
+    assert client.get(f"{base}/x", kind="t", request_key="k").status == 200
+    stop_requests()
+    try:
+        with pytest.raises(RequestsStopped, match="the run was interrupted"):
+            client.get(f"{base}/x", kind="t", request_key="k")
+    finally:
+        stop_requests(False)
+    assert client.stats["requests"] == 1 and client.stats["retries"] == 0 and sleeps == []
+    assert client.get(f"{base}/x", kind="t", request_key="k").status == 200

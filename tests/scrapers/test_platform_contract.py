@@ -84,6 +84,17 @@ def test_parse_never_raises_on_a_garbage_body(name: str, body: str, status: int)
 def test_parse_saved_never_raises_on_garbage(name: str, body: str) -> None:
     result = get_platform(name).parse_saved(body, source="garbage.txt")
     assert isinstance(result, ParseResult) and not result.profiles and result.errors
+    assert result.unrecognised  # not this platform's body: `scout import` refuses it up front
+
+
+@pytest.mark.parametrize("fixture", ["instagram/login_wall.html", "instagram/page_not_found.html",
+                                     "tiktok/challenge.html", "tiktok/not_found_10221.html"])
+def test_a_recognised_page_with_nothing_in_it_is_not_unrecognised(fixture: str) -> None:
+    platform = fixture.split("/")[0]
+    result = get_platform(platform).parse_saved((FIXTURES / fixture).read_text(encoding="utf-8"))
+    assert not result.profiles and result.errors and not result.unrecognised
+    other = "tiktok" if platform == "instagram" else "instagram"
+    assert get_platform(other).parse_saved((FIXTURES / fixture).read_text(encoding="utf-8")).unrecognised
 
 
 @pytest.mark.parametrize("fixture", sorted(p for p in FIXTURES.glob("*/*") if p.is_file()),

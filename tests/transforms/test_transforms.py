@@ -17,7 +17,6 @@ from transforms.contacts import extract_contacts
 from transforms.engagement import (
     ENGAGEMENT_COLUMNS,
     METRICS_VERSION,
-    engagement_metrics,
 )
 from transforms.frames import (
     ERROR_COLUMNS,
@@ -215,7 +214,13 @@ class TestNormalize:
 
 
 def metrics_for(profiles: list[dict], posts: list[dict], **kw) -> pd.DataFrame:
-    return engagement_metrics(profiles_df(profiles), posts_df(posts), now=NOW, **kw)
+    """The engagement columns of the scores flows compute (``score_creators``)."""
+    return engagement_of(score_creators(profiles_df(profiles), posts_df(posts), now=NOW, **kw))
+
+
+def engagement_of(scores: pd.DataFrame) -> pd.DataFrame:
+    assert set(ENGAGEMENT_COLUMNS) <= set(scores.columns)
+    return scores[ENGAGEMENT_COLUMNS]
 
 
 CREATOR = {"platform": "bluesky", "creator_id": "c1", "handle": "c1", "followers": 1000}
@@ -317,7 +322,7 @@ class TestEngagement:
         assert list(m.columns) == ENGAGEMENT_COLUMNS
 
     def test_empty_and_bad_arguments(self):
-        m = engagement_metrics(profiles_frame([], NOW), posts_frame([], NOW), now=NOW)
+        m = engagement_of(score_creators(profiles_frame([], NOW), posts_frame([], NOW), now=NOW))
         assert len(m) == 0 and list(m.columns) == ENGAGEMENT_COLUMNS
         with pytest.raises(ValueError, match="likes\\+comments"):
             metrics_for([CREATOR], [], formula="views")

@@ -18,7 +18,7 @@ import pytest
 from scrapers.registry import PLATFORMS
 from training.eval_sandbox import sandbox_frames
 from training.first_names import FIRST_NAMES
-from transforms._keys import KEY, creator_positions, unique_creators
+from transforms._keys import KEY, creator_positions
 from transforms.account_known import TRUSTED_SHARE, prior_logit
 from transforms.account_logit import score_rows
 from transforms.account_model import MODEL_VERSION, load_model
@@ -304,7 +304,7 @@ class TestContract:
 
 def post_shares(posts: pd.DataFrame) -> pd.DataFrame:
     """post_signals_from_positions' shares, one row per (platform, creator_id) in posts."""
-    creators = unique_creators(posts[KEY]) if len(posts) else posts[KEY].iloc[:0]
+    creators = posts[KEY].drop_duplicates(keep="last").reset_index(drop=True)
     shares = post_signals_from_positions(posts, creator_positions(creators, posts), len(creators))
     assert set(shares) == {"credit_share", "first_person_post_share"}
     return creators.reset_index(drop=True).assign(**shares)
