@@ -173,13 +173,20 @@ class TestAdNetwork:
     def test_peers_in_the_warehouse_count_and_short_or_own_texts_do_not(self):
         peers = pd.DataFrame({"platform": "mastodon", "creator_id": ["old1"] * 3 + ["solo"] * 3,
                               "text": [*self.ADS, *self.ADS]})
-        posts = posts_of("new", organic_likes(3), [7] * 3, texts=[a.upper() + "!!" for a in self.ADS])
+        posts = posts_of("new", organic_likes(3), [7] * 3, texts=[a.upper() + "!!" for a in self.ADS], sponsored=True)
         posts += posts_of("solo", organic_likes(3), [7] * 3, texts=self.ADS)  # its own stored posts
         posts += posts_of("gm1", organic_likes(3), [7] * 3, texts=["good morning everyone"] * 3)
         posts += posts_of("gm2", organic_likes(3), [7] * 3, texts=["good morning everyone"] * 3)
         flags = flags_of([creator(c) for c in ["new", "solo", "gm1", "gm2"]], posts, peer_posts=peers)
         assert named(flags["new"], "ad_network")["evidence"].startswith("3 of 3 recent posts near-identical to posts by 2")
         assert named(flags["gm1"], "ad_network") is None
+
+    def test_unsponsored_copies_and_templates_shared_by_many_are_not_an_ad_network(self):
+        crowd = [f"t{i}" for i in range(14)]  # a sponsored template 13 others post too
+        posts = [p for cid in crowd for p in posts_of(cid, organic_likes(3), [7] * 3, sponsored=True, texts=self.ADS)]
+        posts += [p for cid in ["u1", "u2"] for p in posts_of(cid, organic_likes(3), [7] * 3, texts=self.ADS)]
+        flags = flags_of([creator(c) for c in [*crowd, "u1", "u2"]], posts)
+        assert all(named(flags[cid], "ad_network") is None for cid in [*crowd, "u1", "u2"])
 
 
 def test_the_score_is_100_minus_the_severity_penalties_and_flags_are_worst_first():

@@ -1,4 +1,4 @@
-"""All authenticity checks for a set of scored creators, and the authenticity-v1 score.
+"""All authenticity checks for a set of scored creators, and the authenticity score (authenticity-v2).
 
 authenticity_score = max(0, 100 - sum of penalties), a high flag costing 40, medium 15, low 5
 (``records.SEVERITY_PENALTY``); a creator without any flag scores 100. The flags are stored as a
