@@ -188,6 +188,12 @@ class TestAdNetwork:
         flags = flags_of([creator(c) for c in [*crowd, "u1", "u2"]], posts)
         assert all(named(flags[cid], "ad_network") is None for cid in [*crowd, "u1", "u2"])
 
+    def test_repost_pages_reposting_a_creators_sponsored_posts_are_not_a_network(self):
+        posts = [{**p, "is_repost": cid != "own"} for cid in ["own", "page1", "page2", "page3"]
+                 for p in posts_of(cid, organic_likes(3), [7] * 3, sponsored=True, texts=self.ADS)]
+        flags = flags_of([creator(c) for c in ["own", "page1", "page2", "page3"]], posts)
+        assert all(named(flags[cid], "ad_network") is None for cid in ["own", "page1", "page2", "page3"])
+
 
 def test_the_score_is_100_minus_the_severity_penalties_and_flags_are_worst_first():
     out = score_creators(pd.DataFrame([creator("f4f", followers=1200, following=4000), creator("clean")]),

@@ -91,13 +91,14 @@ def shared_captions(
     creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray,
     sponsored_share: np.ndarray, peers: CaptionIndex | None,
 ) -> pd.DataFrame:
-    """ad_network flags for the creators, comparing their sampled posts with each other's and with
+    """ad_network flags for the creators, comparing their sampled original posts with each other's and with
     ``peers`` (other creators' recent posts in the warehouse; the creators' own stored posts there
     are not "other")."""
     n = len(creators)
     own_key = _owner(creators["platform"], creators["creator_id"])
-    paid = posts["is_sponsored"].to_numpy(dtype=bool, na_value=False) & ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)
-    batch = pd.DataFrame({"owner": own_key[pos[sample]], "text": posts["text"].to_numpy()[sample], "paid": paid[sample]})
+    original = sample & ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # as the peers' posts: a repost is not a copy
+    paid = posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[original]
+    batch = pd.DataFrame({"owner": own_key[pos[original]], "text": posts["text"].to_numpy()[original], "paid": paid})
     batch = batch.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
     index = CaptionIndex.build(batch["owner"].to_numpy(), batch["text"])
     row_of = dict(zip(own_key, range(n), strict=True))
