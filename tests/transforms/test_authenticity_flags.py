@@ -80,6 +80,18 @@ class TestFewComments:
         fallback = named(flags_of([creator("few")], posts, benchmarks=small)["few"], "few_comments")
         assert fallback["severity"] == "high" and "(fallback table)" in fallback["evidence"]
 
+    def test_a_comment_pod_has_many_times_the_norms_comments(self):
+        likes = organic_likes()
+        flags = flags_of([creator("pod"), creator("chatty"), creator("real")],
+                         posts_of("pod", likes, [lk * 40 // 100 for lk in likes])  # about 40 per 100 likes
+                         + posts_of("chatty", likes, [lk * 20 // 100 for lk in likes])
+                         + posts_of("real", likes, [7] * 10))
+        pod = named(flags["pod"], "many_comments")
+        assert pod["severity"] == "high" and pod["threshold"] == pytest.approx(31.0)
+        assert pod["evidence"].startswith("39.") and "nano accounts on mastodon median 6.2" in pod["evidence"]
+        assert named(flags["chatty"], "many_comments")["severity"] == "medium"
+        assert named(flags["real"], "many_comments") is None and named(flags["pod"], "few_comments") is None
+
 
 class TestErOutlier:
     def test_far_above_the_tier_is_high_and_zero_followers_has_no_er_to_judge(self):

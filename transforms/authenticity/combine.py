@@ -21,6 +21,7 @@ from transforms.authenticity.engagement_flags import (
     er_outlier,
     few_comments,
     likes_shape,
+    many_comments,
     post_stats,
 )
 from transforms.authenticity.growth import follower_history, follower_jumps
@@ -64,7 +65,7 @@ def all_flags(
     sponsored = metrics["sponsored_share"].to_numpy(dtype="float64", na_value=np.nan)
     history = follower_history(creators, context.snapshots, now)
     frames = [
-        few_comments(stats, norms, platform, tier), er_outlier(er_median, norms, platform, tier),
+        few_comments(stats, norms, platform, tier), many_comments(stats, norms, platform, tier), er_outlier(er_median, norms, platform, tier),
         likes_shape(stats), follower_jumps(history, n, now), following_flags(creators), new_account(creators, now),
         shared_captions(creators, posts, pos, sample, sponsored, context.peer_captions),
     ]
