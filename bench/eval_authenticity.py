@@ -41,6 +41,7 @@ from training.markdown import table  # noqa: E402
 SECOND_SEED = 7
 SEVERITIES = {"high": ("high",), "medium+": ("high", "medium"), "any": ("high", "medium", "low")}
 FAKE_ENGAGEMENT = ("bought_likes", "comment_pods", "spiky_likes")
+ENGAGEMENT_FLAGS = ("few_comments", "many_comments", "er_outlier", "likes_uniform", "likes_spiky")
 
 
 def run_pipeline(seed: int, db: Path, creators: int, limit: int, days_elapsed: int) -> tuple[Universe, float]:
@@ -95,10 +96,9 @@ def flag_table(rows: pd.DataFrame, growth_days: int) -> list[list[str]]:
         ("bought_likes", ("few_comments",), lambda t: t["engagement"] == "bought_likes"),
         ("bought_likes", ("er_outlier",), lambda t: t["engagement"] == "bought_likes"),
         ("bought_likes", ("likes_uniform",), lambda t: t["engagement"] == "bought_likes"),
-        ("comment_pods", ("few_comments", "er_outlier", "likes_uniform", "likes_spiky"),
-         lambda t: t["engagement"] == "comment_pods"),
+        ("comment_pods", ("many_comments",), lambda t: t["engagement"] == "comment_pods"),
         ("spiky_likes", ("likes_spiky",), lambda t: t["engagement"] == "spiky_likes"),
-        ("any fake engagement", ("few_comments", "er_outlier", "likes_uniform", "likes_spiky"),
+        ("any fake engagement", ENGAGEMENT_FLAGS,
          lambda t: t["engagement"] in FAKE_ENGAGEMENT),
         ("mass_following", ("mass_following",), lambda t: t["mass_following"]),
         ("mass_following", ("follow_back_ratio",), lambda t: t["mass_following"]),
