@@ -26,6 +26,9 @@ DEMO_LIMIT_PER_PLATFORM = 150
 DEMO_POSTS_PER_CREATOR = 30
 
 
+DEMO_RATE_LIMIT, DEMO_RATE_WINDOW = 600, 10.0  # the demo sandbox's requests per window (seconds)
+
+
 DEMO_PLATFORMS = ("bluesky", "mastodon")  # the open APIs: searchable without credentials
 
 
@@ -101,6 +104,18 @@ def sandbox(
         server.stop()
 
 
+def demo_discover(base_url: str, db: Path, platform: str, *, limit: int = DEMO_LIMIT_PER_PLATFORM,
+                  faces: bool = False) -> dict:
+    """One of the demo's discovers (its queries, posts and rate) against a sandbox at ``base_url``;
+    shared with bench/eval_authenticity.py so the evaluation measures what the demo shows."""
+    return run_discover(
+        platform=platform, base_url=base_url, queries=DEMO_QUERIES, limit=limit,
+        posts_per_creator=DEMO_POSTS_PER_CREATOR, db_path=str(db),
+        rate_per_second=0.9 * DEMO_RATE_LIMIT / DEMO_RATE_WINDOW, faces=faces,
+        avatar_cache=str(db.parent / "avatars"),
+    )
+
+
 def demo(
     db: DbOption = DEFAULT_DB,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where the candidate CSV goes.")] = Path("exports/candidates.csv"),
@@ -116,19 +131,13 @@ def demo(
     ensure_db_writable(db)
     quiet_prefect(verbose)
     started = time.perf_counter()
-    rate_limit, rate_window = 600, 10.0
-    with SandboxServer(creators=creators, seed=DEMO_SEED, rate_limit=rate_limit,
-                       rate_window=rate_window, days_elapsed=days_elapsed).start() as server:
+    with SandboxServer(creators=creators, seed=DEMO_SEED, rate_limit=DEMO_RATE_LIMIT,
+                       rate_window=DEMO_RATE_WINDOW, days_elapsed=days_elapsed).start() as server:
         console.print(f"sandbox: {creators} generated creators on {server.base_url}")
         for platform in DEMO_PLATFORMS:
             step = time.perf_counter()
             with console.status(f"discovering on {platform}…"), clear_errors():
-                summary = run_discover(
-                    platform=platform, base_url=server.base_url, queries=DEMO_QUERIES,
-                    limit=limit, posts_per_creator=DEMO_POSTS_PER_CREATOR, db_path=str(db),
-                    rate_per_second=0.9 * rate_limit / rate_window, faces=faces,
-                    avatar_cache=str(db.parent / "avatars"),
-                )
+                summary = demo_discover(server.base_url, db, platform, limit=limit, faces=faces)
             print_summary(summary, time.perf_counter() - step)
         sandbox_stats = dict(server.stats)
     from warehouse.export import export_candidates

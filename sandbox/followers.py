@@ -9,6 +9,7 @@ bio, almost no posts, following far more than followed, new, handles with digit 
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import timedelta
 
@@ -26,6 +27,9 @@ _MASTODON_FLAG = 1 << 62  # above every creator's snowflake id
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
 _PLATFORM_START = {"bluesky": to_ms(REFERENCE_NOW) - 540 * 86_400_000,
                    "mastodon": to_ms(REFERENCE_NOW) - 2_900 * 86_400_000}
+#: log of following per follower and of posts per follower of a real follower (uniform)
+_FOLLOWING_PER_FOLLOWER_LOG = (-0.7, 2.0)
+_POSTS_PER_FOLLOWER_LOG = (0.0, 3.8)
 _MASS_BIOS = ("Follow back 💯", "I follow back! #f4f", "#followback #followtrain",
               "Growth tips | DM for promo", "Follow for follow 🔁", "")
 
@@ -115,8 +119,12 @@ def follower_account(seed: int, platform: str, c: SandboxCreator, k: int) -> San
             followers, following = int(loguniform(rng, 200, 3_000)), rint(rng, 2_000, 7_500)
             posts = int(loguniform(rng, 50, 3_000))
         else:
-            followers, following = int(loguniform(rng, 5, 3_000)), int(loguniform(rng, 30, 1_200))
-            posts = int(loguniform(rng, 5, 4_000))
+            # a real person's following and posts go with their followers (the same three draws
+            # as before, now of the ratios): 10%-90% of following per follower 0.6-6, of posts per
+            # follower 1.5-30, as among the verified humans of the follower model's training data
+            followers = int(loguniform(rng, 5, 3_000))
+            following = max(1, round(followers * math.exp(rng.uniform(*_FOLLOWING_PER_FOLLOWER_LOG))))
+            posts = max(1, round(followers * math.exp(rng.uniform(*_POSTS_PER_FOLLOWER_LOG))))
     if platform == "mastodon":
         created_ms -= created_ms % 86_400_000
         parts = "/".join(account_id[i:i + 3] for i in range(0, len(account_id), 3))

@@ -93,7 +93,7 @@ def _within_last_n(pos: np.ndarray, t_us: np.ndarray, flag: np.ndarray, last_n: 
     keep = flag.copy()
     if not flag.any():
         return keep
-    counts = np.bincount(pos[flag])
+    counts = np.bincount(pos[flag], minlength=int(pos.max()) + 1)  # creators after the last flagged one count 0
     crowded = np.flatnonzero(flag & (counts[np.maximum(pos, 0)] > last_n))
     if crowded.size:
         order = crowded[_newest_first(pos[crowded], t_us[crowded])]

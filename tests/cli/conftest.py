@@ -59,3 +59,18 @@ def bakers_db(tmp_path: Path) -> Callable[[int], Path]:
         return db
 
     return build
+
+
+@pytest.fixture(scope="session")
+def demo_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse `scout demo` builds with its defaults, run once per session (about 30 s)."""
+    from typer.testing import CliRunner
+
+    from cli.app import app
+
+    work = tmp_path_factory.mktemp("demo")
+    db = work / "scout.duckdb"
+    demo = CliRunner().invoke(app, ["demo", "--db", str(db), "--output", str(work / "candidates.csv")],
+                              catch_exceptions=False)
+    assert demo.exit_code == 0, demo.output
+    return db

@@ -156,3 +156,22 @@ def test_follower_profiles_never_drift():
                             params={"limit": 1}).json()
         one = http.get(f"{sb.base_url}/api/v1/accounts/{follower[0]['id']}").json()
         assert one == follower[0] and {"followers_count", "statuses_count"} <= set(one)
+
+
+def test_real_followers_look_like_real_people_to_the_follower_model():
+    """The audit read about 0.2 too low: real followers' counts were drawn independently, so many
+    followed dozens of accounts per follower. Now their counts go together as real people's do."""
+    import pandas as pd
+
+    from transforms.followers import score_followers
+
+    u = build_universe(300, seed=42)
+    reals = [f for c in u.creators if c.platform in ("bluesky", "mastodon")
+             for k, f in u.followers_of(c, None, 20) if follower_kind(u.seed, c, k) == "real"]
+    frame = pd.DataFrame({"handle": [f.handle for f in reals], "display_name": [f.display_name for f in reals],
+                          "bio": [f.bio for f in reals], "followers": [f.followers for f in reals],
+                          "following": [f.following for f in reals], "posts": [f.posts_count for f in reals],
+                          "created_at": pd.to_datetime([f.created_at for f in reals], utc=True),
+                          "has_default_avatar": [f.avatar is None for f in reals]})
+    called = score_followers(frame, now=pd.Timestamp(u.today))["follower_class"]
+    assert len(reals) > 1000 and (called != "real").mean() < 0.05

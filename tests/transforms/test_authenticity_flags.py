@@ -80,6 +80,18 @@ class TestFewComments:
         fallback = named(flags_of([creator("few")], posts, benchmarks=small)["few"], "few_comments")
         assert fallback["severity"] == "high" and "(fallback table)" in fallback["evidence"]
 
+    def test_a_comment_pod_has_many_times_the_norms_comments(self):
+        likes = organic_likes()
+        flags = flags_of([creator("pod"), creator("chatty"), creator("real")],
+                         posts_of("pod", likes, [lk * 40 // 100 for lk in likes])  # about 40 per 100 likes
+                         + posts_of("chatty", likes, [lk * 20 // 100 for lk in likes])
+                         + posts_of("real", likes, [7] * 10))
+        pod = named(flags["pod"], "many_comments")
+        assert pod["severity"] == "high" and pod["threshold"] == pytest.approx(31.0)
+        assert pod["evidence"].startswith("39.") and "nano accounts on mastodon median 6.2" in pod["evidence"]
+        assert named(flags["chatty"], "many_comments")["severity"] == "medium"
+        assert named(flags["real"], "many_comments") is None and named(flags["pod"], "few_comments") is None
+
 
 class TestErOutlier:
     def test_far_above_the_tier_is_high_and_zero_followers_has_no_er_to_judge(self):
@@ -173,13 +185,26 @@ class TestAdNetwork:
     def test_peers_in_the_warehouse_count_and_short_or_own_texts_do_not(self):
         peers = pd.DataFrame({"platform": "mastodon", "creator_id": ["old1"] * 3 + ["solo"] * 3,
                               "text": [*self.ADS, *self.ADS]})
-        posts = posts_of("new", organic_likes(3), [7] * 3, texts=[a.upper() + "!!" for a in self.ADS])
+        posts = posts_of("new", organic_likes(3), [7] * 3, texts=[a.upper() + "!!" for a in self.ADS], sponsored=True)
         posts += posts_of("solo", organic_likes(3), [7] * 3, texts=self.ADS)  # its own stored posts
         posts += posts_of("gm1", organic_likes(3), [7] * 3, texts=["good morning everyone"] * 3)
         posts += posts_of("gm2", organic_likes(3), [7] * 3, texts=["good morning everyone"] * 3)
         flags = flags_of([creator(c) for c in ["new", "solo", "gm1", "gm2"]], posts, peer_posts=peers)
         assert named(flags["new"], "ad_network")["evidence"].startswith("3 of 3 recent posts near-identical to posts by 2")
         assert named(flags["gm1"], "ad_network") is None
+
+    def test_unsponsored_copies_and_templates_shared_by_many_are_not_an_ad_network(self):
+        crowd = [f"t{i}" for i in range(14)]  # a sponsored template 13 others post too
+        posts = [p for cid in crowd for p in posts_of(cid, organic_likes(3), [7] * 3, sponsored=True, texts=self.ADS)]
+        posts += [p for cid in ["u1", "u2"] for p in posts_of(cid, organic_likes(3), [7] * 3, texts=self.ADS)]
+        flags = flags_of([creator(c) for c in [*crowd, "u1", "u2"]], posts)
+        assert all(named(flags[cid], "ad_network") is None for cid in [*crowd, "u1", "u2"])
+
+    def test_repost_pages_reposting_a_creators_sponsored_posts_are_not_a_network(self):
+        posts = [{**p, "is_repost": cid != "own"} for cid in ["own", "page1", "page2", "page3"]
+                 for p in posts_of(cid, organic_likes(3), [7] * 3, sponsored=True, texts=self.ADS)]
+        flags = flags_of([creator(c) for c in ["own", "page1", "page2", "page3"]], posts)
+        assert all(named(flags[cid], "ad_network") is None for cid in ["own", "page1", "page2", "page3"])
 
 
 def test_the_score_is_100_minus_the_severity_penalties_and_flags_are_worst_first():

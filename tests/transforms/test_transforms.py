@@ -237,6 +237,12 @@ class TestEngagement:
         assert row.er_mean == pytest.approx(0.10)
         assert row.er_formula == "likes/followers"
 
+    def test_a_creator_with_only_reposts_after_the_others_has_no_er_and_no_crash(self):
+        reposter = CREATOR | {"creator_id": "c2", "handle": "c2"}
+        m = metrics_for([CREATOR, reposter], [post(1, likes=10), post(1, "c2", likes=50, is_repost=True)],
+                        formula="likes").set_index("creator_id")
+        assert m.loc["c1", "er_median"] == pytest.approx(0.01) and pd.isna(m.loc["c2", "er_median"])
+
     def test_even_count_median_averages_the_middle_two(self):
         m = metrics_for([CREATOR], [post(i, likes=lk) for i, lk in enumerate([10, 20, 30, 50], 1)],
                         formula="likes")

@@ -24,12 +24,16 @@ MIN_WORDS = 12
 NUM_PERM = 64
 #: Estimated Jaccard similarity of the shingles at which two posts are the same creative.
 SIMILARITY = 0.8
-#: Flagged with at least MIN_SHARED such posts making SHARED_SHARE of the creator's texts;
-#: shared captions alone are low (templates and reposting culture share them too); with a sponsored
-#: share of SPONSORED_MIN medium, and high when MANY_CREATORS others post them as well.
+#: authenticity-v2: a post counts as a shared creative only when it is the creator's own sponsored
+#: post (not a repost) and between 1 and MAX_GROUP other creators post it too. An ad network hands
+#: one creative to a small group of unrelated accounts; a caption that many more share is a template,
+#: a meme or a repost chain, and unsponsored shared captions are what templates look like (v1 flagged
+#: those low, about 100 of the demo's 300 creators, none of them planted).
+MAX_GROUP = 12
+#: Flagged (medium) with at least MIN_SHARED such posts making SHARED_SHARE of the creator's
+#: texts; high when MANY_CREATORS others post them as well.
 MIN_SHARED = 2
-SHARED_SHARE = 0.25
-SPONSORED_MIN = 0.2
+SHARED_SHARE = 0.1
 MANY_CREATORS = 3
 
 
@@ -52,6 +56,7 @@ class CaptionIndex:
     owners: np.ndarray
     hashes: list[MinHash]
     lsh: MinHashLSH
+    kept: np.ndarray  #: the positions, among the texts given, of those indexed
 
     @classmethod
     def build(cls, owners: np.ndarray, texts: pd.Series) -> CaptionIndex:
@@ -63,7 +68,7 @@ class CaptionIndex:
         with lsh.insertion_session() as session:
             for i, h in enumerate(hashes):
                 session.insert(i, h)
-        return cls(np.asarray(owners, dtype=object)[keep], hashes, lsh)
+        return cls(np.asarray(owners, dtype=object)[keep], hashes, lsh, keep)
 
     def copied_by(self, h: MinHash, exclude: set[str]) -> set[str]:
         """Owners (other than ``exclude``) of texts near-identical to the one hashed as ``h``."""
@@ -86,12 +91,14 @@ def shared_captions(
     creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray,
     sponsored_share: np.ndarray, peers: CaptionIndex | None,
 ) -> pd.DataFrame:
-    """ad_network flags for the creators, comparing their sampled posts with each other's and with
+    """ad_network flags for the creators, comparing their sampled original posts with each other's and with
     ``peers`` (other creators' recent posts in the warehouse; the creators' own stored posts there
     are not "other")."""
     n = len(creators)
     own_key = _owner(creators["platform"], creators["creator_id"])
-    batch = pd.DataFrame({"owner": own_key[pos[sample]], "row": pos[sample], "text": posts["text"].to_numpy()[sample]})
+    original = sample & ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # as the peers' posts: a repost is not a copy
+    paid = posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[original]
+    batch = pd.DataFrame({"owner": own_key[pos[original]], "text": posts["text"].to_numpy()[original], "paid": paid})
     batch = batch.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
     index = CaptionIndex.build(batch["owner"].to_numpy(), batch["text"])
     row_of = dict(zip(own_key, range(n), strict=True))
@@ -99,11 +106,13 @@ def shared_captions(
     judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
     copied_by: list[set[str]] = [set() for _ in range(n)]
-    for owner, h in zip(index.owners, index.hashes, strict=True):
+    for owner, h, is_paid in zip(index.owners, index.hashes, batch["paid"].to_numpy()[index.kept], strict=True):
         row = row_of[owner]
         judged[row] += 1
+        if not is_paid:
+            continue
         others = index.copied_by(h, {owner}) | (peers.copied_by(h, in_batch) if peers is not None else set())
-        if others:
+        if 1 <= len(others) <= MAX_GROUP:
             shared[row] += 1
             copied_by[row] |= others
     n_others = np.array([len(s) for s in copied_by], dtype=np.int64)
@@ -111,8 +120,7 @@ def shared_captions(
         share = np.where(judged > 0, shared / np.maximum(judged, 1), np.nan)
     flagged = (shared >= MIN_SHARED) & (share >= SHARED_SHARE)
     sponsored = np.nan_to_num(sponsored_share, nan=0.0)
-    paid = flagged & (sponsored >= SPONSORED_MIN)
-    severity = by_severity(paid & (n_others >= MANY_CREATORS), paid, flagged)
+    severity = by_severity(flagged & (n_others >= MANY_CREATORS), flagged)
     r = np.flatnonzero(flagged)
     evidence = (fmt(shared[r], ".0f") + " of " + fmt(judged[r], ".0f") + " recent posts near-identical to posts by "
                 + fmt(n_others[r], ".0f") + " other creators; " + fmt(100 * sponsored[r], ".0f") + "% sponsored")

@@ -1,4 +1,4 @@
-"""All authenticity checks for a set of scored creators, and the authenticity-v1 score.
+"""All authenticity checks for a set of scored creators, and the authenticity score (authenticity-v2).
 
 authenticity_score = max(0, 100 - sum of penalties), a high flag costing 40, medium 15, low 5
 (``records.SEVERITY_PENALTY``); a creator without any flag scores 100. The flags are stored as a
@@ -21,6 +21,7 @@ from transforms.authenticity.engagement_flags import (
     er_outlier,
     few_comments,
     likes_shape,
+    many_comments,
     post_stats,
 )
 from transforms.authenticity.growth import follower_history, follower_jumps
@@ -64,7 +65,7 @@ def all_flags(
     sponsored = metrics["sponsored_share"].to_numpy(dtype="float64", na_value=np.nan)
     history = follower_history(creators, context.snapshots, now)
     frames = [
-        few_comments(stats, norms, platform, tier), er_outlier(er_median, norms, platform, tier),
+        few_comments(stats, norms, platform, tier), many_comments(stats, norms, platform, tier), er_outlier(er_median, norms, platform, tier),
         likes_shape(stats), follower_jumps(history, n, now), following_flags(creators), new_account(creators, now),
         shared_captions(creators, posts, pos, sample, sponsored, context.peer_captions),
     ]

@@ -1,6 +1,7 @@
-"""Engagement flags over each creator's recent original posts: too few comments for the likes,
-ER far outside the tier, likes too uniform or too spiky. Bought likes arrive without comments,
-in round batches, and lift ER beyond what the tier's real creators reach.
+"""Engagement flags over each creator's recent original posts: too few or too many comments for
+the likes, ER far outside the tier, likes too uniform or too spiky. Bought likes arrive without
+comments, in round batches, and lift ER beyond what the tier's real creators reach; pods comment
+on everything.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from transforms.frames import to_int
 #: Comments per 100 likes below this share of the platform-and-tier norm: medium; below HIGH: high.
 FEW_COMMENTS_MEDIUM = 0.25
 FEW_COMMENTS_HIGH = 0.1
+#: Above this multiple of the norm: medium; above HIGH: high (engagement pods).
+MANY_COMMENTS_MEDIUM = 3.0
+MANY_COMMENTS_HIGH = 5.0
 #: Too little to judge below these: posts that report comments, and their mean likes (with fewer
 #: likes a post's expected comments round to none, so no comments would mean nothing).
 MIN_POSTS_FOR_COMMENTS = 3
@@ -50,20 +54,44 @@ def post_stats(posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray, n: int)
     })
 
 
+def _comments_per_100_likes(stats: pd.DataFrame) -> np.ndarray:
+    """Comments per 100 likes where the platform reports comments and there are enough likes to
+    judge (NaN elsewhere)."""
+    likes, n_posts = stats["likes_with_comments"].to_numpy(), stats["posts_with_comments"].to_numpy()
+    enough = (n_posts >= MIN_POSTS_FOR_COMMENTS) & (likes >= MIN_LIKES_PER_POST * n_posts)
+    return np.where(enough, 100.0 * stats["comments"].to_numpy() / np.where(enough, likes, 1.0), np.nan)
+
+
+def _comments_evidence(cpl: np.ndarray, norms: pd.DataFrame, platform: pd.Series, tier: pd.Series,
+                       rows: np.ndarray) -> pd.Series:
+    return (fmt(cpl[rows], ".1f") + " comments per 100 likes; " + _cell(platform, tier, rows)
+            + " median " + fmt(norms["comments_per_100_likes"].to_numpy()[rows], ".1f")
+            + " (" + norms["cpl_source"].to_numpy()[rows] + ")")
+
+
 def few_comments(stats: pd.DataFrame, norms: pd.DataFrame, platform: pd.Series, tier: pd.Series) -> pd.DataFrame:
     """Comments per 100 likes far below the platform-and-tier norm (bought likes); only where the
     platform reports comments and there are enough likes to judge."""
-    likes, n_posts = stats["likes_with_comments"].to_numpy(), stats["posts_with_comments"].to_numpy()
-    enough = (n_posts >= MIN_POSTS_FOR_COMMENTS) & (likes >= MIN_LIKES_PER_POST * n_posts)
-    cpl = np.where(enough, 100.0 * stats["comments"].to_numpy() / np.where(enough, likes, 1.0), np.nan)
-    norm = norms["comments_per_100_likes"].to_numpy()
+    cpl, norm = _comments_per_100_likes(stats), norms["comments_per_100_likes"].to_numpy()
     with np.errstate(invalid="ignore"):
         severity = by_severity(cpl < norm * FEW_COMMENTS_HIGH, cpl < norm * FEW_COMMENTS_MEDIUM)
     rows = np.flatnonzero(severity != "")
     threshold = np.where(severity[rows] == "high", FEW_COMMENTS_HIGH, FEW_COMMENTS_MEDIUM) * norm[rows]
-    evidence = (fmt(cpl[rows], ".1f") + " comments per 100 likes; " + _cell(platform, tier, rows)
-                + " median " + fmt(norm[rows], ".1f") + " (" + norms["cpl_source"].to_numpy()[rows] + ")")
+    evidence = _comments_evidence(cpl, norms, platform, tier, rows)
     return flag_frame(rows, "few_comments", severity[rows], cpl[rows], threshold, evidence.to_numpy())
+
+
+def many_comments(stats: pd.DataFrame, norms: pd.DataFrame, platform: pd.Series, tier: pd.Series) -> pd.DataFrame:
+    """Comments per 100 likes far above the platform-and-tier norm: an engagement pod, whose members
+    comment on every post (organic creators stay within about 1.3x of the norm in the sandbox,
+    and a giveaway's comment burst is one post of many)."""
+    cpl, norm = _comments_per_100_likes(stats), norms["comments_per_100_likes"].to_numpy()
+    with np.errstate(invalid="ignore"):
+        severity = by_severity(cpl > norm * MANY_COMMENTS_HIGH, cpl > norm * MANY_COMMENTS_MEDIUM)
+    rows = np.flatnonzero(severity != "")
+    threshold = np.where(severity[rows] == "high", MANY_COMMENTS_HIGH, MANY_COMMENTS_MEDIUM) * norm[rows]
+    evidence = _comments_evidence(cpl, norms, platform, tier, rows) + " (comment pods comment on every post)"
+    return flag_frame(rows, "many_comments", severity[rows], cpl[rows], threshold, evidence.to_numpy())
 
 
 def er_outlier(er_median: np.ndarray, norms: pd.DataFrame, platform: pd.Series, tier: pd.Series) -> pd.DataFrame:

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 #: The version of the checks and of the formula below, stored with every score.
-AUTHENTICITY_VERSION = "authenticity-v1"
+AUTHENTICITY_VERSION = "authenticity-v2"
 
-#: authenticity-v1: authenticity_score = max(0, 100 - sum of the flags' penalties).
+#: authenticity-v1 and v2: authenticity_score = max(0, 100 - sum of the flags' penalties).
 SEVERITY_PENALTY: dict[str, float] = {"high": 40.0, "medium": 15.0, "low": 5.0}
 
 FLAG_COLUMNS = ["row", "name", "severity", "value", "threshold", "evidence"]
