@@ -313,7 +313,7 @@ def _summary(run: BatchRun, flow_run_id: str, refs: list[str], batches: int, tot
         "creators": creators,
         "posts": totals["posts"],
         "requests": totals["requests"],
-        "requests_per_creator": totals["requests"] / creators if creators else 0.0,
+        "requests_per_creator": totals["requests"] / creators if creators else 0.0,  # profiles and posts
         "retries": totals["retried"],
         "errors": totals["errors"],
         "loaded": totals["load"],
@@ -390,12 +390,14 @@ def discover(
         raise
 
     summary = _summary(run, flow_run_id, refs, len(plan) + 1, totals)
-    summary["audited"] = audit_run(warehouse, platform, base_url, state.run_id, utcnow(),
-                                   everyone=checked.audit_audience, sample=checked.audience_sample,
-                                   rate_per_second=rate_per_second)
+    audit = audit_run(warehouse, platform, base_url, state.run_id, utcnow(), everyone=checked.audit_audience,
+                      sample=checked.audience_sample, rate_per_second=rate_per_second)
+    summary.update(audited=audit["audited"], audit_requests=audit["requests"],
+                   requests=summary["requests"] + audit["requests"], retries=summary["retries"] + audit["retries"])
     publish_artifacts(str(warehouse.path), state.run_id, platform, summary)
     print(
         f"discover {platform}: {summary['creators']} creators, {summary['posts']} posts, "
-        f"{summary['requests']} requests, {summary['errors']} errors; {format_counts(summary)}"
+        f"{summary['requests']} requests ({summary['audit_requests']} for audience audits), "
+        f"{summary['errors']} errors; {format_counts(summary)}"
     )
     return summary

@@ -73,7 +73,8 @@ _FAILED_ATTEMPTS: dict[str, Counter[str]] = {}
 _FAILED_LOCK = threading.Lock()
 
 
-def _keep_failed_attempt(stats: dict[str, int]) -> None:
+def keep_failed_attempt(stats: dict[str, int]) -> None:
+    """Remember a failing attempt's counters for the task run's next attempt to report."""
     with _FAILED_LOCK:
         _FAILED_ATTEMPTS.setdefault(str(task_run.get_id()), Counter()).update(stats)
 
@@ -146,7 +147,7 @@ def fetch_batch(
                 owner = _ref_by_key(platform, http.raw_responses, todo)
                 ref = owner.get(exc.request_key)
                 if ref is None or (not http.raw_responses and (failed or len(todo) == 1)):
-                    _keep_failed_attempt(http.stats)  # the host, not one creator: retry the task
+                    keep_failed_attempt(http.stats)  # the host, not one creator: retry the task
                     raise
                 failed[ref] = str(exc)
                 done = {owner.get(raw.request_key) for raw in http.raw_responses[start:]}

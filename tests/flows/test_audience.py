@@ -34,7 +34,8 @@ def test_bought_followers_lower_the_audience_credibility(server: Any, platform: 
     assert u.truth(platform, bought.creator_id)["bought_follower_share"] > 0
     assert _fake_share_of_newest(server, bought) >= 0.3 and len(clean) == 5
     ids = [bought.creator_id] + [c.creator_id for c in clean]
-    audits = audit_audience.fn(platform, server.base_url, ids, 100, 500.0, pd.Timestamp.now(tz="UTC"))
+    audits, spent = audit_audience.fn(platform, server.base_url, ids, 100, 500.0, pd.Timestamp.now(tz="UTC"))
+    assert spent["requests"] == len(ids) * {"bluesky": 5, "mastodon": 2}[platform]  # counted for the run
     audits = audits.set_index("creator_id")
     assert (audits["sample_size"] == 100).all() and audits["reason"].isna().all()
     shares = audits[["real_share", "fake_share", "mass_share"]].sum(axis=1)

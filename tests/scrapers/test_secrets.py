@@ -70,14 +70,14 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict[str, str]]]:
 
 def _quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Same code paths, shorter waits: one HTTP retry, one task retry, no sleeping."""
-    real_client = fetching._client
+    real_client = fetching.platform_client
 
     def client(*args):
         http = real_client(*args)
         http.max_retries, http.backoff_base = 1, 0.001
         return http
 
-    monkeypatch.setattr(fetching, "_client", client)
+    monkeypatch.setattr(fetching, "platform_client", client)
     monkeypatch.setattr(discover_flow, "fetch_batch",
                         discover_flow.fetch_batch.with_options(retries=1, retry_delay_seconds=0))
 
@@ -313,7 +313,7 @@ def test_a_next_link_to_another_origin_is_a_scrape_error_not_followed(tmp_path: 
         creators = [h for (h,) in con.execute("SELECT handle FROM creators").fetchall()]
         kinds = con.execute("SELECT DISTINCT kind FROM raw_responses").fetchall()
     (handle, url, reason), = errors
-    assert handle == "1000" and url.startswith(foreign.base_url)
+    assert handle == "127.0.0.1:1000" and url.startswith(foreign.base_url)  # the creator, host-qualified
     assert reason.startswith("not fetched: ") and f"not on {home.base_url}'s origin" in reason
     assert [h.split("@")[0] for h in creators] == ["user1"] and summary["creators"] == 1
     assert ("refused",) in kinds

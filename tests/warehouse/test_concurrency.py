@@ -115,7 +115,7 @@ def test_two_flows_write_while_candidates_reads(tmp_path, sandbox):
     while any(w.poll() is None for w in writers):
         shown = CliRunner().invoke(app, ["candidates", "--db", str(db), "--format", "json"])
         assert shown.exit_code == 0, shown.output
-        json.loads(shown.output)  # a whole, parseable answer every time
+        json.loads(shown.stdout)  # a whole, parseable answer every time (notes go to stderr)
         reads += 1
     outputs = [w.communicate(timeout=60) for w in writers]
     assert [w.returncode for w in writers] == [0, 0], outputs
