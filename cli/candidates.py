@@ -11,8 +11,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail
-from cli.options import DEFAULT_DB, DbOption, check_platform, saying_created, split_csv
+from cli.options import (
+    DEFAULT_DB,
+    DbOption,
+    check_platform,
+    saying_created,
+    settings,
+    split_csv,
+)
 from core.errors import WarehouseError
+from core.settings import Settings
 from flows.params import MAX_LIST_ROWS, validate_count
 
 #: Rows a table shows when no --limit is given; a file format lists them all.
@@ -76,11 +84,11 @@ def check_sort(sort: str) -> str:
     return SORTS[sort]
 
 
-def say_held_back(db: Path, filters: dict[str, Any]) -> None:
+def say_held_back(db: Path, filters: dict[str, Any], config: Settings) -> None:
     """One line on stderr counting the candidates left out for a high-severity flag."""
     from warehouse.queries import count_held_back
 
-    held = count_held_back(db, **filters)
+    held = count_held_back(db, **filters, config=config)
     if held:
         err_console.print(f"{held:,} creator{'s' if held != 1 else ''} held back for fake engagement; "
                           "--include-flagged to see them", highlight=False)
@@ -110,12 +118,13 @@ def candidates_cmd(
 
     if fmt == "table" and limit is None:
         limit = TABLE_ROWS
+    config = settings()
     with clear_errors():
-        df = candidates(db, limit=limit, order_by=order_by, include_flagged=include_flagged, **filters)
-        left_out = (count_candidates(db, include_flagged=include_flagged, **filters) - len(df)
+        df = candidates(db, limit=limit, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
+        left_out = (count_candidates(db, include_flagged=include_flagged, **filters, config=config) - len(df)
                     if fmt == "table" and len(df) == limit else 0)
         if not include_flagged:
-            say_held_back(db, filters)
+            say_held_back(db, filters, config)
     if left_out:
         err_console.print(f"{left_out:,} more candidates not shown; use --limit {len(df) + left_out} "
                           "or -f csv for all", highlight=False)
@@ -151,10 +160,11 @@ def export_cmd(
     filters = candidate_filters(platform, tier, min_er)
     order_by = check_sort(sort)
 
+    config = settings()
     with clear_errors():
-        df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters)
+        df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
         if not include_flagged:
-            say_held_back(db, filters)
+            say_held_back(db, filters, config)
         with saying_created(output.parent):
             path = export_candidates(df, output, fmt, force=force)
     console.print(f"wrote {len(df)} candidates to {path}")

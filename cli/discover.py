@@ -16,8 +16,10 @@ from cli.options import (
     FacesOption,
     ThresholdOption,
     ensure_db_writable,
+    settings,
     split_csv,
 )
+from core.settings import Settings
 from flows.params import validate_discover_params
 from scrapers.origins import check_reachable
 from scrapers.registry import PLATFORMS
@@ -64,9 +66,10 @@ def discover(
             audit_audience=audit_audience, audience_sample=audience_sample,
         )
     platform = params.platform
-    ensure_db_writable(db)
+    config = settings()
+    ensure_db_writable(db, config)
     if resume:
-        check_resumable(db, platform, params.base_url, params.queries, params.hashtags,
+        check_resumable(db, config, platform, params.base_url, params.queries, params.hashtags,
                         params.handles, params.limit, params.posts_per_creator, params.tier_scheme,
                         params.person_threshold, faces)
     with clear_errors():
@@ -81,14 +84,14 @@ def discover(
         console.print(f"No creators found on {platform} for that search; nothing was loaded.")
 
 
-def check_resumable(db: Path, platform: str, *params: Any) -> None:
+def check_resumable(db: Path, config: Settings, platform: str, *params: Any) -> None:
     """``--resume`` with nothing to resume: say so before starting a flow."""
     from flows.discover import fingerprint, run_params
     from warehouse.manifest import nothing_to_resume
     from warehouse.warehouse import Warehouse
 
     with clear_errors():
-        if Warehouse(db).unfinished_run(fingerprint("discover", run_params(platform, *params))) is None:
+        if Warehouse(db, config).unfinished_run(fingerprint("discover", run_params(platform, *params))) is None:
             raise nothing_to_resume("discover", platform)
 
 

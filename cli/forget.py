@@ -18,7 +18,13 @@ from cli.console import (
     fail,
     quiet_prefect,
 )
-from cli.options import DEFAULT_DB, AvatarCacheOption, DbOption, check_platform
+from cli.options import (
+    DEFAULT_DB,
+    AvatarCacheOption,
+    DbOption,
+    check_platform,
+    settings,
+)
 from core.identity import handle_key
 from scrapers.registry import PLATFORMS, validate_handle
 
@@ -40,11 +46,12 @@ def forget(
     from scrapers.avatars import forget_avatars
     from warehouse.forget import HandleNotResolved, forget_creator, tombstones
 
+    config = settings()
     if list_tombstones:
         if handle:
             raise fail("--list-tombstones takes no --handle", 2)
         with clear_errors():
-            gone = tombstones(db, check_platform(platform) if platform else None)
+            gone = tombstones(db, check_platform(platform) if platform else None, config=config)
         render_tombstones(gone)
         return
     if not platform or handle is None:
@@ -57,7 +64,7 @@ def forget(
         raise fail(f"No database at {db}; nothing to forget there (pass --db).")
     with clear_errors():
         try:
-            done = forget_creator(db, platform=platform, handle=key, reason=reason, force=force)
+            done = forget_creator(db, platform=platform, handle=key, reason=reason, force=force, config=config)
         except HandleNotResolved as exc:  # bad input: which creator is meant
             raise fail(str(exc), USAGE_ERROR) from None
     console.print(f"forgot {platform} {done.handle}: {sum(done.deleted.values())} rows deleted, "

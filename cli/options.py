@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from cli.console import clear_errors, err_console
-from core.settings import FALLBACK_DB_PATH
+from core.settings import FALLBACK_DB_PATH, Settings
 from flows.params import validate_platform
 
 #: ``--db`` when neither it nor ``SCOUT_DB`` is given (Typer reads ``SCOUT_DB`` for the option).
@@ -46,10 +46,17 @@ def split_csv(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
-def ensure_db_writable(db_path: Path) -> None:
+def settings() -> Settings:
+    """Every SCOUT_* setting, read once when a command starts and passed down from there; a bad
+    value is one line naming the variable, exit code 2."""
+    with clear_errors():
+        return Settings.from_env()
+
+
+def ensure_db_writable(db_path: Path, config: Settings) -> None:
     from warehouse.db import connect
 
-    with clear_errors(), saying_created(db_path.parent), connect(db_path):
+    with clear_errors(), saying_created(db_path.parent), connect(db_path, config=config):
         pass
 
 

@@ -11,7 +11,7 @@ import typer
 from cli.candidates import render_candidates, say_held_back
 from cli.console import clear_errors, console, fail, quiet_prefect
 from cli.discover import print_summary, run_discover
-from cli.options import DEFAULT_DB, DbOption, FacesOption, ensure_db_writable
+from cli.options import DEFAULT_DB, DbOption, FacesOption, ensure_db_writable, settings
 from core.errors import InputError
 
 DEMO_SEED = 42
@@ -128,7 +128,8 @@ def demo(
     """Run the whole pipeline offline: sandbox -> discover (Bluesky, Mastodon) -> warehouse -> CSV."""
     from sandbox import SandboxServer
 
-    ensure_db_writable(db)
+    config = settings()
+    ensure_db_writable(db, config)
     quiet_prefect(verbose)
     started = time.perf_counter()
     with SandboxServer(creators=creators, seed=DEMO_SEED, rate_limit=DEMO_RATE_LIMIT,
@@ -144,11 +145,11 @@ def demo(
     from warehouse.queries import candidates, table_counts
 
     with clear_errors():
-        top = candidates(db)
+        top = candidates(db, config=config)
         export_candidates(top, output, "csv", force=True)
-        counts = table_counts(db)
+        counts = table_counts(db, config)
     render_candidates(top.head(15), f"Top candidates ({len(top)} in all)")
-    say_held_back(db, {})
+    say_held_back(db, {}, config)
     console.print(
         f"warehouse {db}: " + ", ".join(f"{name} {n}" for name, n in counts.items())
         + f"\nexported {len(top)} candidates to {output}"

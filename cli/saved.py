@@ -23,6 +23,7 @@ from cli.options import (
     ThresholdOption,
     check_platform,
     ensure_db_writable,
+    settings,
 )
 from flows.params import validate_threshold, validate_tier_scheme
 from scrapers.registry import PLATFORMS
@@ -95,7 +96,7 @@ def import_cmd(
         files = recognised_files(platform, paths, saved_files(paths))
     except SavedInputError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
-    ensure_db_writable(db)
+    ensure_db_writable(db, settings())
     from flows.saved import import_saved
 
     started = time.perf_counter()

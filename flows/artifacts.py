@@ -11,19 +11,20 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.markdown import md_cell
 from warehouse.queries import candidates, run_summary
+from warehouse.warehouse import Warehouse
 
 
 @task(cache_policy=NO_CACHE)
-def publish_artifacts(db_path: str, run_id: str, platform: str, summary: dict[str, Any]) -> None:
+def publish_artifacts(warehouse: Warehouse, run_id: str, platform: str, summary: dict[str, Any]) -> None:
     """A table of the top candidates and a markdown summary, visible in the Prefect UI."""
-    top = candidates(db_path, platforms=[platform], limit=20)
+    top = candidates(warehouse.path, platforms=[platform], limit=20, config=warehouse.config)
     columns = ["handle", "display_name", "tier", "followers", "er_median", "person_probability"]
     create_table_artifact(
         key=f"top-candidates-{platform}",
         table=json.loads(top[columns].to_json(orient="records")),
         description=f"Top {platform} candidates by median engagement rate",
     )
-    details = run_summary(db_path, run_id)
+    details = run_summary(warehouse.path, run_id, config=warehouse.config)
     lines = [
         f"# discover {md_cell(platform)}",
         f"- creators scored: {summary['creators']}",

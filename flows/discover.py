@@ -34,6 +34,7 @@ from core.records import (
     storable,
     utcnow,
 )
+from core.settings import Settings
 from core.text import has_surrogate
 from flows.artifacts import format_counts, publish_artifacts
 from flows.audience import audit_run
@@ -51,6 +52,7 @@ from flows.fetching import (
     with_failed_attempts,
 )
 from flows.params import validate_discover_params
+from scrapers.errors import InvalidInput
 from scrapers.http import stop_requests
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext
@@ -97,10 +99,12 @@ def load(
     raws: list[RawResponse],
     errors: list[ScrapeError],
     run: dict[str, Any],
+    config: Settings | None = None,
 ) -> dict[str, int]:
     """The single writer: one transaction for the whole run."""
     return load_run(
         db_path,
+        config=config,
         run_id=run_id,
         profiles=frames["profiles"],
         posts=frames["posts"],
@@ -355,12 +359,13 @@ def discover(
     Then the audience of the run's candidates (``audit_audience``: of every creator it scored)
     is audited from a sample of ``audience_sample`` followers each (0: no audit).
     """
+    config = Settings.from_env(InvalidInput)  # once per run; never a flow parameter (it holds credentials)
     checked = validate_discover_params(**locals())
     stop_requests(False)  # an earlier run of this process may have been interrupted
     params = run_params(checked.platform, checked.base_url, checked.queries, checked.hashtags, checked.handles,
                         limit, posts_per_creator, tier_scheme, person_threshold, faces)
     platform, base_url = checked.platform, params["base_url"]
-    warehouse = Warehouse(Path(db_path))
+    warehouse = Warehouse(Path(db_path), config)
     started = utcnow()
     flow_run_id = str(flow_run.get_id() or f"local-{started.timestamp()}")
     state, gone = warehouse.open_run(
@@ -394,7 +399,7 @@ def discover(
                       sample=checked.audience_sample, rate_per_second=rate_per_second)
     summary.update(audited=audit["audited"], audit_requests=audit["requests"],
                    requests=summary["requests"] + audit["requests"], retries=summary["retries"] + audit["retries"])
-    publish_artifacts(str(warehouse.path), state.run_id, platform, summary)
+    publish_artifacts(warehouse, state.run_id, platform, summary)
     print(
         f"discover {platform}: {summary['creators']} creators, {summary['posts']} posts, "
         f"{summary['requests']} requests ({summary['audit_requests']} for audience audits), "

@@ -164,6 +164,7 @@ def validate_discover_params(
     rate_per_second: float | None = None,
     audit_audience: bool = False,
     audience_sample: int = 100,
+    config: Settings | None = None,
     **_ignored: Any,
 ) -> DiscoverParams:
     """All parameters of a discover run, normalised, or InvalidInput naming the first bad one.
@@ -172,7 +173,7 @@ def validate_discover_params(
     present), so a run that cannot work never starts. Extra keyword arguments (db_path, faces,
     …) are accepted and ignored, so the flow can pass its whole signature.
     """
-    config = Settings.from_env(InvalidInput)  # every SCOUT_* override, checked before any fetch
+    config = config or Settings.from_env(InvalidInput)  # every SCOUT_* override, checked before any fetch
     name = validate_platform(platform)
     url = validate_base_url(get_platform(name).settings(base_url, config).base_url)
     checked_queries = _each(queries, validate_query)

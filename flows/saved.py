@@ -26,8 +26,10 @@ from core.records import (
     storable_raw,
     utcnow,
 )
+from core.settings import Settings
 from flows.discover import load, score
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
+from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext
 from transforms.quarantine import without_profile
@@ -131,6 +133,7 @@ def import_saved(
 
     Creators forgotten with ``scout forget`` are dropped before the load, raw bodies included.
     """
+    config = Settings.from_env(InvalidInput)  # once per run, passed down
     platform, tier_scheme = validate_platform(platform), validate_tier_scheme(tier_scheme)
     person_threshold = validate_threshold(person_threshold)
     started = utcnow()
@@ -148,16 +151,16 @@ def import_saved(
         parsed.extend(result)
         raws.append(raw)
     now = utcnow()
-    context = AuthenticityContext(**Warehouse(Path(db_path)).scoring_inputs(platform, now))
+    context = AuthenticityContext(**Warehouse(Path(db_path), config).scoring_inputs(platform, now))
     frames = score(parsed, now, tier_scheme, person_threshold, context=quote(context))
     frames["posts"], orphans = without_profile(frames["profiles"], frames["posts"])
     parsed.errors += [ScrapeError(platform, creator, None, None, NO_PROFILE) for creator in orphans]
-    files, gone = len(raws), tombstones(db_path, platform, read_only=False)
+    files, gone = len(raws), tombstones(db_path, platform, read_only=False, config=config)
     frames, raws, parsed.errors, forgotten = skip_forgotten(platform, frames, raws, parsed.errors, gone)
     run = {"flow": "import-saved", "platform": platform,
            "params": {"paths": paths, "tier_scheme": tier_scheme, "person_threshold": person_threshold},
            "started_at": started, "finished_at": utcnow(), "status": "completed"}
-    loaded = load(db_path, run_id, frames, raws, parsed.errors, run)
+    loaded = load(db_path, run_id, frames, raws, parsed.errors, run, config)
     summary = {"run_id": run_id, "platform": platform, "files": files,
                "creators": len(frames["scores"]), "posts": len(frames["posts"]),
                "errors": len(parsed.errors), "forgotten": forgotten, "loaded": loaded,

@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from core.identity import body_ids, handle_key
+from core.settings import Settings
 from warehouse.db import DbPath, WarehouseError, connect
 from warehouse.tombstones import FORGOTTEN_REF, mention_pattern
 
@@ -66,7 +67,7 @@ class Forgotten:
 
 def forget_creator(
     db_path: DbPath, *, platform: str, handle: str, reason: str | None = None, rewrite: bool = True,
-    force: bool = False,
+    force: bool = False, config: Settings | None = None,
 ) -> Forgotten:
     """Delete everything held about ``handle`` on ``platform``, record a tombstone, and rewrite
     the file (``rewrite``) so the deleted text is gone from its bytes.
@@ -81,7 +82,7 @@ def forget_creator(
     platform = platform.strip().lower()
     if not key or not platform:
         raise WarehouseError("Forgetting a creator needs both a platform and a handle.")
-    with connect(db_path) as con:
+    with connect(db_path, config=config) as con:
         con.execute("BEGIN TRANSACTION")
         try:
             key, ids = _resolve(con, platform, key, handle.strip().lstrip("@"), force=force)
@@ -104,7 +105,7 @@ def forget_creator(
                 raise WarehouseError(f"Forgetting {key} failed, so nothing was deleted: {exc}") from exc
             raise
     if rewrite:
-        compact(db_path)
+        compact(db_path, config)
     return done
 
 
@@ -183,7 +184,7 @@ def erase(con: duckdb.DuckDBPyConnection, platform: str, handle: str, ids: list[
     return Forgotten(platform, handle, list(ids), deleted, scrubbed, [u for (u,) in urls])
 
 
-def compact(db_path: DbPath) -> None:
+def compact(db_path: DbPath, config: Settings | None = None) -> None:
     """Rewrite the warehouse into a fresh file and swap it in, so no freed block still holds
     erased text (DuckDB reuses freed blocks but never clears them; VACUUM does not either).
 
@@ -193,7 +194,7 @@ def compact(db_path: DbPath) -> None:
     path = Path(db_path)
     fresh = path.with_name(f".{path.name}.compact")
     fresh.unlink(missing_ok=True)
-    with connect(path) as con:
+    with connect(path, config=config) as con:
         con.execute("CHECKPOINT")
         ((name,),) = con.execute("SELECT current_database()").fetchall()
         try:
@@ -229,13 +230,14 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def tombstones(db_path: DbPath, platform: str | None = None, *, read_only: bool = True) -> pd.DataFrame:
+def tombstones(db_path: DbPath, platform: str | None = None, *, read_only: bool = True,
+               config: Settings | None = None) -> pd.DataFrame:
     """Forgotten creators (optionally of one platform), oldest first.
 
     Flows pass ``read_only=False``: they are about to write anyway, and it migrates an older
     warehouse (or creates a new one) instead of refusing it.
     """
-    with connect(Path(db_path), read_only=read_only) as con:
+    with connect(Path(db_path), read_only=read_only, config=config) as con:
         return read_tombstones(con, platform)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from core.settings import Settings
 from warehouse.aliases import merge_aliases
 from warehouse.db import DbPath, WarehouseError, connect, transaction
 from warehouse.forget import erase, read_tombstones
@@ -94,12 +95,13 @@ def load_run(
     raw_responses: pd.DataFrame,
     errors: pd.DataFrame,
     run: Mapping[str, Any],
+    config: Settings | None = None,
 ) -> dict[str, int]:
     """Write one run's frames atomically and return what changed (also stored in ``runs.counts``)."""
     require_run_id(run_id)
     frames = _checked_frames(profiles, posts, scores, errors, raw_responses)
     row = run_row(run_id, run)
-    with connect(db_path) as con, transaction(con, f"Loading run {run_id}"), \
+    with connect(db_path, config=config) as con, transaction(con, f"Loading run {run_id}"), \
             _registered(con, merge_aliases(con, _honour_tombstones(con, frames))):
         counts = _load_all(con, run_id, None)
         con.execute(

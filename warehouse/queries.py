@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from core.settings import Settings
 from warehouse.db import DbPath, WarehouseError, connect
 from warehouse.manifest import BatchStatus
 from warehouse.staging import input_columns
@@ -75,6 +76,7 @@ def candidates(
     limit: int | None = None,
     order_by: str = "adjusted_er",
     include_flagged: bool = False,
+    config: Settings | None = None,
 ) -> pd.DataFrame:
     """Rows of the ``candidates`` view, filtered and ordered (by default authenticity-adjusted ER,
     ``er_median * authenticity_score / 100``); an empty frame when none match."""
@@ -87,7 +89,7 @@ def candidates(
             raise WarehouseError(f"The limit must be a whole number of 0 or more, not {limit!r}.")
         sql += " LIMIT ?"
         params.append(limit)
-    with connect(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True, config=config) as con:
         return _nullable(con.execute(sql, params).df())
 
 
@@ -98,9 +100,10 @@ def count_candidates(
     tiers: Iterable[str] | None = None,
     min_er: float | None = None,
     include_flagged: bool = False,
+    config: Settings | None = None,
 ) -> int:
     """How many rows ``candidates`` would return without a limit (to say what a cut left out)."""
-    return _count(db_path, "count(*)", *_candidate_filter(platforms, tiers, min_er, include_flagged))
+    return _count(db_path, "count(*)", *_candidate_filter(platforms, tiers, min_er, include_flagged), config)
 
 
 def count_held_back(
@@ -109,20 +112,22 @@ def count_held_back(
     platforms: Iterable[str] | None = None,
     tiers: Iterable[str] | None = None,
     min_er: float | None = None,
+    config: Settings | None = None,
 ) -> int:
     """How many candidates matching the filters have a high-severity authenticity flag."""
-    return _count(db_path, "count(*) FILTER (WHERE has_high_flag)", *_candidate_filter(platforms, tiers, min_er))
+    return _count(db_path, "count(*) FILTER (WHERE has_high_flag)", *_candidate_filter(platforms, tiers, min_er),
+                  config)
 
 
-def _count(db_path: DbPath, expression: str, where: str, params: list[Any]) -> int:
-    with connect(db_path, read_only=True) as con:
+def _count(db_path: DbPath, expression: str, where: str, params: list[Any], config: Settings | None) -> int:
+    with connect(db_path, read_only=True, config=config) as con:
         row = con.execute(f"SELECT {expression} FROM candidates{where}", params).fetchone()
         return int(row[0]) if row else 0
 
 
-def table_counts(db_path: DbPath) -> dict[str, int]:
+def table_counts(db_path: DbPath, config: Settings | None = None) -> dict[str, int]:
     """Row counts of the main tables, for `scout` status lines and tests."""
-    with connect(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True, config=config) as con:
         counts: dict[str, int] = {}
         for table in MAIN_TABLES:
             row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -130,9 +135,9 @@ def table_counts(db_path: DbPath) -> dict[str, int]:
         return counts
 
 
-def run_summary(db_path: DbPath, run_id: str, *, top_reasons: int = 5) -> dict[str, Any]:
+def run_summary(db_path: DbPath, run_id: str, *, top_reasons: int = 5, config: Settings | None = None) -> dict[str, Any]:
     """What one run produced: its record, score counts by tier and account type, and its errors."""
-    with connect(db_path, read_only=True) as con:
+    with connect(db_path, read_only=True, config=config) as con:
         run = con.execute(
             "SELECT flow, platform, status, started_at, finished_at, counts FROM runs WHERE run_id = ?",
             [run_id],

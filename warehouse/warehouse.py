@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from core.records import RawResponse
+from core.settings import Settings
 from warehouse.audits import audit_targets, store_audits
 from warehouse.db import DbPath, connect, default_db_path, transaction
 from warehouse.forget import read_tombstones
@@ -29,22 +30,24 @@ from warehouse.scoring_inputs import scoring_inputs
 
 
 class Warehouse:
-    """The warehouse at ``path`` (``$SCOUT_DB`` or the default when None)."""
+    """The warehouse at ``path`` (``$SCOUT_DB`` or the default when None), opened with the entry
+    point's ``config`` (the lock wait; read from the environment only when none is given)."""
 
-    def __init__(self, path: DbPath | None = None) -> None:
-        self.path = Path(path if path is not None else default_db_path())
+    def __init__(self, path: DbPath | None = None, config: Settings | None = None) -> None:
+        self.path = Path(path if path is not None else default_db_path(config))
+        self.config = config
         self._migrated = False
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write connection; the first one this object opens brings the schema up to date."""
-        with connect(self.path, upgrade=not self._migrated) as con:
+        with connect(self.path, upgrade=not self._migrated, config=self.config) as con:
             self._migrated = True
             yield con
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with connect(self.path, read_only=True) as con:
+        with connect(self.path, read_only=True, config=self.config) as con:
             yield con
 
     def unfinished_run(self, fingerprint: str) -> str | None:
