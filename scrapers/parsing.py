@@ -107,12 +107,3 @@ def parse_saved_json(
         return ParseResult(errors=[error_for(raw, why)], unrecognised=True)
     raw.kind = kind
     return parse(raw)
-
-
-def dig(data: Any, *path: str) -> Any:
-    """The value at ``path`` in nested dicts, or None where any step is not a dict."""
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
