@@ -27,7 +27,8 @@ def test_bluesky_discover_loads_scores_and_is_idempotent(tmp_path, sandbox):
     posts = count(db, "select count(*) from posts")
     assert creators == first["creators"] and posts == first["posts"] > creators
     assert count(db, "select count(*) from creator_scores") == creators
-    assert count(db, "select count(*) from raw_responses") == first["requests"]
+    # every fetched body is kept; the audience audit's follower pages are not (followers are not creators)
+    assert count(db, "select count(*) from raw_responses") == first["requests"] - first["audit_requests"]
     # every scored creator has an evidence list, a tier scheme and a model version
     assert count(db, "select count(*) from creator_scores where evidence is null or tier_scheme is null "
                      "or model_version is null") == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from core.identity import instance_account_id
 from flows.discover import discover
 from sandbox import SandboxServer
 
@@ -23,7 +24,7 @@ def test_two_runs_days_apart_see_growth_in_snapshots(tmp_path):
             rows = con.execute("select s.creator_id, s.followers from creator_snapshots s join runs r "
                                "using (run_id) where r.started_at = (select max(started_at) from runs)"
                                ).fetchall()
-        assert rows and all(followers == expected[cid] for cid, followers in rows)
+        assert rows and all(followers == expected[instance_account_id(cid)] for cid, followers in rows)
     with duckdb.connect(str(db), read_only=True) as con:
         grown, both = con.execute("""
             select count(*) filter (where hi > lo), count(*) from (
