@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from transforms import _text, account_evidence, account_type, account_words, contacts
+from transforms import _text, account_evidence, account_type, account_words, collab_words, contacts
 from transforms.account_features import (
     chars,
     count_signals,
@@ -40,6 +40,9 @@ def _patterns() -> list[tuple[str, str]]:
     for family, patterns in (("page words", values.PAGE_PATTERNS),
                              ("handle words", name_signals._HANDLE_PATTERNS)):
         found += [(f"{family} {kind or 'page'}", pattern) for kind, pattern in patterns.items()]
+    for name, _, pattern in (*collab_words.POST_SIGNALS, *collab_words.BIO_SIGNALS):
+        found.append((f"collab {name}", pattern))
+    found += [("collab post traps", collab_words.POST_TRAPS), ("collab bio traps", collab_words.BIO_TRAPS)]
     return [(n, p) for n, p in found if any(ch in p for ch in "[(|^$\\")]
 
 
