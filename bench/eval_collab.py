@@ -6,7 +6,8 @@ Reads the dev posts at run time (never copied into the project) and prints, as m
 precision and recall of ``collab_kind == paid`` and of any commercial kind (paid, gifted or
 affiliate) against ``label_paid_partnership_tag``, ``label_disclosed_ad_hashtag`` and
 ``label_sponsored_any``, then what each signal catches, and how often a paid-partnership post's
-named sponsor is among its ``partners``. Asserts nothing. Negatives are "not disclosed", so a
+named sponsor is among its ``partners``; then the bio stance against the sandbox's planted
+``collab`` (synthetic bios: a check of the phrases, not of the world). Asserts nothing. Negatives are "not disclosed", so a
 hidden ad counts against precision here.
 """
 
@@ -21,8 +22,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sandbox.generate import build_universe  # noqa: E402
 from training.markdown import table  # noqa: E402
-from transforms.collab import post_collab, post_signal_hits  # noqa: E402
+from transforms.collab import STANCES, bio_stance, post_collab, post_signal_hits  # noqa: E402
 from transforms.collab_words import POST_SIGNALS  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "instagram_posts_dev.csv"
@@ -81,10 +83,24 @@ def evaluate(path: Path) -> str:
     ])
 
 
+def evaluate_stance(creators: int, seed: int) -> str:
+    """The bio stance against the sandbox's planted collab: a confusion table, truth by rows."""
+    planted = {"gifting": "open_to_gifting", "paid_only": "paid_only"}
+    people = build_universe(creators, seed=seed).creators
+    truth = pd.Series([planted.get(c.collab, "unknown") for c in people])
+    found = bio_stance(pd.Series([c.bio for c in people], dtype="string[pyarrow]"))["collab_stance"].astype(object)
+    confusion = pd.crosstab(truth, found).reindex(index=STANCES, columns=STANCES, fill_value=0)
+    return "\n".join([f"Bio stance on the sandbox ({creators:,} creators, seed {seed}), truth by rows:", "",
+                      table([[t, *confusion.loc[t].tolist()] for t in STANCES], ["truth \\ found", *STANCES])])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    print(evaluate(parser.parse_args().data))
+    parser.add_argument("--sandbox-creators", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    print(evaluate(args.data), "", evaluate_stance(args.sandbox_creators, args.seed), sep="\n")
 
 
 if __name__ == "__main__":
