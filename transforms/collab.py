@@ -14,11 +14,12 @@ from transforms._text import extract, fold, matches
 from transforms.collab_words import (
     BIO_SIGNALS,
     BIO_TRAPS,
+    FOLDABLE,
     MENTION,
     POST_SIGNALS,
     POST_TRAPS,
 )
-from transforms.frames import BOOL, FLOAT, INT, STRING
+from transforms.frames import BOOL, FLOAT, INT, STRING, to_string
 
 KINDS = ("paid", "gifted", "affiliate", "organic")
 STANCES = ("open_to_gifting", "paid_only", "unknown")
@@ -27,8 +28,15 @@ PLATFORM_LABEL = "the platform's paid-partnership label"
 
 
 def _readable(text: pd.Series, traps: str) -> pd.Series:
-    """Lower-case ASCII-folded text with the traps blanked out, as the signals read it."""
-    return fold(text).str.lower().str.replace(traps, " ", regex=True)
+    """Lower-case ASCII-folded text with the traps blanked out, as the signals read it. Only
+    rows with a letter that folding changes are folded: Unicode normalisation of every caption
+    cost more than all the signals together."""
+    text = to_string(text)
+    foldable = matches(text, FOLDABLE).to_numpy()
+    if foldable.any():
+        text = text.copy()
+        text[foldable] = fold(text[foldable])
+    return text.str.lower().str.replace(traps, " ", regex=True)
 
 
 def _first_signal(text: pd.Series, signals: tuple[tuple[str, str, str], ...], default: str
@@ -39,8 +47,12 @@ def _first_signal(text: pd.Series, signals: tuple[tuple[str, str, str], ...], de
     evidence = pd.Series(pd.NA, index=text.index, dtype=STRING)
     decided = np.zeros(len(text), dtype=bool)
     hits: dict[str, np.ndarray] = {}
+    # one pass over every row for any signal; each signal then reads only those rows
+    candidates = np.flatnonzero(matches(text, "|".join(f"(?:{p})" for _, _, p in signals)).to_numpy())
+    some = text.iloc[candidates]
     for name, label, pattern in signals:
-        hit = matches(text, pattern).to_numpy()
+        hit = np.zeros(len(text), dtype=bool)
+        hit[candidates] = matches(some, pattern).to_numpy()
         hits[name] = hit
         new = hit & ~decided
         if new.any():

@@ -11,6 +11,8 @@ from __future__ import annotations
 from transforms._text import words
 
 MENTION = "@[a-z0-9_.]*[a-z0-9_]"
+# Characters ASCII folding changes: Latin accents, curly quotes, full-width forms, "fancy font" letters.
+FOLDABLE = "[\u00c0-\u024f\u1e00-\u1eff\u2018\u2019\uff01-\uff5e\U0001d400-\U0001d7ff]"
 _THANKS = r"(?:thanks|thank you|thx|danke|vielen dank|gracias|obrigad[ao]|merci|grazie|bedankt|dank je)"
 _SENT = (r"(?:for sending|for the gift|for gifting|fur das paket|fur das geschenk|por enviar|por el regalo"
          r"|pelo presente|por enviar|pelos mimos|pour l'envoi|pour le cadeau|per avermi inviato|per il regalo"

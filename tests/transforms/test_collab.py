@@ -38,6 +38,7 @@ def texts(*values: str | None) -> pd.Series:
     ("collaborations rémunérées uniquement", "paid_only", "collaborations remunerees uniquement"),
     ("apenas parcerias pagas", "paid_only", "apenas parcerias pagas"),
     ("DM for collabs | paid only", "paid_only", "paid only"),
+    ("𝓟𝓡 𝓯𝓻𝓲𝓮𝓷𝓭𝓵𝔂 🌸", "open_to_gifting", "pr friendly"),  # a "fancy font" bio reads as its letters
 ])
 def test_bio_stance_in_several_languages(bio, stance, words):
     out = bio_stance(texts(bio))
@@ -57,6 +58,7 @@ def test_bio_without_a_stance_is_unknown(bio):
     ("Anzeige | die neue Creme von @nivea", "paid", "@nivea"),
     ("Nuevo sérum #publi @marca", "paid", "@marca"),
     ("Paid partnership with @adidas", "paid", "@adidas"),
+    ("Vidéo sponsorisée par @loreal", "paid", "@loreal"),
     ("Sponsored by @brand, thank you!", "paid", "@brand"),
     ("So proud to be a brand ambassador for @lush", "paid", "@lush"),
     ("c/o @nike new running shoes", "gifted", "@nike"),
