@@ -135,14 +135,16 @@ def with_collab_kind(posts: pd.DataFrame) -> pd.DataFrame:
 def creator_collab(creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
     """Per creator (``creators``' rows; ``pos`` maps each post to one, -1 for none): the bio's
     stance and the posts' history: paid, gifted and affiliate counts, the paid share of posts
-    and the past partners, most often named first."""
+    and the past partners, most often named first. A post's ``collab_kind`` is read where
+    missing (normalize_posts fills it), partners only from the commercial posts."""
     n = len(creators)
-    own = creators["handle"].to_numpy(dtype=object)[np.maximum(pos, 0)] if n else None
-    kinds = post_collab(posts["text"], pd.Series(own, index=posts.index, dtype=STRING) if n else None,
-                        posts["is_sponsored"])
+    kind = with_collab_kind(posts)["collab_kind"].to_numpy(dtype=object)
     mine = pos >= 0
-    counts = {kind: np.bincount(pos[mine & kinds["collab_kind"].eq(kind).to_numpy()], minlength=n)
-              for kind in KINDS[:3]}
+    commercial = mine & (kind != "organic")
+    readable = _readable(posts["text"][commercial], POST_TRAPS).reset_index(drop=True)
+    own = pd.Series(creators["handle"].to_numpy(dtype=object)[pos[commercial]], dtype=STRING)
+    partners = _partners(readable, np.ones(len(readable), dtype=bool), own)
+    counts = {k: np.bincount(pos[mine & (kind == k)], minlength=n) for k in KINDS[:3]}
     total = np.bincount(pos[mine], minlength=n)
     with np.errstate(divide="ignore", invalid="ignore"):
         paid_share = np.where(total > 0, counts["paid"] / np.maximum(total, 1), np.nan)
@@ -154,7 +156,7 @@ def creator_collab(creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray)
         "gifted_posts": pd.array(counts["gifted"], dtype=INT),
         "affiliate_posts": pd.array(counts["affiliate"], dtype=INT),
         "paid_share": pd.array(paid_share, dtype=FLOAT),
-        "past_partners": _past_partners(kinds["partners"], pos, n),
+        "past_partners": _past_partners(partners, pos[commercial], n),
     })
 
 
