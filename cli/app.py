@@ -11,7 +11,16 @@ from typing import Annotated
 
 import typer
 
-from cli import authenticity, candidates, classify, discover, forget, sandbox, saved
+from cli import (
+    authenticity,
+    candidates,
+    classify,
+    classify_posts,
+    discover,
+    forget,
+    sandbox,
+    saved,
+)
 from cli.console import show_tracebacks
 
 app = typer.Typer(
@@ -36,6 +45,7 @@ app.command("candidates")(candidates.candidates_cmd)
 app.command("export")(candidates.export_cmd)
 app.command()(classify.classify)
 app.command()(authenticity.authenticity)
+app.command("classify-posts")(classify_posts.classify_posts)
 app.command("parse")(saved.parse_cmd)
 app.command("import")(saved.import_cmd)
 app.command()(forget.forget)

@@ -1,4 +1,4 @@
-"""What the streamed CSV commands (``classify``, ``authenticity``) share: input checks first,
+"""What the streamed CSV commands (``classify``, ``authenticity``, ``classify-posts``) share: input checks first,
 a spinner with the row count, bad input as one line with exit code 2."""
 
 from __future__ import annotations
@@ -22,16 +22,18 @@ OverwriteOption = Annotated[bool, typer.Option("--force", help="Overwrite an exi
 ChunkRowsOption = Annotated[int, typer.Option("--chunk-rows", min=100, help="Rows per streamed chunk.")]
 
 
-def run_streamed(input_path: Path, threshold: float, threshold_name: str, doing: str,
+def run_streamed(input_path: Path, threshold: float | None, threshold_name: str, doing: str,
                  run: Callable[[Callable[[int], None]], Summary]) -> tuple[Summary, float]:
     """``run(on_chunk)`` under a progress spinner; returns its summary and the seconds taken.
-    ``threshold_name`` says what the probability is of, in the error for a bad one."""
+    ``threshold_name`` says what the probability is of, in the error for a bad one; a command
+    without a threshold passes None."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from flows.csv_stream import CsvInputError
 
     with clear_errors():
-        validate_threshold(threshold, threshold_name)
+        if threshold is not None:
+            validate_threshold(threshold, threshold_name)
         validate_input_file(input_path, "input CSV")
     started = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),

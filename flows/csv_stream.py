@@ -144,9 +144,11 @@ def stream_csv(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     force: bool = False,
     on_chunk: Callable[[int], None] | None = None,
+    required: str = REQUIRED_COLUMN,
 ) -> int:
     """Write every row of ``input_path``, through ``transform``, to ``output_path`` (same rows,
-    same order, ``added_columns`` after the input's); returns the number of rows."""
+    same order, ``added_columns`` after the input's); returns the number of rows. The input
+    must have the column ``required``."""
     if not input_path.is_file():
         raise CsvInputError(f"{input_path} does not exist or is not a file")
     if output_path.exists() and not force:
@@ -160,14 +162,14 @@ def stream_csv(
         with os.fdopen(fd, "wb") as sink:
             for chunk in _chunks(input_path, chunk_rows):
                 if rows == 0:
-                    _check_header(list(chunk.columns), input_path, added_columns)
+                    _check_header(list(chunk.columns), input_path, added_columns, required)
                 _write_csv(transform(chunk, rows), sink, header=rows == 0)
                 rows += len(chunk)
                 if on_chunk:
                     on_chunk(len(chunk))
             if rows == 0:
                 header = _read_header(input_path)
-                _check_header(header, input_path, added_columns)
+                _check_header(header, input_path, added_columns, required)
                 _write_csv(pd.DataFrame(columns=[*header, *added_columns], dtype=str), sink, header=True)
         os.replace(tmp_name, output_path)
     except BaseException:
@@ -189,10 +191,10 @@ def _read_header(path: Path) -> list[str]:
         return next(csv.reader(handle), [])
 
 
-def _check_header(columns: list[str], path: Path, added_columns: Sequence[str]) -> None:
-    if REQUIRED_COLUMN not in columns:
+def _check_header(columns: list[str], path: Path, added_columns: Sequence[str], required: str) -> None:
+    if required not in columns:
         found = ", ".join(map(str, columns)) or "nothing"
-        raise CsvInputError(f"{path} has no '{REQUIRED_COLUMN}' column (found: {found})")
+        raise CsvInputError(f"{path} has no '{required}' column (found: {found})")
     clash = [c for c in added_columns if c in columns]
     if clash:
         raise CsvInputError(f"{path} already has output column(s) {', '.join(clash)}; rename them first")

@@ -56,6 +56,7 @@ from scrapers.errors import InvalidInput
 from scrapers.http import stop_requests
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext
+from transforms.collab import with_collab_kind
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.normalize import latest_profiles
 from transforms.quarantine import drop_quarantined
@@ -81,7 +82,7 @@ def score(
     back whole (quarantine), never loaded half-observed. ``context``: what the warehouse knows
     for the authenticity checks (``Warehouse.scoring_inputs``)."""
     profiles = latest_profiles(profiles_frame(parsed.profiles, observed_at=now))
-    posts = posts_frame(parsed.posts, observed_at=now)
+    posts = with_collab_kind(posts_frame(parsed.posts, observed_at=now))
     profiles, posts, _ = drop_quarantined(profiles, posts, errors_frame(parsed.errors))
     face_frame = None
     if faces:

@@ -58,6 +58,7 @@ POST_DTYPES: dict[str, Any] = {
     "views": INT,
     "is_repost": BOOL,
     "is_sponsored": BOOL,
+    "collab_kind": STRING,
     "observed_at": UTC_TS,
 }
 
@@ -121,6 +122,13 @@ SCORE_DTYPES: dict[str, Any] = {
     "authenticity_score": FLOAT,
     "authenticity_flags": STRING,
     "authenticity_version": STRING,
+    "collab_stance": STRING,
+    "collab_evidence": STRING,
+    "paid_posts": INT,
+    "gifted_posts": INT,
+    "affiliate_posts": INT,
+    "paid_share": FLOAT,
+    "past_partners": STRING,
 }
 
 # The audience_audits table without run_id (the warehouse adds it): a follower sample's verdict.

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from transforms._text import clean_text
+from transforms.collab import with_collab_kind
 from transforms.frames import POST_DTYPES, PROFILE_DTYPES, conform, ts_micros
 
 PROFILE_KEY = ["platform", "creator_id"]
@@ -115,7 +116,8 @@ def normalize_profiles(df: pd.DataFrame) -> pd.DataFrame:
 def normalize_posts(df: pd.DataFrame) -> pd.DataFrame:
     """One row per (platform, post_id), the last observation; timestamps in UTC.
 
-    Negative counts -> NA; missing repost/sponsored flags -> False (the record default).
+    Negative counts -> NA; missing repost/sponsored flags -> False (the record default);
+    a missing collab_kind is read from the text (transforms.collab).
     Keys are trimmed (platform also lowercased); rows without platform, post_id or
     creator_id are dropped. Text is kept verbatim ("" -> NA): cleaning 30M texts would cost
     more than the signals gain. Columns: POST_COLUMNS.
@@ -133,4 +135,4 @@ def normalize_posts(df: pd.DataFrame) -> pd.DataFrame:
     for col in ["is_repost", "is_sponsored"]:
         out[col] = out[col].fillna(False)
     out["text"] = out["text"].mask(out["text"].str.len().eq(0))
-    return out
+    return with_collab_kind(out)

@@ -20,6 +20,7 @@ from transforms.account_known import trusted
 from transforms.account_model import MODEL_VERSION
 from transforms.account_type import post_signals_from_positions, score_account_type
 from transforms.authenticity import AuthenticityContext, all_flags, authenticity_columns
+from transforms.collab import creator_collab
 from transforms.contacts import extract_contacts
 from transforms.engagement import (
     DEFAULT_FORMULA,
@@ -127,5 +128,6 @@ def score_creators(
         contact_link=contacts["contact_link"],
         **SCORE_VERSIONS,
         **authenticity_columns(flags, n).set_index(metrics.index),
+        **creator_collab(creators, clean_posts, pos).set_index(metrics.index),
     )
     return conform(out, SCORE_DTYPES).reset_index(drop=True)

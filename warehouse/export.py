@@ -37,6 +37,7 @@ _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "htm
 MARKETER_COLUMNS = (
     "profile_url", "handle", "display_name", "platform", "tier", "followers", "er_median",
     "adjusted_er", "authenticity_score", "flag_evidence", "posts_per_week", "account_type", "person_probability", "needs_review", "evidence", "sponsored_share",
+    "collab_stance", "collab_evidence", "paid_posts", "gifted_posts", "affiliate_posts", "past_partners",
     "contact_email", "contact_link",
 )
 HEADERS = {"display_name": "name"}

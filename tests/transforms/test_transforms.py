@@ -125,6 +125,8 @@ class TestFrames:
             "is_person", "person_threshold", "needs_review", "evidence", "model_version",
             "metrics_version", "contact_email",
             "contact_link", "authenticity_score", "authenticity_flags", "authenticity_version",
+            "collab_stance", "collab_evidence", "paid_posts", "gifted_posts", "affiliate_posts",
+            "paid_share", "past_partners",
         ]
 
 

@@ -13,7 +13,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from transforms import _text, account_evidence, account_type, account_words, contacts
+from transforms import (
+    _text,
+    account_evidence,
+    account_type,
+    account_words,
+    collab_words,
+    contacts,
+)
 from transforms.account_features import (
     chars,
     count_signals,
@@ -31,7 +38,7 @@ PYTHON_ONLY = re.compile(r"\\[bBwWsSdDuUNZ]|\(\?[=!]|\(\?<[=!]|\\[1-9]")
 def _patterns() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for module in (_text, inputs, signals, values, name_signals, text_signals, count_signals, words,
-                   chars, account_type, account_evidence, account_words, contacts):
+                   chars, account_type, account_evidence, account_words, contacts, collab_words):
         for name, value in vars(module).items():
             if isinstance(value, str) and name.isupper() or (
                 isinstance(value, str) and name.startswith("_") and name[1:].isupper()
@@ -40,6 +47,8 @@ def _patterns() -> list[tuple[str, str]]:
     for family, patterns in (("page words", values.PAGE_PATTERNS),
                              ("handle words", name_signals._HANDLE_PATTERNS)):
         found += [(f"{family} {kind or 'page'}", pattern) for kind, pattern in patterns.items()]
+    found += [(f"collab {name}", pattern) for name, _, pattern in (*collab_words.POST_SIGNALS,
+                                                                   *collab_words.BIO_SIGNALS)]
     return [(n, p) for n, p in found if any(ch in p for ch in "[(|^$\\")]
 
 

@@ -200,7 +200,8 @@ def test_views_are_built_once_from_their_files_and_rebuilt_when_stale(db: Path) 
 def test_input_columns_follow_the_record_types() -> None:
     names = lambda cls: {f.name for f in dataclasses.fields(cls)}  # noqa: E731
     assert set(PROFILE_COLUMNS) == names(Profile) | {"observed_at"}
-    assert set(POST_COLUMNS) == names(Post) | {"observed_at"}
+    # collab_kind is read from the text (transforms.collab), not reported by a scraper
+    assert set(POST_COLUMNS) == names(Post) | {"observed_at", "collab_kind"}
     assert set(RAW_COLUMNS) == names(RawResponse) - {"headers"}  # headers page, never stored
     assert set(ERROR_COLUMNS) == names(ScrapeError)
 

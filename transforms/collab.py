@@ -1,0 +1,176 @@
+"""Collaboration stance (from the bio) and history (from the posts), pure and vectorised.
+
+A marketer offering product rather than a fee needs to know who says they are open to gifting,
+who works for pay only, and how each creator has worked with brands before. Every verdict
+carries the words that decided it; the phrases live in ``transforms.collab_words``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from transforms._text import extract, fold, matches
+from transforms.collab_words import (
+    BIO_SIGNALS,
+    BIO_TRAPS,
+    FOLDABLE,
+    MENTION,
+    POST_SIGNALS,
+    POST_TRAPS,
+)
+from transforms.frames import BOOL, FLOAT, INT, STRING, to_string
+
+KINDS = ("paid", "gifted", "affiliate", "organic")
+STANCES = ("open_to_gifting", "paid_only", "unknown")
+PAST_PARTNERS_SHOWN = 10
+PLATFORM_LABEL = "the platform's paid-partnership label"
+
+
+def _readable(text: pd.Series, traps: str) -> pd.Series:
+    """Lower-case ASCII-folded text with the traps blanked out, as the signals read it. Only
+    rows with a letter that folding changes are folded: Unicode normalisation of every caption
+    cost more than all the signals together."""
+    text = to_string(text)
+    foldable = matches(text, FOLDABLE).to_numpy()
+    if foldable.any():
+        text = text.copy()
+        text[foldable] = fold(text[foldable])
+    return text.str.lower().str.replace(traps, " ", regex=True)
+
+
+def _first_signal(text: pd.Series, signals: tuple[tuple[str, str, str], ...], default: str
+                  ) -> tuple[pd.Series, pd.Series, dict[str, np.ndarray]]:
+    """The verdict of the first signal that matches each row, the words that matched, and every
+    signal's own hits (what the evaluation reports per signal)."""
+    verdict = np.full(len(text), default, dtype=object)
+    evidence = pd.Series(pd.NA, index=text.index, dtype=STRING)
+    decided = np.zeros(len(text), dtype=bool)
+    hits: dict[str, np.ndarray] = {}
+    # one pass over every row for any signal; each signal then reads only those rows
+    candidates = np.flatnonzero(matches(text, "|".join(f"(?:{p})" for _, _, p in signals)).to_numpy())
+    some = text.iloc[candidates]
+    for name, label, pattern in signals:
+        hit = np.zeros(len(text), dtype=bool)
+        hit[candidates] = matches(some, pattern).to_numpy()
+        hits[name] = hit
+        new = hit & ~decided
+        if new.any():
+            verdict[new] = label
+            found = extract(text[new], pattern).str.strip()
+            evidence[new] = ('"' + found + '" (' + name + ")").to_numpy()
+            decided |= new
+    return pd.Series(verdict, index=text.index, dtype=STRING), evidence, hits
+
+
+def bio_stance(bio: pd.Series) -> pd.DataFrame:
+    """``collab_stance`` (open_to_gifting, paid_only or unknown) and ``collab_evidence`` (the bio's
+    words that decided it) per bio. Paid-only wins: "DM for collabs, paid only" is paid only."""
+    stance, evidence, _ = _first_signal(_readable(bio, BIO_TRAPS), BIO_SIGNALS, "unknown")
+    return pd.DataFrame({"collab_stance": stance, "collab_evidence": "bio says " + evidence},
+                        index=bio.index)
+
+
+def _partners(text: pd.Series, commercial: np.ndarray, own_handle: pd.Series | None) -> pd.Series:
+    """The @accounts a commercial post names (spouses and photo credits already blanked), the
+    creator's own handle left out, as "@a @b"; NA for organic posts."""
+    out = pd.Series(pd.NA, index=text.index, dtype=STRING)
+    if not commercial.any():
+        return out
+    found = text[commercial].str.findall(MENTION)
+    own = [None] * len(found) if own_handle is None else (
+        "@" + fold(own_handle[commercial]).str.lower().str.lstrip("@")).tolist()
+    names = []
+    for mentions, me in zip(found.tolist(), own, strict=True):
+        named = dict.fromkeys(m.rstrip(".") for m in (mentions if isinstance(mentions, list) else []))
+        names.append(" ".join(m for m in named if m != me) or pd.NA)
+    out[commercial] = pd.array(names, dtype=STRING)
+    return out
+
+
+def post_collab(text: pd.Series, own_handle: pd.Series | None = None,
+                platform_paid: pd.Series | None = None) -> pd.DataFrame:
+    """Per post: ``collab_kind`` (paid, gifted, affiliate or organic), ``is_sponsored`` (paid),
+    ``partners`` (the brands it names) and ``collab_evidence``. ``platform_paid``, the platform's
+    own paid-partnership flag where a scraper read one, makes a post paid whatever its words."""
+    return _classify_posts(text, own_handle, platform_paid)[0]
+
+
+def post_signal_hits(text: pd.Series) -> dict[str, np.ndarray]:
+    """Which posts each named signal matches, for measuring what each one catches."""
+    return _classify_posts(text, None, None)[1]
+
+
+def _classify_posts(text: pd.Series, own_handle: pd.Series | None, platform_paid: pd.Series | None
+                    ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    readable = _readable(text, POST_TRAPS)
+    kind, evidence, hits = _first_signal(readable, POST_SIGNALS, "organic")
+    if platform_paid is not None:
+        flagged = platform_paid.fillna(False).to_numpy(dtype=bool) & kind.ne("paid").to_numpy()
+        kind[flagged] = "paid"
+        evidence[flagged] = PLATFORM_LABEL
+    commercial = kind.ne("organic").to_numpy()
+    out = pd.DataFrame({
+        "collab_kind": kind,
+        "is_sponsored": pd.array(kind.eq("paid").to_numpy(), dtype=BOOL),
+        "partners": _partners(readable, commercial, own_handle),
+        "collab_evidence": evidence,
+    }, index=text.index)
+    return out, hits
+
+
+def with_collab_kind(posts: pd.DataFrame) -> pd.DataFrame:
+    """The posts with ``collab_kind`` filled in where it is missing (the stored posts carry it)."""
+    missing = posts["collab_kind"].isna().to_numpy() if "collab_kind" in posts else np.ones(len(posts), bool)
+    if not missing.any():
+        return posts
+    kinds = post_collab(posts["text"][missing], platform_paid=posts["is_sponsored"][missing])["collab_kind"]
+    out = posts.copy()
+    if "collab_kind" not in out:
+        out["collab_kind"] = pd.Series(pd.NA, index=out.index, dtype=STRING)
+    out.loc[missing, "collab_kind"] = kinds
+    return out
+
+
+def creator_collab(creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
+    """Per creator (``creators``' rows; ``pos`` maps each post to one, -1 for none): the bio's
+    stance and the posts' history: paid, gifted and affiliate counts, the paid share of posts
+    and the past partners, most often named first. A post's ``collab_kind`` is read where
+    missing (normalize_posts fills it), partners only from the commercial posts."""
+    n = len(creators)
+    kind = with_collab_kind(posts)["collab_kind"].to_numpy(dtype=object)
+    mine = pos >= 0
+    commercial = mine & (kind != "organic")
+    readable = _readable(posts["text"][commercial], POST_TRAPS).reset_index(drop=True)
+    own = pd.Series(creators["handle"].to_numpy(dtype=object)[pos[commercial]], dtype=STRING)
+    partners = _partners(readable, np.ones(len(readable), dtype=bool), own)
+    counts = {k: np.bincount(pos[mine & (kind == k)], minlength=n) for k in KINDS[:3]}
+    total = np.bincount(pos[mine], minlength=n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        paid_share = np.where(total > 0, counts["paid"] / np.maximum(total, 1), np.nan)
+    stance = bio_stance(creators["bio"]).reset_index(drop=True)
+    return pd.DataFrame({
+        "collab_stance": stance["collab_stance"],
+        "collab_evidence": stance["collab_evidence"],
+        "paid_posts": pd.array(counts["paid"], dtype=INT),
+        "gifted_posts": pd.array(counts["gifted"], dtype=INT),
+        "affiliate_posts": pd.array(counts["affiliate"], dtype=INT),
+        "paid_share": pd.array(paid_share, dtype=FLOAT),
+        "past_partners": _past_partners(partners, pos[commercial], n),
+    })
+
+
+def _past_partners(partners: pd.Series, pos: np.ndarray, n: int) -> pd.Series:
+    """Each creator's partners over their posts, most often named first, as "@a, @b"."""
+    out = pd.Series(pd.NA, index=pd.RangeIndex(n), dtype=STRING)
+    named = partners.notna().to_numpy() & (pos >= 0)
+    if not named.any():
+        return out
+    pairs = pd.DataFrame({"creator": pos[named], "partner": partners[named].str.split(" ").to_numpy()})
+    pairs = pairs.explode("partner")
+    ranked = pairs.groupby(["creator", "partner"], sort=False).size().rename("times").reset_index()
+    ranked = ranked.sort_values(["creator", "times", "partner"], ascending=[True, False, True])
+    ranked = ranked.groupby("creator").head(PAST_PARTNERS_SHOWN)
+    joined = ranked.groupby("creator")["partner"].agg(", ".join)
+    out.iloc[joined.index.to_numpy()] = joined.to_numpy()
+    return out
