@@ -99,7 +99,8 @@ def print_summary(summary: dict[str, Any], seconds: float) -> None:
     loaded = summary.get("loaded", {})
     console.print(
         f"[bold]{summary['platform']}[/]: {summary['creators']} creators, {summary['posts']} posts, "
-        f"{summary['requests']} requests ({summary['requests_per_creator']:.2f}/creator), "
+        f"{summary['requests']} requests ({summary['requests_per_creator']:.2f}/creator to fetch, "
+        f"{summary.get('audit_requests', 0)} for audience audits of {summary.get('audited', 0)}), "
         f"{summary['retries']} retries, {summary['errors']} errors, "
         f"{loaded.get('creators_new', 0)} new creators, in {seconds:.1f}s"
     )
