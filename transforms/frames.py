@@ -121,6 +121,8 @@ SCORE_DTYPES: dict[str, Any] = {
     "authenticity_score": FLOAT,
     "authenticity_flags": STRING,
     "authenticity_version": STRING,
+    "niches": STRING,
+    "niche": STRING,
 }
 
 # The audience_audits table without run_id (the warehouse adds it): a follower sample's verdict.

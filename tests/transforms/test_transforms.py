@@ -124,7 +124,7 @@ class TestFrames:
             "repost_share", "tier", "tier_scheme", "account_type", "person_probability",
             "is_person", "person_threshold", "needs_review", "evidence", "model_version",
             "metrics_version", "contact_email",
-            "contact_link", "authenticity_score", "authenticity_flags", "authenticity_version",
+            "contact_link", "authenticity_score", "authenticity_flags", "authenticity_version", "niches", "niche",
         ]
 
 

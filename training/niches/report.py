@@ -105,7 +105,7 @@ def write_report(report: dict, out: Path, classes: tuple[str, ...]) -> None:
         "",
         "Example scores (made-up profiles; tests check the packaged weights reproduce them):",
         "",
-        table([[e["text"][:60], e["niches"]] for e in report["examples"]], ["text", "niches"]),
+        table([[e["text"][:60], e["niches"].replace("|", "\\|")] for e in report["examples"]], ["text", "niches"]),
         "",
     ]
     (out / "niches_report.md").write_text("\n".join(lines))

@@ -41,6 +41,8 @@ SELECT
     coalesce(s.needs_review, false) AS needs_review,
     s.evidence,
     s.sponsored_share,
+    s.niches,
+    s.niche,
     a.audience_credibility,
     s.contact_email,
     s.contact_link,
