@@ -10,7 +10,6 @@ writes transforms/models/<MODEL_FILE> plus niches_report.{md,json}. Fixed seeds.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from training.args import training_args
 from training.cv import FOLDS, INNER_FOLDS, JOBS
 from training.niches.fit import GRID_ALPHA, nested_cv, select_alpha
 from training.niches.fit import fit as fit_model
@@ -86,12 +86,7 @@ def train(data: Path, out: Path, nested: bool = True, jobs: int = JOBS) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the two CSV files")
-    ap.add_argument("--out", type=Path, default=MODELS)
-    ap.add_argument("--no-nested", action="store_true", help="skip the nested CV (quick run)")
-    ap.add_argument("--jobs", type=int, default=JOBS, help="processes for the grid search")
-    args = ap.parse_args(argv)
+    args = training_args(argv, __doc__, DEFAULT_DATA, MODELS, "folder with the two CSV files")
     report = train(args.data, args.out, nested=not args.no_nested, jobs=args.jobs)
     if "cross_validation" in report:
         print(f"nested CV macro-F1 {report['cross_validation']['metrics']['macro_f1']}")
