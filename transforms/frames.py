@@ -129,6 +129,8 @@ SCORE_DTYPES: dict[str, Any] = {
     "affiliate_posts": INT,
     "paid_share": FLOAT,
     "past_partners": STRING,
+    "niches": STRING,
+    "niche": STRING,
 }
 
 # The audience_audits table without run_id (the warehouse adds it): a follower sample's verdict.

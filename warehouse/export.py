@@ -36,7 +36,7 @@ _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "htm
 #: What a marketer reads first, left to right; every other column follows in its own order.
 MARKETER_COLUMNS = (
     "profile_url", "handle", "display_name", "platform", "tier", "followers", "er_median",
-    "adjusted_er", "authenticity_score", "flag_evidence", "posts_per_week", "account_type", "person_probability", "needs_review", "evidence", "sponsored_share",
+    "adjusted_er", "authenticity_score", "flag_evidence", "posts_per_week", "account_type", "person_probability", "needs_review", "evidence", "sponsored_share", "niches",
     "collab_stance", "collab_evidence", "paid_posts", "gifted_posts", "affiliate_posts", "past_partners",
     "contact_email", "contact_link",
 )

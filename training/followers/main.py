@@ -14,7 +14,6 @@ transforms/models/<MODEL_FILE> (npz, no pickle) and followers_report.{md,json}. 
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from training.args import training_args
 from training.cv import FOLDS, INNER_FOLDS, JOBS, nested_cv, select
 from training.followers.fit import GRID, Config, fit, scorer
 from training.followers.report import write_report
@@ -147,12 +147,7 @@ def train(data: Path, out_dir: Path, *, nested: bool = True, jobs: int = JOBS) -
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--out", type=Path, default=MODELS)
-    ap.add_argument("--no-nested", action="store_true", help="skip the nested CV (quick run)")
-    ap.add_argument("--jobs", type=int, default=JOBS, help="processes for the grid search")
-    args = ap.parse_args(argv)
+    args = training_args(argv, __doc__, DEFAULT_DATA, MODELS)
     report = train(args.data, args.out, nested=not args.no_nested, jobs=args.jobs)
     if "cross_validation" in report:
         m = report["cross_validation"]["all"]

@@ -48,6 +48,8 @@ SELECT
     s.affiliate_posts,
     s.paid_share,
     s.past_partners,
+    s.niches,
+    s.niche,
     a.audience_credibility,
     s.contact_email,
     s.contact_link,

@@ -1,0 +1,156 @@
+"""What a creator posts about: a linear model over hashed word and character n-grams of the
+display name, bio and recent captions, in any language (no vocabulary: the hash is the column).
+
+``niches`` is the top three with probabilities ("food:0.91|travel:0.05|family:0.02") and
+``niche`` the first of them; a creator with no text at all gets NULL for both, not a guess.
+Trained by training/niches/ on real Instagram captions (Kim et al., WWW 2020); the taxonomy is
+that data's, so gaming, tech, music and the like fall in ``other`` in this version.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from core.text import clean_text
+from transforms.account_features.chars import char_ngrams
+from transforms.account_features.words import word_ngrams
+from transforms.frames import STRING, to_string
+
+NICHES = ("beauty", "family", "fashion", "fitness", "food", "interior", "pet", "travel", "other")
+NICHE_VERSION = "niches-v1"
+MODEL_FILE = f"niches_{NICHE_VERSION}.npz"
+BLOCK_BITS = 17  # word n-grams and char n-grams get 2**17 buckets each
+CHAR_NS = (3, 4, 5)
+POSTS_PER_CREATOR = 8  # the recent captions read per creator (the training data has 1 to 8)
+TOP = 3
+
+
+def niche_documents(names: pd.Series, bios: pd.Series, post_texts: pd.Series,
+                    post_owner: np.ndarray) -> pd.Series:
+    """One lower-cased document per creator: name, bio, then its posts' texts (post_owner[i]
+    is the creator row of post i, -1 for none), each through core.text's cleaner. NA where a
+    creator has no text at all."""
+    n = len(names)
+    parts = [to_string(names).reset_index(drop=True), to_string(bios).reset_index(drop=True)]
+    texts = to_string(post_texts).reset_index(drop=True)
+    keep = (np.asarray(post_owner) >= 0) & texts.notna().to_numpy()
+    if keep.any():
+        joined = texts[keep].groupby(np.asarray(post_owner)[keep], sort=False).agg("\n".join)
+        parts.append(joined.reindex(range(n)).astype(STRING))
+    doc = parts[0].str.cat(parts[1:], sep="\n", na_rep="").str.strip()
+    doc = doc.mask(doc.str.len().eq(0)).map(clean_text, na_action="ignore")
+    return to_string(doc).str.lower()
+
+
+def _hash_tokens(tokens: np.ndarray, bits: int) -> np.ndarray:
+    """Deterministic buckets for strings (pandas' SipHash with its fixed key)."""
+    h = pd.util.hash_array(tokens.astype(object))
+    return (h >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _normalised(rows: np.ndarray, cols: np.ndarray, n: int, width: int) -> sparse.csr_matrix:
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, width))
+    m.sum_duplicates()
+    m.data = np.sqrt(m.data)  # damp repeated hashtags
+    norm = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return sparse.diags(np.where(norm > 0, 1.0 / np.maximum(norm, 1e-12), 0.0)) @ m
+
+
+def niche_features(docs: pd.Series, bits: int = BLOCK_BITS) -> sparse.csr_matrix:
+    """[word 1-2 grams | char 3-5 grams] hashed, each block L2-normalised: n x 2**(bits+1)."""
+    n, width = len(docs), 2 ** bits
+    docs = to_string(docs).reset_index(drop=True)
+    w_rows, tokens = word_ngrams(docs, 2)
+    words = _normalised(w_rows, _hash_tokens(np.asarray(tokens.to_pylist(), dtype=object), bits),
+                        n, width)
+    c_rows, c_buckets, _ = char_ngrams(docs, CHAR_NS, bits)
+    chars = _normalised(c_rows, c_buckets, n, width)
+    return sparse.hstack([words, chars], format="csr")
+
+
+@dataclass(frozen=True, eq=False)
+class NicheModel:
+    """Weights (features x niches), intercepts and the classes' order."""
+
+    coef: np.ndarray  # float32, 2**(bits+1) x len(classes)
+    intercept: np.ndarray
+    classes: tuple[str, ...]
+    bits: int
+    meta: dict
+
+    def save(self, path: Path) -> None:
+        """float16 weights, compressed, no pickle: a few MB to commit."""
+        header = {"classes": list(self.classes), "bits": self.bits, "meta": self.meta}
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, coef=self.coef.astype(np.float16),
+                                intercept=self.intercept.astype(np.float64),
+                                header=np.array(json.dumps(header, sort_keys=True)))
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> NicheModel:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
+            header = json.loads(str(z["header"]))
+            return cls(coef=z["coef"].astype(np.float32), intercept=z["intercept"],
+                       classes=tuple(header["classes"]), bits=int(header["bits"]), meta=header["meta"])
+
+    def probabilities(self, docs: pd.Series) -> np.ndarray:
+        """Each niche's probability per document; NaN rows where there is no text."""
+        p = np.full((len(docs), len(self.classes)), np.nan)
+        has = to_string(docs).notna().to_numpy()
+        if has.any():
+            p[has] = ovr_probabilities(niche_features(docs[has], self.bits) @ self.coef + self.intercept)
+        return p
+
+
+def ovr_probabilities(z: np.ndarray) -> np.ndarray:
+    """One-vs-rest logits to probabilities that sum to 1 (each sigmoid, then normalised)."""
+    s = 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+    return s / s.sum(axis=1, keepdims=True)
+
+
+@cache
+def load_niche_model() -> NicheModel:
+    """The packaged weights (transforms/models/), read once per process."""
+    blob = resources.files("transforms.models").joinpath(MODEL_FILE).read_bytes()
+    return NicheModel.from_bytes(blob)
+
+
+def top_niches(p: np.ndarray, classes: tuple[str, ...], top: int = TOP) -> pd.DataFrame:
+    """``niches`` as "food:0.91|travel:0.05|family:0.02" and ``niche``; NA for NaN rows."""
+    order = np.argsort(-np.nan_to_num(p, nan=-1.0), axis=1, kind="stable")[:, :top]
+    names = np.asarray(classes, dtype=object)[order]
+    probs = np.take_along_axis(p, order, axis=1)
+    cells = [names[:, j] + ":" + pd.Series(probs[:, j]).map("{:.2f}".format).to_numpy(dtype=object)
+             for j in range(order.shape[1])]
+    joined = pd.Series(cells[0], dtype=object)
+    for c in cells[1:]:
+        joined = joined + "|" + c
+    missing = np.isnan(p).any(axis=1)
+    return pd.DataFrame({
+        "niches": pd.Series(joined, dtype=STRING).mask(missing),
+        "niche": pd.Series(names[:, 0], dtype=STRING).mask(missing),
+    })
+
+
+def score_niches(creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
+    """``niches`` and ``niche`` per creator row, from its name, bio and latest posts
+    (``pos``: each post's creator row, as transforms._keys.creator_positions gives it)."""
+    recent = np.asarray(pos).copy()
+    if len(posts):
+        newest_first = (pd.DataFrame({"owner": recent, "at": posts["published_at"].to_numpy()})
+                        .sort_values(["owner", "at"], ascending=[True, False], na_position="last",
+                                     kind="stable"))
+        rank = newest_first.groupby("owner", sort=False).cumcount()
+        recent[rank.index[rank.to_numpy() >= POSTS_PER_CREATOR]] = -1
+    docs = niche_documents(creators["display_name"], creators["bio"], posts["text"], recent)
+    model = load_niche_model()
+    return top_niches(model.probabilities(docs), model.classes).set_index(creators.index)
