@@ -7,8 +7,7 @@ transaction at a time, so it is serialised and other processes get the file betw
 * a run is recorded in a manifest (``runs`` + ``run_batches``) under a fingerprint of its params;
 * batch 0 is discovery, batch k the k-th group of creators; each batch is first *stored* (raw
   bodies, status 'fetched') and then *loaded* (parsed, scored, loaded, status 'loaded');
-* once every batch is loaded, the ad-network check runs over the whole warehouse (its members
-  turn up in any batch, run or platform) and updates the latest scores whose flags change;
+* once every batch is loaded, ad_network is decided over the whole warehouse (``rescore_latest``);
 * rerunning with identical params (or ``resume=True``) continues the latest unfinished run:
   loaded batches are skipped, fetched ones re-parsed from ``raw_responses``, the rest fetched.
 """
