@@ -33,6 +33,7 @@ from cli.sandbox import (  # noqa: E402
     DEMO_SEED,
     demo_discover,
 )
+from core.identity import instance_account_id  # noqa: E402
 from sandbox import SandboxServer  # noqa: E402
 from sandbox.followers import follower_kind  # noqa: E402
 from sandbox.universe import Universe  # noqa: E402
@@ -58,6 +59,11 @@ def run_pipeline(seed: int, db: Path, creators: int, limit: int, days_elapsed: i
     return server.universe, (total - scraping) / max(audited, 1)
 
 
+def sandbox_id(platform: str, creator_id: str) -> str:
+    """The id the sandbox knows a creator by: a Mastodon account by its instance's own id."""
+    return instance_account_id(creator_id) if platform == "mastodon" else creator_id
+
+
 def scored(db: Path) -> pd.DataFrame:
     """The latest score of every creator, its flags as {name: severity}, and its latest audit."""
     with duckdb.connect(str(db), read_only=True) as con:
@@ -68,6 +74,7 @@ def scored(db: Path) -> pd.DataFrame:
             left join (select * from audience_audits
                        qualify row_number() over (partition by platform, creator_id order by audited_at desc) = 1) a
               using (platform, creator_id)""").df()
+    rows["creator_id"] = [sandbox_id(p, c) for p, c in zip(rows["platform"], rows["creator_id"], strict=True)]
     rows["flags"] = [{f["name"]: f["severity"] for f in json.loads(x or "[]")} for x in rows["authenticity_flags"]]
     return rows
 
@@ -77,7 +84,7 @@ def top_candidates(db: Path, n: int = 15) -> list[tuple[str, str, str]]:
     from warehouse.queries import candidates
 
     top = candidates(db).head(n)
-    return list(zip(top["platform"], top["creator_id"], top["handle"], strict=True))
+    return [(p, sandbox_id(p, c), h) for p, c, h in zip(top["platform"], top["creator_id"], top["handle"], strict=True)]
 
 
 def precision_recall(rows: pd.DataFrame, flags: tuple[str, ...], severities: tuple[str, ...],

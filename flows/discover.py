@@ -7,6 +7,7 @@ transaction at a time, so it is serialised and other processes get the file betw
 * a run is recorded in a manifest (``runs`` + ``run_batches``) under a fingerprint of its params;
 * batch 0 is discovery, batch k the k-th group of creators; each batch is first *stored* (raw
   bodies, status 'fetched') and then *loaded* (parsed, scored, loaded, status 'loaded');
+* once every batch is loaded, ad_network is decided over the whole warehouse (``rescore_latest``);
 * rerunning with identical params (or ``resume=True``) continues the latest unfinished run:
   loaded batches are skipped, fetched ones re-parsed from ``raw_responses``, the rest fetched.
 """
@@ -55,7 +56,8 @@ from flows.params import validate_discover_params
 from scrapers.errors import InvalidInput
 from scrapers.http import stop_requests
 from scrapers.registry import get_platform
-from transforms.authenticity import AuthenticityContext
+from transforms.authenticity import AuthenticityContext, rescore_ad_network
+from transforms.authenticity.ad_network import RECENT_POSTS
 from transforms.collab import with_collab_kind
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.normalize import latest_profiles
@@ -386,6 +388,7 @@ def discover(
         futures = run.fetch(plan, posts_per_creator)
         for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
             run.complete(n, batch, futures.get(n))
+        warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other
         totals = run.finish(RunStatus.COMPLETED)
     except KeyboardInterrupt:
         stop_requests()  # fetch tasks still running end at their next request

@@ -31,7 +31,8 @@ from flows.discover import load, score
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
-from transforms.authenticity import AuthenticityContext
+from transforms.authenticity import AuthenticityContext, rescore_ad_network
+from transforms.authenticity.ad_network import RECENT_POSTS
 from transforms.quarantine import without_profile
 from warehouse.forget import tombstones
 from warehouse.tombstones import skip_forgotten
@@ -151,7 +152,8 @@ def import_saved(
         parsed.extend(result)
         raws.append(raw)
     now = utcnow()
-    context = AuthenticityContext(**Warehouse(Path(db_path), config).scoring_inputs(platform, now))
+    warehouse = Warehouse(Path(db_path), config)
+    context = AuthenticityContext(**warehouse.scoring_inputs(platform, now))
     frames = score(parsed, now, tier_scheme, person_threshold, context=quote(context))
     frames["posts"], orphans = without_profile(frames["profiles"], frames["posts"])
     parsed.errors += [ScrapeError(platform, creator, None, None, NO_PROFILE) for creator in orphans]
@@ -161,6 +163,7 @@ def import_saved(
            "params": {"paths": paths, "tier_scheme": tier_scheme, "person_threshold": person_threshold},
            "started_at": started, "finished_at": utcnow(), "status": "completed"}
     loaded = load(db_path, run_id, frames, raws, parsed.errors, run, config)
+    warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the imported creators meet every other
     summary = {"run_id": run_id, "platform": platform, "files": files,
                "creators": len(frames["scores"]), "posts": len(frames["posts"]),
                "errors": len(parsed.errors), "forgotten": forgotten, "loaded": loaded,

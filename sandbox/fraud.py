@@ -10,7 +10,9 @@ is byte for byte what it was before fraud existed. The kinds:
   the usual likes);
 - bought followers: a round jump (+1,000, +5,000, ...) of fake accounts on one ``spike_day``;
 - mass following: following thousands of accounts;
-- an ad network: groups of unrelated small creators posting the same sponsored creatives.
+- an ad network: groups of unrelated small creators posting the same sponsored creatives of one
+  campaign, whose hashtag (its niche's first tag) the creatives carry and the members' bios name
+  (paid accounts advertise their deals), so a search that finds one member tends to find others.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def plant_fraud(creators: Sequence[SandboxCreator], seed: int) -> None:
     rng = random.Random(derive(seed, "fraud"))  # a fixed number of draws per creator, in order
     for c in creators:
         _plant_one(c, rng)
-    _plant_ad_networks(creators, random.Random(derive(seed, "ad-networks")))
+    _plant_ad_networks(creators, seed)
 
 
 def _plant_one(c: SandboxCreator, rng: random.Random) -> None:
@@ -65,16 +67,20 @@ def _plant_one(c: SandboxCreator, rng: random.Random) -> None:
         c.following = following
 
 
-def _plant_ad_networks(creators: Sequence[SandboxCreator], rng: random.Random) -> None:
-    """Groups of unrelated small creators (any niche, either platform) sharing creatives."""
+def _plant_ad_networks(creators: Sequence[SandboxCreator], seed: int) -> None:
+    """Groups of unrelated small creators (any niche, either platform) sharing creatives; each
+    member's bio names the campaign's hashtag."""
+    rng = random.Random(derive(seed, "ad-networks"))
     eligible = [c.index for c in creators if c.kind == "person" and c.followers < 100_000
                 and c.engagement == "organic" and not c.bought_followers]
     members = rng.sample(eligible, min(len(eligible), round(len(eligible) * AD_NETWORK_SHARE)))
     group = 0
     while len(members) >= AD_NETWORK_SIZE[0]:
         size = min(rint(rng, *AD_NETWORK_SIZE), len(members))
+        line = campaign_tag(seed, group) + " deals and codes 👇"
         for i in members[:size]:
             creators[i].ad_network = group
+            creators[i].bio = f"{creators[i].bio}\n{line}" if creators[i].bio else line
         members = members[size:]
         group += 1
 
@@ -117,20 +123,30 @@ _AD_TEMPLATES = (
 _AD_VARIANTS = ("", " 💯", "!!", " 🙌", " 🔥")
 
 
+def campaign_niche(seed: int, network: int) -> str:
+    """The niche of the network's campaign (its own stream: the members keep their own niches)."""
+    return pick(random.Random(derive(seed, "ad-campaign", network)), words.NICHES)
+
+
+def campaign_tag(seed: int, network: int) -> str:
+    """The campaign's hashtag: its niche's first tag, a word the niche's searches use."""
+    return "#" + words.NICHE_DATA[campaign_niche(seed, network)]["tags"][0]
+
+
 def ad_creative(post_rng: random.Random, seed: int, network: int) -> tuple[str, str] | None:
     """(caption, creative key) when this post of an ad-network member is one of the network's
-    creatives (near-identical captions: the same text, now and then a different ending), else
-    None."""
+    creatives (near-identical captions of the campaign's products with its hashtag: the same
+    text, now and then a different ending), else None."""
     if post_rng.random() >= AD_POST_SHARE:
         return None
     n = rint(post_rng, 0, CREATIVES_PER_NETWORK - 1)
     rng = random.Random(derive(seed, "ad-creative", network, n))
-    niche = words.NICHE_DATA[pick(rng, words.NICHES)]
+    niche = words.NICHE_DATA[campaign_niche(seed, network)]
     brand = f"{pick(rng, words.BRAND_PREFIX)} {pick(rng, niche['brand_words'])}"
     caption = _AD_TEMPLATES[n % len(_AD_TEMPLATES)].format(
         product=pick(rng, niche["products"]), brand=brand,
         code=f"{ascii_key(brand)[:8].upper()}{rint(rng, 10, 30)}")
-    return caption + pick(post_rng, _AD_VARIANTS), f"adnet{network}-creative{n}"
+    return f"{caption} {campaign_tag(seed, network)}{pick(post_rng, _AD_VARIANTS)}", f"adnet{network}-creative{n}"
 
 
 def spiked(post_rng: random.Random, likes: int) -> int:

@@ -9,7 +9,7 @@ batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ import pandas as pd
 
 from core.records import RawResponse
 from core.settings import Settings
+from warehouse.ad_network import network_inputs, update_authenticity
 from warehouse.audits import audit_targets, store_audits
 from warehouse.db import DbPath, connect, default_db_path, transaction
 from warehouse.forget import read_tombstones
@@ -71,10 +72,16 @@ class Warehouse:
             return state, read_tombstones(con, run["platform"])
 
     def scoring_inputs(self, platform: str, now: datetime) -> dict[str, pd.DataFrame]:
-        """Tier benchmarks, snapshot history and peers' posts of one platform (empty frames for a
+        """Tier benchmarks and snapshot history of one platform (empty frames for a
         warehouse not yet created), read before the run's first batch so every batch is scored alike."""
         with self.writer() as con:
             return scoring_inputs(con, platform, now)
+
+    def rescore_latest(self, rescore: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame], *, recent: int) -> int:
+        """The ad-network pass in one transaction: ``rescore(latest scores, each creator's ``recent``
+        original posts)`` gives the scores whose flags change, written back; how many changed."""
+        with self.writer() as con, transaction(con, "Updating the ad-network flags"):
+            return update_authenticity(con, rescore(*network_inputs(con, recent)))
 
     def stored_raws(self, run_id: str, batch_no: int) -> list[RawResponse]:
         """The bodies a batch stored, in fetch order, so a resume re-parses instead of refetching."""

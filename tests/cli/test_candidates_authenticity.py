@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from cli.sandbox import DEMO_CREATORS, DEMO_SEED
+from cli.sandbox import DEMO_CREATORS, DEMO_POSTS_PER_CREATOR, DEMO_SEED
 from core.identity import instance_account_id
 from sandbox.generate import build_universe
 
@@ -102,3 +103,24 @@ def test_after_the_demo_the_top_15_hold_no_planted_fake_engagement_or_ad_network
     held = [r for r in found if r["has_high_flag"]]
     assert held and all(r["flag_evidence"] for r in held)
     assert "few_comments" in {f["name"] for r in held for f in json.loads(r["authenticity_flags"])}
+
+
+@pytest.mark.slow
+def test_after_the_demo_every_ad_network_member_sharing_a_creative_with_another_stored_member_is_flagged(demo_db):
+    """Issue 13's "ad-network accounts flagged", against the sandbox truth: members meet across
+    batches and platforms, so each stored member whose creative another stored member posts too is
+    flagged ad_network, and the demo stores at least two such members."""
+    universe = build_universe(DEMO_CREATORS, DEMO_SEED)
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        stored = con.execute("SELECT platform, creator_id, handle, authenticity_flags FROM latest_scores "
+                             "JOIN creators USING (platform, creator_id)").fetchall()
+    members = {}
+    for platform, creator_id, handle, flags in stored:
+        c = universe.lookup(platform, instance_account_id(creator_id) if platform == "mastodon" else creator_id)
+        if c.ad_network is not None:
+            creatives = {p.creative for p in universe.posts_for(c, DEMO_POSTS_PER_CREATOR) if p.creative and not p.is_repost}
+            members[handle] = (creatives, {f["name"] for f in json.loads(flags)})
+    sharing = [h for h, (creatives, _) in members.items()
+               if any(creatives & other for g, (other, _) in members.items() if g != h)]
+    assert len(sharing) >= 2, members
+    assert [h for h in sharing if "ad_network" not in members[h][1]] == []

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from sandbox import SandboxCreator, SandboxServer, build_universe
-from sandbox.fraud import MASS_FOLLOWING_MIN, ROUND_JUMPS
+from sandbox.fraud import MASS_FOLLOWING_MIN, ROUND_JUMPS, campaign_tag
 from sandbox.routes import bluesky, instagram, mastodon
 
 # The fields SandboxCreator had before fraud was planted, and the digest of every creator that
@@ -241,3 +241,12 @@ def test_post_thread_errors_and_depth(universe):
     with pytest.raises(bluesky.ApiError) as bad:
         _thread(universe, "https://bsky.app/post/1")
     assert bad.value.body["error"] == "InvalidRequest"
+
+
+def test_a_network_s_creatives_and_bios_carry_its_campaign_tag_so_one_search_meets_several_members(universe):
+    network = [c for c in universe.creators if c.ad_network == 0]
+    tag = campaign_tag(universe.seed, 0)
+    assert all(tag in c.bio for c in network)
+    assert all(tag in p.text for c in network for p in universe.own_posts(c) if p.creative)
+    found = {c.index for platform in ("bluesky", "mastodon") for c in universe.search(platform, tag)}
+    assert {c.index for c in network} <= found

@@ -9,7 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from transforms.authenticity import AUTHENTICITY_VERSION, AuthenticityContext
+from transforms.authenticity import (
+    AUTHENTICITY_VERSION,
+    AuthenticityContext,
+    rescore_ad_network,
+)
 from transforms.authenticity.benchmarks import MIN_BENCHMARK_CREATORS
 from transforms.authenticity.profile_flags import new_account
 from transforms.score import score_creators
@@ -41,6 +45,15 @@ def flags_of(profiles: list[dict], posts: list[dict], **context) -> dict[str, li
                          now=NOW, authenticity=AuthenticityContext(**context))
     assert (out["authenticity_version"] == AUTHENTICITY_VERSION).all()
     return {cid: json.loads(f) for cid, f in zip(out["creator_id"], out["authenticity_flags"], strict=True)}
+
+
+def network_flags_of(profiles: list[dict], posts: list[dict]) -> dict[str, list[dict]]:
+    """creator_id -> its flag records once scored and then judged by the ad-network pass over everyone."""
+    frame = pd.DataFrame(posts)
+    frame["is_repost"] = frame["is_repost"] if "is_repost" in frame else False
+    scores = score_creators(pd.DataFrame(profiles), frame, now=NOW).assign(run_id="run")
+    changed = rescore_ad_network(scores, frame).set_index("creator_id")["authenticity_flags"]
+    return {cid: json.loads(changed.get(cid, f)) for cid, f in zip(scores["creator_id"], scores["authenticity_flags"], strict=True)}
 
 
 def named(flags: list[dict], name: str) -> dict | None:
@@ -175,21 +188,21 @@ class TestAdNetwork:
         posts = [p for cid in ring for p in posts_of(cid, organic_likes(4), [7] * 4, sponsored=True,
                                                      texts=[*self.ADS, OWN[ring.index(cid)]])]
         posts += posts_of("own", organic_likes(4), [7] * 4)
-        flags = flags_of([creator(c) for c in [*ring, "own"]], posts)
+        flags = network_flags_of([creator(c) for c in [*ring, "own"]], posts)
         for cid in ring:
             flag = named(flags[cid], "ad_network")
             assert flag["severity"] == "high" and flag["value"] == 0.75
             assert flag["evidence"] == "3 of 4 recent posts near-identical to posts by 3 other creators; 100% sponsored"
         assert named(flags["own"], "ad_network") is None
 
-    def test_peers_in_the_warehouse_count_and_short_or_own_texts_do_not(self):
-        peers = pd.DataFrame({"platform": "mastodon", "creator_id": ["old1"] * 3 + ["solo"] * 3,
-                              "text": [*self.ADS, *self.ADS]})
+    def test_creators_on_other_platforms_count_and_short_or_own_texts_do_not(self):
         posts = posts_of("new", organic_likes(3), [7] * 3, texts=[a.upper() + "!!" for a in self.ADS], sponsored=True)
-        posts += posts_of("solo", organic_likes(3), [7] * 3, texts=self.ADS)  # its own stored posts
+        posts += posts_of("old1", organic_likes(3), [7] * 3, texts=self.ADS, platform="bluesky")  # a creative is the same text anywhere
+        posts += posts_of("solo", organic_likes(3), [7] * 3, texts=self.ADS)
         posts += posts_of("gm1", organic_likes(3), [7] * 3, texts=["good morning everyone"] * 3)
         posts += posts_of("gm2", organic_likes(3), [7] * 3, texts=["good morning everyone"] * 3)
-        flags = flags_of([creator(c) for c in ["new", "solo", "gm1", "gm2"]], posts, peer_posts=peers)
+        profiles = [creator("old1", platform="bluesky"), *(creator(c) for c in ["new", "solo", "gm1", "gm2"])]
+        flags = network_flags_of(profiles, posts)
         assert named(flags["new"], "ad_network")["evidence"].startswith("3 of 3 recent posts near-identical to posts by 2")
         assert named(flags["gm1"], "ad_network") is None
 
@@ -197,13 +210,13 @@ class TestAdNetwork:
         crowd = [f"t{i}" for i in range(14)]  # a sponsored template 13 others post too
         posts = [p for cid in crowd for p in posts_of(cid, organic_likes(3), [7] * 3, sponsored=True, texts=self.ADS)]
         posts += [p for cid in ["u1", "u2"] for p in posts_of(cid, organic_likes(3), [7] * 3, texts=self.ADS)]
-        flags = flags_of([creator(c) for c in [*crowd, "u1", "u2"]], posts)
+        flags = network_flags_of([creator(c) for c in [*crowd, "u1", "u2"]], posts)
         assert all(named(flags[cid], "ad_network") is None for cid in [*crowd, "u1", "u2"])
 
     def test_repost_pages_reposting_a_creators_sponsored_posts_are_not_a_network(self):
         posts = [{**p, "is_repost": cid != "own"} for cid in ["own", "page1", "page2", "page3"]
                  for p in posts_of(cid, organic_likes(3), [7] * 3, sponsored=True, texts=self.ADS)]
-        flags = flags_of([creator(c) for c in ["own", "page1", "page2", "page3"]], posts)
+        flags = network_flags_of([creator(c) for c in ["own", "page1", "page2", "page3"]], posts)
         assert all(named(flags[cid], "ad_network") is None for cid in ["own", "page1", "page2", "page3"])
 
 

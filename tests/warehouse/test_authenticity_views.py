@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from core.records import Post, Profile
+from transforms.authenticity import rescore_ad_network
+from transforms.authenticity.ad_network import RECENT_POSTS
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.score import score_creators
 from warehouse.load import load_run
@@ -18,16 +20,21 @@ from warehouse.warehouse import Warehouse
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def load_day(db, day: int, followers: dict[str, int]) -> None:
-    """One run on day ``day`` observing these creators (handle -> followers), 5 posts each."""
+def load_day(db, day: int, followers: dict[str, int], *, platform: str = "mastodon",
+             texts: list[str] | None = None) -> None:
+    """One run on day ``day`` observing these creators (handle -> followers), 5 posts each (or
+    one sponsored post per text of ``texts``)."""
     now = START + timedelta(days=day)
-    profiles = [Profile("mastodon", cid, cid, followers=n, following=100) for cid, n in followers.items()]
-    posts = [Post("mastodon", f"{cid}-{day}-{k}", cid, now - timedelta(hours=k + 1), f"{cid} says hello number {k}",
+    profiles = [Profile(platform, cid, cid, followers=n, following=100) for cid, n in followers.items()]
+    posts = [Post(platform, f"{cid}-{day}-{k}", cid, now - timedelta(hours=k + 1), f"{cid} says hello number {k}",
                   likes=n // 20 + k, comments=max(1, n // 400)) for cid, n in followers.items() for k in range(5)]
+    if texts is not None:
+        posts = [Post(platform, f"{cid}-{day}-{k}", cid, now - timedelta(hours=k + 1), text, likes=50, comments=3,
+                      is_sponsored=True) for cid in followers for k, text in enumerate(texts)]
     p, q = profiles_frame(profiles, now), posts_frame(posts, now)
-    load_run(db, run_id=f"day{day}", profiles=p, posts=q, scores=score_creators(p, q, now=now),
+    load_run(db, run_id=f"{platform}-day{day}", profiles=p, posts=q, scores=score_creators(p, q, now=now),
              raw_responses=raw_frame([]), errors=errors_frame([]),
-             run={"flow": "discover", "platform": "mastodon", "params": {}, "started_at": now,
+             run={"flow": "discover", "platform": platform, "params": {}, "started_at": now,
                   "finished_at": now, "status": "completed"})
 
 
@@ -56,11 +63,30 @@ def test_tier_benchmarks_and_the_scoring_inputs_read_the_warehouse(tmp_path):
     bench = inputs["benchmarks"]
     assert bench[["platform", "tier", "n_creators"]].values.tolist() == [["mastodon", "nano", 5]]
     assert math.isfinite(bench["log_er_median"][0]) and bench["comments_per_100_likes"][0] > 0
-    assert len(inputs["snapshots"]) == 5 and set(inputs["peer_posts"].columns) == {"platform", "creator_id", "text"}
-    assert Warehouse(db).scoring_inputs("bluesky", START)["peer_posts"].empty
+    assert len(inputs["snapshots"]) == 5 and set(inputs) == {"benchmarks", "snapshots"}
     assert Warehouse(db).scoring_inputs("mastodon", START + timedelta(days=200))["snapshots"].empty
 
 
 def test_scoring_inputs_of_a_new_warehouse_are_empty(tmp_path):
     inputs = Warehouse(tmp_path / "new.duckdb").scoring_inputs("mastodon", START)
     assert all(isinstance(f, pd.DataFrame) and f.empty for f in inputs.values())
+
+
+ADS = ["Try the new GlowSkin serum today, use my code GLOW20 for twenty percent off your first order #beauty",
+       "GlowSkin night cream changed my routine, link in bio for the spring sale and free shipping #beauty"]
+
+
+def test_the_ad_network_pass_meets_members_stored_by_other_runs_and_platforms(tmp_path):
+    """Members loaded by different runs on different platforms are flagged once the later run's
+    pass runs, the earlier one's stored score included; a second pass changes nothing."""
+    db = tmp_path / "scout.duckdb"
+    load_day(db, 0, {"ad1": 2000}, platform="bluesky", texts=ADS)
+    load_day(db, 1, {"ad2": 3000, "ad3": 2500}, texts=[a.upper() for a in ADS])
+    load_day(db, 2, {"plain": 2000})
+    wh = Warehouse(db)
+    assert wh.rescore_latest(rescore_ad_network, recent=RECENT_POSTS) == 3
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = dict(con.execute("SELECT creator_id, authenticity_flags FROM latest_scores").fetchall())
+    assert all('"ad_network"' in rows[cid] and "by 2 other creators" in rows[cid] for cid in ["ad1", "ad2", "ad3"])
+    assert '"ad_network"' not in rows["plain"]
+    assert wh.rescore_latest(rescore_ad_network, recent=RECENT_POSTS) == 0

@@ -1,7 +1,9 @@
 """Ad-network suspicion: a creator whose recent posts are near-copies of posts by other creators
 (accounts paid to post a creative they did not make), together with the sponsored share.
 
-Texts are cleaned and folded (``transforms._text``, the vectorised core.text cleaner), cut into
+Decided once a run's records are loaded, over every creator's latest score and recent posts in
+the warehouse (``rescore_ad_network`` in combine.py), not batch by batch: an ad network's members
+turn up in any batch, run or platform. Texts are cleaned and folded (``transforms._text``, the vectorised core.text cleaner), cut into
 word shingles and compared by MinHash/LSH (``datasketch``), so the cost grows with the posts, not
 with their pairs.
 Posts carry no thumbnail, so image matches are not made. Template-like short captions are
@@ -18,7 +20,10 @@ from datasketch import MinHash, MinHashLSH
 
 from transforms._text import clean_text, fold
 from transforms.authenticity.records import by_severity, flag_frame, fmt
+from transforms.engagement import DEFAULT_LAST_N
 
+#: Each creator's latest original posts compared: those its engagement is measured over.
+RECENT_POSTS = DEFAULT_LAST_N
 SHINGLE_WORDS = 3
 MIN_WORDS = 12
 NUM_PERM = 64
@@ -50,8 +55,8 @@ def _shingles(texts: pd.Series) -> list[set[bytes]]:
 
 @dataclass(frozen=True)
 class CaptionIndex:
-    """MinHashes of texts with their owners ("platform\x1fcreator_id") in an LSH index; built once
-    per run for the warehouse's posts, once per batch for the batch's."""
+    """MinHashes of texts with their owners ("platform\x1fcreator_id") in an LSH index, built over
+    every creator's recent posts at once."""
 
     owners: np.ndarray
     hashes: list[MinHash]
@@ -76,42 +81,35 @@ class CaptionIndex:
                 if self.owners[j] not in exclude and h.jaccard(self.hashes[j]) >= SIMILARITY}
 
 
-def peer_index(peers: pd.DataFrame | None) -> CaptionIndex | None:
-    """The index of other creators' posts (platform, creator_id, text), or None without any."""
-    if peers is None or peers.empty:
-        return None
-    return CaptionIndex.build(_owner(peers["platform"], peers["creator_id"]), peers["text"])
-
-
 def _owner(platform: pd.Series, creator_id: pd.Series) -> np.ndarray:
     return (platform.astype(str) + "\x1f" + creator_id.astype(str)).to_numpy(dtype=object)
 
 
-def shared_captions(
-    creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray,
-    sponsored_share: np.ndarray, peers: CaptionIndex | None,
-) -> pd.DataFrame:
-    """ad_network flags for the creators, comparing their sampled original posts with each other's and with
-    ``peers`` (other creators' recent posts in the warehouse; the creators' own stored posts there
-    are not "other")."""
+def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """ad_network flags for ``creators`` (platform, creator_id, sponsored_share; a flag's row is the
+    creator's position), comparing all their original posts (platform, creator_id, text,
+    is_sponsored, is_repost) with each other's at once: across platforms, since a creative is the
+    same text wherever it is posted, and across runs, so no creator is judged before its network's
+    other members are known. Posts of creators not in ``creators`` count as others' posts only."""
     n = len(creators)
-    own_key = _owner(creators["platform"], creators["creator_id"])
-    original = sample & ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # as the peers' posts: a repost is not a copy
-    paid = posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[original]
-    batch = pd.DataFrame({"owner": own_key[pos[original]], "text": posts["text"].to_numpy()[original], "paid": paid})
-    batch = batch.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
-    index = CaptionIndex.build(batch["owner"].to_numpy(), batch["text"])
-    row_of = dict(zip(own_key, range(n), strict=True))
-    in_batch = set(own_key)
+    row_of = dict(zip(_owner(creators["platform"], creators["creator_id"]), range(n), strict=True))
+    original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # a repost is not a copy
+    texts = pd.DataFrame({"owner": _owner(posts["platform"], posts["creator_id"])[original],
+                          "text": posts["text"].to_numpy()[original],
+                          "paid": posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[original]})
+    texts = texts.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
+    index = CaptionIndex.build(texts["owner"].to_numpy(), texts["text"])
     judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
     copied_by: list[set[str]] = [set() for _ in range(n)]
-    for owner, h, is_paid in zip(index.owners, index.hashes, batch["paid"].to_numpy()[index.kept], strict=True):
-        row = row_of[owner]
+    for owner, h, is_paid in zip(index.owners, index.hashes, texts["paid"].to_numpy()[index.kept], strict=True):
+        row = row_of.get(owner)
+        if row is None:
+            continue
         judged[row] += 1
         if not is_paid:
             continue
-        others = index.copied_by(h, {owner}) | (peers.copied_by(h, in_batch) if peers is not None else set())
+        others = index.copied_by(h, {owner})
         if 1 <= len(others) <= MAX_GROUP:
             shared[row] += 1
             copied_by[row] |= others
@@ -119,7 +117,7 @@ def shared_captions(
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(judged > 0, shared / np.maximum(judged, 1), np.nan)
     flagged = (shared >= MIN_SHARED) & (share >= SHARED_SHARE)
-    sponsored = np.nan_to_num(sponsored_share, nan=0.0)
+    sponsored = np.nan_to_num(creators["sponsored_share"].to_numpy(dtype="float64", na_value=np.nan), nan=0.0)
     severity = by_severity(flagged & (n_others >= MANY_CREATORS), flagged)
     r = np.flatnonzero(flagged)
     evidence = (fmt(shared[r], ".0f") + " of " + fmt(judged[r], ".0f") + " recent posts near-identical to posts by "

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from transforms.authenticity.ad_network import CaptionIndex, peer_index, shared_captions
+from transforms.authenticity.ad_network import ad_network_flags
 from transforms.authenticity.benchmarks import benchmarks_for
 from transforms.authenticity.engagement_flags import (
     er_outlier,
@@ -38,36 +37,29 @@ _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 @dataclass(frozen=True)
 class AuthenticityContext:
-    """What the warehouse knows beyond the batch: the ``tier_benchmarks`` rows, the follower
-    snapshots (platform, creator_id, observed_at, followers) and other creators' recent posts
-    (platform, creator_id, text). Each may be None: the checks then use fallbacks or skip."""
+    """What the warehouse knows beyond the batch: the ``tier_benchmarks`` rows and the follower
+    snapshots (platform, creator_id, observed_at, followers). Each may be None: the checks then
+    use fallbacks or skip."""
 
     benchmarks: pd.DataFrame | None = None
     snapshots: pd.DataFrame | None = None
-    peer_posts: pd.DataFrame | None = None
-
-    @cached_property
-    def peer_captions(self) -> CaptionIndex | None:
-        """The peers' posts hashed once per run, not once per batch."""
-        return peer_index(self.peer_posts)
 
 
 def all_flags(
     creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray, sample: np.ndarray, metrics: pd.DataFrame,
     tier: pd.Series, *, now: datetime, context: AuthenticityContext,
 ) -> pd.DataFrame:
-    """Every check's flag frame, concatenated (one row per raised flag)."""
+    """Every per-batch check's flag frame, concatenated (one row per raised flag); ad_network is
+    decided over the whole warehouse once the run is loaded (``rescore_ad_network``)."""
     n = len(creators)
     platform = creators["platform"]
     norms = benchmarks_for(platform, tier, context.benchmarks)
     stats = post_stats(posts, pos, sample, n)
     er_median = metrics["er_median"].to_numpy(dtype="float64", na_value=np.nan)
-    sponsored = metrics["sponsored_share"].to_numpy(dtype="float64", na_value=np.nan)
     history = follower_history(creators, context.snapshots, now)
     frames = [
         few_comments(stats, norms, platform, tier), many_comments(stats, norms, platform, tier), er_outlier(er_median, norms, platform, tier),
         likes_shape(stats), follower_jumps(history, n, now), following_flags(creators), new_account(creators, now),
-        shared_captions(creators, posts, pos, sample, sponsored, context.peer_captions),
     ]
     return pd.concat([empty_flags(), *frames], ignore_index=True)
 
@@ -88,3 +80,19 @@ def authenticity_columns(flags: pd.DataFrame, n: int) -> pd.DataFrame:
         "authenticity_flags": pd.array([dumps(f) for f in lists], dtype=STRING),
         "authenticity_version": pd.array([AUTHENTICITY_VERSION] * n, dtype=STRING),
     })
+
+
+def rescore_ad_network(scores: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """The ad_network check over every creator at once, applied to their stored scores: ``scores``
+    (platform, creator_id, run_id, sponsored_share, authenticity_flags JSON) with their recent
+    ``posts`` (platform, creator_id, text, is_sponsored, is_repost). Returns the rows of ``scores``
+    whose flags change (platform, creator_id, run_id, authenticity_score, authenticity_flags), the
+    other flags kept as stored."""
+    scores = scores.reset_index(drop=True)
+    stored = pd.DataFrame([{"row": row, **flag} for row, text in enumerate(scores["authenticity_flags"])
+                           for flag in json.loads(text) if flag["name"] != "ad_network"], columns=empty_flags().columns)
+    flags = pd.concat([empty_flags(), stored, ad_network_flags(scores, posts)], ignore_index=True)
+    columns = authenticity_columns(flags, len(scores))
+    changed = columns["authenticity_flags"].to_numpy() != scores["authenticity_flags"].to_numpy(dtype=object)
+    key = scores.loc[changed, ["platform", "creator_id", "run_id"]].reset_index(drop=True)
+    return pd.concat([key, columns.loc[changed, ["authenticity_score", "authenticity_flags"]].reset_index(drop=True)], axis=1)
