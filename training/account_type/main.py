@@ -29,6 +29,7 @@ from training.account_type.evaluate import SEED, learning_curve, scorer, tfidf_b
 from training.account_type.fit import GRID, Config, Features, Fitted, featurize, fit
 from training.account_type.lexicon import build_lexicon
 from training.account_type.report import write_report
+from training.args import training_args
 from training.cv import FOLDS, JOBS, nested_cv, select
 from training.logistic import platt
 from training.metrics import metrics
@@ -147,16 +148,14 @@ def train(data: Path, out_dir: Path, *, grid: list[Config], names: str, sandbox:
     return report
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--out", type=Path, default=MODELS)
+def _own_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--names", choices=["nomquamgender", "builtin"], default="nomquamgender")
     ap.add_argument("--sandbox", type=int, default=3000,
                     help="creators in the synthetic sandbox evaluation (0: skip)")
-    ap.add_argument("--no-nested", action="store_true", help="skip the nested CV (quick run)")
-    ap.add_argument("--jobs", type=int, default=JOBS, help="processes for the grid search")
-    args = ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = training_args(argv, __doc__, DEFAULT_DATA, MODELS, extra=_own_options)
     report = train(args.data, args.out, grid=GRID, names=args.names, sandbox=args.sandbox,
                    nested=not args.no_nested, jobs=args.jobs)
     if "cross_validation" in report:
