@@ -25,7 +25,7 @@ test: install
 # Everything but the tests that start Prefect or a subprocess (marked slow in tests/conftest.py).
 test-fast: install
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2
 
 # Benchmarks are not tests: they print timings and assert nothing about them.
 BENCH_ARGS ?= --creators 100000 --posts 3000000
