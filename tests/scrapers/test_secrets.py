@@ -154,7 +154,10 @@ def test_planted_secrets_reach_the_sandbox_but_not_the_warehouse_or_logs(
 
     reasons = [r for (r,) in duckdb.connect(str(db), read_only=True).execute(
         "SELECT reason FROM scrape_errors WHERE reason LIKE 'fetch failed%'").fetchall()]
-    assert reasons and all("access_token=REDACTED" in r for r in reasons)
+    # Each failing creator's reason names its request; whether it also quotes the query (redacted)
+    # depends on whether the OS reports the reset at connect or after it, so that is not asserted
+    # here: no stored text anywhere holds the token (checked below for every one of them).
+    assert len(reasons) == 2 and all("/v21.0/17841400000000000" in r for r in reasons)
 
     with duckdb.connect(str(db)) as con:
         con.execute("CHECKPOINT")
