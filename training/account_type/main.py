@@ -31,6 +31,7 @@ from training.account_type.lexicon import build_lexicon
 from training.account_type.report import write_report
 from training.args import training_args
 from training.cv import FOLDS, JOBS, nested_cv, select
+from training.labeled import read_labeled
 from training.logistic import platt
 from training.metrics import metrics
 from transforms import account_features as af
@@ -76,11 +77,7 @@ def export(feat: Features, fitted: Fitted, calib: tuple[float, float], lexicon: 
 
 
 def load_data(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    df = pd.read_csv(path, dtype={"handle": str, "display_name": str, "bio": str,
-                                  "sample_post": str})
-    y = (df["label"] == "person").to_numpy().astype(float)
-    source = df["source"].fillna("unknown").to_numpy(dtype=str)
-    return df.drop(columns=["label", "source"]), y, source
+    return read_labeled(path, "person", ("handle", "display_name", "bio", "sample_post"))
 
 
 def train(data: Path, out_dir: Path, *, grid: list[Config], names: str, sandbox: int,

@@ -27,6 +27,7 @@ from training.args import training_args
 from training.cv import FOLDS, INNER_FOLDS, JOBS, nested_cv, select
 from training.followers.fit import GRID, Config, fit, scorer
 from training.followers.report import write_report
+from training.labeled import read_labeled
 from training.logistic import platt, sigmoid
 from training.metrics import metrics
 from transforms.follower_features import KEYS, follower_features
@@ -55,11 +56,7 @@ EXAMPLES = [
 
 
 def load_data(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    df = pd.read_csv(path, dtype={"handle": str, "display_name": str, "bio": str,
-                                  "external_url": str})
-    y = (df["label"] == "fake").to_numpy().astype(float)
-    source = df["source"].fillna("unknown").to_numpy(dtype=str)
-    return df.drop(columns=["label", "source"]), y, source
+    return read_labeled(path, "fake", ("handle", "display_name", "bio", "external_url"))
 
 
 def features(df: pd.DataFrame) -> np.ndarray:
