@@ -52,6 +52,7 @@ from flows.fetching import (
     parse_batch,
     with_failed_attempts,
 )
+from flows.interrupts import raise_if_interrupted, remembered_interrupts
 from flows.params import validate_discover_params
 from scrapers.errors import InvalidInput
 from scrapers.http import stop_requests
@@ -251,6 +252,7 @@ class BatchRun:
 
     def complete(self, n: int, refs: list[str], future: Any) -> None:
         """Batch ``n``: reuse what an earlier attempt stored, or store and load what was fetched."""
+        raise_if_interrupted()
         self.in_progress = n
         stored = self.state.batches.get(n)
         if stored is not None:
@@ -283,6 +285,7 @@ class BatchRun:
         parsed.errors = failures + parsed.errors
         face_rows = (_faces(self.platform, parsed, self.avatar_cache, self.rate_per_second, self.base_url)
                      if self.faces else None)
+        raise_if_interrupted()
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
         save_batch(self.warehouse, self.state.run_id, batch_no, refs, None if stored else quote(raws),
                    quote(parsed), counts, quote(self.gone), quote(self.scoring), quote(face_rows), run_refs)
@@ -383,13 +386,15 @@ def discover(
     run = BatchRun(warehouse, state, gone, Scoring(platform, state.started_at, tier_scheme, person_threshold, context),
                    base_url, rate_per_second, faces, avatar_cache)
     try:
-        refs = run.discovery(params["queries"], params["hashtags"], params["handles"], limit)
-        plan = run.plan(refs)
-        futures = run.fetch(plan, posts_per_creator)
-        for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
-            run.complete(n, batch, futures.get(n))
-        warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other
-        totals = run.finish(RunStatus.COMPLETED)
+        with remembered_interrupts():
+            refs = run.discovery(params["queries"], params["hashtags"], params["handles"], limit)
+            plan = run.plan(refs)
+            futures = run.fetch(plan, posts_per_creator)
+            for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
+                run.complete(n, batch, futures.get(n))
+            raise_if_interrupted()
+            warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other
+            totals = run.finish(RunStatus.COMPLETED)
     except KeyboardInterrupt:
         stop_requests()  # fetch tasks still running end at their next request
         _mark_failed(run)
