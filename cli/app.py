@@ -18,6 +18,7 @@ from cli import (
     classify_posts,
     discover,
     forget,
+    rescore,
     sandbox,
     saved,
 )
@@ -49,5 +50,6 @@ app.command("classify-posts")(classify_posts.classify_posts)
 app.command("parse")(saved.parse_cmd)
 app.command("import")(saved.import_cmd)
 app.command()(forget.forget)
+app.command()(rescore.rescore)
 app.command()(sandbox.sandbox)
 app.command()(sandbox.demo)

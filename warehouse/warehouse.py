@@ -27,6 +27,13 @@ from warehouse.forget import read_tombstones
 from warehouse.load import load_batch, require_run_id, run_row, store_batch
 from warehouse.manifest import RunState, RunStatus, finish_run, open_run, unfinished
 from warehouse.queries import batch_raw_responses, run_counts
+from warehouse.rescore import (
+    append_scores,
+    next_batch_no,
+    next_chunk,
+    stored_platforms,
+    unscored_count,
+)
 from warehouse.scoring_inputs import scoring_inputs
 
 
@@ -119,3 +126,27 @@ class Warehouse:
             totals = run_counts(con, run_id) if status is RunStatus.COMPLETED else {}
             finish_run(con, run_id, status, totals)
         return totals
+
+    # ``scout rescore``: the stored creators re-scored a chunk at a time (warehouse/rescore.py).
+
+    def stored_platforms(self) -> list[str]:
+        """The platforms with stored creators (none for a warehouse not yet created)."""
+        if not self.path.exists():
+            return []
+        with self.reader() as con:
+            return stored_platforms(con)
+
+    def unscored(self, platform: str, run_id: str) -> int:
+        with self.reader() as con:
+            return unscored_count(con, platform, run_id)
+
+    def next_chunk(self, platform: str, run_id: str, size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(profiles, posts) of the next ``size`` creators the run has not scored."""
+        with self.reader() as con:
+            return next_chunk(con, platform, run_id, size)
+
+    def append_scores(self, run_id: str, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
+        """A chunk's scores appended under the run, as its next batch."""
+        with self.writer() as con:
+            return append_scores(con, run_id, next_batch_no(con, run_id), frames)
+

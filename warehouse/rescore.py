@@ -1,0 +1,79 @@
+"""What ``scout rescore`` reads and writes: the stored creators of one platform, a chunk at a
+time with their posts, and each chunk's new scores appended under the rescore's own run.
+
+A chunk is the next ``size`` creators (by creator_id) that the run has not scored yet, so memory
+is bounded by the chunk, not the warehouse, and a rescore that was stopped continues where it
+was: the creators it scored already are skipped. Every function takes the caller's connection.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from warehouse.load import load_batch
+from warehouse.manifest import record_fetched
+
+_PROFILE_COLUMNS = """platform, creator_id, handle, display_name, bio, followers, following, posts_count,
+    verified, avatar_url, external_url, profile_url, is_bot, account_created_at, id_is_alias,
+    last_seen_at AS observed_at"""
+
+_POST_COLUMNS = """p.platform, p.post_id, p.creator_id, p.published_at, p.text, p.likes, p.comments,
+    p.shares, p.views, p.is_repost, p.is_sponsored, p.last_seen_at AS observed_at"""
+
+
+def stored_platforms(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The platforms with stored creators, in name order."""
+    return [p for (p,) in con.execute("SELECT DISTINCT platform FROM creators ORDER BY 1").fetchall()]
+
+
+def unscored_count(con: duckdb.DuckDBPyConnection, platform: str, run_id: str) -> int:
+    """How many creators of ``platform`` the run has still to score."""
+    row = con.execute(
+        f"SELECT count(*) FROM creators c WHERE platform = $platform AND {_NOT_SCORED}",
+        {"platform": platform, "run_id": run_id},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+_NOT_SCORED = """NOT EXISTS (SELECT 1 FROM creator_scores s WHERE s.run_id = $run_id
+    AND s.platform = c.platform AND s.creator_id = c.creator_id)"""
+
+
+def next_chunk(
+    con: duckdb.DuckDBPyConnection, platform: str, run_id: str, size: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(profiles, posts) of the next ``size`` creators the run has not scored, read as Arrow;
+    posts carry no ``collab_kind``, so scoring derives it again with today's rules."""
+    params = {"platform": platform, "run_id": run_id, "size": size}
+    profiles = con.sql(
+        f"SELECT {_PROFILE_COLUMNS} FROM creators c WHERE platform = $platform AND {_NOT_SCORED} "
+        "ORDER BY creator_id LIMIT $size", params=params,
+    ).to_arrow_table()
+    con.register("rescore_chunk", profiles)
+    try:
+        posts = con.sql(
+            f"SELECT {_POST_COLUMNS} FROM posts p SEMI JOIN rescore_chunk k "
+            "ON p.platform = k.platform AND p.creator_id = k.creator_id",
+        ).to_arrow_table()
+    finally:
+        con.unregister("rescore_chunk")
+    return profiles.to_pandas(), posts.to_pandas()
+
+
+def next_batch_no(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """The number the run's next chunk gets (a continued rescore goes on counting)."""
+    row = con.execute("SELECT coalesce(max(batch_no), 0) + 1 FROM run_batches WHERE run_id = ?", [run_id]).fetchone()
+    return int(row[0]) if row else 1
+
+
+def append_scores(
+    con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int, frames: dict[str, pd.DataFrame],
+) -> dict[str, int]:
+    """One chunk's scores, appended under the run as batch ``batch_no`` (recorded in the run
+    manifest like a discover batch; creators forgotten meanwhile are dropped by the load)."""
+    refs = frames["scores"]["creator_id"].astype(str).tolist()
+    counts = {"creators": len(refs)}
+    record_fetched(con, run_id, batch_no, [], counts, None)
+    return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"], posts=frames["posts"],
+                      scores=frames["scores"], errors=frames["errors"], counts=counts)
