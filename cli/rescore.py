@@ -36,8 +36,13 @@ def rescore(
     if not db.exists():
         raise fail(f"no warehouse at {db}; run `scout discover` or `scout demo` first (or pass --db)", USAGE_ERROR)
     ensure_db_writable(db, config)
-    quiet_prefect(verbose)
+    from flows.rescore import check_rescore
     from flows.rescore import rescore as rescore_flow
+    from warehouse.warehouse import Warehouse
+
+    with clear_errors():
+        check_rescore(Warehouse(db, config), platforms, tier_scheme, threshold, chunk)
+    quiet_prefect(verbose)
 
     started = time.perf_counter()
     with clear_errors():

@@ -95,6 +95,23 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
             "scores": totals.get("scores", done), "seconds": time.perf_counter() - clock}
 
 
+def check_rescore(warehouse: Warehouse, platforms: list[str] | None, tier_scheme: str,
+                  person_threshold: float, chunk_size: int) -> list[str]:
+    """The platforms to rescore (default: every stored one), or InvalidInput naming what is wrong;
+    the CLI asks before starting the flow, the flow again for a deployment's parameters."""
+    get_scheme(tier_scheme)
+    if not 0.0 <= person_threshold <= 1.0:
+        raise InvalidInput(f"--threshold must be between 0 and 1, got {person_threshold}.")
+    if not 1 <= chunk_size <= MAX_CHUNK:
+        raise InvalidInput(f"--chunk must be between 1 and {MAX_CHUNK:,}, got {chunk_size}.")
+    stored = warehouse.stored_platforms()
+    unknown = sorted(set(platforms or ()) - set(stored))
+    if unknown:
+        raise InvalidInput(f"no creators of {', '.join(unknown)} in {warehouse.path} "
+                           f"(stored: {', '.join(stored) or 'none'}).")
+    return list(platforms or stored)
+
+
 @flow(name="rescore", task_runner=ThreadPoolTaskRunner(max_workers=1))
 def rescore(
     db_path: str = "data/scout.duckdb",
@@ -105,22 +122,13 @@ def rescore(
 ) -> dict[str, Any]:
     """Score every stored creator again (``platforms``: only those), ``chunk_size`` at a time."""
     config = Settings.from_env(InvalidInput)
-    get_scheme(tier_scheme)  # a bad scheme fails before anything is opened
-    if not 0.0 <= person_threshold <= 1.0:
-        raise InvalidInput(f"--threshold must be between 0 and 1, got {person_threshold}.")
-    if not 1 <= chunk_size <= MAX_CHUNK:
-        raise InvalidInput(f"--chunk must be between 1 and {MAX_CHUNK:,}, got {chunk_size}.")
     warehouse = Warehouse(Path(db_path), config)
-    stored = warehouse.stored_platforms()
-    unknown = sorted(set(platforms or ()) - set(stored))
-    if unknown:
-        raise InvalidInput(f"no creators of {', '.join(unknown)} in {db_path} "
-                           f"(stored: {', '.join(stored) or 'none'}).")
+    platforms = check_rescore(warehouse, platforms, tier_scheme, person_threshold, chunk_size)
     params = {"tier_scheme": tier_scheme, "person_threshold": person_threshold, **SCORE_VERSIONS}
     flow_run_id = str(flow_run.get_id() or f"local-{utcnow().timestamp()}")
     with remembered_interrupts():
         runs = [_rescore_platform(warehouse, flow_run_id, platform, params, chunk_size)
-                for platform in (platforms or stored)]
+                for platform in platforms]
         raise_if_interrupted()
         changed = warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS) if runs else 0
     get_run_logger().info("ad-network pass changed %d scores", changed)

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from core.identity import handle_key, handle_keys
+from warehouse.latest import mark_latest
 from warehouse.staging import table_columns
 
 
@@ -119,6 +120,7 @@ def _rekey_stored(con: duckdb.DuckDBPyConnection, merge: Merge) -> None:
         )
         con.execute(f"UPDATE {table} SET creator_id = $winner WHERE {where}$alias", params)
     con.execute(f"UPDATE posts SET creator_id = $winner WHERE {where}$alias", params)
+    mark_latest(con, "(SELECT $platform AS platform, $winner AS creator_id)", winner)
 
 
 def _merge_creator_rows(con: duckdb.DuckDBPyConnection) -> str:

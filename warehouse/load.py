@@ -27,6 +27,7 @@ from core.settings import Settings
 from warehouse.aliases import merge_aliases
 from warehouse.db import DbPath, WarehouseError, connect, transaction
 from warehouse.forget import erase, read_tombstones
+from warehouse.latest import mark_latest
 from warehouse.manifest import fault_point, record_fetched, record_loaded
 from warehouse.staging import STAGES, require_columns, stage, stage_columns
 from warehouse.tombstones import (
@@ -278,8 +279,13 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None)
     posts_new, posts_updated = _new_and_existing(con, run_id, "stg_posts", "posts", "post_id")
     con.execute(_upsert(con, "posts", last_run_id=False), params)
 
+    # Whose latest score may change: the creators whose scores of this run are replaced or added.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE touched_scores AS SELECT platform, creator_id FROM creator_scores "
+        f"WHERE {mine['creator_scores']} UNION SELECT platform, creator_id FROM stg_scores", params)
     con.execute(f"DELETE FROM creator_scores WHERE {mine['creator_scores']}", params)
     con.execute("INSERT INTO creator_scores BY NAME SELECT *, $run_id AS run_id FROM stg_scores", params)
+    mark_latest(con, "touched_scores")
 
     if with_raw:
         con.execute(_INSERT_RAW, batch)

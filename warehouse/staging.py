@@ -45,7 +45,7 @@ STAGES: dict[str, Stage] = {
         Stage("posts", "posts", ("platform", "post_id"), "observed_at DESC NULLS LAST",
               owned=("first_seen_at", "last_seen_at", "first_run_id"), observed=True),
         Stage("scores", "creator_scores", ("platform", "creator_id"), "scored_at DESC NULLS LAST",
-              owned=("run_id",)),
+              owned=("run_id", "is_latest")),
         Stage("raw", "raw_responses", ("response_id",), "fetched_at", owned=_RUN_OWNED),
         Stage("errors", "scrape_errors", (), owned=_RUN_OWNED),
         Stage("audits", "audience_audits", ("platform", "creator_id", "audited_at"), "audited_at",

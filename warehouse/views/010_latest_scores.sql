@@ -1,8 +1,6 @@
--- The newest verdict per creator: by scored_at, ties broken by run_id.
+-- The newest verdict per creator: by scored_at, ties broken by run_id. Marked at write time
+-- (creator_scores.is_latest, kept by warehouse/latest.py), so this is a filter, not a ranking.
 CREATE VIEW latest_scores AS
-SELECT *
+SELECT * EXCLUDE (is_latest)
 FROM creator_scores
-QUALIFY row_number() OVER (
-    PARTITION BY platform, creator_id
-    ORDER BY scored_at DESC, run_id DESC
-) = 1;
+WHERE is_latest;
