@@ -391,7 +391,7 @@ def discover(
             plan = run.plan(refs)
             futures = run.fetch(plan, posts_per_creator)
             for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
-                run.complete(n, batch, futures.get(n))
+                run.complete(n, batch, futures.pop(n, None))  # its bodies go once it is stored
             raise_if_interrupted()
             warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other
             totals = run.finish(RunStatus.COMPLETED)
