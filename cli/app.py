@@ -18,6 +18,8 @@ from cli import (
     classify_posts,
     discover,
     forget,
+    prune,
+    runs,
     sandbox,
     saved,
 )
@@ -49,5 +51,7 @@ app.command("classify-posts")(classify_posts.classify_posts)
 app.command("parse")(saved.parse_cmd)
 app.command("import")(saved.import_cmd)
 app.command()(forget.forget)
+app.command()(runs.runs)
+app.command()(prune.prune)
 app.command()(sandbox.sandbox)
 app.command()(sandbox.demo)

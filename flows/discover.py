@@ -53,6 +53,7 @@ from flows.fetching import (
     with_failed_attempts,
 )
 from flows.params import validate_discover_params
+from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
 from scrapers.http import stop_requests
 from scrapers.registry import get_platform
@@ -386,8 +387,10 @@ def discover(
         refs = run.discovery(params["queries"], params["hashtags"], params["handles"], limit)
         plan = run.plan(refs)
         futures = run.fetch(plan, posts_per_creator)
+        meter = ProgressMeter("discover", [len(batch) for batch in plan.values()], get_run_logger().info)
         for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
             run.complete(n, batch, futures.get(n))
+            meter.batch_done(len(batch), reused=n in state.batches)
         warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other
         totals = run.finish(RunStatus.COMPLETED)
     except KeyboardInterrupt:
