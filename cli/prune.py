@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from cli.console import USAGE_ERROR, clear_errors, console, fail
 from cli.options import DEFAULT_DB, DbOption, settings
@@ -57,7 +58,7 @@ def prune(
                   f"{cutoff:%Y-%m-%d %H:%M} UTC; kept {done.kept_for_unfinished:,} that unfinished runs need",
                   highlight=False)
     if dry_run:
-        console.print(f"dry run: {db} is unchanged ({megabytes(done.file_before)})", highlight=False)
+        console.print(f"dry run: {escape(str(db))} is unchanged ({megabytes(done.file_before)})", highlight=False)
     else:
-        console.print(f"{db}: {megabytes(done.file_before)} -> {megabytes(done.file_after)}, "
+        console.print(f"{escape(str(db))}: {megabytes(done.file_before)} -> {megabytes(done.file_after)}, "
                       f"{megabytes(done.file_before - done.file_after)} freed", highlight=False)
