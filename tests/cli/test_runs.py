@@ -68,7 +68,7 @@ Warehouse(db).open_run("holder", {"flow": "discover", "platform": "bluesky", "pa
                        "started_at": datetime.now(UTC), "finished_at": None, "status": "running"}, "holder")
 with connect(db):
     print("holding", flush=True)
-    time.sleep(3)
+    time.sleep(10)  # long enough for the listing to find it held, even on a busy machine
 """
 
 
