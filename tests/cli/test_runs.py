@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -56,6 +57,14 @@ def test_runs_is_read_only_and_bad_input_is_one_line(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, ["runs", "--db", str(db), *args])
         assert result.exit_code == 2, result.output
         assert len(result.output.strip().splitlines()) == 1 and says in result.output
+    # a file one migration behind (as an older creator-scout left it) is said so, and left behind
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
+        applied = con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0]
+    behind = CliRunner().invoke(app, ["runs", "--db", str(db)])
+    assert behind.exit_code == 1 and "needs schema migration" in behind.output, behind.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == applied
 
 
 HOLDER = """
