@@ -18,7 +18,9 @@ from cli import (
     classify_posts,
     discover,
     forget,
+    prune,
     rescore,
+    runs,
     sandbox,
     saved,
 )
@@ -51,5 +53,7 @@ app.command("parse")(saved.parse_cmd)
 app.command("import")(saved.import_cmd)
 app.command()(forget.forget)
 app.command()(rescore.rescore)
+app.command()(runs.runs)
+app.command()(prune.prune)
 app.command()(sandbox.sandbox)
 app.command()(sandbox.demo)

@@ -19,6 +19,7 @@ from cli.options import (
     settings,
     split_csv,
 )
+from cli.progress import showing_progress
 from core.settings import Settings
 from flows.params import validate_discover_params
 from scrapers.origins import check_reachable
@@ -76,7 +77,7 @@ def discover(
         check_reachable(params.base_url)
     quiet_prefect(verbose)
     started = time.perf_counter()
-    with console.status(f"discovering on {platform}…"), clear_errors():
+    with showing_progress(f"discovering on {platform}", verbose=verbose), clear_errors():
         summary = run_discover(**params.as_kwargs(), db_path=str(db), faces=faces,
                                avatar_cache=str(avatar_cache), resume=resume)
     print_summary(summary, time.perf_counter() - started)

@@ -12,6 +12,7 @@ from cli.candidates import render_candidates, say_held_back
 from cli.console import clear_errors, console, fail, quiet_prefect
 from cli.discover import print_summary, run_discover
 from cli.options import DEFAULT_DB, DbOption, FacesOption, ensure_db_writable, settings
+from cli.progress import showing_progress
 from core.errors import InputError
 
 DEMO_SEED = 42
@@ -137,7 +138,7 @@ def demo(
         console.print(f"sandbox: {creators} generated creators on {server.base_url}")
         for platform in DEMO_PLATFORMS:
             step = time.perf_counter()
-            with console.status(f"discovering on {platform}…"), clear_errors():
+            with showing_progress(f"discovering on {platform}", verbose=verbose), clear_errors():
                 summary = demo_discover(server.base_url, db, platform, limit=limit, faces=faces)
             print_summary(summary, time.perf_counter() - step)
         sandbox_stats = dict(server.stats)

@@ -25,6 +25,7 @@ from cli.options import (
     ensure_db_writable,
     settings,
 )
+from cli.progress import showing_progress
 from flows.params import validate_threshold, validate_tier_scheme
 from scrapers.registry import PLATFORMS
 
@@ -100,7 +101,7 @@ def import_cmd(
     from flows.saved import import_saved
 
     started = time.perf_counter()
-    with console.status(f"importing {len(files)} {platform} file(s)…"), clear_errors():
+    with showing_progress(f"importing {len(files)} {platform} file(s)", verbose=verbose), clear_errors():
         summary = import_saved(platform=platform, paths=[str(f) for f in files], db_path=str(db),
                                tier_scheme=tier_scheme, person_threshold=threshold)
     console.print(

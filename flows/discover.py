@@ -54,6 +54,7 @@ from flows.fetching import (
 )
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
 from flows.params import validate_discover_params
+from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
 from scrapers.http import stop_requests
 from scrapers.registry import get_platform
@@ -390,8 +391,10 @@ def discover(
             refs = run.discovery(params["queries"], params["hashtags"], params["handles"], limit)
             plan = run.plan(refs)
             futures = run.fetch(plan, posts_per_creator)
+            meter = ProgressMeter("discover", [len(batch) for batch in plan.values()], get_run_logger().info)
             for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
                 run.complete(n, batch, futures.pop(n, None))  # its bodies go once it is stored
+                meter.batch_done(len(batch), reused=n in state.batches)
             raise_if_interrupted()
             warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other
             totals = run.finish(RunStatus.COMPLETED)

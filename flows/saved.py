@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.utilities.annotations import quote
 
 from core.errors import InputError
@@ -27,8 +27,9 @@ from core.records import (
     utcnow,
 )
 from core.settings import Settings
-from flows.discover import load, score
+from flows.discover import _batches, load, score
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
+from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
@@ -45,6 +46,7 @@ POST_FIELDS = ("platform", "post_id", "creator_id", "published_at", "text", "lik
                "shares", "views", "is_repost", "is_sponsored")
 SAVED_SUFFIXES = {".html", ".htm", ".json", ".txt", ".mhtml", ".xml"}
 MAX_SAVED_BYTES = 50 * 1024 * 1024  # a saved profile page is a few MB at most
+FILES_PER_BATCH = 25  # a progress line per so many files parsed
 NO_PROFILE = ("posts without a profile: held back (import the creator's profile page or body "
               "together with them)")
 
@@ -141,16 +143,21 @@ def import_saved(
     run_id = f"import-{uuid.uuid4()}"
     module = get_platform(platform)
     parsed, raws = ParseResult(), []
-    for path in by_time_saved(saved_files([Path(p) for p in paths])):
-        body = read_saved(path)
-        html = path.suffix.lower() in {".html", ".htm"}
-        raw = storable_raw(RawResponse(platform, "saved_file", path.name, path.as_uri(), 200, body,
-                                       content_type="text/html" if html else None))
-        result = storable(module.parse_saved(body, source=path.as_uri()), raw)
-        for error in result.errors:
-            error.raw_response_id = raw.response_id
-        parsed.extend(result)
-        raws.append(raw)
+    batches = _batches(by_time_saved(saved_files([Path(p) for p in paths])), FILES_PER_BATCH)
+    meter = ProgressMeter("import", [len(batch) for batch in batches], get_run_logger().info)
+    for batch in batches:
+        profiles_before = len(parsed.profiles)
+        for path in batch:
+            body = read_saved(path)
+            html = path.suffix.lower() in {".html", ".htm"}
+            raw = storable_raw(RawResponse(platform, "saved_file", path.name, path.as_uri(), 200, body,
+                                           content_type="text/html" if html else None))
+            result = storable(module.parse_saved(body, source=path.as_uri()), raw)
+            for error in result.errors:
+                error.raw_response_id = raw.response_id
+            parsed.extend(result)
+            raws.append(raw)
+        meter.batch_done(len(parsed.profiles) - profiles_before)
     now = utcnow()
     warehouse = Warehouse(Path(db_path), config)
     context = AuthenticityContext(**warehouse.scoring_inputs(platform, now))

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -160,6 +161,32 @@ def _flock(fd: int, mode: int, path: Path, deadline: float, timeout: float) -> N
                 ) from None
             time.sleep(min(left, wait * random.uniform(0.5, 1.0)))
             wait = min(wait * 2, _TURN_MAX_WAIT)
+
+
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    """The process holding a warehouse's write lock: its PID when it wrote one, and who it is."""
+
+    pid: int | None
+    description: str  # "process 1234 (scout discover ...)", as far as known
+
+
+def write_lock_holder(path: Path) -> LockHolder | None:
+    """Who holds the write lock on ``path`` at this moment (None: nobody), found without waiting
+    for it or keeping any lock, so a look never holds up a writer."""
+    try:
+        fd = os.open(turnstile_path(path), os.O_RDONLY)
+    except OSError:  # no lock file: no scout process has written here
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        text = _read_holder(fd)
+        match = _HOLDER_RE.search(text)
+        return LockHolder(int(match.group(1)) if match else None, lock_holder(text))
+    finally:
+        os.close(fd)  # also lets go of the shared lock taken when nobody held it
+    return None
 
 
 def _read_holder(fd: int) -> str:

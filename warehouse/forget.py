@@ -184,7 +184,7 @@ def erase(con: duckdb.DuckDBPyConnection, platform: str, handle: str, ids: list[
     return Forgotten(platform, handle, list(ids), deleted, scrubbed, [u for (u,) in urls])
 
 
-def compact(db_path: DbPath, config: Settings | None = None) -> None:
+def compact(db_path: DbPath, config: Settings | None = None, *, retry: str = "run scout forget again to retry") -> None:
     """Rewrite the warehouse into a fresh file and swap it in, so no freed block still holds
     erased text (DuckDB reuses freed blocks but never clears them; VACUUM does not either).
 
@@ -206,8 +206,8 @@ def compact(db_path: DbPath, config: Settings | None = None) -> None:
         except (duckdb.Error, OSError) as exc:
             fresh.unlink(missing_ok=True)
             raise WarehouseError(
-                f"The creator's rows are deleted, but rewriting {path} to clear them from its free "
-                f"space failed ({str(exc).splitlines()[0]}); run scout forget again to retry."
+                f"The rows are deleted, but rewriting {path} to clear them from its free "
+                f"space failed ({str(exc).splitlines()[0]}); {retry}."
             ) from exc
     _fsync_dir(path.parent)
 

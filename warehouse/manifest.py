@@ -80,7 +80,7 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _alive(owner: str | None) -> bool:
+def owner_alive(owner: str | None) -> bool:
     """Whether the process that owns a run is still running (only knowable on this host)."""
     host, _, pid = (owner or "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
@@ -104,7 +104,7 @@ def unfinished(con: duckdb.DuckDBPyConnection, fingerprint: str) -> tuple[Any, .
         "ORDER BY started_at DESC",
         [fingerprint, RunStatus.RUNNING, RunStatus.FAILED],
     ).fetchall()
-    return next((r for r in rows if r[3] == this_process() or not _alive(r[3])), None)
+    return next((r for r in rows if r[3] == this_process() or not owner_alive(r[3])), None)
 
 
 def open_run(

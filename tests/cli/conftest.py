@@ -62,6 +62,36 @@ def bakers_db(tmp_path: Path) -> Callable[[int], Path]:
 
 
 @pytest.fixture(scope="session")
+def interrupted_db(prefect_harness: None, sandbox, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse holding a completed discover of 10 seed creators and then a real `scout discover`
+    of 60 killed (kill -9) inside the transaction loading its batch 3: batches 0-2 loaded, batch 3
+    'fetched' (its bodies stored), the run left 'running' with its process gone. Do not write to
+    it: copy it (:func:`copy_db`)."""
+    import signal
+
+    from flows.discover import discover
+    from tests.flows.test_resume import POSTS, scout_discover, seed_handles
+
+    db = tmp_path_factory.mktemp("interrupted") / "scout.duckdb"
+    discover(platform="bluesky", base_url=sandbox.base_url, handles=seed_handles(sandbox)[:10], limit=10,
+             posts_per_creator=POSTS, db_path=str(db), rate_per_second=200, audience_sample=0)
+    killed = scout_discover(db, sandbox, kill_at="load:3")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    return db
+
+
+def copy_db(db: Path, to: Path) -> Path:
+    """A copy of a warehouse file with its write-ahead log (a killed writer may leave one)."""
+    import shutil
+
+    to.mkdir(parents=True, exist_ok=True)
+    for path in (db, db.with_name(db.name + ".wal")):
+        if path.exists():
+            shutil.copy2(path, to / path.name)
+    return to / db.name
+
+
+@pytest.fixture(scope="session")
 def demo_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The warehouse `scout demo` builds with its defaults, run once per session (about 30 s)."""
     from typer.testing import CliRunner
@@ -74,3 +104,27 @@ def demo_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> 
                               catch_exceptions=False)
     assert demo.exit_code == 0, demo.output
     return db
+
+
+def stored_run(db: Path, run_id: str, status: str, *, started: datetime, bodies: int = 3, body_kb: int = 1) -> None:
+    """A batched run recorded the way the discover flow records one (open, one batch stored and
+    loaded, finished as ``status``; 'running' stays open, owned by this process): two bakers
+    scored, ``bodies`` raw bodies of ``body_kb`` KB fetched at ``started``, one retry."""
+    from core.records import RawResponse
+    from warehouse.manifest import RunStatus
+    from warehouse.warehouse import Warehouse
+
+    warehouse = Warehouse(db)
+    run = {"flow": "discover", "platform": "bluesky", "params": {"queries": [run_id], "limit": 10},
+           "started_at": started, "finished_at": None, "status": RunStatus.RUNNING}
+    warehouse.open_run(run_id, run, fingerprint=run_id)
+    raws = [RawResponse("bluesky", "profiles", f"{run_id}-{i}", f"https://bsky.test/{run_id}/{i}", 200,
+                        f"{run_id} {i} " + "x" * body_kb * 1000, fetched_at=started) for i in range(bodies)]
+    people, their_posts = _bakers(2)
+    profiles, posts = profiles_frame(people, started), posts_frame(their_posts, started)
+    frames = {"profiles": profiles, "posts": posts, "scores": score_creators(profiles, posts, now=started)}
+    warehouse.save_batch(run_id=run_id, batch_no=1, refs=[f"{run_id}-{i}" for i in range(bodies)],
+                         raws=raw_frame(raws), frames=frames, errors=errors_frame([]),
+                         counts={"fetched": bodies, "requests": bodies + 1, "retries": 1})
+    if status != RunStatus.RUNNING:
+        warehouse.finish_run(run_id, RunStatus(status))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,4 +24,5 @@ def test_import_prints_no_prefect_info_lines_without_verbose(tmp_path: Path) -> 
         capture_output=True, text=True, env=env, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert "youtube: 1 files, 2 creators" in done.stdout
+    assert re.search(r"^batch 1/1: 2 creators, [\d.]+ creators/s, ETA 0:00:00$", done.stdout, re.M), done.stdout
     assert "| INFO" not in done.stdout + done.stderr, done.stderr
