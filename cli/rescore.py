@@ -17,6 +17,7 @@ from cli.options import (
     settings,
     split_csv,
 )
+from cli.progress import showing_progress
 
 
 def rescore(
@@ -45,7 +46,7 @@ def rescore(
     quiet_prefect(verbose)
 
     started = time.perf_counter()
-    with clear_errors():
+    with showing_progress("rescoring", verbose=verbose), clear_errors():
         summary = rescore_flow(db_path=str(db), platforms=platforms, tier_scheme=tier_scheme,
                                person_threshold=threshold, chunk_size=chunk)
     print_summary(summary, time.perf_counter() - started)

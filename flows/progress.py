@@ -69,6 +69,9 @@ class ProgressMeter:
 
     def batch_done(self, creators: int, *, reused: bool = False) -> BatchProgress:
         """The next batch is finished with ``creators`` creators; log it and tell the listeners."""
+        if self.finished == len(self.sizes):  # more work turned up than was planned (a rescore
+            self.sizes.append(creators)       # meeting creators a concurrent discover stored)
+            self.work_left += creators
         size = self.sizes[self.finished]
         self.finished += 1
         self.creators += creators

@@ -31,6 +31,7 @@ from core.records import utcnow
 from core.settings import Settings
 from flows.discover import fingerprint
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
+from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
 from transforms.authenticity.ad_network import RECENT_POSTS
@@ -54,13 +55,6 @@ def score_chunk(profiles: pd.DataFrame, posts: pd.DataFrame, now: datetime, tier
                           person_threshold=person_threshold, authenticity=context)
 
 
-def _progress(platform: str, chunk: int, done: int, total: int, started: float) -> str:
-    rate = done / max(time.perf_counter() - started, 1e-9)
-    left = (total - done) / rate if rate else 0.0
-    return (f"rescore {platform}: chunk {chunk}, {done:,} of {total:,} creators, "
-            f"{rate:,.0f} creators/s, ETA {time.strftime('%H:%M:%S', time.gmtime(left))}")
-
-
 def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, params: dict[str, Any],
                       chunk_size: int) -> dict[str, Any]:
     """One platform's run: open (or continue) it, score every unscored creator chunk by chunk."""
@@ -72,7 +66,9 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
         fingerprint("rescore", {"platform": platform, **params}),
     )
     context = AuthenticityContext(**warehouse.scoring_inputs(platform, state.started_at))
-    total, done, chunk, clock = warehouse.unscored(platform, state.run_id), 0, 0, time.perf_counter()
+    total, done, clock = warehouse.unscored(platform, state.run_id), 0, time.perf_counter()
+    meter = ProgressMeter(f"rescore {platform}", [min(chunk_size, total - start) for start in range(0, total, chunk_size)],
+                          get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
     try:
@@ -85,8 +81,8 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
                                  params["person_threshold"], quote(context))
             del profiles, posts  # the chunk's inputs are not needed past its scores
             warehouse.append_scores(state.run_id, {**empty, "scores": scores})
-            chunk, done = chunk + 1, done + len(scores)
-            print(_progress(platform, chunk, done, total, clock))
+            done += len(scores)
+            meter.batch_done(len(scores))
         totals = warehouse.finish_run(state.run_id, RunStatus.COMPLETED)
     except BaseException:
         warehouse.finish_run(state.run_id, RunStatus.FAILED)
