@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.brief import Brief
 from core.identity import handle_keys, split_ref
+from transforms._text import from_arrow
 from transforms.content import CONTENT_DIM, text_profile
 from transforms.fit_evidence import evidence_lines
 from transforms.frames import FLOAT, INT, STRING
@@ -195,13 +197,11 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
         stance=_strings(creators, "collab_stance"), stance_words=_strings(creators, "collab_evidence"),
         seeds=seeds, has_vectors=~np.isnan(vectors).any(axis=1), cosine=cosine,
     )
-    out = creators.assign(
-        fit_score=pd.array(score, dtype=FLOAT),
-        fit_rank=pd.array(np.empty(n, dtype=np.int64), dtype=INT),
-        **{k: pd.array(v, dtype=FLOAT) for k, v in comp.items()},
-        fit_evidence=evidence.to_numpy(),
-    ).iloc[order]
-    out["fit_rank"] = pd.array(np.arange(1, n + 1), dtype=INT)
-    out["fit_evidence"] = out["fit_evidence"].astype(STRING)
-    return out
+    out = creators.iloc[order]
+    return out.assign(
+        fit_score=pd.array(score[order], dtype=FLOAT),
+        fit_rank=pd.array(np.arange(1, n + 1), dtype=INT),
+        **{k: pd.array(v[order], dtype=FLOAT) for k, v in comp.items()},
+        fit_evidence=from_arrow(evidence.take(pa.array(order)), out.index),
+    )
 

@@ -32,11 +32,9 @@ def _fixed(x: np.ndarray, digits: int = 2) -> pa.Array:
 
 
 def _join(*parts: pa.Array | str) -> pa.Array:
-    """Element-wise concatenation; null wherever any array part is null."""
-    arrays = [p for p in parts if not isinstance(p, str)]
-    n = len(arrays[0])
-    cols = [pa.array(np.full(n, p, dtype=object), pa.string()) if isinstance(p, str) else p.cast(pa.string())
-            for p in parts]
+    """Element-wise concatenation (plain strings repeat on every row); null wherever any array
+    part is null."""
+    cols = [pa.scalar(p, pa.string()) if isinstance(p, str) else p.cast(pa.string()) for p in parts]
     return pc.binary_join_element_wise(*cols, "")
 
 
@@ -73,7 +71,7 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
                    comp: dict[str, np.ndarray], language: pd.Series, er: np.ndarray,
                    er_pct: np.ndarray, auth: np.ndarray, tier: pd.Series, stance: pd.Series,
                    stance_words: pd.Series, seeds: pd.DataFrame | None, has_vectors: np.ndarray,
-                   cosine: np.ndarray) -> pd.Series:
+                   cosine: np.ndarray) -> pa.Array:
     """Each row's evidence, "; "-joined, in the order of the module docstring."""
     n = len(niche)
     lines: list[pa.Array] = []
@@ -111,5 +109,4 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
     kind = stance.fillna("").to_numpy(dtype=object)
     lines.append(_when(kind == "open_to_gifting", _join("open to gifting: ", words)))
     lines.append(_when(kind == "paid_only", _join("paid only: ", words)))
-    joined = pc.binary_join_element_wise(*lines, "; ", null_handling="skip")
-    return pd.Series(joined.to_numpy(zero_copy_only=False), dtype=object)
+    return pc.binary_join_element_wise(*lines, "; ", null_handling="skip")
