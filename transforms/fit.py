@@ -46,6 +46,7 @@ FIT_COLUMNS = ("fit_score", "fit_rank", "fit_niche", "fit_text", "fit_language",
 WEIGHTS = {"fit_niche": 0.30, "fit_text": 0.20, "fit_language": 0.10, "fit_quality": 0.20,
            "fit_like": 0.50}
 TEXT_FLOOR, TEXT_FULL = 0.05, 0.45  # brief-to-creator cosines: unrelated texts sit near 0
+VECTOR_COLUMNS = ("niche_probs", "content_vector")
 SIZE_DECADES = 2.0  # audience sizes this many powers of ten apart share nothing
 
 
@@ -158,7 +159,9 @@ def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zer
 
 
 def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out.
+    """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
+    the VECTOR_COLUMNS dropped (read here, meaningless to show; reordering a million of them
+    was most of the cost of returning the rows).
 
     Inputs used (any may be missing): platform, handle, followers, niche_probs, content_vector,
     language, er_median, authenticity_score, collab_stance, collab_evidence, tier. Ties keep
@@ -197,7 +200,7 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
         stance=_strings(creators, "collab_stance"), stance_words=_strings(creators, "collab_evidence"),
         seeds=seeds, has_vectors=~np.isnan(vectors).any(axis=1), cosine=cosine,
     )
-    out = creators.iloc[order]
+    out = creators.drop(columns=[c for c in VECTOR_COLUMNS if c in creators.columns]).iloc[order]
     return out.assign(
         fit_score=pd.array(score[order], dtype=FLOAT),
         fit_rank=pd.array(np.arange(1, n + 1), dtype=INT),
