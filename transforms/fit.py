@@ -127,19 +127,22 @@ def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return quality, pct, auth
 
 
+def _known_rows(matrix: np.ndarray) -> np.ndarray:
+    return matrix[~np.isnan(matrix).any(axis=1)]
+
+
 def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, seeds: pd.DataFrame
               ) -> np.ndarray:
-    """fit_like: content, niche and audience size closeness to the seeds' centroid."""
-    s_niche = np.nanmean(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]), axis=0) \
-        if len(seeds) else np.full(niche.shape[1], np.nan)
-    s_vec = as_matrix(_column(seeds, "content_vector"), vectors.shape[1])
-    s_vec = s_vec[~np.isnan(s_vec).any(axis=1)]
-    s_size = np.log10(np.maximum(_floats(seeds, "followers"), 1.0))
+    """fit_like: content, niche and audience size closeness to the seeds' centroid (over the
+    seeds that have each)."""
+    s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]))
+    s_vec = _known_rows(as_matrix(_column(seeds, "content_vector"), vectors.shape[1]))
+    s_size = _known_rows(np.log10(np.maximum(_floats(seeds, "followers"), 1.0))[:, None])
+    size = np.log10(np.maximum(followers, 1.0))
     parts = [
         (0.4, np.clip(_cosine(vectors, s_vec.mean(axis=0)), 0, 1) if len(s_vec) else None),
-        (0.4, 1.0 - 0.5 * np.abs(niche - s_niche).sum(axis=1) if not np.isnan(s_niche).any() else None),
-        (0.2, np.clip(1 - np.abs(np.log10(np.maximum(followers, 1.0)) - np.nanmean(s_size)) / SIZE_DECADES, 0, 1)
-         if not np.isnan(s_size).all() else None),
+        (0.4, 1.0 - 0.5 * np.abs(niche - s_niche.mean(axis=0)).sum(axis=1) if len(s_niche) else None),
+        (0.2, np.clip(1 - np.abs(size - s_size.mean()) / SIZE_DECADES, 0, 1) if len(s_size) else None),
     ]
     return _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
 

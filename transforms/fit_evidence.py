@@ -98,6 +98,7 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
         sim = _fixed(like)
         lines.append(_pick(like >= 0.5, _join(f"niche and vocabulary like {who}: similarity ", sim),
                            _join(f"unlike {who}: similarity ", sim), ~np.isnan(like)))
+        lines.append(_when(np.isnan(like), pa.array([f"likeness to {who} unknown"] * n, pa.string())))
     if brief.languages:
         lang = _arrow_text(language, "")
         known = language.notna().to_numpy(dtype=bool)
