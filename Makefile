@@ -33,6 +33,7 @@ bench: install
 	$(BIN)/python bench/bench_transforms.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_classify.py
 	$(BIN)/python bench/bench_rescore.py
+	$(BIN)/python bench/bench_match.py
 
 # Regenerate constraints.txt from a clean resolve of pyproject.toml.
 lock:
