@@ -100,18 +100,22 @@ def seed_draws(y: np.ndarray, target: int, rng: np.random.Generator,
 
 
 def lookalike_precision(creators: pd.DataFrame, y: np.ndarray, seed: int, searches: int = SEARCHES) -> list[dict]:
-    """Per niche (other included): precision@TOP_K of same-niche creators among the non-seeds
-    ranked by rank_fit from seeds alone (an empty brief text), over ``searches`` seed draws."""
+    """Per niche (other included; one with no more creators than seeds is skipped):
+    precision@TOP_K of same-niche creators among the non-seeds ranked by rank_fit from seeds
+    alone (an empty brief text), over ``searches`` seed draws."""
     rng = np.random.default_rng(seed)
     empty = Brief(text="", name="eval-lookalike")
     rows = []
     for target, niche in enumerate(NICHES):
+        if np.sum(y == target) <= SEEDS_PER_SEARCH:
+            continue
         scores = []
         for seeds in seed_draws(y, target, rng, searches):
             ranked = rank_fit(creators, empty, seeds=creators.loc[seeds])
             ranked = ranked[~ranked.index.isin(seeds)]
             scores.append(precision_at_k(_ranked_labels(ranked, y), target))
-        rows.append({"niche": niche, "base_rate": float(np.mean(np.delete(y, seeds) == target)),
+        same = int(np.sum(y == target)) - SEEDS_PER_SEARCH
+        rows.append({"niche": niche, "base_rate": same / (len(y) - SEEDS_PER_SEARCH),
                      "mean": float(np.mean(scores)), "sd": float(np.std(scores, ddof=1)) if searches > 1 else 0.0,
                      "min": float(np.min(scores)), "max": float(np.max(scores))})
     return rows

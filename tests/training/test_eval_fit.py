@@ -11,6 +11,8 @@ from scipy import sparse
 
 from training.cv import FOLDS, folds
 from training.eval_fit import (
+    SEEDS_PER_SEARCH,
+    lookalike_precision,
     out_of_fold_niche_probs,
     precision_at_k,
     seed_draws,
@@ -80,3 +82,22 @@ def test_seed_draws_are_distinct_members_of_the_niche_and_repeatable():
     assert all(len(set(d)) == 3 and (y[d] == 4).all() for d in draws)
     again = seed_draws(y, 4, np.random.default_rng(SEED), searches=6, per_search=3)
     assert all((a == b).all() for a, b in zip(draws, again, strict=True))
+
+
+def test_lookalike_precision_counts_non_seeds_only():
+    """Fewer creators than TOP_K, each niche's content apart from the others': every non-seed
+    is ranked, so precision is the share of same-niche creators among the non-seeds, which a
+    seed counted among the hits would raise."""
+    niches = ["food", "pet", "travel"]
+    y = np.repeat([NICHES.index(n) for n in niches], 5)
+    p = np.full((len(y), len(NICHES)), 0.01)
+    p[np.arange(len(y)), y] = 0.92
+    vectors = np.eye(len(NICHES), dtype=np.float32)[y]
+    creators = with_niche_probs(pd.DataFrame({
+        "platform": "instagram", "handle": [f"creator{i}" for i in range(len(y))], "followers": 5000,
+        "content_vector": list(vectors), "niches": pd.NA, "niche": pd.NA, "niche_probs": None}), p)
+    rows = {r["niche"]: r for r in lookalike_precision(creators, y, SEED, searches=2)}
+    expected = (5 - SEEDS_PER_SEARCH) / (len(y) - SEEDS_PER_SEARCH)
+    for niche in niches:
+        assert rows[niche]["mean"] == pytest.approx(expected)
+        assert rows[niche]["base_rate"] == pytest.approx(expected)
