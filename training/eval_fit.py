@@ -125,6 +125,10 @@ def _f(x: float) -> str:
     return f"{x:.2f}"
 
 
+def _mean(rows: list[dict], key: str) -> str:
+    return _f(float(np.mean([r[key] for r in rows])))
+
+
 def briefs_markdown(rows: list[dict]) -> str:
     return table([[r["niche"], r["brief"], _f(r["base_rate"]), f"**{_f(r['precision'])}**",
                    f"{r['precision'] / r['base_rate']:.1f}x", _f(r["niche_part"]), _f(r["words_part"])]
@@ -177,13 +181,18 @@ def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f
         "",
         briefs_markdown(briefs),
         "",
-        "What the dev data lacks, so what this does not measure: it has no bios, no engagement rate "
-        "and no authenticity score per creator, and the briefs name no language, so `fit_quality` and "
-        "`fit_language` are unknown for every row (left out of the score, as fit-v1 does for any "
-        "unknown part) and the collaboration-stance filter has nothing to read. The figures are those "
-        "of content fit alone (`fit_niche` and `fit_text`); the brief's own niche reading uses the "
-        "packaged niche model (trained on all these creators), which reads the brief's words, never "
-        "a creator's.",
+        f"Mean over the {len(briefs)} briefs: precision@{TOP_K} {_mean(briefs, 'precision')} (base rate "
+        f"{_mean(briefs, 'base_rate')}); niche part alone {_mean(briefs, 'niche_part')}; words part alone "
+        f"{_mean(briefs, 'words_part')}.",
+        "",
+        "What this does not measure: the dev data has no bios and no authenticity score, and its "
+        "labels say nothing of quality (an engagement rate could be derived from its likes, comments "
+        "and followers, but no label could judge it), and the briefs name no language. So "
+        "`fit_quality` and `fit_language` are unknown for every row (left out of the score, as fit-v1 "
+        "does for any unknown part) and the collaboration-stance filter has nothing to read: these "
+        "are the figures of content fit alone (`fit_niche` and `fit_text`). The brief's own niche "
+        "reading uses the packaged niche model (trained on all these creators); it reads the brief's "
+        "words, never a creator's.",
         "",
         f"## Lookalikes: precision of the top {TOP_K}",
         "",
@@ -195,6 +204,9 @@ def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f
         "non-seeds.",
         "",
         lookalikes_markdown(lookalikes),
+        "",
+        f"Mean over the {len(lookalikes)} niches: precision@{TOP_K} {_mean(lookalikes, 'mean')} (base rate "
+        f"{_mean(lookalikes, 'base_rate')}).",
         "",
         "## Collaboration stance and `collab_kind`",
         "",
