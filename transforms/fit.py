@@ -2,7 +2,7 @@
 
 fit-v1 (``FIT_VERSION``; change the version whenever this formula changes)::
 
-    fit_score = sum(w_k * s_k for known k) / sum(w_k for known k)
+    fit_score = sum(w_k * s_k for known k) / sum(w_k for every k some row knows)
 
     component     weight  s_k (each in 0..1)
     fit_niche      0.30   (brief niche probs . creator niche probs) / max(brief niche probs)
@@ -14,10 +14,13 @@ fit-v1 (``FIT_VERSION``; change the version whenever this formula changes)::
                           + 0.4 * (1 - total variation distance of niche probs to the seeds' mean)
                           + 0.2 * max(0, 1 - |log10 followers - seeds' mean log10 followers| / 2)
 
-A component is unknown (NA, left out of both sums, and named in ``fit_evidence``) when its input
-is: a creator with no text has no niche or text part; a brief without text none either; a brief
-naming no languages, or a creator whose language could not be told, has no language part; no ER
-and no authenticity, no quality. A row with nothing known gets no score and ranks last.
+A component is unknown (NA, and named in ``fit_evidence``) when its input is: a creator with no
+text has no niche or text part; a brief without text none either; a brief naming no languages,
+or a creator whose language could not be told, has no language part; no ER and no authenticity,
+no quality. The weights are renormalised over the components the rows can have: one no row
+knows (a brief without languages, an input without ER or authenticity columns) is left out; one
+unknown for some rows only counts 0 for them, so a creator nobody can read never outranks the
+ones whose posts match. No component known for any row: no score, input order.
 Collaboration stance is a filter (``brief_mask``), not a part of the score; it is said in the
 evidence. ``rank_fit`` ranks the rows it is given: apply ``brief_mask`` first to filter.
 """
@@ -26,9 +29,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.brief import Brief
-from core.identity import handle_key, handle_keys
+from core.identity import handle_keys, split_ref
+from transforms._text import from_arrow
 from transforms.content import CONTENT_DIM, text_profile
 from transforms.fit_evidence import evidence_lines
 from transforms.frames import FLOAT, INT, STRING
@@ -41,6 +46,7 @@ FIT_COLUMNS = ("fit_score", "fit_rank", "fit_niche", "fit_text", "fit_language",
 WEIGHTS = {"fit_niche": 0.30, "fit_text": 0.20, "fit_language": 0.10, "fit_quality": 0.20,
            "fit_like": 0.50}
 TEXT_FLOOR, TEXT_FULL = 0.05, 0.45  # brief-to-creator cosines: unrelated texts sit near 0
+VECTOR_COLUMNS = ("niche_probs", "content_vector")
 SIZE_DECADES = 2.0  # audience sizes this many powers of ten apart share nothing
 
 
@@ -55,15 +61,6 @@ def _floats(df: pd.DataFrame, name: str) -> np.ndarray:
 
 def _strings(df: pd.DataFrame, name: str) -> pd.Series:
     return _column(df, name).astype(STRING)
-
-
-def split_ref(ref: str) -> tuple[str | None, str]:
-    """``platform:handle`` -> (platform, key); ``@handle`` / ``handle`` -> (None, key). A colon
-    after a letters-only prefix names a platform; a DID (``did:plc:...``) stays a handle."""
-    head, sep, tail = ref.strip().partition(":")
-    if sep and head.isalpha() and head.lower() != "did":
-        return head.lower(), handle_key(tail)
-    return None, handle_key(ref)
 
 
 def _refs_mask(creators: pd.DataFrame, refs: tuple[str, ...]) -> np.ndarray:
@@ -130,36 +127,44 @@ def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return quality, pct, auth
 
 
+def _known_rows(matrix: np.ndarray) -> np.ndarray:
+    return matrix[~np.isnan(matrix).any(axis=1)]
+
+
 def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, seeds: pd.DataFrame
               ) -> np.ndarray:
-    """fit_like: content, niche and audience size closeness to the seeds' centroid."""
-    s_niche = np.nanmean(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]), axis=0) \
-        if len(seeds) else np.full(niche.shape[1], np.nan)
-    s_vec = as_matrix(_column(seeds, "content_vector"), vectors.shape[1])
-    s_vec = s_vec[~np.isnan(s_vec).any(axis=1)]
-    s_size = np.log10(np.maximum(_floats(seeds, "followers"), 1.0))
+    """fit_like: content, niche and audience size closeness to the seeds' centroid (over the
+    seeds that have each)."""
+    s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]))
+    s_vec = _known_rows(as_matrix(_column(seeds, "content_vector"), vectors.shape[1]))
+    s_size = _known_rows(np.log10(np.maximum(_floats(seeds, "followers"), 1.0))[:, None])
+    size = np.log10(np.maximum(followers, 1.0))
     parts = [
         (0.4, np.clip(_cosine(vectors, s_vec.mean(axis=0)), 0, 1) if len(s_vec) else None),
-        (0.4, 1.0 - 0.5 * np.abs(niche - s_niche).sum(axis=1) if not np.isnan(s_niche).any() else None),
-        (0.2, np.clip(1 - np.abs(np.log10(np.maximum(followers, 1.0)) - np.nanmean(s_size)) / SIZE_DECADES, 0, 1)
-         if not np.isnan(s_size).all() else None),
+        (0.4, 1.0 - 0.5 * np.abs(niche - s_niche.mean(axis=0)).sum(axis=1) if len(s_niche) else None),
+        (0.2, np.clip(1 - np.abs(size - s_size.mean()) / SIZE_DECADES, 0, 1) if len(s_size) else None),
     ]
     return _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
 
 
-def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int) -> np.ndarray:
-    """Weighted mean over the known parts of each row; NaN where none is known."""
+def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zero: bool = False) -> np.ndarray:
+    """Weighted mean over the parts; NaN where none is known. A part no row knows is left out;
+    with ``unknown_is_zero`` a part some rows know counts 0 for the rows that do not."""
     total, weight = np.zeros(n), np.zeros(n)
     for w, values in parts.values():
         known = ~np.isnan(values)
-        total += np.where(known, values, 0.0) * w
+        if unknown_is_zero and known.any():
+            known = np.ones(n, dtype=bool)
+        total += np.where(np.isnan(values), 0.0, values) * w
         weight += known * w
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(weight > 0, total / weight, np.nan)
 
 
 def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out.
+    """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
+    the VECTOR_COLUMNS dropped (read here, meaningless to show; reordering a million of them
+    was most of the cost of returning the rows).
 
     Inputs used (any may be missing): platform, handle, followers, niche_probs, content_vector,
     language, er_median, authenticity_score, collab_stance, collab_evidence, tier. Ties keep
@@ -190,7 +195,7 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
     followers = _floats(creators, "followers")
     if seeds is not None:
         comp["fit_like"] = _likeness(niche, vectors, followers, seeds)
-    score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n)
+    score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n, unknown_is_zero=True)
     order = np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable")
     evidence = evidence_lines(
         brief=brief, brief_niche=brief_niche, niche=niche, comp=comp, language=language,
@@ -198,13 +203,11 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
         stance=_strings(creators, "collab_stance"), stance_words=_strings(creators, "collab_evidence"),
         seeds=seeds, has_vectors=~np.isnan(vectors).any(axis=1), cosine=cosine,
     )
-    out = creators.assign(
-        fit_score=pd.array(score, dtype=FLOAT),
-        fit_rank=pd.array(np.empty(n, dtype=np.int64), dtype=INT),
-        **{k: pd.array(v, dtype=FLOAT) for k, v in comp.items()},
-        fit_evidence=evidence.to_numpy(),
-    ).iloc[order]
-    out["fit_rank"] = pd.array(np.arange(1, n + 1), dtype=INT)
-    out["fit_evidence"] = out["fit_evidence"].astype(STRING)
-    return out
+    out = creators.drop(columns=[c for c in VECTOR_COLUMNS if c in creators.columns]).iloc[order]
+    return out.assign(
+        fit_score=pd.array(score[order], dtype=FLOAT),
+        fit_rank=pd.array(np.arange(1, n + 1), dtype=INT),
+        **{k: pd.array(v[order], dtype=FLOAT) for k, v in comp.items()},
+        fit_evidence=from_arrow(evidence.take(pa.array(order)), out.index),
+    )
 

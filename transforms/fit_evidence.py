@@ -15,29 +15,37 @@ import pyarrow.compute as pc
 
 from core.brief import Brief
 from core.identity import handle_key
+from transforms._text import _arrow
 from transforms.niches import NICHES
 
 _NULL = pa.scalar(None, pa.string())
 
 
 def _fixed(x: np.ndarray, digits: int = 2) -> pa.Array:
-    """Numbers as "0.91" (``digits`` decimals, non-negative), null for NaN; no Python loop."""
-    scale = 10 ** digits
+    """Numbers as "0.91" (``digits`` decimals, of the absolute value), null for NaN: each row
+    picks its text from a table of the values that occur, so no row is formatted twice."""
     known = ~np.isnan(x)
-    i = np.round(np.where(known, np.abs(x), 0.0) * scale).astype(np.int64)
-    whole = pa.array(i // scale).cast(pa.string())
-    frac = pc.utf8_lpad(pa.array(i % scale).cast(pa.string()), digits, "0")
-    text = pc.binary_join_element_wise(whole, frac, ".") if digits else whole
-    return pc.if_else(pa.array(known), text, _NULL)
+    steps = np.round(np.where(known, np.abs(x), 0.0) * 10 ** digits).astype(np.int64)
+    if len(steps) and steps.max() < 2 * len(steps):  # small numbers: the table is every step
+        values, codes = np.arange(steps.max() + 1), steps
+    else:
+        values, codes = np.unique(steps, return_inverse=True)
+    table = pa.array([f"{v / 10 ** digits:.{digits}f}" for v in values.tolist()], pa.string())
+    codes = pa.array(codes.astype(np.int32), mask=~known)
+    return pa.DictionaryArray.from_arrays(codes, table).cast(pa.string())
 
 
 def _join(*parts: pa.Array | str) -> pa.Array:
-    """Element-wise concatenation; null wherever any array part is null."""
-    arrays = [p for p in parts if not isinstance(p, str)]
-    n = len(arrays[0])
-    cols = [pa.array(np.full(n, p, dtype=object), pa.string()) if isinstance(p, str) else p.cast(pa.string())
-            for p in parts]
+    """Element-wise concatenation (plain strings repeat on every row); null wherever any array
+    part is null."""
+    cols = [pa.scalar(p, pa.string()) if isinstance(p, str) else p.cast(pa.string()) for p in parts]
     return pc.binary_join_element_wise(*cols, "")
+
+
+def _arrow_text(s: pd.Series, missing: str) -> pa.Array:
+    """A STRING column as one Arrow string array, ``missing`` for NA (no Python objects)."""
+    arr = _arrow(s).combine_chunks() if len(s) else pa.array([], pa.string())
+    return pc.fill_null(arr.cast(pa.string()), missing)
 
 
 def _when(mask: np.ndarray, text: pa.Array) -> pa.Array:
@@ -73,7 +81,7 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
                    comp: dict[str, np.ndarray], language: pd.Series, er: np.ndarray,
                    er_pct: np.ndarray, auth: np.ndarray, tier: pd.Series, stance: pd.Series,
                    stance_words: pd.Series, seeds: pd.DataFrame | None, has_vectors: np.ndarray,
-                   cosine: np.ndarray) -> pd.Series:
+                   cosine: np.ndarray) -> pa.Array:
     """Each row's evidence, "; "-joined, in the order of the module docstring."""
     n = len(niche)
     lines: list[pa.Array] = []
@@ -90,14 +98,15 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
         sim = _fixed(like)
         lines.append(_pick(like >= 0.5, _join(f"niche and vocabulary like {who}: similarity ", sim),
                            _join(f"unlike {who}: similarity ", sim), ~np.isnan(like)))
+        lines.append(_when(np.isnan(like), pa.array([f"likeness to {who} unknown"] * n, pa.string())))
     if brief.languages:
-        lang = pa.array(language.fillna("").to_numpy(dtype=object), pa.string())
+        lang = _arrow_text(language, "")
         known = language.notna().to_numpy(dtype=bool)
         asked = ", ".join(brief.languages)
         lines.append(pc.if_else(pa.array(known), pc.if_else(
             pa.array(comp["fit_language"] >= 1.0), _join("language ", lang, " matches"),
             _join("language ", lang, f", not {asked}")), "language unknown"))
-    tier_text = pa.array(tier.fillna("its tier").to_numpy(dtype=object), pa.string())
+    tier_text = _arrow_text(tier, "its tier")
     top_share = _fixed(np.maximum(np.ceil(100 * (1 - er_pct)), 1), 0)
     bottom_share = _fixed(np.maximum(np.ceil(100 * er_pct), 1), 0)
     er_text = _fixed(er * 100, 1)
@@ -107,9 +116,8 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
     lines.append(_when(~np.isnan(auth), _join("authenticity ", _fixed(auth * 100, 0), "/100")))
     lines.append(_when(np.isnan(comp["fit_quality"]),
                        pa.array(["quality unknown: no ER or authenticity"] * n, pa.string())))
-    words = pa.array(stance_words.fillna("").to_numpy(dtype=object), pa.string())
-    kind = stance.fillna("").to_numpy(dtype=object)
-    lines.append(_when(kind == "open_to_gifting", _join("open to gifting: ", words)))
-    lines.append(_when(kind == "paid_only", _join("paid only: ", words)))
-    joined = pc.binary_join_element_wise(*lines, "; ", null_handling="skip")
-    return pd.Series(joined.to_numpy(zero_copy_only=False), dtype=object)
+    words = _arrow_text(stance_words, "")
+    kind = _arrow_text(stance, "")
+    lines.append(pc.if_else(pc.equal(kind, "open_to_gifting"), _join("open to gifting: ", words), _NULL))
+    lines.append(pc.if_else(pc.equal(kind, "paid_only"), _join("paid only: ", words), _NULL))
+    return pc.binary_join_element_wise(*lines, "; ", null_handling="skip")

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from core.brief import Brief
+from core.identity import split_ref
 from transforms.content import content_profile
-from transforms.fit import FIT_COLUMNS, WEIGHTS, brief_mask, rank_fit, split_ref
+from transforms.fit import FIT_COLUMNS, WEIGHTS, brief_mask, rank_fit
 
 CREATORS = [
     # handle, platform, tier, followers, er, authenticity, stance, paid posts, bio, caption
@@ -71,7 +72,7 @@ def test_unknown_parts_are_left_out_of_the_score_and_named():
     ranked = rank_fit(df, Brief(text=FOOD.text, languages=("en",))).set_index("handle")
     kim = ranked.loc["kim.cooks"]
     assert pd.isna(kim["fit_niche"]) and pd.isna(kim["fit_text"]) and pd.isna(kim["fit_quality"])
-    assert pd.isna(kim["fit_language"]) and pd.isna(kim["fit_score"]) and kim["fit_rank"] == 5
+    assert pd.isna(kim["fit_language"]) and kim["fit_score"] == 0 and kim["fit_rank"] == 5
     assert "content unknown: no text to read" in kim["fit_evidence"]
     assert "language unknown" in kim["fit_evidence"]
     assert "quality unknown: no ER or authenticity" in kim["fit_evidence"]
@@ -121,3 +122,14 @@ def test_lookalikes_leave_the_seeds_out_and_rank_the_similar_first():
     assert top["fit_evidence"].startswith("niche and vocabulary like @pasta.paolo and @mia.bakes: similarity ")
     assert ranked.iloc[-1]["fit_evidence"].startswith("unlike @pasta.paolo and @mia.bakes: similarity ")
     assert ranked["fit_like"].iloc[0] == ranked["fit_like"].max()
+
+
+def test_seeds_with_nothing_stored_still_compare_by_what_they_have():
+    df = frame()
+    seeds = df[df["handle"] == "kim.cooks"].assign(niche_probs=[None], content_vector=[None])
+    ranked = rank_fit(df, Brief(text=""), seeds)
+    assert "kim.cooks" not in set(ranked["handle"])
+    assert ranked["fit_like"].notna().all()  # audience size alone
+    alone = rank_fit(df, Brief(text=""), seeds.assign(followers=[None]))
+    assert alone["fit_like"].isna().all() and "unlike" not in " ".join(alone["fit_evidence"])
+    assert alone["fit_evidence"].str.startswith("likeness to @kim.cooks unknown").all()
