@@ -8,7 +8,8 @@ folds replayed with the alphas its inner searches chose (recorded in the model r
 gives the same predictions as the nested CV (checked against the report's macro-F1 on every
 run); ``--nested`` reruns the inner searches too. Then one plain-words brief per niche and
 lookalike searches from random seeds, ranked with transforms.fit.rank_fit over all creators,
-scored by precision@50. Prints the report and writes it. Asserts nothing.
+scored by precision@50. Prints the report and writes it. Asserts nothing. About 3 minutes
+on 2 cores, 2 of them for the out-of-fold probabilities; with ``--nested`` about 20, same figures.
 """
 
 from __future__ import annotations

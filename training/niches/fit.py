@@ -90,5 +90,5 @@ def replay_outer_cv(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int, chos
                     ) -> tuple[np.ndarray, list[dict]]:
     """nested_cv's outer-fold probabilities again, from the alphas its inner searches chose
     (``chosen``, as the report records them): the same folds and fits without the inner grid,
-    a fifth of the fits' time."""
+    about a tenth of the time (5 fits instead of 65)."""
     return outer_cv(X, y, k, seed, lambda i, tr: (chosen[i]["alpha"], chosen[i]["inner"]))
