@@ -56,9 +56,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=JOBS, help="processes for the inner searches")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
-    for name in ("creator_topics_dev.csv", "instagram_posts_dev.csv"):
-        if not (args.data / name).is_file():
-            sys.exit(f"error: {args.data / name} not found; pass --data FOLDER")
+    missing = [name for name in ("creator_topics_dev.csv", "instagram_posts_dev.csv") if not (args.data / name).is_file()]
+    if missing or args.searches < 1 or not args.out.parent.is_dir():
+        problem = (f"{args.data / missing[0]} not found; pass --data FOLDER" if missing else
+                   "--searches must be at least 1" if args.searches < 1 else f"no directory {args.out.parent}")
+        print(f"error: {problem}", file=sys.stderr)
+        raise SystemExit(2)
 
     start = time.monotonic()
     seconds = {}
