@@ -8,7 +8,8 @@
    4,096 random prototypes, which changes nothing about the work a match does. Then
    ``Warehouse.match_frame`` + ``rank_fit`` for a brief with filters, and without.
 2. ``scout match --input``'s work on --listed creators given as CSV-like frames (display name,
-   bio, --posts captions each): ``content_profile`` (niches, vector, language) + ``rank_fit``.
+   bio, --posts captions each): the language alone, then ``content_profile`` (niches, vector,
+   language) + ``rank_fit``.
 
 Not a test: it prints timings and creators per second and asserts nothing. The first call of
 each part loads the models; it is timed apart.
@@ -30,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core.brief import Brief  # noqa: E402
 from transforms.content import CONTENT_DIM, content_profile, text_profile  # noqa: E402
 from transforms.fit import rank_fit  # noqa: E402
-from transforms.niches import NICHES  # noqa: E402
+from transforms.language import MAX_BYTES, main_language  # noqa: E402
+from transforms.niches import NICHES, niche_documents  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 from warehouse.warehouse import Warehouse  # noqa: E402
 
@@ -129,6 +131,9 @@ def main() -> None:
         profile = content_profile(names, bios, captions, owner)
         return rank_fit(pd.concat([pd.DataFrame({"handle": names}), profile], axis=1), BRIEF)
 
+    docs = niche_documents(names, bios, captions, owner)
+    timed(f"language of {args.listed:,} creators (bio + captions, first {MAX_BYTES} bytes)", args.listed,
+          lambda: main_language(docs))
     timed(f"match --input on {args.listed:,} creators with {args.posts} captions each", args.listed, listed)
 
 

@@ -132,9 +132,9 @@ def _known_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, seeds: pd.DataFrame
-              ) -> np.ndarray:
+              ) -> tuple[np.ndarray, bool]:
     """fit_like: content, niche and audience size closeness to the seeds' centroid (over the
-    seeds that have each)."""
+    seeds that have each), and whether any seed had content to compare (not size alone)."""
     s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]))
     s_vec = _known_rows(as_matrix(_column(seeds, "content_vector"), vectors.shape[1]))
     s_size = _known_rows(np.log10(np.maximum(_floats(seeds, "followers"), 1.0))[:, None])
@@ -144,7 +144,8 @@ def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, see
         (0.4, 1.0 - 0.5 * np.abs(niche - s_niche.mean(axis=0)).sum(axis=1) if len(s_niche) else None),
         (0.2, np.clip(1 - np.abs(size - s_size.mean()) / SIZE_DECADES, 0, 1) if len(s_size) else None),
     ]
-    return _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
+    like = _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
+    return like, bool(len(s_vec) or len(s_niche))
 
 
 def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zero: bool = False) -> np.ndarray:
@@ -193,15 +194,16 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
                                         language.isin(wanted).fillna(False).astype(float))
     comp["fit_quality"], er_pct, auth = _quality(creators)
     followers = _floats(creators, "followers")
+    by_content = False
     if seeds is not None:
-        comp["fit_like"] = _likeness(niche, vectors, followers, seeds)
+        comp["fit_like"], by_content = _likeness(niche, vectors, followers, seeds)
     score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n, unknown_is_zero=True)
     order = np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable")
     evidence = evidence_lines(
         brief=brief, brief_niche=brief_niche, niche=niche, comp=comp, language=language,
         er=_floats(creators, "er_median"), er_pct=er_pct, auth=auth, tier=_strings(creators, "tier"),
         stance=_strings(creators, "collab_stance"), stance_words=_strings(creators, "collab_evidence"),
-        seeds=seeds, has_vectors=~np.isnan(vectors).any(axis=1), cosine=cosine,
+        seeds=seeds, like_by_content=by_content, has_vectors=~np.isnan(vectors).any(axis=1), cosine=cosine,
     )
     out = creators.drop(columns=[c for c in VECTOR_COLUMNS if c in creators.columns]).iloc[order]
     return out.assign(

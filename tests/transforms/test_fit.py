@@ -129,7 +129,9 @@ def test_seeds_with_nothing_stored_still_compare_by_what_they_have():
     seeds = df[df["handle"] == "kim.cooks"].assign(niche_probs=[None], content_vector=[None])
     ranked = rank_fit(df, Brief(text=""), seeds)
     assert "kim.cooks" not in set(ranked["handle"])
-    assert ranked["fit_like"].notna().all()  # audience size alone
+    assert ranked["fit_like"].notna().all()  # audience size alone, and said so
+    assert ranked["fit_evidence"].str.contains("audience size like @kim.cooks: similarity |unlike @kim.cooks").all()
+    assert not ranked["fit_evidence"].str.contains("niche and vocabulary").any()
     alone = rank_fit(df, Brief(text=""), seeds.assign(followers=[None]))
     assert alone["fit_like"].isna().all() and "unlike" not in " ".join(alone["fit_evidence"])
     assert alone["fit_evidence"].str.startswith("likeness to @kim.cooks unknown").all()
