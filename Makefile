@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-fast bench lock clean
+.PHONY: install demo test test-fast bench eval-fit lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -34,6 +34,10 @@ bench: install
 	$(BIN)/python bench/bench_classify.py
 	$(BIN)/python bench/bench_rescore.py
 	$(BIN)/python bench/bench_match.py
+
+# Evaluations on the labelled dev data beside the checkout (../shared/datasets, read at run time).
+eval-fit: install
+	$(BIN)/python bench/eval_fit.py
 
 # Regenerate constraints.txt from a clean resolve of pyproject.toml.
 lock:

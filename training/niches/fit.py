@@ -7,6 +7,7 @@ grouped by account by construction."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,14 +66,29 @@ def _inner_loss(X: sparse.csr_matrix, y: np.ndarray, k: int, alpha: float, seed:
     return log_loss(y, _oof(X, y, k, alpha, INNER_FOLDS, seed))
 
 
-def nested_cv(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int, jobs: int
-              ) -> tuple[np.ndarray, list[dict]]:
-    """Outer-fold probabilities, each from a model whose alpha was chosen on its own training part."""
+def outer_cv(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int,
+             alpha_for: Callable[[int, np.ndarray], tuple[float, list[dict]]]) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold probabilities: fold i's rows scored by a model fitted on the other folds only,
+    with the alpha (and its grid table) that ``alpha_for(i, training_rows)`` gives."""
     p = np.zeros((len(y), k))
     chosen = []
     for i, (tr, te) in enumerate(folds(y, y, FOLDS, seed)):
-        alpha, table = select_alpha(X[tr], y[tr], k, seed + 1 + i, jobs)
+        alpha, table = alpha_for(i, tr)
         p[te] = predict(fit(X[tr], y[tr], k, alpha), X[te])
         chosen.append({"fold": i + 1, "alpha": alpha, "inner": table})
         print(f"  outer fold {i + 1}: alpha={alpha}", file=sys.stderr)
     return p, chosen
+
+
+def nested_cv(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int, jobs: int
+              ) -> tuple[np.ndarray, list[dict]]:
+    """Outer-fold probabilities, each from a model whose alpha was chosen on its own training part."""
+    return outer_cv(X, y, k, seed, lambda i, tr: select_alpha(X[tr], y[tr], k, seed + 1 + i, jobs))
+
+
+def replay_outer_cv(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int, chosen: list[dict]
+                    ) -> tuple[np.ndarray, list[dict]]:
+    """nested_cv's outer-fold probabilities again, from the alphas its inner searches chose
+    (``chosen``, as the report records them): the same folds and fits without the inner grid,
+    about a tenth of the time (5 fits instead of 65)."""
+    return outer_cv(X, y, k, seed, lambda i, tr: (chosen[i]["alpha"], chosen[i]["inner"]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -45,17 +46,41 @@ EXAMPLES = [
 ]
 
 
-def load_documents(data: Path) -> tuple[pd.Series, np.ndarray, int]:
-    """One document per account (name + its captions) and the label index; captions count."""
+@dataclass(frozen=True)
+class DevAccounts:
+    """The labelled accounts, their captions and which account wrote each caption."""
+
+    accounts: pd.DataFrame  # one row per account: handle, display_name, ..., category
+    posts: pd.DataFrame  # one row per caption: handle, caption, ...
+    owner: np.ndarray  # posts' account rows
+    y: np.ndarray  # each account's index in NICHES
+
+
+def read_dev_accounts(data: Path) -> DevAccounts:
+    """creator_topics_dev.csv and instagram_posts_dev.csv, read at run time only."""
     accounts = pd.read_csv(data / "creator_topics_dev.csv", dtype={"handle": str, "display_name": str})
     posts = pd.read_csv(data / "instagram_posts_dev.csv", dtype={"handle": str, "caption": str})
     owner = pd.Index(accounts["handle"]).get_indexer(posts["handle"])
-    docs = niche_documents(accounts["display_name"], pd.Series(pd.NA, index=accounts.index),
-                           posts["caption"], owner)
     y = pd.Index(NICHES).get_indexer(accounts["category"])
     if (y < 0).any():
         sys.exit(f"unknown category in the data: {sorted(set(accounts['category'][y < 0]))}")
-    return docs.fillna(""), y, len(posts)
+    return DevAccounts(accounts, posts, owner, y)
+
+
+def account_documents(dev: DevAccounts) -> pd.Series:
+    """One document per account: its display name and captions (the data has no bios)."""
+    return niche_documents(dev.accounts["display_name"], no_bios(dev), dev.posts["caption"], dev.owner).fillna("")
+
+
+def no_bios(dev: DevAccounts) -> pd.Series:
+    """The data has no bios: every account's is missing."""
+    return pd.Series(pd.NA, index=dev.accounts.index)
+
+
+def load_documents(data: Path) -> tuple[pd.Series, np.ndarray, int]:
+    """One document per account (name + its captions) and the label index; captions count."""
+    dev = read_dev_accounts(data)
+    return account_documents(dev), dev.y, len(dev.posts)
 
 
 def train(data: Path, out: Path, nested: bool = True, jobs: int = JOBS) -> dict:
