@@ -18,6 +18,7 @@ from cli import (
     classify_posts,
     discover,
     forget,
+    report,
     sandbox,
     saved,
 )
@@ -43,6 +44,7 @@ def main(
 app.command()(discover.discover)
 app.command("candidates")(candidates.candidates_cmd)
 app.command("export")(candidates.export_cmd)
+app.command()(report.report)
 app.command()(classify.classify)
 app.command()(authenticity.authenticity)
 app.command("classify-posts")(classify_posts.classify_posts)

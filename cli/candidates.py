@@ -84,14 +84,15 @@ def check_sort(sort: str) -> str:
     return SORTS[sort]
 
 
-def say_held_back(db: Path, filters: dict[str, Any], config: Settings) -> None:
-    """One line on stderr counting the candidates left out for a high-severity flag."""
+def say_held_back(db: Path, filters: dict[str, Any], config: Settings) -> int:
+    """One line on stderr counting the candidates left out for a high-severity flag; the count."""
     from warehouse.queries import count_held_back
 
     held = count_held_back(db, **filters, config=config)
     if held:
         err_console.print(f"{held:,} creator{'s' if held != 1 else ''} held back for fake engagement; "
                           "--include-flagged to see them", highlight=False)
+    return held
 
 
 def candidates_cmd(
@@ -149,7 +150,8 @@ def export_cmd(
     include_flagged: IncludeFlagged = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export the candidate list for a spreadsheet, a browser or a notebook."""
+    """Export the candidate list for a spreadsheet, a browser (the report of `scout report`) or a notebook."""
+    from cli.report import DEFAULT_AVATARS, write_html_report
     from warehouse.export import check_export_path, export_candidates
     from warehouse.queries import candidates
 
@@ -161,6 +163,11 @@ def export_cmd(
     order_by = check_sort(sort)
 
     config = settings()
+    if fmt == "html":
+        path, shown = write_html_report(output, db=db, filters=filters, sort=sort, include_flagged=include_flagged,
+                                        limit=None, avatar_cache=DEFAULT_AVATARS, force=force, config=config)
+        console.print(f"wrote {shown} candidates to {path}")
+        return
     with clear_errors():
         df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
         if not include_flagged:
