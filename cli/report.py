@@ -39,7 +39,7 @@ def filter_labels(filters: dict[str, Any], sort: str, include_flagged: bool, lim
     """The filters as the report's header prints them, (label, value)."""
     labels = [("platform", ", ".join(filters["platforms"] or [])), ("tier", ", ".join(filters["tiers"] or [])),
               ("min ER", "" if filters["min_er"] is None else f"{filters['min_er'] * 100:.1f}%")]
-    labels += [("sort", sort), ("held back", "shown" if include_flagged else "left out")]
+    labels += [("sort", sort), ("high-severity flags", "shown" if include_flagged else "held back")]
     labels += [("limit", f"{limit:,}")] if limit is not None else []
     return [(label, value) for label, value in labels if value]
 

@@ -32,7 +32,7 @@ def compact(count: Any) -> str:
         return ""
     value = float(count)
     for size, suffix in ((1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
+        if round(abs(value) / size, 1) >= 1:  # 999,950 is "1M", not "1000k"
             return f"{value / size:.1f}".removesuffix(".0") + suffix
     return f"{round(value):,}"
 

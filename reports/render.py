@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import pandas as pd
@@ -23,6 +22,7 @@ from core.brief import Brief
 from core.settings import Settings
 from reports.cards import build_cards
 from reports.charts import TIER_ORDER, summary_charts
+from reports.numbers import missing
 from warehouse.cards import CardDetails, card_details
 from warehouse.db import DbPath
 from warehouse.export import defuse_formulas, write_export
@@ -52,12 +52,12 @@ def _tier_counts(frame: pd.DataFrame) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (TIER_ORDER.index(item[0]) if item[0] in TIER_ORDER else 99, item[0]))
 
 
-def _run_line(run: dict[str, Any] | None) -> dict[str, str] | None:
-    if run is None:
-        return None
-    started = run.get("started_at")
-    return {k: "" if v is None else str(v) for k, v in run.items()} | {
-        "started": "" if started is None else pd.Timestamp(started).strftime("%Y-%m-%d %H:%M UTC")}
+def _runs(runs: pd.DataFrame) -> list[dict[str, str]]:
+    """The newest run of each platform as the header shows it."""
+    return [{"run_id": str(r["run_id"]), "platform": str(r["platform"]), "flow": str(r["flow"]),
+             "status": str(r["status"]),
+             "started": "" if missing(r["started_at"]) else pd.Timestamp(r["started_at"]).strftime("%Y-%m-%d %H:%M UTC")}
+            for r in runs.to_dict(orient="records")]
 
 
 def render_report(frame: pd.DataFrame, details: CardDetails, *, context: ReportContext, avatar_cache: Path,
@@ -76,7 +76,7 @@ def render_report(frame: pd.DataFrame, details: CardDetails, *, context: ReportC
         counts={"shown": len(frame), "matching": len(frame) if context.matching is None else context.matching,
                 "held_back": context.held_back, "tiers": _tier_counts(frame)},
         filters=context.filters,
-        run=_run_line(details.run),
+        runs=_runs(details.runs),
         generated=(now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
         charts=summary_charts(frame),
         cards=build_cards(frame, details, avatar_cache),

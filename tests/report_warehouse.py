@@ -23,6 +23,7 @@ HOSTILE_NAME = "Rosa <img src=x onerror=alert(1)> Vidal"
 HOSTILE_BIO = "</script><script>alert(2)</script> I bake bread <marquee onmouseover=alert(3)>daily</marquee>"
 HOSTILE_POST = '<img src=x onerror=alert(4)> my sourdough "</p><iframe src=https://evil.example/>'
 HOSTILE_HANDLE = "rosavidal.bsky.social"
+REPOST = "someone else's words, reposted"  # the newest post of creator 1, never on a card
 
 
 def _image(seed: int, ext: str) -> bytes:
@@ -54,6 +55,7 @@ def build(tmp_path: Path, creators: int = 50) -> tuple[Path, Path]:
                       HOSTILE_POST if i == 0 and k == 0 else f"Fresh loaf number {k} from {p.display_name}'s kitchen",
                       likes=p.followers // 25 + 3 * k, comments=p.followers // 600 + k, shares=k)
                  for i, p in enumerate(profiles) for k in range(5)]
+        posts.append(Post("bluesky", f"repost-{day}", profiles[1].creator_id, now, REPOST, likes=9_999, is_repost=True))
         frame, post_frame = profiles_frame(profiles, now), posts_frame(posts, now)
         load_run(db, run_id=f"bluesky-day{day}", profiles=frame, posts=post_frame,
                  scores=score_creators(frame, post_frame, now=now), raw_responses=raw_frame([]),

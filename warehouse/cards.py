@@ -1,5 +1,5 @@
 """What a report's creator cards show beyond the candidates view: bio and avatar, the latest
-posts, the follower history and the run they come from.
+posts, the follower history and the runs they come from.
 
 One query per kind for the whole report, never one per creator: the creators' keys travel as
 two bound lists and are unnested into a join.
@@ -8,7 +8,6 @@ two bound lists and are unnested into a join.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
@@ -22,12 +21,13 @@ _KEYS = "(SELECT unnest(?::VARCHAR[]) AS platform, unnest(?::VARCHAR[]) AS creat
 @dataclass(frozen=True)
 class CardDetails:
     """``profiles``: bio and avatar_url per creator; ``posts``: the latest original posts, newest
-    first; ``snapshots``: followers per observation, oldest first; ``run``: the newest run."""
+    first; ``snapshots``: followers per observation, oldest first; ``runs``: the newest run of
+    each platform."""
 
     profiles: pd.DataFrame
     posts: pd.DataFrame
     snapshots: pd.DataFrame
-    run: dict[str, Any] | None
+    runs: pd.DataFrame
 
 
 def card_details(
@@ -52,9 +52,8 @@ def card_details(
             f"SELECT s.platform, s.creator_id, s.observed_at, s.followers FROM creator_snapshots s "
             f"JOIN {_KEYS} k USING (platform, creator_id) WHERE s.followers IS NOT NULL "
             "ORDER BY s.platform, s.creator_id, s.observed_at", params).df()
-        cursor = con.execute(
+        runs = con.execute(
             "SELECT run_id, flow, platform, status, started_at, finished_at FROM runs "
-            "ORDER BY started_at DESC NULLS LAST LIMIT 1")
-        row = cursor.fetchone()
-        run = dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
-    return CardDetails(profiles=profiles, posts=posts, snapshots=snapshots, run=run)
+            "QUALIFY row_number() OVER (PARTITION BY platform ORDER BY started_at DESC NULLS LAST) = 1 "
+            "ORDER BY platform").df()
+    return CardDetails(profiles=profiles, posts=posts, snapshots=snapshots, runs=runs)

@@ -189,7 +189,7 @@ def _report(frame: pd.DataFrame, tmp_path: Path) -> str:
         posts=keys.assign(published_at=pd.Timestamp("2026-01-01", tz="UTC"), text=frame["bio"], likes=1, comments=0,
                           shares=0, views=None),
         snapshots=pd.DataFrame(columns=["platform", "creator_id", "observed_at", "followers"]),
-        run=None)
+        runs=pd.DataFrame(columns=["run_id", "flow", "platform", "status", "started_at", "finished_at"]))
     return render_report(frame, details, context=ReportContext(), avatar_cache=tmp_path)
 
 
