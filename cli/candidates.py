@@ -77,6 +77,9 @@ IncludeFlagged = Annotated[bool, typer.Option(
     "--include-flagged", help="Also list creators with a high-severity authenticity flag, with its evidence.")]
 
 
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
 def check_sort(sort: str) -> str:
     """The query's order for a --sort name; exit 2 naming the choices otherwise."""
     if sort not in SORTS:
@@ -142,7 +145,7 @@ def candidates_cmd(
 def export_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx, html or parquet (default: from the suffix).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
     platform: PlatformFilter = None,
     tier: TierFilter = None,
     min_er: MinErFilter = None,

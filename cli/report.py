@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from cli.candidates import (
+    ForceOption,
     IncludeFlagged,
     MinErFilter,
     PlatformFilter,
@@ -70,13 +71,13 @@ def write_html_report(
 
 def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("exports/report.html"),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
+    limit: Annotated[int, typer.Option(help=f"Most creators in the report (1-{MAX_LIST_ROWS:,}).")] = REPORT_ROWS,
     platform: PlatformFilter = None,
     tier: TierFilter = None,
     min_er: MinErFilter = None,
     sort: SortOption = "adjusted",
     include_flagged: IncludeFlagged = False,
-    limit: Annotated[int, typer.Option(help=f"Most creators in the report (1-{MAX_LIST_ROWS:,}).")] = REPORT_ROWS,
     avatar_cache: AvatarCacheOption = DEFAULT_AVATARS,
     db: DbOption = DEFAULT_DB,
 ) -> None:
