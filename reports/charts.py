@@ -14,8 +14,6 @@ import pandas as pd
 import vl_convert
 from markupsafe import Markup
 
-from reports.numbers import missing
-
 TIER_ORDER = ["sub_nano", "nano", "micro", "mid", "macro", "mega"]
 WIDTH, HEIGHT = 220, 150
 _ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
@@ -78,10 +76,6 @@ def authenticity(frame: pd.DataFrame) -> Markup:
 
 
 def summary_charts(frame: pd.DataFrame) -> list[Markup]:
-    """The four summary charts of the creators in ``frame``; none when it is empty."""
-    if frame.empty:
-        return []
-    charts = [tier_mix(frame), er_by_tier(frame), authenticity(frame)]
-    if not frame["niche"].map(missing).all():
-        charts.insert(2, niche_mix(frame))
-    return charts
+    """The summary charts of the creators in ``frame``, each only when its column has a value."""
+    drawn = (("tier", tier_mix), ("er_median", er_by_tier), ("niche", niche_mix), ("authenticity_score", authenticity))
+    return [draw(frame) for column, draw in drawn if frame[column].notna().any()]

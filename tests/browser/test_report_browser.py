@@ -7,6 +7,7 @@ Skipped with one reason when /usr/bin/chromium is absent (`make test-browser` in
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,3 +165,15 @@ def test_no_request_leaves_the_file_and_the_policy_blocks_nothing_of_ours(browse
     assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
     console = [entry["message"] for entry in browser.get_log("browser")]
     assert not [m for m in console if "Content Security Policy" in m], console  # our style and script hashes hold
+
+
+def test_print_shows_cards_and_table_without_controls(page, tmp_path: Path) -> None:
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not visible(page, ".controls") and visible(page, "#creator-table")
+        assert len(visible(page, "article.card")) == CREATORS
+        pdf = base64.b64decode(page.print_page())
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") > 5
