@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from reports.avatars import avatar_src
-from reports.numbers import compact, missing, percent, score, whole
+from reports.numbers import compact, missing, percent, score, utc, whole
 from reports.sparkline import sparkline
 from warehouse.cards import CardDetails
 
@@ -74,10 +74,9 @@ def _posts(rows: pd.DataFrame, followers: Any) -> list[dict[str, str]]:
     out = []
     for post in rows.to_dict(orient="records"):
         engagement = sum(0 if missing(post[k]) else int(post[k]) for k in ("likes", "comments", "shares"))
-        published = post["published_at"]
         body = text(post["text"])
         out.append({
-            "date": "" if missing(published) else pd.Timestamp(published).strftime("%Y-%m-%d"),
+            "date": utc(post["published_at"], "%Y-%m-%d"),
             "text": body if len(body) <= POST_TEXT_CHARS else body[:POST_TEXT_CHARS - 1] + "…",
             "likes": whole(post["likes"]), "comments": whole(post["comments"]), "shares": whole(post["shares"]),
             "views": whole(post["views"]),
@@ -86,46 +85,51 @@ def _posts(rows: pd.DataFrame, followers: Any) -> list[dict[str, str]]:
     return out
 
 
+def _card(row: dict[str, Any], profile: Any, posts: pd.DataFrame | None, history: list[float],
+          avatar_cache: Path, has_fit: bool) -> dict[str, Any]:
+    """One creator's card: ``row`` from the candidates view, the rest from ``CardDetails``."""
+    link = http_url(row.get("profile_url"))
+    name = text(row.get("display_name")) or text(row["handle"])
+    niche_list = niches(row.get("niches"))
+    return {
+        "platform": text(row["platform"]), "handle": text(row["handle"]), "name": name,
+        "profile_url": link, "unlinked_url": "" if link else text(row.get("profile_url")),
+        "avatar": avatar_src(avatar_cache, text(profile.get("avatar_url")) or None),
+        "bio": text(profile.get("bio")),
+        "tier": text(row.get("tier")),
+        "followers": compact(row.get("followers")), "followers_exact": whole(row.get("followers")),
+        "followers_value": "" if missing(row.get("followers")) else int(row["followers"]),
+        "er": percent(row.get("er_median")), "er_value": "" if missing(row.get("er_median")) else row["er_median"],
+        "adjusted_er": percent(row.get("adjusted_er")),
+        "adjusted_er_value": "" if missing(row.get("adjusted_er")) else row["adjusted_er"],
+        "authenticity": score(row.get("authenticity_score")),
+        "flags": flags(row.get("authenticity_flags")),
+        "niches": niche_list,
+        "stance": STANCES.get(text(row.get("collab_stance")), text(row.get("collab_stance"))),
+        "stance_evidence": text(row.get("collab_evidence")),
+        "email": text(row.get("contact_email")), "contact_link": http_url(row.get("contact_link")),
+        "needs_review": not missing(row.get("needs_review")) and bool(row["needs_review"]),
+        "fit": score(row.get("fit_score")) if has_fit else None,
+        "fit_rank": whole(row.get("fit_rank")) if has_fit else "",
+        "fit_evidence": evidence_lines(row.get("fit_evidence")) if has_fit else [],
+        "spark": sparkline(history),
+        "growth": (f"{'+' if history[-1] >= history[0] else '−'}{compact(abs(history[-1] - history[0]))} "
+                   f"over {len(history)} observations") if len(history) >= 2 else "",
+        "posts": [] if posts is None else _posts(posts, row.get("followers")),
+        "search": " ".join([name, text(row["handle"]), text(row["platform"]), text(row.get("tier")), *niche_list]).lower(),
+    }
+
+
 def build_cards(frame: pd.DataFrame, details: CardDetails, avatar_cache: Path) -> list[dict[str, Any]]:
     """The cards of ``frame``'s creators, in its order, with their posts, growth and avatar."""
     key = ["platform", "creator_id"]
     profiles = details.profiles.set_index(key)
-    posts = {k: g for k, g in details.posts.groupby(key, sort=False)}
+    posts = dict(iter(details.posts.groupby(key, sort=False)))
     growth = {k: g["followers"].astype(float).tolist() for k, g in details.snapshots.groupby(key, sort=False)}
     has_fit = "fit_score" in frame.columns
     cards = []
     for row in frame.to_dict(orient="records"):
         k = (row["platform"], row["creator_id"])
         profile = profiles.loc[k] if k in profiles.index else {}
-        history = growth.get(k, [])
-        cards.append({
-            "platform": text(row["platform"]), "handle": text(row["handle"]),
-            "name": text(row.get("display_name")) or text(row["handle"]),
-            "profile_url": http_url(row.get("profile_url")),
-            "unlinked_url": "" if http_url(row.get("profile_url")) else text(row.get("profile_url")),
-            "avatar": avatar_src(avatar_cache, text(profile.get("avatar_url")) or None),
-            "bio": text(profile.get("bio")),
-            "tier": text(row.get("tier")),
-            "followers": compact(row.get("followers")), "followers_exact": whole(row.get("followers")),
-            "followers_value": "" if missing(row.get("followers")) else int(row["followers"]),
-            "er": percent(row.get("er_median")), "er_value": "" if missing(row.get("er_median")) else row["er_median"],
-            "adjusted_er": percent(row.get("adjusted_er")),
-            "adjusted_er_value": "" if missing(row.get("adjusted_er")) else row["adjusted_er"],
-            "authenticity": score(row.get("authenticity_score")),
-            "flags": flags(row.get("authenticity_flags")),
-            "niches": niches(row.get("niches")),
-            "stance": STANCES.get(text(row.get("collab_stance")), text(row.get("collab_stance"))),
-            "stance_evidence": text(row.get("collab_evidence")),
-            "email": text(row.get("contact_email")), "contact_link": http_url(row.get("contact_link")),
-            "needs_review": bool(row.get("needs_review")) if not missing(row.get("needs_review")) else False,
-            "fit": score(row.get("fit_score")) if has_fit else None,
-            "fit_rank": whole(row.get("fit_rank")) if has_fit else "",
-            "fit_evidence": evidence_lines(row.get("fit_evidence")) if has_fit else [],
-            "spark": sparkline(history),
-            "growth": (f"{'+' if history[-1] >= history[0] else '−'}{compact(abs(history[-1] - history[0]))} "
-                       f"over {len(history)} observations") if len(history) >= 2 else "",
-            "posts": _posts(posts[k], row.get("followers")) if k in posts else [],
-        })
-        card = cards[-1]
-        card["search"] = " ".join([card["name"], card["handle"], card["platform"], card["tier"], *card["niches"]]).lower()
+        cards.append(_card(row, profile, posts.get(k), growth.get(k, []), avatar_cache, has_fit))
     return cards

@@ -1,9 +1,11 @@
-"""How the report prints numbers: never 16 digits, ER as a percentage with one decimal."""
+"""How the report prints numbers (never 16 digits, ER as a percentage with one decimal) and times (UTC)."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
+
+import pandas as pd
 
 
 def missing(value: Any) -> bool:
@@ -40,3 +42,11 @@ def compact(count: Any) -> str:
 def score(value: Any) -> str:
     """A 0-100 score or a probability-like number, at most one decimal; empty when unknown."""
     return "" if missing(value) else f"{float(value):.1f}".removesuffix(".0")
+
+
+def utc(value: Any, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
+    """A timestamp in UTC (DuckDB hands them over in the session's zone); empty when unknown."""
+    if missing(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    return (stamp.tz_convert("UTC") if stamp.tzinfo else stamp).strftime(fmt)

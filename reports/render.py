@@ -22,7 +22,7 @@ from core.brief import Brief
 from core.settings import Settings
 from reports.cards import build_cards
 from reports.charts import TIER_ORDER, summary_charts
-from reports.numbers import missing
+from reports.numbers import utc
 from warehouse.cards import CardDetails, card_details
 from warehouse.db import DbPath
 from warehouse.export import defuse_formulas, write_export
@@ -56,7 +56,7 @@ def _runs(runs: pd.DataFrame) -> list[dict[str, str]]:
     """The newest run of each platform as the header shows it."""
     return [{"run_id": str(r["run_id"]), "platform": str(r["platform"]), "flow": str(r["flow"]),
              "status": str(r["status"]),
-             "started": "" if missing(r["started_at"]) else pd.Timestamp(r["started_at"]).strftime("%Y-%m-%d %H:%M UTC")}
+             "started": utc(r["started_at"])}
             for r in runs.to_dict(orient="records")]
 
 
