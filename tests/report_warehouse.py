@@ -27,8 +27,10 @@ REPOST = "someone else's words, reposted"  # the newest post of creator 1, never
 
 
 def _image(seed: int, ext: str) -> bytes:
+    """A 200-pixel square of one colour: JPEG, or PNG with an alpha channel (kept as PNG)."""
     rng = np.random.default_rng(seed)
-    pixels = np.full((48, 48, 3), rng.integers(40, 220, size=3), dtype=np.uint8)
+    channels = 4 if ext == ".png" else 3
+    pixels = np.full((200, 200, channels), rng.integers(40, 220, size=channels), dtype=np.uint8)
     ok, data = cv2.imencode(ext, pixels)
     assert ok
     return data.tobytes()

@@ -8,6 +8,8 @@ import hashlib
 import re
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 import report_warehouse
 from bs4 import BeautifulSoup
@@ -126,10 +128,25 @@ def test_only_cached_images_are_inlined_and_anything_else_is_the_placeholder(tmp
              "html": b"<script>alert(1)</script>", "huge": png + b"\0" * MAX_AVATAR_BYTES}
     for name, data in files.items():
         cache_path(tmp_path, f"https://cdn.example/{name}").write_bytes(data)
-    assert avatar_src(tmp_path, "https://cdn.example/png") == "data:image/png;base64," + base64.b64encode(png).decode()
+    assert image(avatar_src(tmp_path, "https://cdn.example/png")) == ("image/png", (1, 1))  # transparency kept
     for name in ("svg", "html", "huge", "missing"):
         assert avatar_src(tmp_path, f"https://cdn.example/{name}") == PLACEHOLDER, name
     assert avatar_src(tmp_path, None) == PLACEHOLDER
+
+
+def image(src: str) -> tuple[str, tuple[int, int]]:
+    """(MIME type, (height, width)) of a data: URI's image."""
+    head, _, data = src.partition(";base64,")
+    pixels = cv2.imdecode(np.frombuffer(base64.b64decode(data), np.uint8), cv2.IMREAD_UNCHANGED)
+    return head.removeprefix("data:"), pixels.shape[:2]
+
+
+def test_avatars_are_shrunk_to_twice_the_size_a_card_shows(tmp_path: Path) -> None:
+    ok, photo = cv2.imencode(".jpg", np.random.default_rng(1).integers(0, 255, (300, 450, 3), dtype=np.uint8))
+    assert ok
+    cache_path(tmp_path, "https://cdn.example/photo").write_bytes(photo.tobytes())
+    src = avatar_src(tmp_path, "https://cdn.example/photo")
+    assert image(src) == ("image/jpeg", (75, 112)) and len(src) < len(base64.b64encode(photo.tobytes()))
 
 
 def test_a_limit_says_what_it_left_out_and_an_empty_list_says_so(warehouse, tmp_path: Path) -> None:
