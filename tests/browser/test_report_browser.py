@@ -92,6 +92,7 @@ def test_cards_charts_and_avatars_render(page, report: Path, tmp_path: Path, cap
     assert len(page.find_elements("css selector", "#creator-table tbody tr")) == CREATORS
     charts = page.find_elements("css selector", "figure.chart svg")
     assert len(charts) == 4 and all(c.size["width"] > 100 and c.size["height"] > 100 for c in charts)
+    assert len([s for s in page.find_elements("css selector", "article.card svg.spark") if s.size["width"] > 0]) == CREATORS
     avatars = page.execute_script(
         "return Array.from(document.querySelectorAll('img.avatar'), i => [i.complete, i.naturalWidth, i.src.slice(0, 22)]);")
     assert len(avatars) == CREATORS and all(done and width > 0 for done, width, _ in avatars)
