@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 
 from reports.avatars import avatar_src
@@ -34,8 +35,9 @@ def text(value: Any) -> str:
 
 
 def evidence_lines(value: Any) -> list[str]:
-    """Evidence as lines: a JSON list (of strings, or of records with an ``evidence``), or text."""
-    if missing(value) or value == "":
+    """Evidence as lines: a list (of strings, or of records with an ``evidence``) as JSON text or as
+    DuckDB hands a LIST column over, or plain text."""
+    if missing(value) or (isinstance(value, str) and not value.strip()):
         return []
     parsed = value
     if isinstance(value, str):
@@ -43,7 +45,7 @@ def evidence_lines(value: Any) -> list[str]:
             parsed = json.loads(value)
         except ValueError:
             return [value]
-    items = parsed if isinstance(parsed, list) else [parsed]
+    items = list(parsed) if isinstance(parsed, (list, tuple, np.ndarray)) else [parsed]
     return [str(item.get("evidence", item) if isinstance(item, dict) else item) for item in items]
 
 

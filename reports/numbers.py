@@ -9,9 +9,11 @@ import pandas as pd
 
 
 def missing(value: Any) -> bool:
-    """None, NaN and pandas' NA all mean "not known"."""
+    """None, NaN and pandas' NA all mean "not known"; a list or array is a value."""
     if value is None:
         return True
+    if not pd.api.types.is_scalar(value):
+        return False
     try:
         return bool(value != value) or (isinstance(value, float) and math.isnan(value))
     except (TypeError, ValueError):  # pd.NA refuses bool()

@@ -106,6 +106,10 @@ def test_fit_and_the_brief_show_when_a_match_provides_them(warehouse, tmp_path: 
     assert [li.get_text() for li in card.select("ul.evidence li")] == ["bakes sourdough", "<script>x</script> in the bio"]
     assert not page.select(".brief *, ul.evidence li *") and len(page.find_all("script")) == 1  # no element from the data
     assert "fit" in [th.get_text() for th in page.select("th")]
+    as_lists = matched.assign(fit_evidence=[np.array(["bakes sourdough", "in Leeds"])] * len(frame))  # a LIST column
+    card = BeautifulSoup(render_report(as_lists, details, context=ReportContext(), avatar_cache=cache),
+                         "html.parser").select_one("article.card")
+    assert [li.get_text() for li in card.select("ul.evidence li")] == ["bakes sourdough", "in Leeds"]
 
 
 def test_the_policy_allows_no_remote_load_and_names_the_inline_style_and_script(warehouse, tmp_path: Path) -> None:
