@@ -122,6 +122,8 @@ def test_table_sorts_by_clicking_a_column(page) -> None:
     assert not visible(page, "#creator-table") and visible(page, "article.card")  # cards first
     show(page, "table")
     assert visible(page, "#creator-table") and not visible(page, "article.card")
+    rows = page.find_elements("css selector", "#creator-table tbody tr")
+    assert max(r.size["height"] for r in rows) <= 40  # compact: 20+ rows on a 1000-pixel screen, not 3
     header = next(th for th in page.find_elements("css selector", "#creator-table th") if th.text == "followers")
 
     def followers() -> list[int]:
