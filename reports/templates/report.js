@@ -15,6 +15,9 @@
   }
 
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+    th.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); th.click(); }
+    });
     th.addEventListener("click", function () {
       var numeric = th.getAttribute("data-type") === "number";
       var descending = th.getAttribute("aria-sort") ? th.getAttribute("aria-sort") === "ascending" : numeric;

@@ -119,6 +119,8 @@ def test_hostile_names_bios_and_captions_are_inert_text(page) -> None:
 
 
 def test_table_sorts_by_clicking_a_column(page) -> None:
+    from selenium.webdriver.common.keys import Keys
+
     assert not visible(page, "#creator-table") and visible(page, "article.card")  # cards first
     show(page, "table")
     assert visible(page, "#creator-table") and not visible(page, "article.card")
@@ -138,6 +140,9 @@ def test_table_sorts_by_clicking_a_column(page) -> None:
     name.click()
     names = [td.text.lower() for td in page.find_elements("css selector", "#creator-table tbody td:first-child")]
     assert names == sorted(names)
+    tier = next(th for th in page.find_elements("css selector", "#creator-table th") if th.text == "tier")
+    tier.send_keys(Keys.ENTER)  # the keyboard sorts too
+    assert tier.get_attribute("aria-sort") == "ascending" and name.get_attribute("aria-sort") is None
 
 
 def test_filter_and_tier_select_hide_rows_and_cards(page) -> None:
