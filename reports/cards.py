@@ -72,9 +72,9 @@ def niches(value: Any) -> list[str]:
     return out
 
 
-def _posts(rows: pd.DataFrame, followers: Any) -> list[dict[str, str]]:
+def _posts(rows: list[dict[str, Any]], followers: Any) -> list[dict[str, str]]:
     out = []
-    for post in rows.to_dict(orient="records"):
+    for post in rows:
         engagement = sum(0 if missing(post[k]) else int(post[k]) for k in ("likes", "comments", "shares"))
         body = text(post["text"])
         out.append({
@@ -87,7 +87,7 @@ def _posts(rows: pd.DataFrame, followers: Any) -> list[dict[str, str]]:
     return out
 
 
-def _card(row: dict[str, Any], profile: Any, posts: pd.DataFrame | None, history: list[float],
+def _card(row: dict[str, Any], profile: dict[str, Any], posts: list[dict[str, Any]], history: list[float],
           avatar_cache: Path, has_fit: bool) -> dict[str, Any]:
     """One creator's card: ``row`` from the candidates view, the rest from ``CardDetails``."""
     link = http_url(row.get("profile_url"))
@@ -117,21 +117,26 @@ def _card(row: dict[str, Any], profile: Any, posts: pd.DataFrame | None, history
         "spark": sparkline(history),
         "growth": (f"{'+' if history[-1] >= history[0] else '−'}{compact(abs(history[-1] - history[0]))} "
                    f"over {len(history)} observations") if len(history) >= 2 else "",
-        "posts": [] if posts is None else _posts(posts, row.get("followers")),
+        "posts": _posts(posts, row.get("followers")),
         "search": " ".join([name, text(row["handle"]), text(row["platform"]), text(row.get("tier")), *niche_list]).lower(),
     }
 
 
+def _by_creator(frame: pd.DataFrame) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """``frame``'s rows as records per (platform, creator_id), in order: one pass, no per-creator lookups."""
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record in frame.to_dict(orient="records"):
+        grouped.setdefault((record["platform"], record["creator_id"]), []).append(record)
+    return grouped
+
+
 def build_cards(frame: pd.DataFrame, details: CardDetails, avatar_cache: Path) -> list[dict[str, Any]]:
     """The cards of ``frame``'s creators, in its order, with their posts, growth and avatar."""
-    key = ["platform", "creator_id"]
-    profiles = details.profiles.set_index(key)
-    posts = dict(iter(details.posts.groupby(key, sort=False)))
-    growth = {k: g["followers"].astype(float).tolist() for k, g in details.snapshots.groupby(key, sort=False)}
+    profiles, posts, snapshots = (_by_creator(f) for f in (details.profiles, details.posts, details.snapshots))
     has_fit = "fit_score" in frame.columns
     cards = []
     for row in frame.to_dict(orient="records"):
         k = (row["platform"], row["creator_id"])
-        profile = profiles.loc[k] if k in profiles.index else {}
-        cards.append(_card(row, profile, posts.get(k), growth.get(k, []), avatar_cache, has_fit))
+        history = [float(s["followers"]) for s in snapshots.get(k, [])]
+        cards.append(_card(row, profiles.get(k, [{}])[0], posts.get(k, []), history, avatar_cache, has_fit))
     return cards

@@ -52,7 +52,7 @@ def build(tmp_path: Path, creators: int = 50) -> tuple[Path, Path]:
     cache.mkdir()
     for day in (0, 10, 20):
         now = START + timedelta(days=day)
-        profiles = [_profile(i, 2_000 + 900 * i + 15 * day * (i % 4)) for i in range(creators)]
+        profiles = [_profile(i, 2_000 + 900 * (i % 50) + 15 * day * (i % 4)) for i in range(creators)]
         posts = [Post("bluesky", f"p{i}-{day}-{k}", p.creator_id, now - timedelta(hours=10 * k + i),
                       HOSTILE_POST if i == 0 and k == 0 else f"Fresh loaf number {k} from {p.display_name}'s kitchen",
                       likes=p.followers // 25 + 3 * k, comments=p.followers // 600 + k, shares=k)
