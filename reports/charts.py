@@ -20,7 +20,7 @@ _ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 
 def _svg(name: str, chart: alt.TopLevelMixin) -> Markup:
-    """SVG markup of ``chart`` (vl-convert writes it; no text of ours goes in unescaped)."""
+    """SVG markup of ``chart``; vl-convert escapes every label it writes (a niche or tier is text)."""
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
     return Markup(_ID.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", svg))
 

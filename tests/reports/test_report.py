@@ -10,6 +10,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pandas as pd
 import pytest
 import report_warehouse
 from bs4 import BeautifulSoup
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 from cli.app import app
 from core.brief import Brief
 from reports.avatars import PLACEHOLDER, avatar_src
+from reports.charts import niche_mix
 from reports.render import ReportContext, render_report
 from scrapers.avatars import MAX_AVATAR_BYTES, cache_path
 from warehouse.cards import card_details
@@ -136,6 +138,11 @@ def test_only_cached_images_are_inlined_and_anything_else_is_the_placeholder(tmp
     for name in ("svg", "html", "huge", "missing"):
         assert avatar_src(tmp_path, f"https://cdn.example/{name}") == PLACEHOLDER, name
     assert avatar_src(tmp_path, None) == PLACEHOLDER
+
+
+def test_chart_labels_are_text_in_the_svg() -> None:
+    svg = str(niche_mix(pd.DataFrame({"niche": ["<script>alert(1)</script>", "a&b"]})))
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt;" in svg and "a&amp;b" in svg
 
 
 def image(src: str) -> tuple[str, tuple[int, int]]:
