@@ -66,6 +66,9 @@ def write_html_report(
     if matching > len(df):
         err_console.print(f"{matching - len(df):,} more candidates not in the report; use --limit {matching}",
                           highlight=False)
+    if len(df) and not avatar_cache.is_dir():
+        err_console.print(f"no avatar cache at {avatar_cache}: cards show a placeholder (discover or demo with "
+                          "--faces fills it; --avatar-cache names another)", highlight=False)
     return path, len(df)
 
 

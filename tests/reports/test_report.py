@@ -167,6 +167,9 @@ def test_a_limit_says_what_it_left_out_and_an_empty_list_says_so(warehouse, tmp_
     assert result.exit_code == 0 and f"{CREATORS - 5} more candidates not in the report" in result.output
     page = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
     assert len(page.select("article.card")) == 5 and f"of {CREATORS} matching" in page.header.get_text()
+    assert "no avatar cache" not in result.output
+    without = scout("report", "--db", str(db), "-o", str(tmp_path / "bare.html"), "--avatar-cache", str(tmp_path / "nope"))
+    assert without.exit_code == 0 and f"no avatar cache at {tmp_path / 'nope'}: cards show a placeholder" in without.output
     empty = written(warehouse, tmp_path / "none", "--min-er", "90%")
     assert not empty.select("article.card, figure.chart") and "No candidates match" in empty.get_text()
 
