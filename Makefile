@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test test-fast bench eval-fit lock clean
+.PHONY: install demo test test-fast test-browser bench eval-fit lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -22,7 +22,15 @@ test: install
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-# Everything but the tests that start Prefect or a subprocess (marked slow in tests/conftest.py).
+# The HTML report in headless Chromium (tests/browser), installing Debian's chromium and its
+# chromedriver first when they are missing; `make test` runs them too when they are installed.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+test-browser: install
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		$(SUDO) apt-get install -y chromium chromium-driver || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }; fi
+	$(BIN)/python -m pytest -m browser -rs tests/browser
+
+# Everything but the tests that start Prefect, a subprocess or a browser (marked slow in tests/conftest.py).
 test-fast: install
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not slow" -n 2

@@ -19,6 +19,7 @@ from cli import (
     discover,
     forget,
     prune,
+    report,
     rescore,
     runs,
     sandbox,
@@ -46,6 +47,7 @@ def main(
 app.command()(discover.discover)
 app.command("candidates")(candidates.candidates_cmd)
 app.command("export")(candidates.export_cmd)
+app.command()(report.report)
 app.command()(classify.classify)
 app.command()(authenticity.authenticity)
 app.command("classify-posts")(classify_posts.classify_posts)

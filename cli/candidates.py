@@ -77,6 +77,9 @@ IncludeFlagged = Annotated[bool, typer.Option(
     "--include-flagged", help="Also list creators with a high-severity authenticity flag, with its evidence.")]
 
 
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+
+
 def check_sort(sort: str) -> str:
     """The query's order for a --sort name; exit 2 naming the choices otherwise."""
     if sort not in SORTS:
@@ -84,14 +87,15 @@ def check_sort(sort: str) -> str:
     return SORTS[sort]
 
 
-def say_held_back(db: Path, filters: dict[str, Any], config: Settings) -> None:
-    """One line on stderr counting the candidates left out for a high-severity flag."""
+def say_held_back(db: Path, filters: dict[str, Any], config: Settings) -> int:
+    """One line on stderr counting the candidates left out for a high-severity flag; the count."""
     from warehouse.queries import count_held_back
 
     held = count_held_back(db, **filters, config=config)
     if held:
         err_console.print(f"{held:,} creator{'s' if held != 1 else ''} held back for fake engagement; "
                           "--include-flagged to see them", highlight=False)
+    return held
 
 
 def candidates_cmd(
@@ -141,7 +145,7 @@ def candidates_cmd(
 def export_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx, html or parquet (default: from the suffix).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: ForceOption = False,
     platform: PlatformFilter = None,
     tier: TierFilter = None,
     min_er: MinErFilter = None,
@@ -149,7 +153,8 @@ def export_cmd(
     include_flagged: IncludeFlagged = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export the candidate list for a spreadsheet, a browser or a notebook."""
+    """Export the candidate list for a spreadsheet, a browser (the report of `scout report`) or a notebook."""
+    from cli.report import DEFAULT_AVATARS, write_html_report
     from warehouse.export import check_export_path, export_candidates
     from warehouse.queries import candidates
 
@@ -161,6 +166,11 @@ def export_cmd(
     order_by = check_sort(sort)
 
     config = settings()
+    if fmt == "html":
+        path, shown = write_html_report(output, db=db, filters=filters, sort=sort, include_flagged=include_flagged,
+                                        limit=None, avatar_cache=DEFAULT_AVATARS, force=force, config=config)
+        console.print(f"wrote {shown} candidates to {path}")
+        return
     with clear_errors():
         df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
         if not include_flagged:

@@ -53,16 +53,30 @@ def sandbox():
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """``slow``: every test that starts Prefect (the harness) or a subprocess, and the few marked
-    by hand (scale builds of several seconds). ``make test-fast`` deselects them; ``make test``
+    """``slow``: every test that starts Prefect (the harness), a subprocess or a browser, and the
+    few marked by hand (scale builds of several seconds). ``make test-fast`` deselects them; ``make test``
     runs everything."""
     import inspect
 
     for item in items:
         function = getattr(item, "function", None)
         source = inspect.getsource(function) if function is not None else ""
-        if "prefect_harness" in getattr(item, "fixturenames", ()) or "subprocess" in source:
+        if "prefect_harness" in getattr(item, "fixturenames", ()) or "subprocess" in source \
+                or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """One line saying whether the browser tests ran, so a run without Chromium says so."""
+    reports = [r for outcome in ("passed", "failed", "error", "skipped") for r in terminalreporter.stats.get(outcome, [])
+               if getattr(r, "when", "call") in ("call", "setup") and "browser" in getattr(r, "keywords", {})]
+    ran = [r for r in reports if r.when == "call"]
+    skipped = [r for r in reports if r.skipped]
+    if ran:
+        terminalreporter.write_line(f"browser tests: {len(ran)} ran in headless Chromium", bold=True)
+    elif skipped:
+        terminalreporter.write_line("browser tests: SKIPPED, /usr/bin/chromium is not installed "
+                                    "(make test-browser installs it and runs them)", bold=True)
 
 
 @pytest.fixture

@@ -1,18 +1,18 @@
-"""Write a candidates frame for marketers: CSV, XLSX, HTML or Parquet, never half-written.
+"""Write a candidates frame for marketers: CSV, XLSX or Parquet, never half-written; the HTML
+report (``reports/``) goes through the same checks and atomic write (``write_export``).
 
 The file is written to a hidden temp file beside the target and renamed into place, so a
 crash or a full disk leaves either the old file or nothing, never a truncated export.
 
 Names, bios and captions are written by strangers, so every text format is made inert for the
-program that opens it: spreadsheet formulas are defused (OWASP CSV injection) in CSV, XLSX and
-HTML, and HTML escapes every cell and only links http(s) URLs.
+program that opens it: spreadsheet formulas are defused (OWASP CSV injection) in CSV and XLSX
+(and the report, with ``defuse_formulas``).
 """
 
 from __future__ import annotations
 
 import csv
 import glob
-import html
 import json
 import os
 import secrets
@@ -20,7 +20,6 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -56,8 +55,6 @@ CSV_LINE_END = "\r\n"
 #: honour quotes (or loses track of them) starts a cell there, so a formula start after one is
 #: defused too.
 _CSV_SEPARATORS = frozenset(",;\t|\r\n")
-#: Columns whose http(s) value becomes a link in the HTML export; any other scheme stays text.
-_LINK_COLUMNS = frozenset({"profile_url", "external_url", "contact_link", "avatar_url"})
 
 
 def marketer_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -106,7 +103,18 @@ def export_candidates(
     fmt: ExportFormat | None = None,
     force: bool = False,
 ) -> Path:
-    """Write ``df`` to ``path`` atomically and return the path written."""
+    """Write ``df`` to ``path`` atomically and return the path written (HTML is a report:
+    ``reports.write_report`` writes it, through ``write_export``)."""
+    target, fmt = check_export_path(path, fmt, force)
+    if fmt not in _WRITERS:
+        raise WarehouseError(f"An {fmt} export is a report; write it with reports.write_report.")
+    frame = marketer_frame(df)
+    return write_export(target, fmt, force, lambda tmp: _WRITERS[fmt](frame, tmp))
+
+
+def write_export(path: str | os.PathLike[str], fmt: str | None, force: bool, write: Callable[[Path], None]) -> Path:
+    """Check ``path``, create its directory, and have ``write(tmp)`` fill a temp file that is then
+    renamed into place; returns the path written."""
     target, fmt = check_export_path(path, fmt, force)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -114,15 +122,7 @@ def export_candidates(
         raise WarehouseError(
             f"Cannot create {target.parent} for the export: {exc.strerror or exc}."
         ) from exc
-
-    frame = marketer_frame(df)
-    writers: dict[str, Callable[[pd.DataFrame, Path], None]] = {
-        "csv": _write_csv,
-        "xlsx": _write_xlsx,
-        "html": _write_html,
-        "parquet": _write_parquet,
-    }
-    _write_atomically(target, force, lambda tmp: writers[fmt](frame, tmp))
+    _write_atomically(target, force, write)
     return target
 
 
@@ -218,33 +218,8 @@ def _write_parquet(frame: pd.DataFrame, tmp: Path) -> None:
     frame.to_parquet(tmp, index=False, engine="pyarrow")  # typed columns: nothing is run
 
 
-def _write_html(frame: pd.DataFrame, tmp: Path) -> None:
-    """A standalone page whose every cell is escaped text; a CSP forbids scripts outright."""
-    sheet = defuse_formulas(frame)  # Excel opens .html tables and would run a formula too
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in sheet.columns)
-    rows = "\n".join(
-        "<tr>" + "".join(f"<td>{_html_cell(c, v)}</td>" for c, v in zip(sheet.columns, row)) + "</tr>"
-        for row in sheet.itertuples(index=False, name=None)
-    )
-    tmp.write_text(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">\n"
-        "<title>creator-scout candidates</title></head><body>\n"
-        f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n"
-        "</body></html>\n",
-        encoding="utf-8",
-    )
-
-
-def _html_cell(column: str, value: Any) -> str:
-    """Escaped text; an http(s) URL in a link column becomes a link, any other scheme stays text."""
-    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
-        return ""
-    text = str(value)
-    if column in _LINK_COLUMNS and urlsplit(text.strip()).scheme.lower() in ("http", "https"):
-        href = html.escape(text.strip(), quote=True)
-        return f'<a href="{href}" rel="nofollow noopener noreferrer">{html.escape(text)}</a>'
-    return html.escape(text)
+_WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {"csv": _write_csv, "xlsx": _write_xlsx,
+                                                            "parquet": _write_parquet}
 
 
 def _render_evidence(value: Any) -> str | None:

@@ -35,7 +35,8 @@ def readers(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 @pytest.mark.parametrize("command", [
-    ["candidates"], ["candidates", "-f", "csv"], ["export", "-o", "{tmp}/c.csv"], ["forget", "--list-tombstones"],
+    ["candidates"], ["candidates", "-f", "csv"], ["export", "-o", "{tmp}/c.csv"], ["export", "-o", "{tmp}/c.html"],
+    ["report", "-o", "{tmp}/r.html"], ["forget", "--list-tombstones"],
     ["forget", "-p", "bluesky", "--handle", "nobody.example.com", "--force"],
 ])
 def test_read_commands_read_the_settings_once_at_the_entry_point(readers, bakers_db, tmp_path, command):

@@ -7,7 +7,6 @@ real export files read back with the readers a marketer's tools use, real DuckDB
 from __future__ import annotations
 
 import csv
-import html
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,13 +15,16 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from cli.app import app
 from core.records import Post, Profile
 from core.text import clean_handle, clean_text
 from flows.markdown import md_cell
+from reports.render import ReportContext, render_report
 from scrapers.registry import PLATFORMS
+from warehouse.cards import CardDetails
 from warehouse.export import export_candidates, is_formula
 from warehouse.queries import candidates
 
@@ -177,18 +179,32 @@ class _Elements(HTMLParser):
         self.text.append(data)
 
 
-def test_html_export_escapes_every_cell_and_links_only_http(tmp_path: Path) -> None:
-    df = hostile_frame()
-    path = export_candidates(df, tmp_path / "c.html", "html")
-    page = _Elements()
-    page.feed(path.read_text(encoding="utf-8"))
-    assert page.tags <= {"html", "head", "meta", "title", "body", "table", "thead", "tbody", "tr", "th", "td", "a"}
+def _report(frame: pd.DataFrame, tmp_path: Path) -> str:
+    """The HTML report of ``frame`` (hostile_frame's shape), its bios and captions from ``frame``'s bio."""
+    frame = frame.assign(platform="bluesky", creator_id=frame["handle"], tier="nano", niche="food",
+                         authenticity_score=100.0)
+    keys = frame[["platform", "creator_id"]]
+    details = CardDetails(
+        profiles=keys.assign(bio=frame["bio"], avatar_url=None),
+        posts=keys.assign(published_at=pd.Timestamp("2026-01-01", tz="UTC"), text=frame["bio"], likes=1, comments=0,
+                          shares=0, views=None),
+        snapshots=pd.DataFrame(columns=["platform", "creator_id", "observed_at", "followers"]),
+        runs=pd.DataFrame(columns=["run_id", "flow", "platform", "status", "started_at", "finished_at"]))
+    return render_report(frame, details, context=ReportContext(), avatar_cache=tmp_path)
+
+
+def test_html_report_escapes_every_cell_and_links_only_http(tmp_path: Path) -> None:
+    text_of = _report(hostile_frame(), tmp_path)
+    page, plain = _Elements(), _Elements()
+    page.feed(text_of)
+    plain.feed(_report(hostile_frame().assign(display_name="Yuki", bio="I bake"), tmp_path))
+    assert page.tags == plain.tags  # no element came from the data
     assert not [name for name, _ in page.attrs if name.startswith("on")]
-    hrefs = [value for name, value in page.attrs if name == "href"]
-    assert hrefs == ["https://bsky.app/profile/a.bsky.social"]  # javascript: stayed text
+    hrefs = {value for name, value in page.attrs if name == "href"}
+    assert hrefs == {"https://bsky.app/profile/a.bsky.social"}  # javascript: stayed text
     text = "".join(page.text)
     assert all(x in text for x in XSS) and "javascript:alert(1)" in text  # visible, as text
-    assert "default-src 'none'" in path.read_text(encoding="utf-8")
+    assert "default-src 'none'" in text_of
 
 
 @pytest.mark.parametrize(
@@ -334,7 +350,8 @@ def test_cli_outputs_are_neutralised(hostile_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "c.html"
     assert run("export", "--db", str(hostile_db), "-o", str(out)).exit_code == 0
     page = out.read_text(encoding="utf-8")
-    assert "<img" not in page and html.escape("'" + NAME) in page  # defused and escaped
+    # defused and escaped: the only images are the report's own avatars
+    assert page.count("<img") == page.count('<img class="avatar"') == 1 and escape("'" + NAME) in page
 
 
 @pytest.mark.parametrize("args", [["--platform", SQL], ["--tier", SQL], ["--platform", "tiktok", "--tier", SQL]])
