@@ -18,6 +18,7 @@ from cli import (
     classify_posts,
     discover,
     forget,
+    match,
     sandbox,
     saved,
 )
@@ -43,6 +44,8 @@ def main(
 app.command()(discover.discover)
 app.command("candidates")(candidates.candidates_cmd)
 app.command("export")(candidates.export_cmd)
+app.command()(match.match)
+app.command()(match.shortlist)
 app.command()(classify.classify)
 app.command()(authenticity.authenticity)
 app.command("classify-posts")(classify_posts.classify_posts)

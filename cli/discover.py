@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.console import clear_errors, console, quiet_prefect
+from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail, quiet_prefect
 from cli.options import (
     DEFAULT_DB,
     AvatarCacheOption,
@@ -32,7 +32,9 @@ def run_discover(**params: Any) -> dict[str, Any]:
 
 
 def discover(
-    platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")],
+    platform: Annotated[str | None, typer.Option(
+        "--platform", "-p", help=f"One of: {', '.join(PLATFORMS)} (with --brief-file: the brief's one platform "
+                                 "when it names one).")] = None,
     instance: Annotated[
         str | None,
         typer.Option("--instance", "--base-url", help="Instance or API base URL (default: the public one)."),
@@ -56,8 +58,16 @@ def discover(
     audience_sample: Annotated[int, typer.Option(
         help="Followers sampled per audited creator (0-1,000; 0: no audit).")] = 100,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
+    brief_file: Annotated[Path | None, typer.Option(
+        "--brief-file", help="Search for a TOML brief: its words (stopwords left out) become queries and the "
+                             "niches read in it hashtags, added to any -q/--hashtag; what was derived is printed.")
+    ] = None,
 ) -> None:
     """Find creators on a platform, score them and load them into the warehouse."""
+    if brief_file is not None:
+        platform, query, hashtag = brief_search(brief_file, platform, query, hashtag)
+    if platform is None:
+        raise fail("scout discover needs --platform (-p), or a --brief-file naming one platform", USAGE_ERROR)
     with clear_errors():
         params = validate_discover_params(
             platform, instance, queries=query, hashtags=hashtag, handles=split_csv(handle),
@@ -82,6 +92,24 @@ def discover(
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
         console.print(f"No creators found on {platform} for that search; nothing was loaded.")
+
+
+def brief_search(brief_file: Path, platform: str | None, query: list[str] | None, hashtag: list[str] | None
+                 ) -> tuple[str | None, list[str], list[str]]:
+    """(platform, queries, hashtags) with what the brief adds, said on stderr before the run."""
+    from flows.briefs import BriefOptions, brief_search_terms, build_brief
+
+    with clear_errors():
+        brief = build_brief(BriefOptions(), brief_file)
+        queries, hashtags = brief_search_terms(brief)
+    if platform is None and len(brief.platforms) > 1:
+        raise fail(f"{brief_file} names {len(brief.platforms)} platforms ({', '.join(brief.platforms)}); "
+                   "a discover runs on one: choose it with -p", USAGE_ERROR)
+    platform = platform or (brief.platforms[0] if brief.platforms else None)
+    err_console.print(f"from {brief_file}: queries {', '.join(queries) or '(none)'}; "
+                      f"hashtags {', '.join(hashtags) or '(none)'}"
+                      + (f"; platform {platform}" if platform else ""), highlight=False)
+    return platform, [*(query or []), *queries], [*(hashtag or []), *hashtags]
 
 
 def check_resumable(db: Path, config: Settings, platform: str, *params: Any) -> None:

@@ -27,11 +27,11 @@ import pandas as pd
 
 from warehouse.db import WarehouseError, check_name_lengths, pid_running
 
-ExportFormat = Literal["csv", "xlsx", "html", "parquet"]
+ExportFormat = Literal["csv", "xlsx", "html", "parquet", "json"]
 
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "html", "parquet")
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "html", "parquet", "json")
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html",
-                   ".parquet": "parquet", ".pq": "parquet"}
+                   ".parquet": "parquet", ".pq": "parquet", ".json": "json"}
 
 #: What a marketer reads first, left to right; every other column follows in its own order.
 MARKETER_COLUMNS = (
@@ -121,6 +121,7 @@ def export_candidates(
         "xlsx": _write_xlsx,
         "html": _write_html,
         "parquet": _write_parquet,
+        "json": _write_json,
     }
     _write_atomically(target, force, lambda tmp: writers[fmt](frame, tmp))
     return target
@@ -131,13 +132,13 @@ def _resolve_format(target: Path, fmt: str | None) -> str:
     if fmt is None:
         if inferred is None:
             raise WarehouseError(
-                f"Cannot tell the export format from {target.name!r}; use a .csv, .xlsx, .html or "
-                ".parquet name or pass --format."
+                f"Cannot tell the export format from {target.name!r}; use a .csv, .xlsx, .html, "
+                ".parquet or .json name or pass --format."
             )
         return inferred
     normalized = str(fmt).strip().lower()
     if normalized not in FORMATS:
-        raise WarehouseError(f"Unknown export format {fmt!r}; use csv, xlsx, html or parquet.")
+        raise WarehouseError(f"Unknown export format {fmt!r}; use csv, xlsx, html, parquet or json.")
     if inferred != normalized:
         raise WarehouseError(
             f"The file name {target.name!r} does not match --format {normalized}; "
@@ -216,6 +217,11 @@ def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
 
 def _write_parquet(frame: pd.DataFrame, tmp: Path) -> None:
     frame.to_parquet(tmp, index=False, engine="pyarrow")  # typed columns: nothing is run
+
+
+def _write_json(frame: pd.DataFrame, tmp: Path) -> None:
+    """One object per row; JSON is data to every program that opens it, so nothing is defused."""
+    frame.to_json(tmp, orient="records", date_format="iso", force_ascii=False, indent=1)
 
 
 def _write_html(frame: pd.DataFrame, tmp: Path) -> None:

@@ -90,7 +90,7 @@ def candidates(
         sql += " LIMIT ?"
         params.append(limit)
     with connect(db_path, read_only=True, config=config) as con:
-        return _nullable(con.execute(sql, params).df())
+        return nullable(con.execute(sql, params).df())
 
 
 def count_candidates(
@@ -250,7 +250,7 @@ def _grouped(con: Any, column: str, run_id: str) -> dict[str, int]:
     return {value: int(n) for value, n in rows}
 
 
-def _nullable(df: pd.DataFrame) -> pd.DataFrame:
+def nullable(df: pd.DataFrame) -> pd.DataFrame:
     """Same dtypes whether or not a column has NULLs (DuckDB picks int64 only when it has none)."""
     for column in df.columns:
         if pd.api.types.is_integer_dtype(df[column].dtype):
