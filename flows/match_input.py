@@ -29,7 +29,7 @@ from flows.csv_stream import (
 )
 from transforms.collab import bio_stance
 from transforms.content import content_profile
-from transforms.fit import brief_mask, rank_fit
+from transforms.fit import brief_mask, rank_fit, split_ref
 from transforms.niches import POSTS_PER_CREATOR
 from transforms.tiers import assign_tier
 
@@ -58,8 +58,9 @@ def _creator_features(chunk: pd.DataFrame, first_row: int, path: Path) -> pd.Dat
         followers = pd.Series(pd.NA, index=chunk.index, dtype="Float64")
     bio = texts["bio"] if "bio" in texts else pd.Series(pd.NA, index=chunk.index, dtype="string")
     stance = bio_stance(bio)
+    platform = {"platform": texts["platform"].str.strip().str.lower()} if "platform" in texts else {}
     return pd.DataFrame({
-        "platform": texts["platform"].str.strip().str.lower() if "platform" in texts else "",
+        **platform,  # no column, no platform filter: a brief's platforms keep every row
         "handle": chunk["handle"],
         "display_name": texts["display_name"] if "display_name" in texts else pd.NA,
         "bio": bio,
@@ -113,23 +114,26 @@ def _with_posts(creators: pd.DataFrame, posts: pd.DataFrame, has_platform: bool
     return owner, creators.assign(er_median=pd.array(er.round(6).to_numpy(), dtype="Float64"))
 
 
-def _seeds(creators: pd.DataFrame, brief: Brief, path: Path) -> pd.DataFrame | None:
-    """The rows the brief's ``like`` handles name; one not in the file is bad input."""
-    if not brief.like:
-        return None
-    keys = handle_keys(creators["handle"])
-    wanted = [h.rpartition(":")[2].strip().lstrip("@").lower() for h in brief.like]
-    missing = [w for w in wanted if not keys.eq(w).any()]
-    if missing:
-        raise InputError(f"--like {missing[0]!r} is not a handle in {path}; a seed must be one of its rows")
-    return creators[keys.isin(wanted).to_numpy()]
+def _seed_rows(creators: pd.DataFrame, brief: Brief, path: Path) -> np.ndarray:
+    """The rows the brief's ``like`` handles name (``@h``, ``h`` or ``platform:h``); a seed the
+    file does not hold is bad input."""
+    keys = handle_keys(creators["handle"]).to_numpy(dtype=object)
+    platforms = creators["platform"].to_numpy(dtype=object) if "platform" in creators else None
+    seeds = np.zeros(len(creators), dtype=bool)
+    for ref in brief.like:
+        platform, key = split_ref(ref)
+        hit = (keys == key) & (platforms == platform if platform and platforms is not None else True)
+        if not hit.any():
+            raise InputError(f"--like {ref!r} is not a creator in {path}; a seed must be one of its rows")
+        seeds |= hit
+    return seeds
 
 
 def match_csv(input_path: Path, output_path: Path, brief: Brief, *, posts_path: Path | None = None,
               force: bool = False, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> MatchInputSummary:
     """Rank every row of ``input_path`` against ``brief`` into ``output_path``: the rows as
     written, best fit first, with MATCH_OUTPUT (and ``er_median`` when posts give likes or
-    comments); rows the brief's filters leave out are not written."""
+    comments); rows the brief's filters leave out, and its ``like`` seeds, are not written."""
     check_paths([input_path, *([posts_path] if posts_path else [])], output_path, force)
     added = (*MATCH_OUTPUT, ER_OUTPUT)
     rows, features = [], []
@@ -149,9 +153,9 @@ def match_csv(input_path: Path, output_path: Path, brief: Brief, *, posts_path: 
         texts = posts[POST_TEXT]
     content = content_profile(creators["display_name"], creators["bio"], texts, owner)
     creators = creators.join(content.set_index(creators.index))
-    ranked = rank_fit(creators, brief, _seeds(creators, brief, input_path))
-    if _has_filters(brief):
-        ranked = ranked[brief_mask(ranked, brief)]
+    seeds = _seed_rows(creators, brief, input_path)
+    kept = brief_mask(creators, brief) & ~seeds
+    ranked = rank_fit(creators[kept], brief, creators[seeds] if seeds.any() else None)
     out = table.loc[ranked.index].assign(**{c: ranked[c] for c in MATCH_OUTPUT})
     if summary.with_er:
         out[ER_OUTPUT] = ranked[ER_OUTPUT]
@@ -159,8 +163,3 @@ def match_csv(input_path: Path, output_path: Path, brief: Brief, *, posts_path: 
         write_csv(out.reset_index(drop=True), sink, header=True)
     summary.written = len(out)
     return summary
-
-
-def _has_filters(brief: Brief) -> bool:
-    return bool(brief.platforms or brief.tiers or brief.languages or brief.exclude
-                or brief.min_authenticity is not None or brief.collaboration != "any")
