@@ -20,12 +20,14 @@ import numpy as np
 import pandas as pd
 
 from core.records import Post, Profile, RawResponse, ScrapeError
+from transforms.vectors import to_vectors
 
 STRING = pd.StringDtype("pyarrow")
 INT = "Int64"
 FLOAT = "Float64"
 BOOL = "boolean"
 UTC_TS = "datetime64[us, UTC]"
+VECTOR = "object"  # one float32 array per row, None where unknown (transforms/vectors.py)
 
 PROFILE_DTYPES: dict[str, Any] = {
     "platform": STRING,
@@ -131,6 +133,9 @@ SCORE_DTYPES: dict[str, Any] = {
     "past_partners": STRING,
     "niches": STRING,
     "niche": STRING,
+    "niche_probs": VECTOR,
+    "content_vector": VECTOR,
+    "language": STRING,
 }
 
 # The audience_audits table without run_id (the warehouse adds it): a follower sample's verdict.
@@ -235,7 +240,8 @@ def ts_micros(s: pd.Series) -> np.ndarray:
     return np.asarray(naive.to_numpy(), dtype="datetime64[us]").view("int64")
 
 
-_CONVERTERS = {STRING: to_string, INT: to_int, FLOAT: to_float, BOOL: to_bool, UTC_TS: to_utc}
+_CONVERTERS = {STRING: to_string, INT: to_int, FLOAT: to_float, BOOL: to_bool, UTC_TS: to_utc,
+               VECTOR: to_vectors}
 
 
 def conform(df: pd.DataFrame, dtypes: Mapping[str, Any]) -> pd.DataFrame:

@@ -107,8 +107,12 @@ class NicheModel:
         p = np.full((len(docs), len(self.classes)), np.nan)
         has = to_string(docs).notna().to_numpy()
         if has.any():
-            p[has] = ovr_probabilities(niche_features(docs[has], self.bits) @ self.coef + self.intercept)
+            p[has] = self.probabilities_of(niche_features(docs[has], self.bits))
         return p
+
+    def probabilities_of(self, features: sparse.csr_matrix) -> np.ndarray:
+        """The same from niche_features already computed (content_profile reuses them)."""
+        return ovr_probabilities(features @ self.coef + self.intercept)
 
 
 def ovr_probabilities(z: np.ndarray) -> np.ndarray:
@@ -141,16 +145,14 @@ def top_niches(p: np.ndarray, classes: tuple[str, ...], top: int = TOP) -> pd.Da
     })
 
 
-def score_niches(creators: pd.DataFrame, posts: pd.DataFrame, pos: np.ndarray) -> pd.DataFrame:
-    """``niches`` and ``niche`` per creator row, from its name, bio and latest posts
-    (``pos``: each post's creator row, as transforms._keys.creator_positions gives it)."""
+def recent_posts(published_at: pd.Series, pos: np.ndarray) -> np.ndarray:
+    """``pos`` (each post's creator row, as transforms._keys.creator_positions gives it) with
+    every post but each creator's POSTS_PER_CREATOR newest set to -1: the captions read."""
     recent = np.asarray(pos).copy()
-    if len(posts):
-        newest_first = (pd.DataFrame({"owner": recent, "at": posts["published_at"].to_numpy()})
+    if len(published_at):
+        newest_first = (pd.DataFrame({"owner": recent, "at": published_at.to_numpy()})
                         .sort_values(["owner", "at"], ascending=[True, False], na_position="last",
                                      kind="stable"))
         rank = newest_first.groupby("owner", sort=False).cumcount()
         recent[rank.index[rank.to_numpy() >= POSTS_PER_CREATOR]] = -1
-    docs = niche_documents(creators["display_name"], creators["bio"], posts["text"], recent)
-    model = load_niche_model()
-    return top_niches(model.probabilities(docs), model.classes).set_index(creators.index)
+    return recent

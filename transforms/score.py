@@ -1,6 +1,7 @@
 """The one entry point flows call: raw frames in, one creator_scores row per creator out.
 
-normalize -> engagement -> post signals -> account type -> tier -> contacts -> niches. The posts are
+normalize -> engagement -> post signals -> account type -> tier -> contacts -> content (niches,
+vector, language). The posts are
 mapped to their creators once and every step reuses that mapping, so a 30M-post rescore
 hashes the post keys only once.
 """
@@ -22,6 +23,7 @@ from transforms.account_type import post_signals_from_positions, score_account_t
 from transforms.authenticity import AuthenticityContext, all_flags, authenticity_columns
 from transforms.collab import creator_collab
 from transforms.contacts import extract_contacts
+from transforms.content import creator_content
 from transforms.engagement import (
     DEFAULT_FORMULA,
     DEFAULT_LAST_N,
@@ -30,7 +32,6 @@ from transforms.engagement import (
     er_sample,
 )
 from transforms.frames import BOOL, SCORE_DTYPES, UTC_TS, as_utc, conform
-from transforms.niches import score_niches
 from transforms.normalize import normalize_posts, normalize_profiles
 from transforms.tiers import DEFAULT, TierScheme, assign_tier, resolve_scheme
 
@@ -130,6 +131,6 @@ def score_creators(
         **SCORE_VERSIONS,
         **authenticity_columns(flags, n).set_index(metrics.index),
         **creator_collab(creators, clean_posts, pos).set_index(metrics.index),
-        **score_niches(creators, clean_posts, pos).set_index(metrics.index),
+        **creator_content(creators, clean_posts, pos).set_index(metrics.index),
     )
     return conform(out, SCORE_DTYPES).reset_index(drop=True)

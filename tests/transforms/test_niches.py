@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from transforms.content import CONTENT_COLUMNS, creator_content
 from transforms.niches import (
     MODEL_FILE,
     NICHES,
     NicheModel,
     load_niche_model,
     niche_documents,
-    score_niches,
     top_niches,
 )
 from transforms.score import score_creators
@@ -89,11 +89,11 @@ def test_a_creator_with_no_text_gets_null_niches_not_a_crash():
                              "bio": pd.Series([None, None, None], dtype="string")})
     posts = pd.DataFrame({"text": pd.Series([None, "", "#travel Rome"], dtype="string"),
                           "published_at": pd.to_datetime([NOW, NOW, NOW], utc=True)})
-    out = score_niches(creators, posts, np.array([0, 0, 1]))
+    out = creator_content(creators, posts, np.array([0, 0, 1]))
     assert out["niches"].isna().tolist() == [True, False, True]
     assert out["niche"].isna().tolist() == [True, False, True]
-    empty = score_niches(creators.iloc[:0], posts.iloc[:0], np.zeros(0, dtype=np.int64))
-    assert list(empty.columns) == ["niches", "niche"] and empty.empty
+    empty = creator_content(creators.iloc[:0], posts.iloc[:0], np.zeros(0, dtype=np.int64))
+    assert list(empty.columns) == list(CONTENT_COLUMNS) and empty.empty
 
 
 def test_only_the_creators_latest_posts_are_read():
@@ -103,7 +103,7 @@ def test_only_the_creators_latest_posts_are_read():
     new = ["Homemade lasagna tonight, recipe on the blog #foodie"] * 8
     posts = pd.DataFrame({"text": pd.Series(old + new, dtype="string"),
                           "published_at": pd.to_datetime([datetime(2020, 1, 1, tzinfo=UTC)] * 8 + [NOW] * 8)})
-    assert score_niches(creators, posts, np.zeros(16, dtype=np.int64)).loc[0, "niche"] == "food"
+    assert creator_content(creators, posts, np.zeros(16, dtype=np.int64)).loc[0, "niche"] == "food"
 
 
 def test_score_creators_writes_niches_and_niche():

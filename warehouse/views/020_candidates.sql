@@ -50,6 +50,7 @@ SELECT
     s.past_partners,
     s.niches,
     s.niche,
+    s.language,
     a.audience_credibility,
     s.contact_email,
     s.contact_link,

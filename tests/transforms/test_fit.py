@@ -1,0 +1,123 @@
+"""rank_fit and brief_mask on small frames whose content comes from content_profile: a food
+brief ranks the food creators first, every filter, unknown parts left out of the score and named
+in the evidence, the evidence's sign, and lookalikes that leave the seeds out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.brief import Brief
+from transforms.content import content_profile
+from transforms.fit import FIT_COLUMNS, WEIGHTS, brief_mask, rank_fit, split_ref
+
+CREATORS = [
+    # handle, platform, tier, followers, er, authenticity, stance, paid posts, bio, caption
+    ("pasta.paolo", "instagram", "micro", 12_000, 0.05, 85, "unknown", 0,
+     "Italian home cook: pasta, olive oil and family recipes", "fresh pasta with olive oil from my kitchen #recipe"),
+    ("mia.bakes", "instagram", "nano", 5_000, 0.04, 90, "open_to_gifting", 0,
+     "Home baker, sourdough and cakes, PR friendly", "my new sourdough loaf, recipe in bio #baking #homemade"),
+    ("tom.runs", "bluesky", "nano", 8_000, 0.02, 80, "paid_only", 3,
+     "Marathon runner, gym every day, rates on request", "leg day at the gym, squats and deadlifts #fitness #workout"),
+    ("lea.reist", "instagram", "nano", 3_000, 0.03, 40, "unknown", 0,
+     "Reisen und Fotografie, immer unterwegs in Europa", "Sonnenuntergang in Lissabon, was für eine Reise #reisen #travel"),
+    ("kim.cooks", "bluesky", "micro", 20_000, 0.01, None, "open_to_gifting", 2,
+     "Weeknight dinners and baking for busy families, gifting welcome", "one-pot chicken curry recipe for tonight #dinner #recipe"),
+]
+FOOD = Brief(text="Small olive oil producer from Crete: creators who cook at home and share recipes.")
+
+
+def frame() -> pd.DataFrame:
+    cols = ["handle", "platform", "tier", "followers", "er_median", "authenticity_score", "collab_stance",
+            "paid_posts", "bio", "caption"]
+    df = pd.DataFrame(CREATORS, columns=cols)
+    df["collab_evidence"] = np.where(df["collab_stance"] == "unknown", None, "bio says \"" + df["bio"] + "\"")
+    content = content_profile(pd.Series([None] * len(df), dtype="string"), df["bio"].astype("string"),
+                              df["caption"].astype("string"), np.arange(len(df)))
+    return pd.concat([df.drop(columns=["bio", "caption"]), content], axis=1)
+
+
+def test_a_food_brief_ranks_the_food_creators_first_with_every_fit_column():
+    ranked = rank_fit(frame(), FOOD)
+    assert [c for c in FIT_COLUMNS if c not in ranked.columns] == []
+    assert set(ranked["handle"].head(3)) == {"pasta.paolo", "mia.bakes", "kim.cooks"}
+    assert ranked["fit_rank"].tolist() == [1, 2, 3, 4, 5]
+    scores = ranked["fit_score"].to_numpy(dtype=float)
+    assert (np.diff(scores) <= 0).all() and ((scores >= 0) & (scores <= 1)).all()
+    assert len(rank_fit(frame().iloc[:0], FOOD)) == 0
+
+
+def test_the_evidence_says_why_and_its_wording_follows_the_sign():
+    ranked = rank_fit(frame(), Brief(text=FOOD.text, languages=("en", "fr"))).set_index("handle")
+    paolo, tom, lea = (ranked.at[h, "fit_evidence"] for h in ("pasta.paolo", "tom.runs", "lea.reist"))
+    assert paolo.startswith("posts about food: niche food ") and "brief food " in paolo
+    assert "language en matches" in paolo
+    assert tom.startswith("posts little about food: niche food ") and "(mostly fitness " in tom
+    assert "language de, not en, fr" in lea and ranked.at["lea.reist", "fit_language"] == 0
+    assert 'open to gifting: bio says "Home baker' in ranked.at["mia.bakes", "fit_evidence"]
+    assert 'paid only: bio says "Marathon' in tom
+    assert "ER 5.0%: top " in paolo and "authenticity 85/100" in paolo
+    assert "ER 1.0%: bottom " in ranked.at["kim.cooks", "fit_evidence"]
+    for handle, row in ranked.iterrows():
+        said_close = "words close to the brief" in row["fit_evidence"]
+        assert said_close == (row["fit_text"] >= 0.5), handle
+
+
+def test_unknown_parts_are_left_out_of_the_score_and_named():
+    df = frame().drop(columns=["er_median"])
+    df["authenticity_score"] = None
+    df.loc[4, ["niche_probs", "content_vector", "language"]] = None
+    ranked = rank_fit(df, Brief(text=FOOD.text, languages=("en",))).set_index("handle")
+    kim = ranked.loc["kim.cooks"]
+    assert pd.isna(kim["fit_niche"]) and pd.isna(kim["fit_text"]) and pd.isna(kim["fit_quality"])
+    assert pd.isna(kim["fit_language"]) and pd.isna(kim["fit_score"]) and kim["fit_rank"] == 5
+    assert "content unknown: no text to read" in kim["fit_evidence"]
+    assert "language unknown" in kim["fit_evidence"]
+    assert "quality unknown: no ER or authenticity" in kim["fit_evidence"]
+    paolo = ranked.loc["pasta.paolo"]
+    parts = {k: paolo[k] for k in ("fit_niche", "fit_text", "fit_language")}
+    expected = sum(WEIGHTS[k] * v for k, v in parts.items()) / sum(WEIGHTS[k] for k in parts)
+    assert paolo["fit_score"] == pytest.approx(expected)
+    bare = rank_fit(frame()[["platform", "handle"]], FOOD)  # nothing to score at all
+    assert bare["fit_score"].isna().all() and bare["fit_rank"].tolist() == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(("brief", "kept"), [
+    (Brief(text="", platforms=("Bluesky",)), {"tom.runs", "kim.cooks"}),
+    (Brief(text="", tiers=("micro",)), {"pasta.paolo", "kim.cooks"}),
+    (Brief(text="", min_authenticity=60), {"pasta.paolo", "mia.bakes", "tom.runs", "kim.cooks"}),
+    (Brief(text="", collaboration="gifting"), {"pasta.paolo", "mia.bakes", "lea.reist", "kim.cooks"}),
+    (Brief(text="", collaboration="paid"), {"pasta.paolo", "tom.runs", "lea.reist", "kim.cooks"}),
+    (Brief(text="", exclude=("@Pasta.Paolo", "mia.bakes", "bluesky:tom.runs", "bluesky:lea.reist")),
+     {"lea.reist", "kim.cooks"}),
+])
+def test_brief_mask_applies_each_filter(brief, kept):
+    df = frame()
+    assert set(df.loc[brief_mask(df, brief), "handle"]) == kept
+
+
+def test_a_language_filter_keeps_the_creators_whose_language_is_unknown():
+    df = frame()
+    df.loc[0, "language"] = None
+    kept = set(df.loc[brief_mask(df, Brief(text="", languages=("de",))), "handle"])
+    assert kept == {"pasta.paolo", "lea.reist"}
+    assert brief_mask(df.drop(columns=["language"]), Brief(text="", languages=("de",))).all()
+
+
+def test_split_ref_reads_the_three_spellings():
+    assert split_ref("@Mia.Bakes") == (None, "mia.bakes")
+    assert split_ref("instagram:@mia") == ("instagram", "mia")
+    assert split_ref("did:plc:abc") == (None, "did:plc:abc")
+
+
+def test_lookalikes_leave_the_seeds_out_and_rank_the_similar_first():
+    df = frame()
+    seeds = df[df["handle"].isin(["pasta.paolo", "mia.bakes"])]
+    ranked = rank_fit(df, Brief(text=""), seeds)
+    assert "pasta.paolo" not in set(ranked["handle"]) and "mia.bakes" not in set(ranked["handle"])
+    assert ranked["handle"].iloc[0] == "kim.cooks"
+    top = ranked.iloc[0]
+    assert top["fit_evidence"].startswith("niche and vocabulary like @pasta.paolo and @mia.bakes: similarity ")
+    assert ranked.iloc[-1]["fit_evidence"].startswith("unlike @pasta.paolo and @mia.bakes: similarity ")
+    assert ranked["fit_like"].iloc[0] == ranked["fit_like"].max()

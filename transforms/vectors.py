@@ -1,0 +1,78 @@
+"""Fixed-width float vectors in a frame column (``niche_probs``, ``content_vector``).
+
+A column holds one float32 array per row, or None where the value is unknown; the maths wants
+one n x width matrix with NaN rows instead. These are the two directions, plus the column
+converter ``transforms.frames.conform`` uses. Arrow-backed list columns (what DuckDB returns)
+convert without a Python loop, so a million stored vectors become a matrix in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+
+def _as_array(value: object) -> np.ndarray | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    arr = np.asarray(value, dtype=np.float32).ravel()
+    return None if arr.size == 0 or np.isnan(arr).any() else arr
+
+
+def to_vectors(s: pd.Series) -> pd.Series:
+    """An object column of float32 arrays, None for missing (lists and arrays both accepted)."""
+    if isinstance(s.dtype, pd.ArrowDtype):
+        s = as_vectors(as_matrix(s), s.index)
+    return pd.Series([_as_array(v) for v in s.tolist()], index=s.index, dtype=object)
+
+
+def as_matrix(s: pd.Series | Sequence, width: int | None = None) -> np.ndarray:
+    """n x width float32, a NaN row where a vector is missing (or of another width)."""
+    arr = s.array.__arrow_array__() if isinstance(getattr(s, "dtype", None), pd.ArrowDtype) else None
+    if arr is not None:
+        return _arrow_matrix(arr, width)
+    rows = [_as_array(v) for v in (s.tolist() if isinstance(s, pd.Series) else list(s))]
+    if width is None:
+        width = next((len(r) for r in rows if r is not None), 0)
+    out = np.full((len(rows), width), np.nan, dtype=np.float32)
+    for i, r in enumerate(rows):
+        if r is not None and len(r) == width:
+            out[i] = r
+    return out
+
+
+def _arrow_matrix(arr: pa.Array | pa.ChunkedArray, width: int | None) -> np.ndarray:
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_fixed_size_list(arr.type):
+        if width is None:
+            lengths = arr.value_lengths().drop_null()
+            width = int(lengths[0].as_py()) if len(lengths) else 0
+        arr = _fixed(arr, width)
+    width = arr.type.list_size
+    flat = arr.values.slice(arr.offset * width, len(arr) * width)
+    out = np.asarray(flat.to_numpy(zero_copy_only=False), dtype=np.float32).reshape(len(arr), width)
+    if arr.null_count:
+        out = out.copy()
+        out[np.asarray(arr.is_null())] = np.nan
+    return out
+
+
+def _fixed(arr: pa.Array, width: int) -> pa.FixedSizeListArray:
+    """A variable list column as fixed-size lists; rows of another length become null."""
+    wrong = pa.compute.not_equal(arr.value_lengths(), width)
+    arr = pa.compute.if_else(pa.compute.fill_null(wrong, False), pa.nulls(len(arr), arr.type), arr)
+    return arr.cast(pa.list_(pa.float32(), width))
+
+
+def as_vectors(matrix: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """The column form of a matrix: one float32 array per row, None for a row with a NaN."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    known = ~np.isnan(matrix).any(axis=1) if matrix.size else np.zeros(len(matrix), dtype=bool)
+    values = np.empty(len(matrix), dtype=object)
+    for i in np.flatnonzero(known):
+        values[i] = matrix[i]
+    return pd.Series(values, index=index if index is not None else pd.RangeIndex(len(matrix)), dtype=object)
