@@ -90,8 +90,9 @@ def niche_db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse `scout demo` builds with its defaults, run once per session (about 30 s)."""
+def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The warehouse `scout demo` builds with its defaults and what it printed, run once per
+    session (about 30 s)."""
     from typer.testing import CliRunner
 
     from cli.app import app
@@ -101,4 +102,10 @@ def demo_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> 
     demo = CliRunner().invoke(app, ["demo", "--db", str(db), "--output", str(work / "candidates.csv")],
                               catch_exceptions=False)
     assert demo.exit_code == 0, demo.output
-    return db
+    return db, demo.stdout
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_run: tuple[Path, str]) -> Path:
+    """The warehouse `scout demo` builds with its defaults."""
+    return demo_run[0]

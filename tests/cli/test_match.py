@@ -161,3 +161,22 @@ def test_an_unknown_shortlist_exits_2_listing_the_saved_names(niche_db, tmp_path
     assert exported.exit_code == 2 and "saved: cooks" in one_line(exported) and not out.exists()
     filtered = run("export", "--shortlist", "cooks", "--tier", "nano", "-o", str(out), "--db", str(niche_db))
     assert filtered.exit_code == 2 and "takes no filters" in one_line(filtered) and not out.exists()
+
+
+def test_the_demo_ends_with_the_top_5_matches_of_its_home_cooking_brief(demo_run, tmp_path):
+    """The issue's "done when": the shipped brief against the demo warehouse, checked against the
+    sandbox's truth: the top 5 cook or bake and none says paid only."""
+    from cli.sandbox import DEMO_BRIEF, DEMO_CREATORS, DEMO_SEED
+    from core.identity import instance_account_id
+    from sandbox.generate import build_universe
+
+    db, printed = demo_run
+    assert "Top 5 matches for the brief 'demo-home-cooking'" in printed
+    top = matched(db, tmp_path, "--brief-file", str(DEMO_BRIEF), "--limit", "5")
+    assert len(top) == 5 and all(r["handle"][:20] in printed for r in top)
+    assert all(r["fit_evidence"] and r["tier"] in ("nano", "micro") for r in top)
+    truth = {(t["platform"], t["creator_id"]): t for t in build_universe(DEMO_CREATORS, DEMO_SEED).ground_truth()}
+    found = [truth[r["platform"], instance_account_id(r["creator_id"]) if r["platform"] == "mastodon"
+                   else r["creator_id"]] for r in top]
+    assert sum(t["niche"] in ("baking", "vegan food") for t in found) >= 4, [t["niche"] for t in found]
+    assert not [t for t in found if t["collab"] == "paid_only"]
