@@ -21,6 +21,16 @@ def handle_keys(values: pd.Series) -> pd.Series:
     return values.astype("string").str.strip().str.lstrip("@").str.strip().str.lower()
 
 
+def split_ref(ref: str) -> tuple[str | None, str]:
+    """A handle as a user writes it (a brief's ``exclude`` and ``like``): ``platform:handle`` ->
+    (platform, key); ``@handle`` or ``handle`` -> (None, key). A colon after a letters-only
+    prefix names a platform, except ``did:`` (a Bluesky DID is a handle here)."""
+    head, sep, tail = ref.strip().partition(":")
+    if sep and head.isalpha() and head.lower() != "did":
+        return head.lower(), handle_key(tail)
+    return None, handle_key(ref)
+
+
 
 #: Platforms whose creator ids are ``<instance host>:<account id>`` (scrapers/mastodon/ids.py):
 #: their own bodies and API paths spell the bare account id.

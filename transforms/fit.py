@@ -2,7 +2,7 @@
 
 fit-v1 (``FIT_VERSION``; change the version whenever this formula changes)::
 
-    fit_score = sum(w_k * s_k for known k) / sum(w_k for known k)
+    fit_score = sum(w_k * s_k for known k) / sum(w_k for every k some row knows)
 
     component     weight  s_k (each in 0..1)
     fit_niche      0.30   (brief niche probs . creator niche probs) / max(brief niche probs)
@@ -14,10 +14,13 @@ fit-v1 (``FIT_VERSION``; change the version whenever this formula changes)::
                           + 0.4 * (1 - total variation distance of niche probs to the seeds' mean)
                           + 0.2 * max(0, 1 - |log10 followers - seeds' mean log10 followers| / 2)
 
-A component is unknown (NA, left out of both sums, and named in ``fit_evidence``) when its input
-is: a creator with no text has no niche or text part; a brief without text none either; a brief
-naming no languages, or a creator whose language could not be told, has no language part; no ER
-and no authenticity, no quality. A row with nothing known gets no score and ranks last.
+A component is unknown (NA, and named in ``fit_evidence``) when its input is: a creator with no
+text has no niche or text part; a brief without text none either; a brief naming no languages,
+or a creator whose language could not be told, has no language part; no ER and no authenticity,
+no quality. The weights are renormalised over the components the rows can have: one no row
+knows (a brief without languages, an input without ER or authenticity columns) is left out; one
+unknown for some rows only counts 0 for them, so a creator nobody can read never outranks the
+ones whose posts match. No component known for any row: no score, input order.
 Collaboration stance is a filter (``brief_mask``), not a part of the score; it is said in the
 evidence. ``rank_fit`` ranks the rows it is given: apply ``brief_mask`` first to filter.
 """
@@ -28,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from core.brief import Brief
-from core.identity import handle_key, handle_keys
+from core.identity import handle_keys, split_ref
 from transforms.content import CONTENT_DIM, text_profile
 from transforms.fit_evidence import evidence_lines
 from transforms.frames import FLOAT, INT, STRING
@@ -55,15 +58,6 @@ def _floats(df: pd.DataFrame, name: str) -> np.ndarray:
 
 def _strings(df: pd.DataFrame, name: str) -> pd.Series:
     return _column(df, name).astype(STRING)
-
-
-def split_ref(ref: str) -> tuple[str | None, str]:
-    """``platform:handle`` -> (platform, key); ``@handle`` / ``handle`` -> (None, key). A colon
-    after a letters-only prefix names a platform; a DID (``did:plc:...``) stays a handle."""
-    head, sep, tail = ref.strip().partition(":")
-    if sep and head.isalpha() and head.lower() != "did":
-        return head.lower(), handle_key(tail)
-    return None, handle_key(ref)
 
 
 def _refs_mask(creators: pd.DataFrame, refs: tuple[str, ...]) -> np.ndarray:
@@ -147,12 +141,15 @@ def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, see
     return _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
 
 
-def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int) -> np.ndarray:
-    """Weighted mean over the known parts of each row; NaN where none is known."""
+def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zero: bool = False) -> np.ndarray:
+    """Weighted mean over the parts; NaN where none is known. A part no row knows is left out;
+    with ``unknown_is_zero`` a part some rows know counts 0 for the rows that do not."""
     total, weight = np.zeros(n), np.zeros(n)
     for w, values in parts.values():
         known = ~np.isnan(values)
-        total += np.where(known, values, 0.0) * w
+        if unknown_is_zero and known.any():
+            known = np.ones(n, dtype=bool)
+        total += np.where(np.isnan(values), 0.0, values) * w
         weight += known * w
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(weight > 0, total / weight, np.nan)
@@ -190,7 +187,7 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
     followers = _floats(creators, "followers")
     if seeds is not None:
         comp["fit_like"] = _likeness(niche, vectors, followers, seeds)
-    score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n)
+    score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n, unknown_is_zero=True)
     order = np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable")
     evidence = evidence_lines(
         brief=brief, brief_niche=brief_niche, niche=niche, comp=comp, language=language,

@@ -40,7 +40,7 @@ _SKIPPED_TABLES = ("schema_migrations", "tombstones")
 TOMBSTONE_COLUMNS = ["platform", "handle", "creator_ids", "forgotten_at", "reason"]
 #: A handle given without the part that makes it unique: SQL matching the stored handles it may
 #: stand for (Mastodon ``user`` for ``user@instance``, Bluesky ``name`` for ``name.bsky.social``).
-_PARTIAL_HANDLES: dict[str, tuple[str, str]] = {
+PARTIAL_HANDLES: dict[str, tuple[str, str]] = {
     # ... and a bare account id for ``host:id`` (what the instance's own pages show).
     "mastodon": ("@", "(split_part(lower(ltrim(handle, '@')), '@', 1) = $handle OR ends_with(creator_id, ':' || $handle))"),
     "bluesky": (".", "split_part(lower(ltrim(handle, '@')), '.', 1) = $handle"),
@@ -49,7 +49,12 @@ _URL = r"https?://[^\s\"'<>\\]+"
 
 
 class HandleNotResolved(WarehouseError):
-    """A handle without its instance or domain that matched no stored creator, or several."""
+    """A handle without its instance or domain that matched no stored creator, or several
+    (``candidates``: the full handles it could mean; empty when it matched none)."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
 
 
 @dataclass
@@ -85,7 +90,7 @@ def forget_creator(
     with connect(db_path, config=config) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            key, ids = _resolve(con, platform, key, handle.strip().lstrip("@"), force=force)
+            key, ids = resolve_handle(con, platform, key, handle.strip().lstrip("@"), force=force)
             done = erase(con, platform, key, ids)
             con.execute(
                 """
@@ -109,10 +114,11 @@ def forget_creator(
     return done
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, *, force: bool
-             ) -> tuple[str, list[str]]:
-    """(full handle, creator ids) that ``key`` names; a partial handle must name exactly one, a
-    full one at least one unless ``force``."""
+def resolve_handle(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, *, force: bool
+                   ) -> tuple[str, list[str]]:
+    """(full handle, creator ids) that ``key`` (or the creator id ``raw``) names; a partial handle
+    must name exactly one, a full one at least one unless ``force``. Also resolves lookalike seeds
+    (warehouse/matching.py)."""
     found = con.execute(
         "SELECT creator_id, lower(ltrim(handle, '@')) FROM creators WHERE platform = $platform "
         "AND (lower(ltrim(handle, '@')) = $handle OR creator_id = $raw)",
@@ -120,7 +126,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, 
     ).fetchall()
     if found:
         return key, sorted({row[0] for row in found})
-    separator, partial = _PARTIAL_HANDLES.get(platform, ("", ""))
+    separator, partial = PARTIAL_HANDLES.get(platform, ("", ""))
     if not partial or separator in key or key.startswith("did:"):
         if force:
             return key, []
@@ -143,7 +149,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, 
         )
     raise HandleNotResolved(
         f"{key!r} matched {len(matches)} {platform} creators: {', '.join(m[0] for m in matches)}; "
-        "pass the one to forget as --handle."
+        "pass the one to forget as --handle.", [m[0] for m in matches]
     )
 
 

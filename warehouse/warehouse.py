@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from core.brief import Brief
 from core.records import RawResponse
 from core.settings import Settings
 from warehouse.ad_network import network_inputs, update_authenticity
@@ -26,6 +27,7 @@ from warehouse.db import DbPath, connect, default_db_path, transaction
 from warehouse.forget import read_tombstones
 from warehouse.load import load_batch, require_run_id, run_row, store_batch
 from warehouse.manifest import RunState, RunStatus, finish_run, open_run, unfinished
+from warehouse.matching import match_frame, seed_frame
 from warehouse.queries import batch_raw_responses, run_counts
 from warehouse.scoring_inputs import scoring_inputs
 
@@ -82,6 +84,16 @@ class Warehouse:
         original posts)`` gives the scores whose flags change, written back; how many changed."""
         with self.writer() as con, transaction(con, "Updating the ad-network flags"):
             return update_authenticity(con, rescore(*network_inputs(con, recent)))
+
+    def match_frame(self, brief: Brief) -> pd.DataFrame:
+        """The stored creators the brief's filters keep, with their stored content (for rank_fit)."""
+        with self.reader() as con:
+            return match_frame(con, brief)
+
+    def seed_frame(self, likes: tuple[str, ...]) -> pd.DataFrame:
+        """The ``--like`` seeds' stored rows; an unknown or ambiguous handle is bad input."""
+        with self.reader() as con:
+            return seed_frame(con, likes)
 
     def stored_raws(self, run_id: str, batch_no: int) -> list[RawResponse]:
         """The bodies a batch stored, in fetch order, so a resume re-parses instead of refetching."""

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from core.brief import Brief
+from core.identity import split_ref
 from transforms.content import content_profile
-from transforms.fit import FIT_COLUMNS, WEIGHTS, brief_mask, rank_fit, split_ref
+from transforms.fit import FIT_COLUMNS, WEIGHTS, brief_mask, rank_fit
 
 CREATORS = [
     # handle, platform, tier, followers, er, authenticity, stance, paid posts, bio, caption
@@ -71,7 +72,7 @@ def test_unknown_parts_are_left_out_of_the_score_and_named():
     ranked = rank_fit(df, Brief(text=FOOD.text, languages=("en",))).set_index("handle")
     kim = ranked.loc["kim.cooks"]
     assert pd.isna(kim["fit_niche"]) and pd.isna(kim["fit_text"]) and pd.isna(kim["fit_quality"])
-    assert pd.isna(kim["fit_language"]) and pd.isna(kim["fit_score"]) and kim["fit_rank"] == 5
+    assert pd.isna(kim["fit_language"]) and kim["fit_score"] == 0 and kim["fit_rank"] == 5
     assert "content unknown: no text to read" in kim["fit_evidence"]
     assert "language unknown" in kim["fit_evidence"]
     assert "quality unknown: no ER or authenticity" in kim["fit_evidence"]

@@ -1,0 +1,142 @@
+"""What a match reads from a real DuckDB file: the content columns stored with every score
+(migration 013) round trip, match_frame's SQL filters mean what brief_mask means, and --like
+seeds resolve as scout forget resolves handles, with bad ones as exit-2 errors naming candidates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.brief import Brief
+from core.records import Post, Profile
+from transforms.fit import brief_mask, rank_fit
+from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
+from transforms.score import score_creators
+from transforms.vectors import as_matrix
+from warehouse.load import load_run
+from warehouse.matching import SeedNotResolved
+from warehouse.warehouse import Warehouse
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+PEOPLE = [
+    # platform, id, handle, name, bio, captions
+    ("bluesky", "did:plc:ana", "ana.bsky.social", "Ana Silva", "I'm Ana, I bake sourdough at home. PR friendly",
+     ["my sourdough loaf today, recipe below #baking", "I made lemon cake with my kids this morning"]),
+    ("bluesky", "did:plc:ben", "ben.bsky.social", "Ben Okafor", "I run marathons and lift. Paid collaborations only",
+     ["My leg day at the gym: squats and deadlifts #fitness", "I ran 30k this morning, legs are gone"]),
+    ("bluesky", "did:plc:eva", "eva.example.com", "Eva Braun", "Ich reise gern und fotografiere Städte in Europa",
+     ["Sonnenuntergang in Lissabon, was für eine Reise #reisen", "Mein Wochenende in Wien war wunderschön"]),
+    ("mastodon", "mastodon.social:1", "ana@mastodon.social", "Ana Costa", "I cook pasta and share family recipes",
+     ["fresh pasta with olive oil from my kitchen #recipe", "my grandmother's tomato sauce, step by step"]),
+    ("mastodon", "mastodon.social:2", "wenc@mastodon.social", "Wen Chen", "I knit and I garden, slowly",
+     ["my new scarf is done", "I planted tomatoes today in my garden"]),
+    ("mastodon", "mastodon.social:3", "mute@mastodon.social", None, None, []),
+]
+
+
+def load(db) -> pd.DataFrame:
+    by_platform = {}
+    for platform, cid, handle, name, bio, captions in PEOPLE:
+        by_platform.setdefault(platform, []).append((cid, handle, name, bio, captions))
+    scores = []
+    for i, (platform, people) in enumerate(by_platform.items()):
+        profiles = profiles_frame([Profile(platform, cid, handle, display_name=name, followers=2000 + 1000 * k,
+                                           following=300, posts_count=40, bio=bio)
+                                   for k, (cid, handle, name, bio, _) in enumerate(people)], NOW)
+        posts = posts_frame([Post(platform, f"{cid}/p{j}", cid, NOW - timedelta(days=j + 1), text, likes=80 + j,
+                                  comments=6) for cid, _, _, _, captions in people
+                             for j, text in enumerate(captions)], NOW)
+        score = score_creators(profiles, posts, now=NOW)
+        scores.append(score)
+        load_run(db, run_id=f"r{i}", profiles=profiles, posts=posts, scores=score, raw_responses=raw_frame([]),
+                 errors=errors_frame([]), run={"flow": "discover", "platform": platform, "params": {},
+                                               "started_at": NOW, "finished_at": NOW, "status": "completed"})
+    return pd.concat(scores, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    db = tmp_path_factory.mktemp("match") / "scout.duckdb"
+    scores = load(db)
+    with duckdb.connect(str(db)) as con:  # everyone a person, so the person filter keeps them all
+        con.execute("UPDATE creator_scores SET is_person = true")
+    return db, scores
+
+
+def test_content_columns_round_trip_through_the_warehouse(stored):
+    db, scores = stored
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT creator_id, niche_probs, content_vector, language FROM creator_scores "
+                           "ORDER BY creator_id").fetchall()
+        view = dict(con.execute("SELECT creator_id, language FROM candidates").fetchall())
+    expected = scores.set_index("creator_id")
+    for cid, probs, vector, language in rows:
+        want = expected.loc[cid]
+        if want["content_vector"] is None:
+            assert probs is None and vector is None and language is None
+            continue
+        np.testing.assert_array_equal(np.asarray(probs, dtype=np.float32), want["niche_probs"])
+        np.testing.assert_array_equal(np.asarray(vector, dtype=np.float32), want["content_vector"])
+        assert language == (None if pd.isna(want["language"]) else want["language"])
+    assert expected.at["did:plc:eva", "language"] == "de" and expected.at["did:plc:ana", "language"] == "en"
+    assert expected.at["mastodon.social:3", "content_vector"] is None  # no text at all
+    assert set(view) <= set(expected.index) and view.get("did:plc:eva", "de") == "de"
+
+
+@pytest.mark.parametrize("brief", [
+    Brief(text=""),
+    Brief(text="", platforms=("mastodon",)),
+    Brief(text="", languages=("de",)),
+    Brief(text="", collaboration="gifting"),
+    Brief(text="", collaboration="paid", tiers=("nano",)),
+    Brief(text="", min_authenticity=101),
+])
+def test_match_frame_filters_in_sql_exactly_as_brief_mask_does(stored, brief):
+    db, _ = stored
+    wh = Warehouse(db)
+    everyone = wh.match_frame(Brief(text=""))
+    assert len(everyone) == len(PEOPLE)
+    expected = everyone.loc[brief_mask(everyone, brief), "creator_id"].tolist()
+    assert wh.match_frame(brief)["creator_id"].tolist() == expected
+    if brief.platforms or brief.languages or brief.collaboration != "any":
+        assert 0 < len(expected) < len(PEOPLE)
+
+
+def test_a_brief_ranks_the_stored_creators_from_their_stored_vectors(stored):
+    db, _ = stored
+    wh = Warehouse(db)
+    pool = wh.match_frame(Brief(text=""))
+    assert isinstance(pool["content_vector"].dtype, pd.ArrowDtype)
+    assert np.isnan(as_matrix(pool["content_vector"], 64)).any(axis=1).sum() == 1
+    ranked = rank_fit(pool, Brief(text="creators who cook at home and share family recipes"))
+    assert set(ranked["handle"].head(2)) == {"ana.bsky.social", "ana@mastodon.social"}
+
+
+@pytest.mark.parametrize(("likes", "ids"), [
+    (("bluesky:@Ana.bsky.social",), ["did:plc:ana"]),
+    (("@ben.bsky.social", "ben.bsky.social"), ["did:plc:ben"]),
+    (("wenc",), ["mastodon.social:2"]),
+    (("mastodon:wenc", "bluesky:eva.example.com"), ["mastodon.social:2", "did:plc:eva"]),
+    (("did:plc:ben",), ["did:plc:ben"]),
+])
+def test_seeds_resolve_like_forget_resolves_handles(stored, likes, ids):
+    db, _ = stored
+    assert Warehouse(db).seed_frame(likes)["creator_id"].tolist() == ids
+
+
+@pytest.mark.parametrize(("like", "said"), [
+    ("ana", "matched 2 creators: bluesky:ana.bsky.social, mastodon:ana@mastodon.social"),
+    ("nobody.bsky.social", "matched no stored creator"),
+    ("tiktok:ana", "matched no stored tiktok creator"),
+    ("mastodon:nobody", "matched no stored mastodon creator"),
+])
+def test_unknown_and_ambiguous_seeds_are_bad_input_naming_the_candidates(stored, like, said):
+    db, _ = stored
+    with pytest.raises(SeedNotResolved) as err:
+        Warehouse(db).seed_frame(("ben.bsky.social", like))
+    assert said in str(err.value) and err.value.exit_code == 2
+    assert "\n" not in str(err.value)
