@@ -20,11 +20,12 @@ def rank_warehouse(db_path: Path, brief: Brief, *, limit: int | None = None,
                    config: Settings | None = None) -> pd.DataFrame:
     """The warehouse's creators ranked against ``brief`` (``fit_rank`` 1 first), at most ``limit``."""
     from transforms.fit import brief_mask, rank_fit
-    from warehouse.matching import match_frame, seed_frame
+    from warehouse.warehouse import Warehouse
 
-    creators = match_frame(db_path, brief, config=config)
-    creators = creators[brief_mask(creators, brief)]  # what SQL could not push down (stance, exclude)
-    seeds = seed_frame(db_path, brief.like, config=config) if brief.like else None
+    warehouse = Warehouse(db_path, config)
+    creators = warehouse.match_frame(brief)
+    creators = creators[brief_mask(creators, brief)]  # what SQL leaves to it: the exclusions
+    seeds = warehouse.seed_frame(brief.like) if brief.like else None
     ranked = rank_fit(creators, brief, seeds)
     return ranked if limit is None else ranked.head(limit)
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from core.brief import Brief
 from core.errors import InputError
-from core.identity import handle_keys
+from core.identity import handle_keys, split_ref
 from flows.classify import COUNT_COLUMNS, classify_frame
 from flows.csv_stream import (
     DEFAULT_CHUNK_ROWS,
@@ -29,7 +29,7 @@ from flows.csv_stream import (
 )
 from transforms.collab import bio_stance
 from transforms.content import content_profile
-from transforms.fit import brief_mask, rank_fit, split_ref
+from transforms.fit import brief_mask, rank_fit
 from transforms.niches import POSTS_PER_CREATOR
 from transforms.tiers import assign_tier
 

@@ -68,11 +68,11 @@ def bakers_db(tmp_path: Path) -> Callable[[int], Path]:
 NICHE_GROUPS = (
     ("cook", "Lena Cook", "Home cook: family recipes, sourdough baking and easy dinners. PR friendly",
      "tonight's dinner: lentil soup with fresh bread, recipe below"),
-    ("paidcook", "Paula Cook", "Recipes and home cooking for busy families. Paid collaborations only",
+    ("paidcook", "Paula Cook", "Mum of two, I share my recipes and home cooking for busy families. Paid collaborations only",
      "my pasta bake recipe, ready in 20 minutes"),
     ("trainer", "Tom Trainer", "Personal trainer: gym workouts, lifting and running plans",
      "leg day: squats, deadlifts and a 5k run"),
-    ("traveller", "Bo Traveller", "Backpacking across Asia: hostels, trains and mountain hikes",
+    ("traveller", "Bo Traveller", "I'm Bo, I backpack across Asia with my partner: hostels, trains and mountain hikes",
      "sunrise over the rice terraces, day 12 of the trip"),
 )
 
