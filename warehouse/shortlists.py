@@ -20,8 +20,8 @@ from core.settings import Settings
 from warehouse.db import DbPath, connect, transaction
 from warehouse.queries import nullable
 
-#: The columns of ``matches`` a ranked frame fills (the rest: brief_id, run_id, matched_at).
-MATCH_COLUMNS = ("platform", "creator_id", "fit_rank", "fit_score", "fit_niche", "fit_text",
+#: The columns of ``matches`` a ranked frame fills (the rest: brief_id, matched_at).
+MATCH_COLUMNS = ("platform", "creator_id", "scored_at", "fit_rank", "fit_score", "fit_niche", "fit_text",
                  "fit_language", "fit_quality", "fit_like", "fit_evidence")
 
 
@@ -46,7 +46,7 @@ def save_shortlist(db_path: DbPath, *, name: str, text: str, params: dict[str, A
     """Store the brief and its ranked creators under ``name``; True when it replaced a shortlist
     of that name. One transaction: the old list stays whole if anything fails."""
     brief_id = str(uuid.uuid4())
-    rows = ranked.reindex(columns=[*MATCH_COLUMNS, "run_id"]).assign(brief_id=brief_id)
+    rows = ranked.reindex(columns=list(MATCH_COLUMNS)).assign(brief_id=brief_id)
     with connect(db_path, config=config) as con, transaction(con, f"Saving shortlist {name!r}"):
         old = [b for (b,) in con.execute("SELECT brief_id FROM briefs WHERE name = ?", [name]).fetchall()]
         con.execute("DELETE FROM matches WHERE brief_id IN (SELECT unnest(?::VARCHAR[]))", [old])
@@ -83,12 +83,12 @@ def read_shortlist(db_path: DbPath, name: str, config: Settings | None = None
                    s.niches, s.collab_stance, m.fit_evidence, c.display_name, c.profile_url,
                    s.authenticity_score, s.account_type, s.person_probability, s.collab_evidence,
                    s.past_partners, m.fit_niche, m.fit_text, m.fit_language, m.fit_quality, m.fit_like,
-                   m.creator_id, m.run_id, m.matched_at
+                   m.creator_id, m.scored_at, m.matched_at
             FROM matches AS m
             JOIN creators AS c USING (platform, creator_id)
-            LEFT JOIN creator_scores AS s USING (platform, creator_id, run_id)
+            LEFT JOIN creator_scores AS s USING (platform, creator_id, scored_at)
             WHERE m.brief_id = ?
-            QUALIFY row_number() OVER (PARTITION BY m.platform, m.creator_id ORDER BY s.scored_at DESC) = 1
+            QUALIFY row_number() OVER (PARTITION BY m.platform, m.creator_id ORDER BY s.run_id DESC) = 1
             ORDER BY m.fit_rank
             """,
             [brief.brief_id],

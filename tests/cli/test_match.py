@@ -86,6 +86,7 @@ def test_save_then_shortlist_then_export_it_and_saving_again_replaces(niche_db, 
     listed = run("shortlist", "q1-cooks", "--db", str(niche_db))
     assert listed.exit_code == 0, listed.output
     assert "shortlist q1-cooks" in listed.output and BRIEF[:30] in listed.output and "5 matches" in listed.output
+    assert "open_to_gifting" in listed.output and " nano " in listed.output and "food:0." in listed.output
 
     out = tmp_path / "q1.csv"
     exported = run("export", "--shortlist", "q1-cooks", "-o", str(out), "--db", str(niche_db))
@@ -94,6 +95,7 @@ def test_save_then_shortlist_then_export_it_and_saving_again_replaces(niche_db, 
     rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
     assert [int(float(r["fit_rank"])) for r in rows] == [1, 2, 3, 4, 5]
     assert {"handle", "fit_score", "fit_evidence", "er_median", "niches"} <= set(rows[0])
+    assert all(r["tier"] == "nano" and float(r["er_median"]) > 0 and r["niches"] for r in rows)
     assert run("export", "--shortlist", "q1-cooks", "-o", str(tmp_path / "q1.parquet"),
                "--db", str(niche_db)).exit_code == 0
 

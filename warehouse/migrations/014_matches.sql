@@ -2,7 +2,8 @@
 -- `briefs` (its words, its filters and seeds as JSON, the fit formula's version); its ranked
 -- creators are rows of `matches`, with the fit score's components and evidence as they were when
 -- matched. Saving the same name again replaces both in one transaction (warehouse/shortlists.py);
--- a name is unique among briefs by that rule, not by a constraint. `scout forget` deletes a
+-- a name is unique among briefs by that rule, not by a constraint. `scored_at` names the score a
+-- creator was matched on (with platform and creator_id, its row of creator_scores). `scout forget` deletes a
 -- creator's matches (the table has platform and creator_id, warehouse/forget.py finds it).
 
 CREATE TABLE briefs (
@@ -18,7 +19,7 @@ CREATE TABLE matches (
     brief_id     VARCHAR NOT NULL,
     platform     VARCHAR NOT NULL,
     creator_id   VARCHAR NOT NULL,
-    run_id       VARCHAR,
+    scored_at    TIMESTAMPTZ,
     fit_rank     INTEGER NOT NULL,
     fit_score    DOUBLE NOT NULL,
     fit_niche    DOUBLE,
