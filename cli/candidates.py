@@ -141,7 +141,7 @@ def candidates_cmd(
 def export_cmd(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="csv, xlsx, html, parquet or json (default: from the suffix).")] = None,
+        "--format", "-f", help="csv, xlsx, html or parquet (default: from the suffix).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     platform: PlatformFilter = None,
     tier: TierFilter = None,

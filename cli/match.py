@@ -107,23 +107,23 @@ def match(
 def _checked_output(output: Path | None, fmt: str | None, force: bool) -> tuple[Path, str] | None:
     """(path, format) of ``-o`` checked before any work, or None for the terminal."""
     from core.errors import WarehouseError
-    from warehouse.export import check_export_path
+    from warehouse.export import MATCH_FORMATS, check_export_path
 
     if output is None:
         if fmt is not None:
             raise fail(f"--format {fmt} needs --output FILE", USAGE_ERROR)
         return None
     try:
-        return check_export_path(output, fmt, force)
+        return check_export_path(output, fmt, force, MATCH_FORMATS)
     except WarehouseError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
 
 
 def _export(frame: Any, path: Path, fmt: str, force: bool) -> None:
-    from warehouse.export import export_candidates
+    from warehouse.export import MATCH_FORMATS, export_candidates
 
     with clear_errors(), saying_created(path.parent):
-        written = export_candidates(frame, path, fmt, force=force)
+        written = export_candidates(frame, path, fmt, force=force, formats=MATCH_FORMATS)
     console.print(f"wrote {len(frame)} matches to {written}")
 
 

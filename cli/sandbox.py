@@ -167,7 +167,6 @@ def demo(
         counts = table_counts(db, config)
     render_candidates(top.head(15), f"Top candidates ({len(top)} in all)")
     say_held_back(db, {}, config)
-    demo_match(db, config)
     console.print(
         f"warehouse {db}: " + ", ".join(f"{name} {n}" for name, n in counts.items())
         + f"\nexported {len(top)} candidates to {output}"
@@ -175,3 +174,4 @@ def demo(
         f"{sandbox_stats.get('rate_limited', sandbox_stats.get('429', 0))} of them 429"
         + f"\ndemo finished in {time.perf_counter() - started:.1f}s"
     )
+    demo_match(db, config)

@@ -29,7 +29,9 @@ from warehouse.db import WarehouseError, check_name_lengths, pid_running
 
 ExportFormat = Literal["csv", "xlsx", "html", "parquet", "json"]
 
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "html", "parquet", "json")
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "html", "parquet")
+#: ``scout match -o`` also writes JSON (one object per match, for a program to read).
+MATCH_FORMATS: tuple[str, ...] = (*FORMATS, "json")
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html",
                    ".parquet": "parquet", ".pq": "parquet", ".json": "json"}
 
@@ -73,7 +75,8 @@ def marketer_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_export_path(
-    path: str | os.PathLike[str], fmt: str | None = None, force: bool = False
+    path: str | os.PathLike[str], fmt: str | None = None, force: bool = False,
+    formats: tuple[str, ...] = FORMATS,
 ) -> tuple[Path, str]:
     """(target, format) when ``path`` can take an export, else WarehouseError saying why.
 
@@ -87,7 +90,7 @@ def check_export_path(
     if target.is_dir():
         example = target / f"candidates.{str(fmt or 'csv').strip().lower()}"
         raise WarehouseError(f"{target} is a directory; give a file name such as {example}.")
-    fmt = _resolve_format(target, fmt)
+    fmt = _resolve_format(target, fmt, formats)
     if target.exists() and not force:
         raise WarehouseError(f"{target} exists; use --force to overwrite it.")
     ancestor = target.parent
@@ -105,9 +108,10 @@ def export_candidates(
     path: str | os.PathLike[str],
     fmt: ExportFormat | None = None,
     force: bool = False,
+    formats: tuple[str, ...] = FORMATS,
 ) -> Path:
-    """Write ``df`` to ``path`` atomically and return the path written."""
-    target, fmt = check_export_path(path, fmt, force)
+    """Write ``df`` to ``path`` atomically and return the path written (one of ``formats``)."""
+    target, fmt = check_export_path(path, fmt, force, formats)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -127,18 +131,20 @@ def export_candidates(
     return target
 
 
-def _resolve_format(target: Path, fmt: str | None) -> str:
+def _resolve_format(target: Path, fmt: str | None, formats: tuple[str, ...]) -> str:
     inferred = _SUFFIX_FORMATS.get(target.suffix.lower())
+    inferred = inferred if inferred in formats else None
+    names = ", ".join(formats[:-1]) + f" or {formats[-1]}"
     if fmt is None:
         if inferred is None:
             raise WarehouseError(
-                f"Cannot tell the export format from {target.name!r}; use a .csv, .xlsx, .html, "
-                ".parquet or .json name or pass --format."
+                f"Cannot tell the export format from {target.name!r}; use a "
+                f"{', '.join('.' + f for f in formats[:-1])} or .{formats[-1]} name or pass --format."
             )
         return inferred
     normalized = str(fmt).strip().lower()
-    if normalized not in FORMATS:
-        raise WarehouseError(f"Unknown export format {fmt!r}; use csv, xlsx, html, parquet or json.")
+    if normalized not in formats:
+        raise WarehouseError(f"Unknown export format {fmt!r}; use {names}.")
     if inferred != normalized:
         raise WarehouseError(
             f"The file name {target.name!r} does not match --format {normalized}; "
