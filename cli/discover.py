@@ -8,7 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail, quiet_prefect
+from cli.console import (
+    USAGE_ERROR,
+    clear_errors,
+    console,
+    err_console,
+    fail,
+    quiet_prefect,
+)
 from cli.options import (
     DEFAULT_DB,
     AvatarCacheOption,

@@ -171,6 +171,6 @@ def brief_search_terms(brief: Brief) -> tuple[list[str], list[str]]:
     words = [w for w in re.findall(r"[^\W\d_]{3,}", brief.text.lower()) if w not in STOPWORDS]
     probs, _ = text_profile(brief.text) if brief.text else (None, None)
     niches = [] if probs is None else [
-        n for n, p in sorted(zip(NICHES, probs), key=lambda np_: -np_[1])
+        n for n, p in sorted(zip(NICHES, probs, strict=True), key=lambda np_: -np_[1])
         if n != "other" and p >= NICHE_TERM_PROBABILITY]
     return list(dict.fromkeys(words))[:MAX_QUERIES], niches

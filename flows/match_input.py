@@ -17,7 +17,7 @@ import pandas as pd
 from core.brief import Brief
 from core.errors import InputError
 from core.identity import handle_keys, split_ref
-from flows.classify import COUNT_COLUMNS, classify_frame
+from flows.classify import classify_frame
 from flows.csv_stream import (
     DEFAULT_CHUNK_ROWS,
     atomic_output,
