@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from cli.console import USAGE_ERROR, clear_errors, console, err_console, fail
 from cli.options import DEFAULT_DB, DbOption, saying_created, settings, split_csv
+from core.brief import Brief
 from flows.params import MAX_LIST_ROWS, validate_count
 
 #: Rows the terminal shows when no --limit is given; a file lists them all.
@@ -37,7 +39,7 @@ def brief_from_options(text: str | None, brief_file: Path | None, *, like: list[
                        platform: list[str] | None = None, tier: list[str] | None = None,
                        language: list[str] | None = None, min_authenticity: float | None = None,
                        collaboration: str | None = None, exclude: list[str] | None = None,
-                       name: str | None = None) -> Any:
+                       name: str | None = None) -> Brief:
     """The brief of the file and the options (options win), or one line and exit 2."""
     from flows.briefs import BriefOptions, build_brief
 
@@ -78,7 +80,8 @@ def match(
                                min_authenticity=min_authenticity, collaboration=collaboration, exclude=exclude,
                                name=save)
     if input_path is not None:
-        return _match_input(brief, input_path, posts_path, output, fmt, force, limit, save)
+        _match_input(brief, input_path, posts_path, output, fmt, force, limit, save)
+        return
     if posts_path is not None:
         raise fail("--posts goes with --input (a creators CSV); the warehouse has its posts", USAGE_ERROR)
     if limit is not None:
@@ -127,11 +130,9 @@ def _export(frame: Any, path: Path, fmt: str, force: bool) -> None:
     console.print(f"wrote {len(frame)} matches to {written}")
 
 
-def _match_input(brief: Any, input_path: Path, posts_path: Path | None, output: Path | None,
+def _match_input(brief: Brief, input_path: Path, posts_path: Path | None, output: Path | None,
                  fmt: str | None, force: bool, limit: int | None, save: str | None) -> None:
     """The no-warehouse mode: every row of a creators CSV ranked into another CSV."""
-    import time
-
     from flows.csv_stream import CsvInputError
     from flows.match_input import match_csv
     from flows.params import validate_input_file
@@ -169,7 +170,8 @@ def shortlist(
 
     with clear_errors():
         brief, rows = read_shortlist(db, name, config=settings())
-    filters = ", ".join(f"{k} {v}" for k, v in brief.params.items() if v not in (None, [], "any"))
+    filters = "; ".join(f"{k} {', '.join(v) if isinstance(v, list) else v}"
+                        for k, v in brief.params.items() if v not in (None, [], "any"))
     console.print(f"shortlist [bold]{escape(brief.name)}[/], saved {brief.created_at:%Y-%m-%d %H:%M} "
                   f"({brief.fit_version}): {escape(brief.text) or '(lookalikes only)'}"
                   + (f"\n  {escape(filters)}" if filters else ""), highlight=False)
@@ -179,7 +181,7 @@ def shortlist(
         render_matches(rows, f"{len(rows)} matches")
 
 
-def _title(brief: Any) -> str:
+def _title(brief: Brief) -> str:
     words = brief.text if len(brief.text) <= 60 else brief.text[:59] + "…"
     return repr(words) if words else "creators like " + ", ".join(brief.like)
 

@@ -157,6 +157,7 @@ def match_csv(input_path: Path, output_path: Path, brief: Brief, *, posts_path: 
     kept = brief_mask(creators, brief) & ~seeds
     ranked = rank_fit(creators[kept], brief, creators[seeds] if seeds.any() else None)
     out = table.loc[ranked.index].assign(**{c: ranked[c] for c in MATCH_OUTPUT})
+    out["fit_score"] = out["fit_score"].round(4)  # as classify rounds person_probability
     if summary.with_er:
         out[ER_OUTPUT] = ranked[ER_OUTPUT]
     with atomic_output(output_path) as sink:
