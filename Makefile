@@ -32,6 +32,7 @@ BENCH_ARGS ?= --creators 100000 --posts 3000000
 bench: install
 	$(BIN)/python bench/bench_transforms.py $(BENCH_ARGS)
 	$(BIN)/python bench/bench_classify.py
+	$(BIN)/python bench/bench_match.py
 	$(BIN)/python bench/bench_match_input.py
 
 # Regenerate constraints.txt from a clean resolve of pyproject.toml.

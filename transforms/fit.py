@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.brief import Brief
 from core.identity import handle_keys, split_ref
+from transforms._text import from_arrow
 from transforms.content import CONTENT_DIM, text_profile
 from transforms.fit_evidence import evidence_lines
 from transforms.frames import FLOAT, INT, STRING
@@ -44,6 +46,7 @@ FIT_COLUMNS = ("fit_score", "fit_rank", "fit_niche", "fit_text", "fit_language",
 WEIGHTS = {"fit_niche": 0.30, "fit_text": 0.20, "fit_language": 0.10, "fit_quality": 0.20,
            "fit_like": 0.50}
 TEXT_FLOOR, TEXT_FULL = 0.05, 0.45  # brief-to-creator cosines: unrelated texts sit near 0
+VECTOR_COLUMNS = ("niche_probs", "content_vector")
 SIZE_DECADES = 2.0  # audience sizes this many powers of ten apart share nothing
 
 
@@ -124,21 +127,25 @@ def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return quality, pct, auth
 
 
+def _known_rows(matrix: np.ndarray) -> np.ndarray:
+    return matrix[~np.isnan(matrix).any(axis=1)]
+
+
 def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, seeds: pd.DataFrame
-              ) -> np.ndarray:
-    """fit_like: content, niche and audience size closeness to the seeds' centroid."""
-    s_niche = np.nanmean(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]), axis=0) \
-        if len(seeds) else np.full(niche.shape[1], np.nan)
-    s_vec = as_matrix(_column(seeds, "content_vector"), vectors.shape[1])
-    s_vec = s_vec[~np.isnan(s_vec).any(axis=1)]
-    s_size = np.log10(np.maximum(_floats(seeds, "followers"), 1.0))
+              ) -> tuple[np.ndarray, bool]:
+    """fit_like: content, niche and audience size closeness to the seeds' centroid (over the
+    seeds that have each), and whether any seed had content to compare (not size alone)."""
+    s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]))
+    s_vec = _known_rows(as_matrix(_column(seeds, "content_vector"), vectors.shape[1]))
+    s_size = _known_rows(np.log10(np.maximum(_floats(seeds, "followers"), 1.0))[:, None])
+    size = np.log10(np.maximum(followers, 1.0))
     parts = [
         (0.4, np.clip(_cosine(vectors, s_vec.mean(axis=0)), 0, 1) if len(s_vec) else None),
-        (0.4, 1.0 - 0.5 * np.abs(niche - s_niche).sum(axis=1) if not np.isnan(s_niche).any() else None),
-        (0.2, np.clip(1 - np.abs(np.log10(np.maximum(followers, 1.0)) - np.nanmean(s_size)) / SIZE_DECADES, 0, 1)
-         if not np.isnan(s_size).all() else None),
+        (0.4, 1.0 - 0.5 * np.abs(niche - s_niche.mean(axis=0)).sum(axis=1) if len(s_niche) else None),
+        (0.2, np.clip(1 - np.abs(size - s_size.mean()) / SIZE_DECADES, 0, 1) if len(s_size) else None),
     ]
-    return _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
+    like = _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
+    return like, bool(len(s_vec) or len(s_niche))
 
 
 def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zero: bool = False) -> np.ndarray:
@@ -156,7 +163,9 @@ def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zer
 
 
 def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out.
+    """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
+    the VECTOR_COLUMNS dropped (read here, meaningless to show; reordering a million of them
+    was most of the cost of returning the rows).
 
     Inputs used (any may be missing): platform, handle, followers, niche_probs, content_vector,
     language, er_median, authenticity_score, collab_stance, collab_evidence, tier. Ties keep
@@ -185,23 +194,22 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
                                         language.isin(wanted).fillna(False).astype(float))
     comp["fit_quality"], er_pct, auth = _quality(creators)
     followers = _floats(creators, "followers")
+    by_content = False
     if seeds is not None:
-        comp["fit_like"] = _likeness(niche, vectors, followers, seeds)
+        comp["fit_like"], by_content = _likeness(niche, vectors, followers, seeds)
     score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n, unknown_is_zero=True)
     order = np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable")
     evidence = evidence_lines(
         brief=brief, brief_niche=brief_niche, niche=niche, comp=comp, language=language,
         er=_floats(creators, "er_median"), er_pct=er_pct, auth=auth, tier=_strings(creators, "tier"),
         stance=_strings(creators, "collab_stance"), stance_words=_strings(creators, "collab_evidence"),
-        seeds=seeds, has_vectors=~np.isnan(vectors).any(axis=1), cosine=cosine,
+        seeds=seeds, like_by_content=by_content, has_vectors=~np.isnan(vectors).any(axis=1), cosine=cosine,
     )
-    out = creators.assign(
-        fit_score=pd.array(score, dtype=FLOAT),
-        fit_rank=pd.array(np.empty(n, dtype=np.int64), dtype=INT),
-        **{k: pd.array(v, dtype=FLOAT) for k, v in comp.items()},
-        fit_evidence=evidence.to_numpy(),
-    ).iloc[order]
-    out["fit_rank"] = pd.array(np.arange(1, n + 1), dtype=INT)
-    out["fit_evidence"] = out["fit_evidence"].astype(STRING)
-    return out
+    out = creators.drop(columns=[c for c in VECTOR_COLUMNS if c in creators.columns]).iloc[order]
+    return out.assign(
+        fit_score=pd.array(score[order], dtype=FLOAT),
+        fit_rank=pd.array(np.arange(1, n + 1), dtype=INT),
+        **{k: pd.array(v[order], dtype=FLOAT) for k, v in comp.items()},
+        fit_evidence=from_arrow(evidence.take(pa.array(order)), out.index),
+    )
 

@@ -15,37 +15,45 @@ import pyarrow.compute as pc
 
 from core.brief import Brief
 from core.identity import handle_key
+from transforms._text import _arrow
 from transforms.niches import NICHES
 
 _NULL = pa.scalar(None, pa.string())
 
 
 def _fixed(x: np.ndarray, digits: int = 2) -> pa.Array:
-    """Numbers as "0.91" (``digits`` decimals, non-negative), null for NaN; no Python loop."""
-    scale = 10 ** digits
+    """Numbers as "0.91" (``digits`` decimals, of the absolute value), null for NaN: each row
+    picks its text from a table of the values that occur, so no row is formatted twice."""
     known = ~np.isnan(x)
-    i = np.round(np.where(known, np.abs(x), 0.0) * scale).astype(np.int64)
-    whole = pa.array(i // scale).cast(pa.string())
-    frac = pc.utf8_lpad(pa.array(i % scale).cast(pa.string()), digits, "0")
-    text = pc.binary_join_element_wise(whole, frac, ".") if digits else whole
-    return pc.if_else(pa.array(known), text, _NULL)
+    steps = np.round(np.where(known, np.abs(x), 0.0) * 10 ** digits).astype(np.int64)
+    if len(steps) and steps.max() < 2 * len(steps):  # small numbers: the table is every step
+        values, codes = np.arange(steps.max() + 1), steps
+    else:
+        values, codes = np.unique(steps, return_inverse=True)
+    table = pa.array([f"{v / 10 ** digits:.{digits}f}" for v in values.tolist()], pa.string())
+    codes = pa.array(codes.astype(np.int32), mask=~known)
+    return pa.DictionaryArray.from_arrays(codes, table).cast(pa.string())
 
 
 def _join(*parts: pa.Array | str) -> pa.Array:
-    """Element-wise concatenation; null wherever any array part is null."""
-    arrays = [p for p in parts if not isinstance(p, str)]
-    n = len(arrays[0])
-    cols = [pa.array(np.full(n, p, dtype=object), pa.string()) if isinstance(p, str) else p.cast(pa.string())
-            for p in parts]
+    """Element-wise concatenation (plain strings repeat on every row); null wherever any array
+    part is null."""
+    cols = [pa.scalar(p, pa.string()) if isinstance(p, str) else p.cast(pa.string()) for p in parts]
     return pc.binary_join_element_wise(*cols, "")
 
 
-def _when(mask: np.ndarray, text: pa.Array) -> pa.Array:
-    return pc.if_else(pa.array(np.asarray(mask, dtype=bool)), text, _NULL)
+def _arrow_text(s: pd.Series, missing: str) -> pa.Array:
+    """A STRING column as one Arrow string array, ``missing`` for NA (no Python objects)."""
+    arr = _arrow(s).combine_chunks() if len(s) else pa.array([], pa.string())
+    return pc.fill_null(arr.cast(pa.string()), missing)
 
 
-def _pick(mask_for: np.ndarray, yes: pa.Array, no: pa.Array, known: np.ndarray) -> pa.Array:
-    return _when(known, pc.if_else(pa.array(np.asarray(mask_for, dtype=bool)), yes, no))
+def _word(mask: np.ndarray, yes: str, no: str | None = None, known: np.ndarray | None = None) -> pa.Array:
+    """``yes`` where mask, else ``no`` (null when None); null where not ``known``. Built from
+    two scalars, so choosing a line's wording costs one pass, not a second line."""
+    chosen = pc.if_else(pa.array(np.asarray(mask, dtype=bool)), pa.scalar(yes, pa.string()),
+                        pa.scalar(no, pa.string()))
+    return chosen if known is None else pc.if_else(pa.array(np.asarray(known, dtype=bool)), chosen, _NULL)
 
 
 def _names(handles: list[str]) -> str:
@@ -58,58 +66,48 @@ def _names(handles: list[str]) -> str:
 def _niche_line(brief_niche: np.ndarray, niche: np.ndarray, fit: np.ndarray) -> pa.Array:
     b = int(np.argmax(brief_niche))
     name = NICHES[b]
-    brief_part = f", brief {name} {brief_niche[b]:.2f}"
-    top = np.argmax(np.nan_to_num(niche, nan=-1.0), axis=1)
-    top_name = pa.array(np.asarray(NICHES, dtype=object)[top], pa.string())
-    top_p = _fixed(np.take_along_axis(niche, top[:, None], axis=1).ravel())
-    mine = _fixed(niche[:, b])
-    yes = _join(f"posts about {name}: niche {name} ", mine, brief_part)
-    no = _join(f"posts little about {name}: niche {name} ", mine, " (mostly ", top_name, " ", top_p, ")",
-               brief_part)
-    return _pick(fit >= 0.5, yes, no, ~np.isnan(fit))
+    known, low = ~np.isnan(fit), fit < 0.5
+    top = np.argmax(np.nan_to_num(niche[low], nan=-1.0), axis=1)
+    mostly = _join(" (mostly ", pa.array(np.asarray(NICHES, dtype=object)[top], pa.string()), " ",
+                   _fixed(np.take_along_axis(niche[low], top[:, None], axis=1).ravel()), ")")
+    tail = pc.replace_with_mask(pc.fill_null(pa.nulls(len(fit), pa.string()), ""), pa.array(low), mostly)
+    return _join(_word(~low, f"posts about {name}", f"posts little about {name}", known), f": niche {name} ",
+                 _fixed(niche[:, b]), tail, f", brief {name} {brief_niche[b]:.2f}")
 
 
 def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.ndarray,
                    comp: dict[str, np.ndarray], language: pd.Series, er: np.ndarray,
                    er_pct: np.ndarray, auth: np.ndarray, tier: pd.Series, stance: pd.Series,
-                   stance_words: pd.Series, seeds: pd.DataFrame | None, has_vectors: np.ndarray,
-                   cosine: np.ndarray) -> pd.Series:
+                   stance_words: pd.Series, seeds: pd.DataFrame | None, like_by_content: bool,
+                   has_vectors: np.ndarray,
+                   cosine: np.ndarray) -> pa.Array:
     """Each row's evidence, "; "-joined, in the order of the module docstring."""
-    n = len(niche)
     lines: list[pa.Array] = []
     if brief_niche is not None:
         lines.append(_niche_line(brief_niche, niche, comp["fit_niche"]))
         text = comp["fit_text"]
-        sim = _fixed(cosine)
-        lines.append(_pick(text >= 0.5, _join("words close to the brief: similarity ", sim),
-                           _join("words far from the brief: similarity ", sim), ~np.isnan(text)))
-        lines.append(_when(~has_vectors, pa.array(["content unknown: no text to read"] * n, pa.string())))
+        lines.append(_join(_word(text >= 0.5, "words close to the brief", "words far from the brief",
+                                 ~np.isnan(text)), ": similarity ", _fixed(cosine)))
+        lines.append(_word(~has_vectors, "content unknown: no text to read"))
     if seeds is not None:
         who = _names(["@" + handle_key(h) for h in seeds["handle"].dropna().astype(str)])
         like = comp["fit_like"]
-        sim = _fixed(like)
-        lines.append(_pick(like >= 0.5, _join(f"niche and vocabulary like {who}: similarity ", sim),
-                           _join(f"unlike {who}: similarity ", sim), ~np.isnan(like)))
+        alike = f"niche and vocabulary like {who}" if like_by_content else f"audience size like {who}"
+        lines.append(_join(_word(like >= 0.5, alike, f"unlike {who}", ~np.isnan(like)), ": similarity ", _fixed(like)))
+        lines.append(_word(np.isnan(like), f"likeness to {who} unknown"))
     if brief.languages:
-        lang = pa.array(language.fillna("").to_numpy(dtype=object), pa.string())
         known = language.notna().to_numpy(dtype=bool)
-        asked = ", ".join(brief.languages)
-        lines.append(pc.if_else(pa.array(known), pc.if_else(
-            pa.array(comp["fit_language"] >= 1.0), _join("language ", lang, " matches"),
-            _join("language ", lang, f", not {asked}")), "language unknown"))
-    tier_text = pa.array(tier.fillna("its tier").to_numpy(dtype=object), pa.string())
-    top_share = _fixed(np.maximum(np.ceil(100 * (1 - er_pct)), 1), 0)
-    bottom_share = _fixed(np.maximum(np.ceil(100 * er_pct), 1), 0)
-    er_text = _fixed(er * 100, 1)
-    lines.append(_pick(er_pct >= 0.5, _join("ER ", er_text, "%: top ", top_share, "% of ", tier_text),
-                       _join("ER ", er_text, "%: bottom ", bottom_share, "% of ", tier_text),
-                       ~np.isnan(er_pct) & ~np.isnan(er)))
-    lines.append(_when(~np.isnan(auth), _join("authenticity ", _fixed(auth * 100, 0), "/100")))
-    lines.append(_when(np.isnan(comp["fit_quality"]),
-                       pa.array(["quality unknown: no ER or authenticity"] * n, pa.string())))
-    words = pa.array(stance_words.fillna("").to_numpy(dtype=object), pa.string())
-    kind = stance.fillna("").to_numpy(dtype=object)
-    lines.append(_when(kind == "open_to_gifting", _join("open to gifting: ", words)))
-    lines.append(_when(kind == "paid_only", _join("paid only: ", words)))
-    joined = pc.binary_join_element_wise(*lines, "; ", null_handling="skip")
-    return pd.Series(joined.to_numpy(zero_copy_only=False), dtype=object)
+        matched = _join("language ", _arrow_text(language, ""),
+                        _word(comp["fit_language"] >= 1.0, " matches", f", not {', '.join(brief.languages)}"))
+        lines.append(pc.if_else(pa.array(known), matched, "language unknown"))
+    high = er_pct >= 0.5
+    share = _fixed(np.maximum(np.ceil(100 * np.where(high, 1 - er_pct, er_pct)), 1), 0)
+    lines.append(_join("ER ", _fixed(er * 100, 1), _word(high, "%: top ", "%: bottom ", ~np.isnan(er_pct) & ~np.isnan(er)),
+                       share, "% of ", _arrow_text(tier, "its tier")))
+    lines.append(_join(_word(~np.isnan(auth), "authenticity "), _fixed(auth * 100, 0), "/100"))
+    lines.append(_word(np.isnan(comp["fit_quality"]), "quality unknown: no ER or authenticity"))
+    words = _arrow_text(stance_words, "")
+    kind = _arrow_text(stance, "")
+    lines.append(pc.if_else(pc.equal(kind, "open_to_gifting"), _join("open to gifting: ", words), _NULL))
+    lines.append(pc.if_else(pc.equal(kind, "paid_only"), _join("paid only: ", words), _NULL))
+    return pc.binary_join_element_wise(*lines, "; ", null_handling="skip")

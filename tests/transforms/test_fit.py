@@ -122,3 +122,16 @@ def test_lookalikes_leave_the_seeds_out_and_rank_the_similar_first():
     assert top["fit_evidence"].startswith("niche and vocabulary like @pasta.paolo and @mia.bakes: similarity ")
     assert ranked.iloc[-1]["fit_evidence"].startswith("unlike @pasta.paolo and @mia.bakes: similarity ")
     assert ranked["fit_like"].iloc[0] == ranked["fit_like"].max()
+
+
+def test_seeds_with_nothing_stored_still_compare_by_what_they_have():
+    df = frame()
+    seeds = df[df["handle"] == "kim.cooks"].assign(niche_probs=[None], content_vector=[None])
+    ranked = rank_fit(df, Brief(text=""), seeds)
+    assert "kim.cooks" not in set(ranked["handle"])
+    assert ranked["fit_like"].notna().all()  # audience size alone, and said so
+    assert ranked["fit_evidence"].str.contains("audience size like @kim.cooks: similarity |unlike @kim.cooks").all()
+    assert not ranked["fit_evidence"].str.contains("niche and vocabulary").any()
+    alone = rank_fit(df, Brief(text=""), seeds.assign(followers=[None]))
+    assert alone["fit_like"].isna().all() and "unlike" not in " ".join(alone["fit_evidence"])
+    assert alone["fit_evidence"].str.startswith("likeness to @kim.cooks unknown").all()
