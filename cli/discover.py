@@ -8,14 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.console import (
-    USAGE_ERROR,
-    clear_errors,
-    console,
-    err_console,
-    fail,
-    quiet_prefect,
-)
+from cli.console import USAGE_ERROR, clear_errors, console, fail, quiet_prefect
+from cli.match import brief_search
 from cli.options import (
     DEFAULT_DB,
     AvatarCacheOption,
@@ -99,24 +93,6 @@ def discover(
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
         console.print(f"No creators found on {platform} for that search; nothing was loaded.")
-
-
-def brief_search(brief_file: Path, platform: str | None, query: list[str] | None, hashtag: list[str] | None
-                 ) -> tuple[str | None, list[str], list[str]]:
-    """(platform, queries, hashtags) with what the brief adds, said on stderr before the run."""
-    from flows.briefs import BriefOptions, brief_search_terms, build_brief
-
-    with clear_errors():
-        brief = build_brief(BriefOptions(), brief_file)
-        queries, hashtags = brief_search_terms(brief)
-    if platform is None and len(brief.platforms) > 1:
-        raise fail(f"{brief_file} names {len(brief.platforms)} platforms ({', '.join(brief.platforms)}); "
-                   "a discover runs on one: choose it with -p", USAGE_ERROR)
-    platform = platform or (brief.platforms[0] if brief.platforms else None)
-    err_console.print(f"from {brief_file}: queries {', '.join(queries) or '(none)'}; "
-                      f"hashtags {', '.join(hashtags) or '(none)'}"
-                      + (f"; platform {platform}" if platform else ""), highlight=False)
-    return platform, [*(query or []), *queries], [*(hashtag or []), *hashtags]
 
 
 def check_resumable(db: Path, config: Settings, platform: str, *params: Any) -> None:

@@ -50,6 +50,24 @@ def brief_from_options(text: str | None, brief_file: Path | None, *, like: list[
         return build_brief(options, brief_file)
 
 
+def brief_search(brief_file: Path, platform: str | None, query: list[str] | None, hashtag: list[str] | None
+                 ) -> tuple[str | None, list[str], list[str]]:
+    """(platform, queries, hashtags) with what the brief adds, said on stderr before the run."""
+    from flows.briefs import BriefOptions, brief_search_terms, build_brief
+
+    with clear_errors():
+        brief = build_brief(BriefOptions(), brief_file)
+        queries, hashtags = brief_search_terms(brief)
+    if platform is None and len(brief.platforms) > 1:
+        raise fail(f"{brief_file} names {len(brief.platforms)} platforms ({', '.join(brief.platforms)}); "
+                   "a discover runs on one: choose it with -p", USAGE_ERROR)
+    platform = platform or (brief.platforms[0] if brief.platforms else None)
+    err_console.print(f"from {brief_file}: queries {', '.join(queries) or '(none)'}; "
+                      f"hashtags {', '.join(hashtags) or '(none)'}"
+                      + (f"; platform {platform}" if platform else ""), highlight=False)
+    return platform, [*(query or []), *queries], [*(hashtag or []), *hashtags]
+
+
 def match(
     brief_text: BriefText = None,
     brief_file: BriefFile = None,
