@@ -88,10 +88,11 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> 
 
 
 def match_frame(con: duckdb.DuckDBPyConnection, brief: Brief) -> pd.DataFrame:
-    """MATCH_COLUMNS of every stored creator the brief's filters keep (``exclude`` aside), in
-    (platform, creator_id) order so a ranking's ties are stable."""
+    """MATCH_COLUMNS of every stored creator the brief's filters keep (``exclude`` aside), in the
+    scores' storage order (rowid: the same file gives the same order, so a ranking's ties are
+    stable; sorting a million (platform, creator_id) strings instead cost a third of the read)."""
     where, params = _filters(brief)
-    return _frame(con, f"{_SELECT}{_FROM}{where} ORDER BY s.platform, s.creator_id", params)
+    return _frame(con, f"{_SELECT}{_FROM}{where} ORDER BY s.rowid", params)
 
 
 def _resolve_seed(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, list[str]]:
