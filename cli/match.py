@@ -17,8 +17,6 @@ from flows.params import MAX_LIST_ROWS, validate_count
 
 #: Rows the terminal shows when no --limit is given; a file lists them all.
 TABLE_ROWS = 20
-#: Per-creator vectors the ranking reads; not for people, so never printed or exported.
-VECTOR_COLUMNS = ("niche_probs", "content_vector")
 
 BriefText = Annotated[str | None, typer.Option("--brief", help="What the brand wants, in plain words.")]
 BriefFile = Annotated[Path | None, typer.Option(
@@ -113,16 +111,15 @@ def match(
         ranked = rank_warehouse(db, brief, limit=limit or (None if target else TABLE_ROWS), config=config)
         if save:
             replaced = save_matches(db, save, brief, ranked, config)
-    shown = ranked.drop(columns=[c for c in VECTOR_COLUMNS if c in ranked])
     if save:
         err_console.print(f"saved shortlist {save!r} ({len(ranked)} matches)"
                           + (", replacing the one saved before" if replaced else ""), highlight=False)
     if target is not None:
-        _export(shown, *target, force)
-    elif shown.empty:
+        _export(ranked, *target, force)
+    elif ranked.empty:
         console.print("No creators in the warehouse match this brief.")
     else:
-        render_matches(shown, f"{len(shown)} matches for {_title(brief)}")
+        render_matches(ranked, f"{len(ranked)} matches for {_title(brief)}")
 
 
 def _checked_output(output: Path | None, fmt: str | None, force: bool) -> tuple[Path, str] | None:
