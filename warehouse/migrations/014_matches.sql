@@ -21,7 +21,7 @@ CREATE TABLE matches (
     creator_id   VARCHAR NOT NULL,
     scored_at    TIMESTAMPTZ,
     fit_rank     INTEGER NOT NULL,
-    fit_score    DOUBLE NOT NULL,
+    fit_score    DOUBLE,
     fit_niche    DOUBLE,
     fit_text     DOUBLE,
     fit_language DOUBLE,
