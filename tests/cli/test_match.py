@@ -48,10 +48,11 @@ def test_the_cooks_come_first_best_fit_first_with_evidence(niche_db, tmp_path):
     assert "niche food" in rows[0]["fit_evidence"]
 
 
-def test_the_table_shows_the_top_20_unless_limited_and_filters_narrow(niche_db, tmp_path):
+def test_the_table_shows_up_to_20_unless_limited_and_filters_narrow(niche_db, tmp_path):
     shown = run("match", "--db", str(niche_db), "--brief", BRIEF, "--limit", "2")
     assert shown.exit_code == 0, shown.output
     assert "2 matches for" in shown.output and "evidence" in shown.output
+    assert "12 matches for" in run("match", "--db", str(niche_db), "--brief", BRIEF).output  # all 12: under 20
     gifting = matched(niche_db, tmp_path, "--brief", BRIEF, "--collaboration", "gifting")
     assert len(gifting) == 9 and not any(r["handle"].startswith("paidcook") for r in gifting)
     excluded = matched(niche_db, tmp_path, "--brief", BRIEF, "--exclude", "@cook0.bsky.social,cook1.bsky.social")
