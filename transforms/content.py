@@ -70,7 +70,8 @@ def content_profile(names: pd.Series, bios: pd.Series, post_texts: pd.Series,
     """Per creator row: ``niches`` and ``niche`` (as transforms.niches.top_niches words them),
     ``niche_probs`` (float32, one per NICHES, in that order), ``content_vector`` (CONTENT_DIM
     float32, unit length) and ``language`` (transforms.language). ``post_owner[i]`` is the
-    creator row of post i, -1 to skip it. No text at all: every column NA/None."""
+    creator row of post i, -1 to skip it. No text at all: every column NA/None. The result has a
+    fresh RangeIndex, one row per name in the input order."""
     model = load_niche_model()
     order = [model.classes.index(n) for n in NICHES]
     docs = niche_documents(names, bios, post_texts, post_owner)
