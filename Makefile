@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/bench_classify.py
 	$(BIN)/python bench/bench_rescore.py
 	$(BIN)/python bench/bench_match.py
+	$(BIN)/python bench/bench_match_input.py
 
 # Evaluations on the labelled dev data beside the checkout (../shared/datasets, read at run time).
 eval-fit: install

@@ -18,6 +18,7 @@ from cli import (
     classify_posts,
     discover,
     forget,
+    match,
     prune,
     report,
     rescore,
@@ -48,6 +49,8 @@ app.command()(discover.discover)
 app.command("candidates")(candidates.candidates_cmd)
 app.command("export")(candidates.export_cmd)
 app.command()(report.report)
+app.command()(match.match)
+app.command()(match.shortlist)
 app.command()(classify.classify)
 app.command()(authenticity.authenticity)
 app.command("classify-posts")(classify_posts.classify_posts)

@@ -151,9 +151,13 @@ def export_cmd(
     min_er: MinErFilter = None,
     sort: SortOption = "adjusted",
     include_flagged: IncludeFlagged = False,
+    shortlist: Annotated[str | None, typer.Option(
+        "--shortlist", help="Export this saved shortlist (scout match --save NAME) instead, with its match "
+                            "columns; takes no filters.")] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export the candidate list for a spreadsheet, a browser (the report of `scout report`) or a notebook."""
+    """Export the candidate list (or a saved shortlist) for a spreadsheet, a browser (the report of
+    `scout report`) or a notebook."""
     from cli.report import DEFAULT_AVATARS, write_html_report
     from warehouse.export import check_export_path, export_candidates
     from warehouse.queries import candidates
@@ -162,6 +166,8 @@ def export_cmd(
         output, fmt = check_export_path(output, fmt, force)
     except WarehouseError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
+    if shortlist is not None and (platform or tier or min_er is not None or include_flagged or sort != "adjusted"):
+        raise fail("--shortlist exports the saved list as it is; it takes no filters or --sort", USAGE_ERROR)
     filters = candidate_filters(platform, tier, min_er)
     order_by = check_sort(sort)
 
@@ -172,12 +178,17 @@ def export_cmd(
         console.print(f"wrote {shown} candidates to {path}")
         return
     with clear_errors():
-        df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
-        if not include_flagged:
-            say_held_back(db, filters, config)
+        if shortlist is not None:
+            from warehouse.shortlists import read_shortlist
+
+            _, df = read_shortlist(db, shortlist, config=config)
+        else:
+            df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
+            if not include_flagged:
+                say_held_back(db, filters, config)
         with saying_created(output.parent):
             path = export_candidates(df, output, fmt, force=force)
-    console.print(f"wrote {len(df)} candidates to {path}")
+    console.print(f"wrote {len(df)} {'matches' if shortlist is not None else 'candidates'} to {path}")
 
 
 def render_candidates(df: Any, title: str, *, evidence: bool = False) -> None:

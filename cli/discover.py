@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cli.console import clear_errors, console, quiet_prefect
+from cli.console import USAGE_ERROR, clear_errors, console, fail, quiet_prefect
+from cli.match import brief_search
 from cli.options import (
     DEFAULT_DB,
     AvatarCacheOption,
@@ -33,7 +34,9 @@ def run_discover(**params: Any) -> dict[str, Any]:
 
 
 def discover(
-    platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")],
+    platform: Annotated[str | None, typer.Option(
+        "--platform", "-p", help=f"One of: {', '.join(PLATFORMS)} (with --brief-file: the brief's one platform "
+                                 "when it names one).")] = None,
     instance: Annotated[
         str | None,
         typer.Option("--instance", "--base-url", help="Instance or API base URL (default: the public one)."),
@@ -57,8 +60,16 @@ def discover(
     audience_sample: Annotated[int, typer.Option(
         help="Followers sampled per audited creator (0-1,000; 0: no audit).")] = 100,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
+    brief_file: Annotated[Path | None, typer.Option(
+        "--brief-file", help="Search for a TOML brief: its words (stopwords left out) become queries and the "
+                             "niches read in it hashtags, added to any -q/--hashtag; what was derived is printed.")
+    ] = None,
 ) -> None:
     """Find creators on a platform, score them and load them into the warehouse."""
+    if brief_file is not None:
+        platform, query, hashtag = brief_search(brief_file, platform, query, hashtag)
+    if platform is None:
+        raise fail("scout discover needs --platform (-p), or a --brief-file naming one platform", USAGE_ERROR)
     with clear_errors():
         params = validate_discover_params(
             platform, instance, queries=query, hashtags=hashtag, handles=split_csv(handle),

@@ -68,7 +68,7 @@ def forget(
         except HandleNotResolved as exc:  # bad input: which creator is meant
             raise fail(str(exc), USAGE_ERROR) from None
     console.print(f"forgot {platform} {done.handle}: {sum(done.deleted.values())} rows deleted, "
-                  f"{done.scrubbed} run records scrubbed of the name")
+                  f"{done.scrubbed} run records or saved briefs scrubbed of the name")
     table = Table()
     table.add_column("table")
     table.add_column("rows deleted", justify="right")

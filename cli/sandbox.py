@@ -11,9 +11,11 @@ import typer
 from cli.candidates import render_candidates, say_held_back
 from cli.console import clear_errors, console, fail, quiet_prefect
 from cli.discover import print_summary, run_discover
+from cli.match import brief_from_options, render_matches
 from cli.options import DEFAULT_DB, DbOption, FacesOption, ensure_db_writable, settings
 from cli.progress import showing_progress
 from core.errors import InputError
+from core.settings import Settings
 
 DEMO_SEED = 42
 
@@ -117,6 +119,21 @@ def demo_discover(base_url: str, db: Path, platform: str, *, limit: int = DEMO_L
     )
 
 
+#: The brief the demo ends with, shipped with the package (a template for your own).
+DEMO_BRIEF = Path(__file__).with_name("briefs") / "demo.toml"
+DEMO_MATCHES = 5
+
+
+def demo_match(db: Path, config: Settings) -> None:
+    """The demo's last step: its shipped brief ranked over the warehouse, the top matches shown."""
+    from flows.match import rank_warehouse
+
+    brief = brief_from_options(None, DEMO_BRIEF)
+    with clear_errors():
+        top = rank_warehouse(db, brief, limit=DEMO_MATCHES, config=config)
+    render_matches(top, f"Top {len(top)} matches for the brief {brief.name!r} ({DEMO_BRIEF.name}): {brief.text}")
+
+
 def demo(
     db: DbOption = DEFAULT_DB,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where the candidate CSV goes.")] = Path("exports/candidates.csv"),
@@ -158,3 +175,4 @@ def demo(
         f"{sandbox_stats.get('rate_limited', sandbox_stats.get('429', 0))} of them 429"
         + f"\ndemo finished in {time.perf_counter() - started:.1f}s"
     )
+    demo_match(db, config)

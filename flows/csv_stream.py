@@ -13,6 +13,7 @@ import csv
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -149,36 +150,63 @@ def stream_csv(
     """Write every row of ``input_path``, through ``transform``, to ``output_path`` (same rows,
     same order, ``added_columns`` after the input's); returns the number of rows. The input
     must have the column ``required``."""
-    if not input_path.is_file():
-        raise CsvInputError(f"{input_path} does not exist or is not a file")
+    check_paths([input_path], output_path, force)
+    rows = 0
+    with atomic_output(output_path) as sink:
+        for chunk, first_row in read_chunks(input_path, added_columns, chunk_rows, (required,)):
+            out = (transform(chunk, first_row) if len(chunk)
+                   else pd.DataFrame(columns=[*chunk.columns, *added_columns], dtype=str))
+            write_csv(out, sink, header=first_row == 0)
+            rows += len(chunk)
+            if on_chunk:
+                on_chunk(len(chunk))
+    return rows
+
+
+def check_paths(input_paths: Sequence[Path], output_path: Path, force: bool) -> None:
+    """Every input a file, the output new (or ``force``) and none of the inputs."""
+    for input_path in input_paths:
+        if not input_path.is_file():
+            raise CsvInputError(f"{input_path} does not exist or is not a file")
     if output_path.exists() and not force:
         raise CsvInputError(f"{output_path} exists; use --force to overwrite")
-    if output_path.resolve() == input_path.resolve():
+    if any(output_path.resolve() == p.resolve() for p in input_paths):
         raise CsvInputError("the output must be a different file from the input")
+
+
+@contextmanager
+def atomic_output(output_path: Path) -> Iterator[BinaryIO]:
+    """A temp file beside ``output_path``, renamed over it when the block ends well and
+    deleted when it does not: a failure never leaves half a file."""
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    rows = 0
     fd, tmp_name = tempfile.mkstemp(prefix=f".{output_path.name}.", dir=output_path.parent)
     try:
         with os.fdopen(fd, "wb") as sink:
-            for chunk in _chunks(input_path, chunk_rows):
-                if rows == 0:
-                    _check_header(list(chunk.columns), input_path, added_columns, required)
-                _write_csv(transform(chunk, rows), sink, header=rows == 0)
-                rows += len(chunk)
-                if on_chunk:
-                    on_chunk(len(chunk))
-            if rows == 0:
-                header = _read_header(input_path)
-                _check_header(header, input_path, added_columns, required)
-                _write_csv(pd.DataFrame(columns=[*header, *added_columns], dtype=str), sink, header=True)
+            yield sink
         os.replace(tmp_name, output_path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return rows
 
 
-def _write_csv(frame: pd.DataFrame, sink: BinaryIO, *, header: bool) -> None:
+def read_chunks(input_path: Path, added_columns: Sequence[str], chunk_rows: int = DEFAULT_CHUNK_ROWS,
+                required: Sequence[str] = (REQUIRED_COLUMN,)) -> Iterator[tuple[pd.DataFrame, int]]:
+    """(chunk, index of its first data row) over the file, every value as text; the header is
+    checked first (``required`` there, no ``added_columns``). A file with a header and no rows
+    gives one empty chunk with its columns, so an output still gets its header."""
+    rows = 0
+    for chunk in _chunks(input_path, chunk_rows):
+        if rows == 0:
+            _check_header(list(chunk.columns), input_path, added_columns, required)
+        yield chunk, rows
+        rows += len(chunk)
+    if rows == 0:
+        header = _read_header(input_path)
+        _check_header(header, input_path, added_columns, required)
+        yield pd.DataFrame(columns=header, dtype=str), 0
+
+
+def write_csv(frame: pd.DataFrame, sink: BinaryIO, *, header: bool) -> None:
     """Append ``frame`` as CSV (quoted only where needed, empty for missing): Arrow's writer,
     several times faster than ``DataFrame.to_csv``, which was a fifth of classify's time."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -191,10 +219,11 @@ def _read_header(path: Path) -> list[str]:
         return next(csv.reader(handle), [])
 
 
-def _check_header(columns: list[str], path: Path, added_columns: Sequence[str], required: str) -> None:
-    if required not in columns:
+def _check_header(columns: list[str], path: Path, added_columns: Sequence[str], required: Sequence[str]) -> None:
+    missing = [c for c in required if c not in columns]
+    if missing:
         found = ", ".join(map(str, columns)) or "nothing"
-        raise CsvInputError(f"{path} has no '{required}' column (found: {found})")
+        raise CsvInputError(f"{path} has no '{missing[0]}' column (found: {found})")
     clash = [c for c in added_columns if c in columns]
     if clash:
         raise CsvInputError(f"{path} already has output column(s) {', '.join(clash)}; rename them first")

@@ -26,11 +26,13 @@ import pandas as pd
 
 from warehouse.db import WarehouseError, check_name_lengths, pid_running
 
-ExportFormat = Literal["csv", "xlsx", "html", "parquet"]
+ExportFormat = Literal["csv", "xlsx", "html", "parquet", "json"]
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "html", "parquet")
+#: ``scout match -o`` also writes JSON (one object per match, for a program to read).
+MATCH_FORMATS: tuple[str, ...] = (*FORMATS, "json")
 _SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html",
-                   ".parquet": "parquet", ".pq": "parquet"}
+                   ".parquet": "parquet", ".pq": "parquet", ".json": "json"}
 
 #: What a marketer reads first, left to right; every other column follows in its own order.
 MARKETER_COLUMNS = (
@@ -70,7 +72,8 @@ def marketer_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_export_path(
-    path: str | os.PathLike[str], fmt: str | None = None, force: bool = False
+    path: str | os.PathLike[str], fmt: str | None = None, force: bool = False,
+    formats: tuple[str, ...] = FORMATS,
 ) -> tuple[Path, str]:
     """(target, format) when ``path`` can take an export, else WarehouseError saying why.
 
@@ -84,7 +87,7 @@ def check_export_path(
     if target.is_dir():
         example = target / f"candidates.{str(fmt or 'csv').strip().lower()}"
         raise WarehouseError(f"{target} is a directory; give a file name such as {example}.")
-    fmt = _resolve_format(target, fmt)
+    fmt = _resolve_format(target, fmt, formats)
     if target.exists() and not force:
         raise WarehouseError(f"{target} exists; use --force to overwrite it.")
     ancestor = target.parent
@@ -102,20 +105,22 @@ def export_candidates(
     path: str | os.PathLike[str],
     fmt: ExportFormat | None = None,
     force: bool = False,
+    formats: tuple[str, ...] = FORMATS,
 ) -> Path:
-    """Write ``df`` to ``path`` atomically and return the path written (HTML is a report:
-    ``reports.write_report`` writes it, through ``write_export``)."""
-    target, fmt = check_export_path(path, fmt, force)
+    """Write ``df`` to ``path`` atomically and return the path written (one of ``formats``; HTML
+    is a report: ``reports.write_report`` writes it, through ``write_export``)."""
+    target, fmt = check_export_path(path, fmt, force, formats)
     if fmt not in _WRITERS:
         raise WarehouseError(f"An {fmt} export is a report; write it with reports.write_report.")
     frame = marketer_frame(df)
-    return write_export(target, fmt, force, lambda tmp: _WRITERS[fmt](frame, tmp))
+    return write_export(target, fmt, force, lambda tmp: _WRITERS[fmt](frame, tmp), formats)
 
 
-def write_export(path: str | os.PathLike[str], fmt: str | None, force: bool, write: Callable[[Path], None]) -> Path:
+def write_export(path: str | os.PathLike[str], fmt: str | None, force: bool, write: Callable[[Path], None],
+                 formats: tuple[str, ...] = FORMATS) -> Path:
     """Check ``path``, create its directory, and have ``write(tmp)`` fill a temp file that is then
     renamed into place; returns the path written."""
-    target, fmt = check_export_path(path, fmt, force)
+    target, fmt = check_export_path(path, fmt, force, formats)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -126,18 +131,20 @@ def write_export(path: str | os.PathLike[str], fmt: str | None, force: bool, wri
     return target
 
 
-def _resolve_format(target: Path, fmt: str | None) -> str:
+def _resolve_format(target: Path, fmt: str | None, formats: tuple[str, ...]) -> str:
     inferred = _SUFFIX_FORMATS.get(target.suffix.lower())
+    inferred = inferred if inferred in formats else None
+    names = ", ".join(formats[:-1]) + f" or {formats[-1]}"
     if fmt is None:
         if inferred is None:
             raise WarehouseError(
-                f"Cannot tell the export format from {target.name!r}; use a .csv, .xlsx, .html or "
-                ".parquet name or pass --format."
+                f"Cannot tell the export format from {target.name!r}; use a "
+                f"{', '.join('.' + f for f in formats[:-1])} or .{formats[-1]} name or pass --format."
             )
         return inferred
     normalized = str(fmt).strip().lower()
-    if normalized not in FORMATS:
-        raise WarehouseError(f"Unknown export format {fmt!r}; use csv, xlsx, html or parquet.")
+    if normalized not in formats:
+        raise WarehouseError(f"Unknown export format {fmt!r}; use {names}.")
     if inferred != normalized:
         raise WarehouseError(
             f"The file name {target.name!r} does not match --format {normalized}; "
@@ -218,8 +225,13 @@ def _write_parquet(frame: pd.DataFrame, tmp: Path) -> None:
     frame.to_parquet(tmp, index=False, engine="pyarrow")  # typed columns: nothing is run
 
 
+def _write_json(frame: pd.DataFrame, tmp: Path) -> None:
+    """One object per row; JSON is data to every program that opens it, so nothing is defused."""
+    frame.to_json(tmp, orient="records", date_format="iso", force_ascii=False, indent=1)
+
+
 _WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {"csv": _write_csv, "xlsx": _write_xlsx,
-                                                            "parquet": _write_parquet}
+                                                            "parquet": _write_parquet, "json": _write_json}
 
 
 def _render_evidence(value: Any) -> str | None:

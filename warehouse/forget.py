@@ -276,10 +276,11 @@ def _creator_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str]
 
 
 def _scrub_run_params(con: duckdb.DuckDBPyConnection, platform: str, keys: list[str]) -> int:
-    """Run parameters (``--handle alice``) and run manifests (a run's ref list, its batches'
-    refs) that name the creator keep the run and its shape, not the name: each mention becomes
-    :data:`FORGOTTEN_REF`, which a resumed run skips."""
-    pattern = '"@?(?i:' + "|".join(re.escape(k) for k in keys) + ')"'
+    """Run parameters (``--handle alice``), run manifests (a run's ref list, its batches' refs)
+    and saved briefs' seeds and exclusions that name the creator keep their shape, not the name:
+    each mention becomes :data:`FORGOTTEN_REF`, which a resumed run skips."""
+    names = "|".join(re.escape(k) for k in keys)
+    pattern = '"@?(?i:' + names + ')"'
     args = {"platform": platform, "pattern": pattern, "gone": f'"{FORGOTTEN_REF}"'}
     scrubbed = 0
     for table, column in (("runs", "params"), ("runs", "refs"), ("run_batches", "refs")):
@@ -292,6 +293,11 @@ def _scrub_run_params(con: duckdb.DuckDBPyConnection, platform: str, keys: list[
             f"WHERE {in_platform} AND regexp_matches({text}, $pattern)",
             args,
         )
+    # a saved brief's seeds and exclusions (`--like @h`, `bluesky:h`), whatever its platforms
+    args["pattern"] = f'"(?i:{re.escape(platform)}:)?@?(?i:{names})"'
+    scrubbed += _count(con, "UPDATE briefs SET params = CAST(regexp_replace(CAST(params AS VARCHAR), $pattern, "
+                            "$gone, 'g') AS JSON) WHERE regexp_matches(CAST(params AS VARCHAR), $pattern)",
+                       {k: v for k, v in args.items() if k != "platform"})
     return scrubbed
 
 

@@ -92,17 +92,17 @@ def candidates(
     with connect(db_path, read_only=True, config=config) as con:
         if limit is None or limit > TOP_FIRST:
             tail = "" if limit is None else f" LIMIT {limit:d}"
-            return _nullable(con.execute(f"SELECT * FROM candidates{where} {order}{tail}", params).df())
+            return nullable(con.execute(f"SELECT * FROM candidates{where} {order}{tail}", params).df())
         # The top keys first, then their whole rows: reading every column of every candidate
         # only to keep a few costs far more on a large warehouse than a second lookup by key.
         keys = con.execute(f"SELECT platform, creator_id FROM candidates{where} {order} LIMIT {limit:d}",
                            params).fetchall()
         if not keys:
-            return _nullable(con.execute("SELECT * FROM candidates LIMIT 0").df())
+            return nullable(con.execute("SELECT * FROM candidates LIMIT 0").df())
         ids, wanted = [cid for _, cid in keys], set(keys)
         rows = con.execute(f"SELECT * FROM candidates WHERE creator_id IN ({_placeholders(ids)}) {order}", ids).df()
     keep = [(p, c) in wanted for p, c in zip(rows["platform"], rows["creator_id"], strict=True)]
-    return _nullable(rows[keep].reset_index(drop=True))
+    return nullable(rows[keep].reset_index(drop=True))
 
 
 def count_candidates(
@@ -262,7 +262,7 @@ def _grouped(con: Any, column: str, run_id: str) -> dict[str, int]:
     return {value: int(n) for value, n in rows}
 
 
-def _nullable(df: pd.DataFrame) -> pd.DataFrame:
+def nullable(df: pd.DataFrame) -> pd.DataFrame:
     """Same dtypes whether or not a column has NULLs (DuckDB picks int64 only when it has none)."""
     for column in df.columns:
         if pd.api.types.is_integer_dtype(df[column].dtype):

@@ -42,23 +42,51 @@ def _bought_likes(n: int) -> tuple[list[Profile], list[Post]]:
                    "my garden this morning", lambda i, k: (2_000, 900 + 10 * k, 0))
 
 
+def _loaded(db: Path, run_id: str, profiles: list[Profile], posts: list[Post]) -> Path:
+    """``db`` with the records scored and loaded as one completed discover run."""
+    profile_rows, post_rows = profiles_frame(profiles, NOW), posts_frame(posts, NOW)
+    load_run(db, run_id=run_id, profiles=profile_rows, posts=post_rows,
+             scores=score_creators(profile_rows, post_rows, now=NOW),
+             raw_responses=raw_frame([]), errors=errors_frame([]),
+             run={"flow": "discover", "platform": "bluesky", "params": {}, "started_at": NOW,
+                  "finished_at": NOW, "status": "completed"})
+    return db
+
+
 @pytest.fixture
 def bakers_db(tmp_path: Path) -> Callable[[int], Path]:
     """A DuckDB file holding ``n`` candidates (and ``bought`` with bought likes), built the way a run builds it."""
 
     def build(n: int, bought: int = 0) -> Path:
-        db = tmp_path / "scout.duckdb"
         (profiles, posts), (fake_profiles, fake_posts) = _bakers(n), _bought_likes(bought)
-        profiles, posts = profiles + fake_profiles, posts + fake_posts
-        profile_rows, post_rows = profiles_frame(profiles, NOW), posts_frame(posts, NOW)
-        load_run(db, run_id="bakers", profiles=profile_rows, posts=post_rows,
-                 scores=score_creators(profile_rows, post_rows, now=NOW),
-                 raw_responses=raw_frame([]), errors=errors_frame([]),
-                 run={"flow": "discover", "platform": "bluesky", "params": {}, "started_at": NOW,
-                      "finished_at": NOW, "status": "completed"})
-        return db
+        return _loaded(tmp_path / "scout.duckdb", "bakers", profiles + fake_profiles, posts + fake_posts)
 
     return build
+
+
+#: (key, display name, bio, post text) of the niche warehouse's groups: what `scout match` tells apart.
+NICHE_GROUPS = (
+    ("cook", "Lena Cook", "Home cook: family recipes, sourdough baking and easy dinners. PR friendly",
+     "tonight's dinner: lentil soup with fresh bread, recipe below"),
+    ("paidcook", "Paula Cook", "Mum of two, I share my recipes and home cooking for busy families. Paid collaborations only",
+     "my pasta bake recipe, ready in 20 minutes"),
+    ("trainer", "Tom Trainer", "Personal trainer: gym workouts, lifting and running plans",
+     "leg day: squats, deadlifts and a 5k run"),
+    ("traveller", "Bo Traveller", "I'm Bo, I backpack across Asia with my partner: hostels, trains and mountain hikes",
+     "sunrise over the rice terraces, day 12 of the trip"),
+)
+
+
+@pytest.fixture
+def niche_db(tmp_path: Path) -> Path:
+    """A warehouse of 3 nano people from each of NICHE_GROUPS (handles ``cook0.bsky.social`` ...),
+    engagement rising with the number, built the way a run builds it."""
+    profiles, posts = [], []
+    for key, name, bio, text in NICHE_GROUPS:
+        group = _people(3, key, name, bio, text, lambda i, k: (3_000 + 1_000 * i, 40 + 20 * i, 4 + i))
+        profiles += group[0]
+        posts += group[1]
+    return _loaded(tmp_path / "scout.duckdb", "niches", profiles, posts)
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +120,9 @@ def copy_db(db: Path, to: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse `scout demo` builds with its defaults, run once per session (about 30 s)."""
+def demo_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The warehouse `scout demo` builds with its defaults and what it printed, run once per
+    session (about 30 s)."""
     from typer.testing import CliRunner
 
     from cli.app import app
@@ -103,7 +132,13 @@ def demo_db(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> 
     demo = CliRunner().invoke(app, ["demo", "--db", str(db), "--output", str(work / "candidates.csv")],
                               catch_exceptions=False)
     assert demo.exit_code == 0, demo.output
-    return db
+    return db, demo.stdout
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_run: tuple[Path, str]) -> Path:
+    """The warehouse `scout demo` builds with its defaults."""
+    return demo_run[0]
 
 
 def stored_run(db: Path, run_id: str, status: str, *, started: datetime, bodies: int = 3, body_kb: int = 1) -> None:
