@@ -84,14 +84,15 @@ def check_sort(sort: str) -> str:
     return SORTS[sort]
 
 
-def say_held_back(db: Path, filters: dict[str, Any], config: Settings) -> None:
-    """One line on stderr counting the candidates left out for a high-severity flag."""
+def say_held_back(db: Path, filters: dict[str, Any], config: Settings) -> int:
+    """One line on stderr counting the candidates left out for a high-severity flag; the count."""
     from warehouse.queries import count_held_back
 
     held = count_held_back(db, **filters, config=config)
     if held:
         err_console.print(f"{held:,} creator{'s' if held != 1 else ''} held back for fake engagement; "
                           "--include-flagged to see them", highlight=False)
+    return held
 
 
 def candidates_cmd(
@@ -150,8 +151,10 @@ def export_cmd(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Export the candidate list for a spreadsheet, a browser or a notebook."""
+    from core.records import utcnow
     from warehouse.export import check_export_path, export_candidates
-    from warehouse.queries import candidates
+    from warehouse.queries import candidates, metric_posts
+    from warehouse.workbook import WorkbookContext
 
     try:
         output, fmt = check_export_path(output, fmt, force)
@@ -163,10 +166,15 @@ def export_cmd(
     config = settings()
     with clear_errors():
         df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
-        if not include_flagged:
-            say_held_back(db, filters, config)
+        held = 0 if include_flagged else say_held_back(db, filters, config)
+        workbook = None
+        if fmt == "xlsx":
+            given = {"platform": platform, "tier": tier, "min ER": min_er, "sort": sort,
+                     "include flagged": include_flagged}
+            workbook = WorkbookContext(generated_at=utcnow(), filters=given, held_back=held,
+                                       posts=metric_posts(db, df, config=config), source=str(db))
         with saying_created(output.parent):
-            path = export_candidates(df, output, fmt, force=force)
+            path = export_candidates(df, output, fmt, force=force, workbook=workbook)
     console.print(f"wrote {len(df)} candidates to {path}")
 
 

@@ -18,14 +18,23 @@ import os
 import secrets
 import unicodedata
 from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
+from core.records import utcnow
 from warehouse.db import WarehouseError, check_name_lengths, pid_running
+from warehouse.workbook import (
+    LINK_COLUMNS,
+    WorkbookContext,
+    is_web_link,
+    summary_frame,
+    write_workbook,
+)
 
 ExportFormat = Literal["csv", "xlsx", "html", "parquet"]
 
@@ -56,8 +65,6 @@ CSV_LINE_END = "\r\n"
 #: honour quotes (or loses track of them) starts a cell there, so a formula start after one is
 #: defused too.
 _CSV_SEPARATORS = frozenset(",;\t|\r\n")
-#: Columns whose http(s) value becomes a link in the HTML export; any other scheme stays text.
-_LINK_COLUMNS = frozenset({"profile_url", "external_url", "contact_link", "avatar_url"})
 
 
 def marketer_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -105,8 +112,10 @@ def export_candidates(
     path: str | os.PathLike[str],
     fmt: ExportFormat | None = None,
     force: bool = False,
+    workbook: WorkbookContext | None = None,
 ) -> Path:
-    """Write ``df`` to ``path`` atomically and return the path written."""
+    """Write ``df`` to ``path`` atomically and return the path written; ``workbook`` fills an
+    XLSX's Summary and Posts sheets (without it: a Summary of the rows alone, no Posts)."""
     target, fmt = check_export_path(path, fmt, force)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +127,7 @@ def export_candidates(
     frame = marketer_frame(df)
     writers: dict[str, Callable[[pd.DataFrame, Path], None]] = {
         "csv": _write_csv,
-        "xlsx": _write_xlsx,
+        "xlsx": partial(_write_xlsx, context=workbook or WorkbookContext(generated_at=utcnow())),
         "html": _write_html,
         "parquet": _write_parquet,
     }
@@ -204,14 +213,27 @@ def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str | None:
     return sheet.to_csv(path, index=False, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_NONNUMERIC)
 
 
-def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
+def _write_xlsx(frame: pd.DataFrame, tmp: Path, context: WorkbookContext) -> None:
     # Defused too: a cell a user edits and confirms, or a sheet saved again as CSV, would run it.
+    posts = None if context.posts is None else _sheet_ready(context.posts)
+    write_workbook(tmp, _sheet_ready(frame), _sheet_ready(summary_frame(frame, context)), posts)
+
+
+def _sheet_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Defused, in UTC without a time zone (Excel cannot hold one), without XML-illegal characters."""
     sheet = defuse_formulas(frame)
-    for column in sheet.columns:  # Excel cannot hold time zones
+    for column in sheet.columns:
         if isinstance(sheet[column].dtype, pd.DatetimeTZDtype):
             sheet[column] = sheet[column].dt.tz_convert("UTC").dt.tz_localize(None)
-    sheet = _strip_illegal_xml(sheet)
-    sheet.to_excel(tmp, index=False, engine="openpyxl", sheet_name="candidates")
+        elif sheet[column].dtype == object:  # the Summary's values: mixed, may hold a datetime
+            sheet[column] = sheet[column].map(_utc_naive)
+    return _strip_illegal_xml(sheet)
+
+
+def _utc_naive(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 def _write_parquet(frame: pd.DataFrame, tmp: Path) -> None:
@@ -241,7 +263,7 @@ def _html_cell(column: str, value: Any) -> str:
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     text = str(value)
-    if column in _LINK_COLUMNS and urlsplit(text.strip()).scheme.lower() in ("http", "https"):
+    if column in LINK_COLUMNS and is_web_link(text):
         href = html.escape(text.strip(), quote=True)
         return f'<a href="{href}" rel="nofollow noopener noreferrer">{html.escape(text)}</a>'
     return html.escape(text)
