@@ -52,6 +52,7 @@ from flows.fetching import (
     parse_batch,
     with_failed_attempts,
 )
+from flows.lineage import batch_lineage, ref_sources, sources_by_ref
 from flows.params import validate_discover_params
 from scrapers.errors import InvalidInput
 from scrapers.http import stop_requests
@@ -115,6 +116,7 @@ def load(
         raw_responses=raw_frame(raws),
         errors=errors_frame(errors),
         run=run,
+        lineage=frames.get("lineage"),
     )
 
 
@@ -123,19 +125,24 @@ def save_batch(
     warehouse: Warehouse, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse] | None,
     parsed: ParseResult, counts: dict[str, Any], gone: pd.DataFrame, scoring: Scoring,
     faces: list[tuple[str, str, bool | None]] | None, run_refs: list[str] | None = None,
+    sources: dict[str, list[str]] | None = None,
 ) -> dict[str, int]:
     """Score the batch, then its two durable steps on one connection, each its own transaction:
     store the raw bodies (skipped when ``raws`` is None: stored by an earlier attempt), then load
     the scored records. Creators erased by ``scout forget`` (``gone``) are dropped first, bodies
     that mention them included.
 
-    ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies.
+    ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies and how
+    each ref was found; ``sources`` (ref -> [found_by, term]) is the lineage of the batch's refs.
     """
     frames = score.fn(parsed, scoring.now, scoring.tier_scheme, scoring.person_threshold, faces, scoring.context)
+    if sources:
+        frames["lineage"] = batch_lineage(scoring.platform, parsed, sources, frames["profiles"], scoring.now)
     frames, kept_raws, errors, _ = skip_forgotten(scoring.platform, frames, raws or [], parsed.errors, gone)
     return warehouse.save_batch(run_id=run_id, batch_no=batch_no, refs=refs,
                                 raws=None if raws is None else raw_frame(kept_raws), frames=frames,
-                                errors=errors_frame(errors), counts=counts, run_refs=run_refs)
+                                errors=errors_frame(errors), counts=counts, run_refs=run_refs,
+                                ref_sources=None if run_refs is None else ref_sources(run_refs))
 
 
 def _batches(items: list[Any], size: int) -> list[list[Any]]:
@@ -209,6 +216,7 @@ class BatchRun:
     avatar_cache: str
     # Profiles and posts found in discovery listings, loaded with their creator's own batch.
     discovered: ParseResult = field(default_factory=ParseResult)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # ref -> [found_by, term]: lineage
     reused: int = 0
     in_progress: int = 0  # the batch being completed, for what an interrupt abandons
     batches: int | None = None  # discovery included, once planned
@@ -225,9 +233,12 @@ class BatchRun:
                                   self.rate_per_second)
             fault_point("fetch", 0)
             # a ref no URL or row can hold (a lone surrogate): its listing entry is already an error
-            refs = [ref for ref in keep_refs(self.platform, found.refs, self.gone) if not has_surrogate(ref)]
+            kept = set(keep_refs(self.platform, found.refs, self.gone))
+            refs = [ref for ref in found.refs if ref in kept and not has_surrogate(ref)]
+            self.sources = sources_by_ref(refs, ref_sources(refs))
             self.process(0, [], found.raws, fetch_counts(found, creators=0), run_refs=refs)
             return refs
+        self.sources = sources_by_ref(refs, self.state.ref_sources)
         self.reused += 1
         raws = self.warehouse.stored_raws(self.state.run_id, 0)
         if stored.status is BatchStatus.FETCHED:
@@ -284,8 +295,10 @@ class BatchRun:
         face_rows = (_faces(self.platform, parsed, self.avatar_cache, self.rate_per_second, self.base_url)
                      if self.faces else None)
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
+        sources = {ref: self.sources[ref] for ref in refs if ref in self.sources}
         save_batch(self.warehouse, self.state.run_id, batch_no, refs, None if stored else quote(raws),
-                   quote(parsed), counts, quote(self.gone), quote(self.scoring), quote(face_rows), run_refs)
+                   quote(parsed), counts, quote(self.gone), quote(self.scoring), quote(face_rows), run_refs,
+                   quote(sources))
 
     def finish(self, status: RunStatus) -> dict[str, Any]:
         return self.warehouse.finish_run(self.state.run_id, status)

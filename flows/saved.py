@@ -28,6 +28,7 @@ from core.records import (
 )
 from core.settings import Settings
 from flows.discover import load, score
+from flows.lineage import import_lineage
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
@@ -140,7 +141,7 @@ def import_saved(
     started = utcnow()
     run_id = f"import-{uuid.uuid4()}"
     module = get_platform(platform)
-    parsed, raws = ParseResult(), []
+    parsed, raws, by_file = ParseResult(), [], {}
     for path in by_time_saved(saved_files([Path(p) for p in paths])):
         body = read_saved(path)
         html = path.suffix.lower() in {".html", ".htm"}
@@ -151,11 +152,13 @@ def import_saved(
             error.raw_response_id = raw.response_id
         parsed.extend(result)
         raws.append(raw)
+        by_file[path] = result
     now = utcnow()
     warehouse = Warehouse(Path(db_path), config)
     context = AuthenticityContext(**warehouse.scoring_inputs(platform, now))
     frames = score(parsed, now, tier_scheme, person_threshold, context=quote(context))
     frames["posts"], orphans = without_profile(frames["profiles"], frames["posts"])
+    frames["lineage"] = import_lineage(platform, by_file, frames["profiles"], started)
     parsed.errors += [ScrapeError(platform, creator, None, None, NO_PROFILE) for creator in orphans]
     files, gone = len(raws), tombstones(db_path, platform, read_only=False, config=config)
     frames, raws, parsed.errors, forgotten = skip_forgotten(platform, frames, raws, parsed.errors, gone)

@@ -47,7 +47,7 @@ MARKETER_COLUMNS = (
     "profile_url", "handle", "display_name", "platform", "tier", "followers", "er_median",
     "adjusted_er", "authenticity_score", "flag_evidence", "posts_per_week", "account_type", "person_probability", "needs_review", "evidence", "sponsored_share", "niches",
     "collab_stance", "collab_evidence", "paid_posts", "gifted_posts", "affiliate_posts", "past_partners",
-    "contact_email", "contact_link",
+    "contact_email", "contact_link", "found_by",
 )
 HEADERS = {"display_name": "name"}
 

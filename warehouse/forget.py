@@ -270,13 +270,13 @@ def _creator_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str]
 
 
 def _scrub_run_params(con: duckdb.DuckDBPyConnection, platform: str, keys: list[str]) -> int:
-    """Run parameters (``--handle alice``) and run manifests (a run's ref list, its batches'
-    refs) that name the creator keep the run and its shape, not the name: each mention becomes
+    """Run parameters (``--handle alice``) and run manifests (a run's ref list and how each ref
+    was found, its batches' refs) that name the creator keep the run and its shape, not the name: each mention becomes
     :data:`FORGOTTEN_REF`, which a resumed run skips."""
     pattern = '"@?(?i:' + "|".join(re.escape(k) for k in keys) + ')"'
     args = {"platform": platform, "pattern": pattern, "gone": f'"{FORGOTTEN_REF}"'}
     scrubbed = 0
-    for table, column in (("runs", "params"), ("runs", "refs"), ("run_batches", "refs")):
+    for table, column in (("runs", "params"), ("runs", "refs"), ("runs", "ref_sources"), ("run_batches", "refs")):
         in_platform = ("platform = $platform" if table == "runs"
                        else "run_id IN (SELECT run_id FROM runs WHERE platform = $platform)")
         text = f"CAST({column} AS VARCHAR)"
