@@ -20,6 +20,7 @@ from cli import (
     forget,
     sandbox,
     saved,
+    show,
 )
 from cli.console import show_tracebacks
 
@@ -49,5 +50,6 @@ app.command("classify-posts")(classify_posts.classify_posts)
 app.command("parse")(saved.parse_cmd)
 app.command("import")(saved.import_cmd)
 app.command()(forget.forget)
+app.command()(show.show)
 app.command()(sandbox.sandbox)
 app.command()(sandbox.demo)

@@ -49,7 +49,12 @@ _URL = r"https?://[^\s\"'<>\\]+"
 
 
 class HandleNotResolved(WarehouseError):
-    """A handle without its instance or domain that matched no stored creator, or several."""
+    """A handle without its instance or domain that matched no stored creator, or several
+    (``candidates``: their full handles, none when nobody matched)."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = candidates or []
 
 
 @dataclass
@@ -85,7 +90,7 @@ def forget_creator(
     with connect(db_path, config=config) as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            key, ids = _resolve(con, platform, key, handle.strip().lstrip("@"), force=force)
+            key, ids = resolve_handle(con, platform, key, handle.strip().lstrip("@"), force=force)
             done = erase(con, platform, key, ids)
             con.execute(
                 """
@@ -109,10 +114,11 @@ def forget_creator(
     return done
 
 
-def _resolve(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, *, force: bool
-             ) -> tuple[str, list[str]]:
-    """(full handle, creator ids) that ``key`` names; a partial handle must name exactly one, a
-    full one at least one unless ``force``."""
+def resolve_handle(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, *, force: bool = False
+                   ) -> tuple[str, list[str]]:
+    """(full handle, creator ids) that ``key`` (a :func:`handle_key`; ``raw``: as given, for ids)
+    names; a partial handle must name exactly one, a full one at least one unless ``force``.
+    ``scout forget`` and ``scout show`` resolve a creator this one way."""
     found = con.execute(
         "SELECT creator_id, lower(ltrim(handle, '@')) FROM creators WHERE platform = $platform "
         "AND (lower(ltrim(handle, '@')) = $handle OR creator_id = $raw)",
@@ -143,7 +149,7 @@ def _resolve(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, 
         )
     raise HandleNotResolved(
         f"{key!r} matched {len(matches)} {platform} creators: {', '.join(m[0] for m in matches)}; "
-        "pass the one to forget as --handle."
+        "pass the one to forget as --handle.", [m[0] for m in matches]
     )
 
 
