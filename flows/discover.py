@@ -31,7 +31,6 @@ from prefect.utilities.annotations import quote
 from core.records import (
     ParseResult,
     RawResponse,
-    ScrapeError,
     storable,
     utcnow,
 )
@@ -66,7 +65,6 @@ from transforms.quarantine import drop_quarantined
 from transforms.score import score_creators
 from transforms.tiers import get_scheme
 from warehouse.db import WarehouseError
-from warehouse.load import load_run
 from warehouse.manifest import BatchStatus, RunState, RunStatus, fault_point
 from warehouse.tombstones import keep_refs, skip_forgotten
 from warehouse.warehouse import Warehouse
@@ -93,31 +91,6 @@ def score(
     scores = score_creators(profiles, posts, now=now, tier_scheme=get_scheme(tier_scheme),
                             person_threshold=person_threshold, faces=face_frame, authenticity=context)
     return {"profiles": profiles, "posts": posts, "scores": scores}
-
-
-@task(cache_policy=NO_CACHE)
-def load(
-    db_path: str,
-    run_id: str,
-    frames: dict[str, Any],
-    raws: list[RawResponse],
-    errors: list[ScrapeError],
-    run: dict[str, Any],
-    config: Settings | None = None,
-) -> dict[str, int]:
-    """The single writer: one transaction for the whole run."""
-    return load_run(
-        db_path,
-        config=config,
-        run_id=run_id,
-        profiles=frames["profiles"],
-        posts=frames["posts"],
-        scores=frames["scores"],
-        raw_responses=raw_frame(raws),
-        errors=errors_frame(errors),
-        run=run,
-        lineage=frames.get("lineage"),
-    )
 
 
 @task(cache_policy=NO_CACHE)

@@ -12,7 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from prefect import flow
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from core.errors import InputError
@@ -27,15 +28,17 @@ from core.records import (
     utcnow,
 )
 from core.settings import Settings
-from flows.discover import load, score
+from flows.discover import score
 from flows.lineage import import_lineage
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
 from transforms.authenticity.ad_network import RECENT_POSTS
+from transforms.frames import errors_frame, raw_frame
 from transforms.quarantine import without_profile
 from warehouse.forget import tombstones
+from warehouse.load import load_run
 from warehouse.tombstones import skip_forgotten
 from warehouse.warehouse import Warehouse
 
@@ -124,6 +127,31 @@ def by_time_saved(paths: list[Path]) -> list[Path]:
     """Oldest saved first (file modification time, then name): a creator on several pages is
     then stored and scored from the newest one, since later observations win (``latest_profiles``)."""
     return sorted(paths, key=lambda path: (path.stat().st_mtime_ns, str(path)))
+
+
+@task(cache_policy=NO_CACHE)
+def load(
+    db_path: str,
+    run_id: str,
+    frames: dict[str, Any],
+    raws: list[RawResponse],
+    errors: list[ScrapeError],
+    run: dict[str, Any],
+    config: Settings | None = None,
+) -> dict[str, int]:
+    """The import's single writer: one transaction for the whole run, its lineage included."""
+    return load_run(
+        db_path,
+        config=config,
+        run_id=run_id,
+        profiles=frames["profiles"],
+        posts=frames["posts"],
+        scores=frames["scores"],
+        raw_responses=raw_frame(raws),
+        errors=errors_frame(errors),
+        run=run,
+        lineage=frames.get("lineage"),
+    )
 
 
 @flow(name="import-saved", log_prints=True)
