@@ -25,6 +25,7 @@ from cli import (
     runs,
     sandbox,
     saved,
+    show,
 )
 from cli.console import show_tracebacks
 
@@ -60,5 +61,6 @@ app.command()(forget.forget)
 app.command()(rescore.rescore)
 app.command()(runs.runs)
 app.command()(prune.prune)
+app.command()(show.show)
 app.command()(sandbox.sandbox)
 app.command()(sandbox.demo)

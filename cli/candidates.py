@@ -159,8 +159,10 @@ def export_cmd(
     """Export the candidate list (or a saved shortlist) for a spreadsheet, a browser (the report of
     `scout report`) or a notebook."""
     from cli.report import DEFAULT_AVATARS, write_html_report
+    from core.records import utcnow
     from warehouse.export import check_export_path, export_candidates
-    from warehouse.queries import candidates
+    from warehouse.queries import candidates, metric_posts
+    from warehouse.workbook import WorkbookContext
 
     try:
         output, fmt = check_export_path(output, fmt, force)
@@ -174,20 +176,29 @@ def export_cmd(
     config = settings()
     if fmt == "html":
         path, shown = write_html_report(output, db=db, filters=filters, sort=sort, include_flagged=include_flagged,
-                                        limit=None, avatar_cache=DEFAULT_AVATARS, force=force, config=config)
-        console.print(f"wrote {shown} candidates to {path}")
+                                        limit=None, avatar_cache=DEFAULT_AVATARS, force=force, config=config,
+                                        shortlist=shortlist)
+        console.print(f"wrote {shown} {'matches' if shortlist is not None else 'candidates'} to {path}")
         return
     with clear_errors():
+        brief = None
         if shortlist is not None:
             from warehouse.shortlists import read_shortlist
 
-            _, df = read_shortlist(db, shortlist, config=config)
+            saved, df = read_shortlist(db, shortlist, config=config)
+            held, brief = 0, saved.brief
         else:
             df = candidates(db, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
-            if not include_flagged:
-                say_held_back(db, filters, config)
+            held = 0 if include_flagged else say_held_back(db, filters, config)
+        workbook = None
+        if fmt == "xlsx":
+            given = ({"shortlist": shortlist} if shortlist is not None else
+                     {"platform": platform, "tier": tier, "min ER": min_er, "sort": sort,
+                      "include flagged": include_flagged})
+            workbook = WorkbookContext(generated_at=utcnow(), filters=given, held_back=held, brief=brief,
+                                       posts=metric_posts(db, df, config=config), source=str(db))
         with saying_created(output.parent):
-            path = export_candidates(df, output, fmt, force=force)
+            path = export_candidates(df, output, fmt, force=force, workbook=workbook)
     console.print(f"wrote {len(df)} {'matches' if shortlist is not None else 'candidates'} to {path}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,10 +22,10 @@ from cli.options import (
     AvatarCacheOption,
     DbOption,
     check_platform,
+    creator_key,
     settings,
 )
-from core.identity import handle_key
-from scrapers.registry import PLATFORMS, validate_handle
+from scrapers.registry import PLATFORMS
 
 
 def forget(
@@ -57,9 +56,7 @@ def forget(
     if not platform or handle is None:
         raise fail("scout forget needs --platform and --handle (or --list-tombstones)", 2)
     platform = check_platform(platform)
-    bare = platform == "bluesky" and re.fullmatch(r"@?[A-Za-z0-9-]+", handle.strip())
-    with clear_errors():  # a bare Bluesky name ("alice") is resolved against the stored handles
-        key = handle_key(handle) if bare else validate_handle(platform, handle)
+    key = creator_key(platform, handle)
     if not db.exists():
         raise fail(f"No database at {db}; nothing to forget there (pass --db).")
     with clear_errors():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,3 +68,16 @@ def saying_created(directory: Path) -> Iterator[None]:
     yield
     if not existed and directory.is_dir():
         err_console.print(f"created directory {directory}", highlight=False)
+
+
+def creator_key(platform: str, handle: str) -> str:
+    """A stored creator's handle as ``forget`` and ``show`` look it up: the platform's handle rule
+    (one line, exit 2, when it is broken), but a bare Bluesky name ("alice") stays as typed, to be
+    resolved against the stored handles."""
+    from core.identity import handle_key
+    from scrapers.registry import validate_handle
+
+    if platform == "bluesky" and re.fullmatch(r"@?[A-Za-z0-9-]+", handle.strip()):
+        return handle_key(handle)
+    with clear_errors():
+        return validate_handle(platform, handle)

@@ -47,19 +47,26 @@ def filter_labels(filters: dict[str, Any], sort: str, include_flagged: bool, lim
 
 def write_html_report(
     output: Path, *, db: Path, filters: dict[str, Any], sort: str, include_flagged: bool, limit: int | None,
-    avatar_cache: Path, force: bool, config: Settings,
+    avatar_cache: Path, force: bool, config: Settings, shortlist: str | None = None,
 ) -> tuple[Path, int]:
-    """Query the candidates and write their report; (path written, creators in it)."""
+    """Query the candidates (or read the saved ``shortlist``, with its brief) and write their
+    report; (path written, creators in it)."""
     from reports.render import ReportContext, write_report
     from warehouse.queries import candidates, count_candidates
+    from warehouse.shortlists import read_shortlist
 
     with clear_errors():
-        df = candidates(db, limit=limit, order_by=check_sort(sort), include_flagged=include_flagged, **filters,
-                        config=config)
-        matching = count_candidates(db, include_flagged=include_flagged, **filters, config=config)
-        held_back = 0 if include_flagged else say_held_back(db, filters, config)
-        context = ReportContext(filters=filter_labels(filters, sort, include_flagged, limit), matching=matching,
-                                held_back=held_back)
+        if shortlist is not None:
+            saved, rows = read_shortlist(db, shortlist, config=config)
+            matching, df = len(rows), rows if limit is None else rows.head(limit)
+            context = ReportContext(filters=[("shortlist", shortlist)], matching=matching, brief=saved.brief)
+        else:
+            df = candidates(db, limit=limit, order_by=check_sort(sort), include_flagged=include_flagged, **filters,
+                            config=config)
+            matching = count_candidates(db, include_flagged=include_flagged, **filters, config=config)
+            held_back = 0 if include_flagged else say_held_back(db, filters, config)
+            context = ReportContext(filters=filter_labels(filters, sort, include_flagged, limit), matching=matching,
+                                    held_back=held_back)
         with saying_created(output.parent):
             path = write_report(df, output, db=db, context=context, avatar_cache=avatar_cache, force=force,
                                 config=config)
@@ -82,9 +89,13 @@ def report(
     sort: SortOption = "adjusted",
     include_flagged: IncludeFlagged = False,
     avatar_cache: AvatarCacheOption = DEFAULT_AVATARS,
+    shortlist: Annotated[str | None, typer.Option(
+        "--shortlist", help="Report this saved shortlist (scout match --save NAME) with its brief and fit, "
+                            "best fit first; takes no filters.")] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Write the candidate list as a self-contained HTML report: charts, a table and a card per creator."""
+    """Write the candidate list (or a saved shortlist) as a self-contained HTML report: charts, a table
+    and a card per creator."""
     from warehouse.export import check_export_path
 
     try:
@@ -92,9 +103,12 @@ def report(
     except WarehouseError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
     check_sort(sort)
+    if shortlist is not None and (platform or tier or min_er is not None or include_flagged or sort != "adjusted"):
+        raise fail("--shortlist reports the saved list as it is; it takes no filters or --sort", USAGE_ERROR)
     with clear_errors():
         validate_count(limit, "limit", 1, MAX_LIST_ROWS)
     filters = candidate_filters(platform, tier, min_er)
     path, shown = write_html_report(output, db=db, filters=filters, sort=sort, include_flagged=include_flagged,
-                                    limit=limit, avatar_cache=avatar_cache, force=force, config=settings())
-    console.print(f"wrote a report of {shown} candidates to {path}")
+                                    limit=limit, avatar_cache=avatar_cache, force=force, config=settings(),
+                                    shortlist=shortlist)
+    console.print(f"wrote a report of {shown} {'matches' if shortlist is not None else 'candidates'} to {path}")

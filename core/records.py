@@ -19,6 +19,22 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class Found(str):
+    """A ref a platform's discovery returns, still the plain string every step fetches and stores,
+    carrying how it was found (``found_by``: query, hashtag, handle, directory) and by what
+    ``term``, which the run records as the creator's lineage."""
+
+    __slots__ = ("found_by", "term")
+
+    def __new__(cls, ref: str, found_by: str, term: str) -> Found:
+        found = super().__new__(cls, ref)
+        found.found_by, found.term = found_by, term
+        return found
+
+    def __reduce__(self) -> tuple[type[Found], tuple[str, str, str]]:
+        return Found, (str(self), self.found_by, self.term)
+
+
 @dataclass(slots=True)
 class Profile:
     platform: str

@@ -31,7 +31,6 @@ from prefect.utilities.annotations import quote
 from core.records import (
     ParseResult,
     RawResponse,
-    ScrapeError,
     storable,
     utcnow,
 )
@@ -53,6 +52,7 @@ from flows.fetching import (
     with_failed_attempts,
 )
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
+from flows.lineage import batch_lineage, ref_sources, sources_by_ref
 from flows.params import validate_discover_params
 from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
@@ -67,7 +67,6 @@ from transforms.quarantine import drop_quarantined
 from transforms.score import score_creators
 from transforms.tiers import get_scheme
 from warehouse.db import WarehouseError
-from warehouse.load import load_run
 from warehouse.manifest import BatchStatus, RunState, RunStatus, fault_point
 from warehouse.tombstones import keep_refs, skip_forgotten
 from warehouse.warehouse import Warehouse
@@ -97,47 +96,28 @@ def score(
 
 
 @task(cache_policy=NO_CACHE)
-def load(
-    db_path: str,
-    run_id: str,
-    frames: dict[str, Any],
-    raws: list[RawResponse],
-    errors: list[ScrapeError],
-    run: dict[str, Any],
-    config: Settings | None = None,
-) -> dict[str, int]:
-    """The single writer: one transaction for the whole run."""
-    return load_run(
-        db_path,
-        config=config,
-        run_id=run_id,
-        profiles=frames["profiles"],
-        posts=frames["posts"],
-        scores=frames["scores"],
-        raw_responses=raw_frame(raws),
-        errors=errors_frame(errors),
-        run=run,
-    )
-
-
-@task(cache_policy=NO_CACHE)
 def save_batch(
     warehouse: Warehouse, run_id: str, batch_no: int, refs: list[str], raws: list[RawResponse] | None,
     parsed: ParseResult, counts: dict[str, Any], gone: pd.DataFrame, scoring: Scoring,
     faces: list[tuple[str, str, bool | None]] | None, run_refs: list[str] | None = None,
+    sources: dict[str, list[str]] | None = None,
 ) -> dict[str, int]:
     """Score the batch, then its two durable steps on one connection, each its own transaction:
     store the raw bodies (skipped when ``raws`` is None: stored by an earlier attempt), then load
     the scored records. Creators erased by ``scout forget`` (``gone``) are dropped first, bodies
     that mention them included.
 
-    ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies.
+    ``run_refs`` (with the discovery batch) is the run's ref list, stored with its bodies and how
+    each ref was found; ``sources`` (ref -> [found_by, term]) is the lineage of the batch's refs.
     """
     frames = score.fn(parsed, scoring.now, scoring.tier_scheme, scoring.person_threshold, faces, scoring.context)
+    if sources:
+        frames["lineage"] = batch_lineage(scoring.platform, parsed, sources, frames["profiles"], scoring.now)
     frames, kept_raws, errors, _ = skip_forgotten(scoring.platform, frames, raws or [], parsed.errors, gone)
     return warehouse.save_batch(run_id=run_id, batch_no=batch_no, refs=refs,
                                 raws=None if raws is None else raw_frame(kept_raws), frames=frames,
-                                errors=errors_frame(errors), counts=counts, run_refs=run_refs)
+                                errors=errors_frame(errors), counts=counts, run_refs=run_refs,
+                                ref_sources=None if run_refs is None else ref_sources(run_refs))
 
 
 def _batches(items: list[Any], size: int) -> list[list[Any]]:
@@ -211,6 +191,7 @@ class BatchRun:
     avatar_cache: str
     # Profiles and posts found in discovery listings, loaded with their creator's own batch.
     discovered: ParseResult = field(default_factory=ParseResult)
+    sources: dict[str, list[str]] = field(default_factory=dict)  # ref -> [found_by, term]: lineage
     reused: int = 0
     in_progress: int = 0  # the batch being completed, for what an interrupt abandons
     batches: int | None = None  # discovery included, once planned
@@ -227,9 +208,12 @@ class BatchRun:
                                   self.rate_per_second)
             fault_point("fetch", 0)
             # a ref no URL or row can hold (a lone surrogate): its listing entry is already an error
-            refs = [ref for ref in keep_refs(self.platform, found.refs, self.gone) if not has_surrogate(ref)]
+            kept = set(keep_refs(self.platform, found.refs, self.gone))
+            refs = [ref for ref in found.refs if ref in kept and not has_surrogate(ref)]
+            self.sources = sources_by_ref(refs, ref_sources(refs))
             self.process(0, [], found.raws, fetch_counts(found, creators=0), run_refs=refs)
             return refs
+        self.sources = sources_by_ref(refs, self.state.ref_sources)
         self.reused += 1
         raws = self.warehouse.stored_raws(self.state.run_id, 0)
         if stored.status is BatchStatus.FETCHED:
@@ -288,8 +272,10 @@ class BatchRun:
                      if self.faces else None)
         raise_if_interrupted()
         # quote(): Prefect would otherwise walk every body and record of the batch, for nothing.
+        sources = {ref: self.sources[ref] for ref in refs if ref in self.sources}
         save_batch(self.warehouse, self.state.run_id, batch_no, refs, None if stored else quote(raws),
-                   quote(parsed), counts, quote(self.gone), quote(self.scoring), quote(face_rows), run_refs)
+                   quote(parsed), counts, quote(self.gone), quote(self.scoring), quote(face_rows), run_refs,
+                   quote(sources))
 
     def finish(self, status: RunStatus) -> dict[str, Any]:
         return self.warehouse.finish_run(self.state.run_id, status)

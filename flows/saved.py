@@ -12,7 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from core.errors import InputError
@@ -27,15 +28,18 @@ from core.records import (
     utcnow,
 )
 from core.settings import Settings
-from flows.discover import _batches, load, score
+from flows.discover import _batches, score
+from flows.lineage import import_lineage
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
 from transforms.authenticity.ad_network import RECENT_POSTS
+from transforms.frames import errors_frame, raw_frame
 from transforms.quarantine import without_profile
 from warehouse.forget import tombstones
+from warehouse.load import load_run
 from warehouse.tombstones import skip_forgotten
 from warehouse.warehouse import Warehouse
 
@@ -127,6 +131,31 @@ def by_time_saved(paths: list[Path]) -> list[Path]:
     return sorted(paths, key=lambda path: (path.stat().st_mtime_ns, str(path)))
 
 
+@task(cache_policy=NO_CACHE)
+def load(
+    db_path: str,
+    run_id: str,
+    frames: dict[str, Any],
+    raws: list[RawResponse],
+    errors: list[ScrapeError],
+    run: dict[str, Any],
+    config: Settings | None = None,
+) -> dict[str, int]:
+    """The import's single writer: one transaction for the whole run, its lineage included."""
+    return load_run(
+        db_path,
+        config=config,
+        run_id=run_id,
+        profiles=frames["profiles"],
+        posts=frames["posts"],
+        scores=frames["scores"],
+        raw_responses=raw_frame(raws),
+        errors=errors_frame(errors),
+        run=run,
+        lineage=frames.get("lineage"),
+    )
+
+
 @flow(name="import-saved", log_prints=True)
 def import_saved(
     platform: str, paths: list[str], db_path: str = "data/scout.duckdb", tier_scheme: str = "default",
@@ -142,7 +171,7 @@ def import_saved(
     started = utcnow()
     run_id = f"import-{uuid.uuid4()}"
     module = get_platform(platform)
-    parsed, raws = ParseResult(), []
+    parsed, raws, by_file = ParseResult(), [], {}
     batches = _batches(by_time_saved(saved_files([Path(p) for p in paths])), FILES_PER_BATCH)
     meter = ProgressMeter("import", [len(batch) for batch in batches], get_run_logger().info)
     for batch in batches:
@@ -157,12 +186,14 @@ def import_saved(
                 error.raw_response_id = raw.response_id
             parsed.extend(result)
             raws.append(raw)
+            by_file[path] = result
         meter.batch_done(len(parsed.profiles) - profiles_before)
     now = utcnow()
     warehouse = Warehouse(Path(db_path), config)
     context = AuthenticityContext(**warehouse.scoring_inputs(platform, now))
     frames = score(parsed, now, tier_scheme, person_threshold, context=quote(context))
     frames["posts"], orphans = without_profile(frames["profiles"], frames["posts"])
+    frames["lineage"] = import_lineage(platform, by_file, frames["profiles"], started)
     parsed.errors += [ScrapeError(platform, creator, None, None, NO_PROFILE) for creator in orphans]
     files, gone = len(raws), tombstones(db_path, platform, read_only=False, config=config)
     frames, raws, parsed.errors, forgotten = skip_forgotten(platform, frames, raws, parsed.errors, gone)

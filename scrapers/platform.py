@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Protocol
 
-from core.records import FollowerSample, ParseResult, RawResponse
+from core.records import FollowerSample, Found, ParseResult, RawResponse
 from core.settings import Settings
 from scrapers.settings import PlatformSettings, platform_settings
 
@@ -24,10 +24,11 @@ class Preflight(Protocol):
 
 
 class Discover(Protocol):
-    """Account refs to fetch (bluesky: DIDs/handles; mastodon: account ids; youtube: @handle/UC…)."""
+    """Account refs to fetch (bluesky: DIDs/handles; mastodon: account ids; youtube: @handle/UC…),
+    each a :class:`core.records.Found` saying how it was found."""
 
     def __call__(self, http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
-                 handles: list[str], limit: int) -> list[str]: ...
+                 handles: list[str], limit: int) -> list[Found]: ...
 
 
 class FetchCreators(Protocol):
@@ -68,9 +69,9 @@ def handles_only(preflight: Preflight, validate_handle: HandleRule) -> Discover:
     request is made."""
 
     def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
-                 handles: list[str], limit: int) -> list[str]:
+                 handles: list[str], limit: int) -> list[Found]:
         preflight(base_url, queries=queries, hashtags=hashtags, handles=handles)
-        return list(dict.fromkeys(validate_handle(h) for h in handles))
+        return [Found(h, "handle", h) for h in dict.fromkeys(validate_handle(h) for h in handles)]
 
     return discover
 

@@ -86,6 +86,15 @@ ERROR_DTYPES: dict[str, Any] = {
     "occurred_at": UTC_TS,
 }
 
+# How a run found each creator (table creator_lineage), stamped with the run's start.
+LINEAGE_DTYPES: dict[str, Any] = {
+    "platform": STRING,
+    "creator_id": STRING,
+    "found_at": UTC_TS,
+    "found_by": STRING,
+    "term": STRING,
+}
+
 # transforms.engagement's output, one row per creator, in order.
 ENGAGEMENT_DTYPES: dict[str, Any] = {
     "platform": STRING,
@@ -285,3 +294,9 @@ def raw_frame(raws: Sequence[RawResponse]) -> pd.DataFrame:
 def errors_frame(errors: Sequence[ScrapeError]) -> pd.DataFrame:
     """Scrape errors as rows (ERROR_COLUMNS)."""
     return _records_frame(errors, ScrapeError, ERROR_DTYPES, {})
+
+
+def lineage_frame(rows: Sequence[tuple[str, str, str, str]], found_at: datetime) -> pd.DataFrame:
+    """(platform, creator_id, found_by, term) rows as the lineage a run loads, all ``found_at``."""
+    frame = pd.DataFrame(list(rows), columns=["platform", "creator_id", "found_by", "term"], dtype=object)
+    return conform(frame.assign(found_at=as_utc(found_at)), LINEAGE_DTYPES)

@@ -93,7 +93,8 @@ def _rekey_frames(frames: dict[str, pd.DataFrame], merges: list[Merge]) -> dict[
     scores = scores[[newest_source.get((p, winner_of.get((p, c), c)), c) == c
                      for p, c in zip(scores["platform"], scores["creator_id"], strict=True)]]
     posts = frames["posts"]
-    return {**frames, "profiles": profiles.drop(columns="original"),
+    lineage = {"lineage": frames["lineage"].assign(creator_id=rekeyed(frames["lineage"]))} if "lineage" in frames else {}
+    return {**frames, "profiles": profiles.drop(columns="original"), **lineage,
             "posts": posts.assign(creator_id=rekeyed(posts)), "scores": scores.assign(creator_id=rekeyed(scores))}
 
 
@@ -119,7 +120,8 @@ def _rekey_stored(con: duckdb.DuckDBPyConnection, merge: Merge) -> None:
             params,
         )
         con.execute(f"UPDATE {table} SET creator_id = $winner WHERE {where}$alias", params)
-    con.execute(f"UPDATE posts SET creator_id = $winner WHERE {where}$alias", params)
+    for table in ("posts", "creator_lineage"):
+        con.execute(f"UPDATE {table} SET creator_id = $winner WHERE {where}$alias", params)
     mark_latest(con, "(SELECT $platform AS platform, $winner AS creator_id)", winner)
 
 

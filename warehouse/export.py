@@ -18,13 +18,21 @@ import os
 import secrets
 import unicodedata
 from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from core.records import utcnow
 from warehouse.db import WarehouseError, check_name_lengths, pid_running
+from warehouse.workbook import (
+    WorkbookContext,
+    summary_frame,
+    write_workbook,
+)
 
 ExportFormat = Literal["csv", "xlsx", "html", "parquet", "json"]
 
@@ -39,7 +47,7 @@ MARKETER_COLUMNS = (
     "profile_url", "handle", "display_name", "platform", "tier", "followers", "er_median",
     "adjusted_er", "authenticity_score", "flag_evidence", "posts_per_week", "account_type", "person_probability", "needs_review", "evidence", "sponsored_share", "niches",
     "collab_stance", "collab_evidence", "paid_posts", "gifted_posts", "affiliate_posts", "past_partners",
-    "contact_email", "contact_link",
+    "contact_email", "contact_link", "found_by",
 )
 HEADERS = {"display_name": "name"}
 
@@ -106,14 +114,18 @@ def export_candidates(
     fmt: ExportFormat | None = None,
     force: bool = False,
     formats: tuple[str, ...] = FORMATS,
+    workbook: WorkbookContext | None = None,
 ) -> Path:
     """Write ``df`` to ``path`` atomically and return the path written (one of ``formats``; HTML
-    is a report: ``reports.write_report`` writes it, through ``write_export``)."""
+    is a report: ``reports.write_report`` writes it, through ``write_export``). ``workbook`` fills
+    an XLSX's Summary and Posts sheets (without it: a Summary of the rows alone, no Posts)."""
     target, fmt = check_export_path(path, fmt, force, formats)
     if fmt not in _WRITERS:
         raise WarehouseError(f"An {fmt} export is a report; write it with reports.write_report.")
     frame = marketer_frame(df)
-    return write_export(target, fmt, force, lambda tmp: _WRITERS[fmt](frame, tmp), formats)
+    writer = (partial(_write_xlsx, context=workbook or WorkbookContext(generated_at=utcnow())) if fmt == "xlsx"
+              else _WRITERS[fmt])
+    return write_export(target, fmt, force, lambda tmp: writer(frame, tmp), formats)
 
 
 def write_export(path: str | os.PathLike[str], fmt: str | None, force: bool, write: Callable[[Path], None],
@@ -211,14 +223,27 @@ def to_csv(frame: pd.DataFrame, path: Path | None = None) -> str | None:
     return sheet.to_csv(path, index=False, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_NONNUMERIC)
 
 
-def _write_xlsx(frame: pd.DataFrame, tmp: Path) -> None:
+def _write_xlsx(frame: pd.DataFrame, tmp: Path, context: WorkbookContext) -> None:
     # Defused too: a cell a user edits and confirms, or a sheet saved again as CSV, would run it.
+    posts = None if context.posts is None else _sheet_ready(context.posts)
+    write_workbook(tmp, _sheet_ready(frame), _sheet_ready(summary_frame(frame, context)), posts)
+
+
+def _sheet_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Defused, in UTC without a time zone (Excel cannot hold one), without XML-illegal characters."""
     sheet = defuse_formulas(frame)
-    for column in sheet.columns:  # Excel cannot hold time zones
+    for column in sheet.columns:
         if isinstance(sheet[column].dtype, pd.DatetimeTZDtype):
             sheet[column] = sheet[column].dt.tz_convert("UTC").dt.tz_localize(None)
-    sheet = _strip_illegal_xml(sheet)
-    sheet.to_excel(tmp, index=False, engine="openpyxl", sheet_name="candidates")
+        elif sheet[column].dtype == object:  # the Summary's values: mixed, may hold a datetime
+            sheet[column] = sheet[column].map(_utc_naive)
+    return _strip_illegal_xml(sheet)
+
+
+def _utc_naive(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 def _write_parquet(frame: pd.DataFrame, tmp: Path) -> None:

@@ -50,7 +50,7 @@ _URL = r"https?://[^\s\"'<>\\]+"
 
 class HandleNotResolved(WarehouseError):
     """A handle without its instance or domain that matched no stored creator, or several
-    (``candidates``: the full handles it could mean; empty when it matched none)."""
+    (``candidates``: their full handles, none when nobody matched)."""
 
     def __init__(self, message: str, candidates: list[str] | None = None) -> None:
         super().__init__(message)
@@ -114,11 +114,12 @@ def forget_creator(
     return done
 
 
-def resolve_handle(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, *, force: bool
+def resolve_handle(con: duckdb.DuckDBPyConnection, platform: str, key: str, raw: str, *, force: bool = False
                    ) -> tuple[str, list[str]]:
-    """(full handle, creator ids) that ``key`` (or the creator id ``raw``) names; a partial handle
-    must name exactly one, a full one at least one unless ``force``. Also resolves lookalike seeds
-    (warehouse/matching.py)."""
+    """(full handle, creator ids) that ``key`` (a :func:`handle_key`; ``raw``: as given, for ids)
+    names; a partial handle must name exactly one, a full one at least one unless ``force``.
+    ``scout forget``, ``scout show`` and lookalike seeds (warehouse/matching.py) resolve a creator
+    this one way."""
     found = con.execute(
         "SELECT creator_id, lower(ltrim(handle, '@')) FROM creators WHERE platform = $platform "
         "AND (lower(ltrim(handle, '@')) = $handle OR creator_id = $raw)",
@@ -276,14 +277,14 @@ def _creator_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[str]
 
 
 def _scrub_run_params(con: duckdb.DuckDBPyConnection, platform: str, keys: list[str]) -> int:
-    """Run parameters (``--handle alice``), run manifests (a run's ref list, its batches' refs)
-    and saved briefs' seeds and exclusions that name the creator keep their shape, not the name:
-    each mention becomes :data:`FORGOTTEN_REF`, which a resumed run skips."""
+    """Run parameters (``--handle alice``), run manifests (a run's ref list and how each ref was
+    found, its batches' refs) and saved briefs' seeds and exclusions that name the creator keep
+    their shape, not the name: each mention becomes :data:`FORGOTTEN_REF`, which a resumed run skips."""
     names = "|".join(re.escape(k) for k in keys)
     pattern = '"@?(?i:' + names + ')"'
     args = {"platform": platform, "pattern": pattern, "gone": f'"{FORGOTTEN_REF}"'}
     scrubbed = 0
-    for table, column in (("runs", "params"), ("runs", "refs"), ("run_batches", "refs")):
+    for table, column in (("runs", "params"), ("runs", "refs"), ("runs", "ref_sources"), ("run_batches", "refs")):
         in_platform = ("platform = $platform" if table == "runs"
                        else "run_id IN (SELECT run_id FROM runs WHERE platform = $platform)")
         text = f"CAST({column} AS VARCHAR)"

@@ -97,10 +97,12 @@ def load_run(
     errors: pd.DataFrame,
     run: Mapping[str, Any],
     config: Settings | None = None,
+    lineage: pd.DataFrame | None = None,
 ) -> dict[str, int]:
-    """Write one run's frames atomically and return what changed (also stored in ``runs.counts``)."""
+    """Write one run's frames atomically and return what changed (also stored in ``runs.counts``);
+    ``lineage``: how the run found its creators (table ``creator_lineage``)."""
     require_run_id(run_id)
-    frames = _checked_frames(profiles, posts, scores, errors, raw_responses)
+    frames = _checked_frames(profiles, posts, scores, errors, raw_responses, lineage)
     row = run_row(run_id, run)
     with connect(db_path, config=config) as con, transaction(con, f"Loading run {run_id}"), \
             _registered(con, merge_aliases(con, _honour_tombstones(con, frames))):
@@ -129,11 +131,12 @@ def store_batch(
     raw_responses: pd.DataFrame,
     counts: Mapping[str, Any],
     run_refs: list[str] | None = None,
+    ref_sources: list[list[str] | None] | None = None,
 ) -> None:
     """Phase 1 of a batch: its raw bodies, and the batch marked 'fetched', in one transaction.
 
     ``run_refs`` (given with the discovery batch) is the run's ref list, stored with it so a resume
-    works through the same creators.
+    works through the same creators, and ``ref_sources`` how each was found ([found_by, term]).
     """
     require_run_id(run_id)
     require_columns("raw", raw_responses)
@@ -146,12 +149,17 @@ def store_batch(
             found = con.execute("SELECT platform FROM runs WHERE run_id = ?", [run_id]).fetchall()
             platform = found[0][0] if found else ""
             refs = _scrub_refs(platform, refs, gone)
-            run_refs = None if run_refs is None else _scrub_refs(platform, run_refs, gone)
+            if run_refs is not None:
+                scrubbed = _scrub_refs(platform, run_refs, gone)
+                if ref_sources is not None:  # a forgotten seed's handle goes with its ref
+                    ref_sources = [None if new != old else source
+                                   for old, new, source in zip(run_refs, scrubbed, ref_sources, strict=True)]
+                run_refs = scrubbed
         con.register("in_raw", raw_responses)
         stage(con, "raw")
         con.unregister("in_raw")
         con.execute(_INSERT_RAW, params)
-        record_fetched(con, run_id, batch_no, refs, counts, run_refs)
+        record_fetched(con, run_id, batch_no, refs, counts, run_refs, ref_sources)
         fault_point("store", batch_no)
 
 
@@ -165,15 +173,16 @@ def load_batch(
     scores: pd.DataFrame,
     errors: pd.DataFrame,
     counts: Mapping[str, Any],
+    lineage: pd.DataFrame | None = None,
 ) -> dict[str, int]:
     """Phase 2 of a batch: its records loaded and the batch marked 'loaded', in one transaction.
 
-    Reloading a batch replaces its snapshots, scores and errors (per run and creator, or per run
-    and batch), so a resumed batch never duplicates. ``counts`` (the fetch side) are stored with
-    the load counts in ``run_batches.counts``.
+    Reloading a batch replaces its snapshots, scores, lineage and errors (per run and creator, or
+    per run and batch), so a resumed batch never duplicates. ``counts`` (the fetch side) are stored
+    with the load counts in ``run_batches.counts``.
     """
     require_run_id(run_id)
-    frames = _checked_frames(profiles, posts, scores, errors)
+    frames = _checked_frames(profiles, posts, scores, errors, lineage=lineage)
     with transaction(con, f"Loading batch {batch_no} of run {run_id}"), \
             _registered(con, merge_aliases(con, _honour_tombstones(con, frames))):
         loaded = _load_all(con, run_id, batch_no)
@@ -254,14 +263,17 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None)
     params = {"run_id": run_id}
     batch = {"run_id": run_id, "batch_no": batch_no}
     with_raw = _is_registered(con, "in_raw")
-    for frame in ("profiles", "posts", "scores", "errors", *(("raw",) if with_raw else ())):
+    with_lineage = _is_registered(con, "in_lineage")
+    for frame in ("profiles", "posts", "scores", "errors", *(("raw",) if with_raw else ()),
+                  *(("lineage",) if with_lineage else ())):
         stage(con, frame)
     # A whole run replaces its partitions; a batch replaces only its own creators and errors.
     mine = {
         table: f"{table}.run_id = $run_id" if batch_no is None else
         f"{table}.run_id = $run_id AND ({table}.platform, {table}.creator_id) IN "
         f"(SELECT platform, creator_id FROM {staged})"
-        for table, staged in (("creator_snapshots", "stg_profiles"), ("creator_scores", "stg_scores"))
+        for table, staged in (("creator_snapshots", "stg_profiles"), ("creator_scores", "stg_scores"),
+                              ("creator_lineage", "stg_lineage"))
     }
 
     creators_new, creators_updated = _new_and_existing(con, run_id, "stg_profiles", "creators", "creator_id")
@@ -286,6 +298,10 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None)
     con.execute(f"DELETE FROM creator_scores WHERE {mine['creator_scores']}", params)
     con.execute("INSERT INTO creator_scores BY NAME SELECT *, $run_id AS run_id FROM stg_scores", params)
     mark_latest(con, "touched_scores")
+
+    if with_lineage:
+        con.execute(f"DELETE FROM creator_lineage WHERE {mine['creator_lineage']}", params)
+        con.execute("INSERT INTO creator_lineage BY NAME SELECT *, $run_id AS run_id FROM stg_lineage", params)
 
     if with_raw:
         con.execute(_INSERT_RAW, batch)
@@ -341,12 +357,14 @@ def require_run_id(run_id: Any) -> None:
 
 def _checked_frames(
     profiles: pd.DataFrame, posts: pd.DataFrame, scores: pd.DataFrame, errors: pd.DataFrame,
-    raw_responses: pd.DataFrame | None = None,
+    raw_responses: pd.DataFrame | None = None, lineage: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The input frames by staging name, each checked against its column contract."""
     frames = {"profiles": profiles, "posts": posts, "scores": scores, "errors": errors}
     if raw_responses is not None:
         frames["raw"] = raw_responses
+    if lineage is not None:
+        frames["lineage"] = lineage
     for name, frame in frames.items():
         require_columns(name, frame)
     return frames

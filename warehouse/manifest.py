@@ -58,6 +58,7 @@ class RunState:
     run_id: str
     started_at: datetime  # the run's one clock, kept across resumes
     refs: list[str] | None = None  # the refs discovery found, once stored
+    ref_sources: list[list[str] | None] | None = None  # [found_by, term] of each ref, in refs' order
     resumed: bool = False
     batches: dict[int, StoredBatch] = field(default_factory=dict)
 
@@ -98,9 +99,9 @@ def nothing_to_resume(flow_name: str, platform: str) -> WarehouseError:
 
 
 def unfinished(con: duckdb.DuckDBPyConnection, fingerprint: str) -> tuple[Any, ...] | None:
-    """(run_id, started_at, refs, owner) of the latest resumable run with this fingerprint."""
+    """(run_id, started_at, refs, owner, ref_sources) of the latest resumable run with this fingerprint."""
     rows = con.execute(
-        "SELECT run_id, started_at, refs, owner FROM runs WHERE fingerprint = ? AND status IN (?, ?) "
+        "SELECT run_id, started_at, refs, owner, ref_sources FROM runs WHERE fingerprint = ? AND status IN (?, ?) "
         "ORDER BY started_at DESC",
         [fingerprint, RunStatus.RUNNING, RunStatus.FAILED],
     ).fetchall()
@@ -127,7 +128,7 @@ def open_run(
             [*run_row[:5], RunStatus.RUNNING, fingerprint, this_process()],
         )
         return RunState(run_id, started_at)
-    run_id, started_at, refs, _ = claimed
+    run_id, started_at, refs, _, sources = claimed
     con.execute(
         "UPDATE runs SET status = ?, finished_at = NULL, owner = ? WHERE run_id = ?",
         [RunStatus.RUNNING, this_process(), run_id],
@@ -138,14 +139,16 @@ def open_run(
             "SELECT batch_no, status, refs, counts FROM run_batches WHERE run_id = ?", [run_id]
         ).fetchall()
     }
-    return RunState(run_id, started_at, None if refs is None else json.loads(refs), True, batches)
+    return RunState(run_id, started_at, None if refs is None else json.loads(refs),
+                    None if sources is None else json.loads(sources), True, batches)
 
 
 def record_fetched(
     con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int, refs: list[str], counts: Mapping[str, Any],
-    run_refs: list[str] | None,
+    run_refs: list[str] | None, ref_sources: list[list[str] | None] | None = None,
 ) -> None:
-    """Mark a batch 'fetched' (its bodies are stored); ``run_refs`` with the discovery batch."""
+    """Mark a batch 'fetched' (its bodies are stored); ``run_refs`` (and how each was found,
+    ``ref_sources``) with the discovery batch."""
     con.execute(
         "INSERT OR REPLACE INTO run_batches (run_id, batch_no, refs, status, counts, fetched_at) "
         "VALUES ($run_id, $batch_no, CAST($refs AS JSON), $status, CAST($counts AS JSON), now())",
@@ -153,7 +156,8 @@ def record_fetched(
          "counts": json.dumps(dict(counts))},
     )
     if run_refs is not None:
-        con.execute("UPDATE runs SET refs = CAST(? AS JSON) WHERE run_id = ?", [json.dumps(run_refs), run_id])
+        con.execute("UPDATE runs SET refs = CAST(? AS JSON), ref_sources = CAST(? AS JSON) WHERE run_id = ?",
+                    [json.dumps(run_refs), None if ref_sources is None else json.dumps(ref_sources), run_id])
 
 
 def record_loaded(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int, counts: Mapping[str, Any]) -> None:

@@ -105,6 +105,38 @@ def candidates(
     return nullable(rows[keep].reset_index(drop=True))
 
 
+#: The Posts sheet's columns: each creator's posts behind its latest score, newest first.
+METRIC_POST_COLUMNS = ("handle", "platform", "published_at", "text", "likes", "comments", "shares", "views",
+                       "is_repost", "counts_for_er", "is_sponsored", "collab_kind", "post_id", "creator_id")
+
+
+def metric_posts(db_path: DbPath, creators: pd.DataFrame, *, config: Settings | None = None) -> pd.DataFrame:
+    """The posts behind each creator's latest metrics, in ``creators``' order (its ``platform`` and
+    ``creator_id``): its ``n_posts`` newest stored posts published by the time it was scored, the
+    sample ER and cadence were computed over; ``counts_for_er`` marks the originals with likes
+    (reposts carry someone else's engagement)."""
+    keys = creators[["platform", "creator_id"]].astype(str).assign(position=range(len(creators)))
+    with connect(db_path, read_only=True, config=config) as con:
+        con.register("wanted_creators", keys)
+        return _nullable(con.execute(
+            f"""
+            SELECT {', '.join(METRIC_POST_COLUMNS)} FROM (
+                SELECT c.handle, p.*, NOT p.is_repost AND p.likes IS NOT NULL AS counts_for_er, w.position,
+                       row_number() OVER (PARTITION BY p.platform, p.creator_id
+                                          ORDER BY p.published_at DESC NULLS LAST, p.post_id) AS newest,
+                       s.n_posts
+                FROM wanted_creators AS w
+                JOIN latest_scores AS s USING (platform, creator_id)
+                JOIN creators AS c USING (platform, creator_id)
+                JOIN posts AS p USING (platform, creator_id)
+                WHERE p.published_at IS NULL OR p.published_at <= s.scored_at
+            )
+            WHERE newest <= n_posts
+            ORDER BY position, newest
+            """
+        ).df())
+
+
 def count_candidates(
     db_path: DbPath,
     *,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
+from core.brief import Brief
 from core.errors import InputError
 from core.settings import Settings
 from warehouse.db import DbPath, connect, transaction
@@ -39,6 +40,13 @@ class SavedBrief:
     params: dict[str, Any]
     fit_version: str
     created_at: datetime
+
+    @property
+    def brief(self) -> Brief:
+        """The brief as it was asked (its filters and seeds from ``params``)."""
+        known = {f.name for f in fields(Brief)} - {"text", "name"}
+        given = {k: tuple(v) if isinstance(v, list) else v for k, v in self.params.items() if k in known}
+        return Brief(text=self.text, name=self.name, **given)
 
 
 def save_shortlist(db_path: DbPath, *, name: str, text: str, params: dict[str, Any], fit_version: str,

@@ -48,6 +48,8 @@ STAGES: dict[str, Stage] = {
               owned=("run_id", "is_latest")),
         Stage("raw", "raw_responses", ("response_id",), "fetched_at", owned=_RUN_OWNED),
         Stage("errors", "scrape_errors", (), owned=_RUN_OWNED),
+        Stage("lineage", "creator_lineage", ("platform", "creator_id", "found_by", "term"), "found_at",
+              owned=("run_id",)),
         Stage("audits", "audience_audits", ("platform", "creator_id", "audited_at"), "audited_at",
               owned=("run_id",)),
     )

@@ -110,17 +110,18 @@ class Warehouse:
     def save_batch(
         self, *, run_id: str, batch_no: int, refs: list[str], raws: pd.DataFrame | None,
         frames: Mapping[str, pd.DataFrame], errors: pd.DataFrame, counts: Mapping[str, Any],
-        run_refs: list[str] | None = None,
+        run_refs: list[str] | None = None, ref_sources: list[list[str] | None] | None = None,
     ) -> dict[str, int]:
         """A batch's two transactions on one connection: store its bodies (skipped when ``raws``
-        is None: an earlier attempt stored them), then load its records."""
+        is None: an earlier attempt stored them), then load its records (and ``frames["lineage"]``,
+        how the run found them, when given)."""
         with self.writer() as con:
             if raws is not None:
                 store_batch(con, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raws,
-                            counts=counts, run_refs=run_refs)
+                            counts=counts, run_refs=run_refs, ref_sources=ref_sources)
             return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"],
                               posts=frames["posts"], scores=frames["scores"], errors=errors,
-                              counts={**counts, "posts": len(frames["posts"])})
+                              counts={**counts, "posts": len(frames["posts"])}, lineage=frames.get("lineage"))
 
     def audit_targets(self, platform: str, run_id: str, *, everyone: bool) -> list[str]:
         """The creators a run audits: its candidates, or every creator it scored."""

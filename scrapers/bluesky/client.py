@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from core.records import FollowerSample, RawResponse
+from core.records import FollowerSample, Found, RawResponse
 from scrapers.bluesky import parse as bsky_parse
 from scrapers.bluesky.handles import validate_handle
 from scrapers.paginators import cursor_paginator
@@ -36,8 +36,9 @@ def xrpc(base_url: str, nsid: str) -> str:
 
 
 def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
-             handles: list[str], limit: int) -> list[str]:
-    """Account refs (handles as given, then DIDs from actor search), de-duplicated.
+             handles: list[str], limit: int) -> list[Found]:
+    """Account refs (handles as given, then DIDs from actor search), de-duplicated, each with how
+    it was found (:class:`core.records.Found`).
 
     Handles are validated and always included, even past ``limit``. Hashtags: the public,
     unauthenticated AppView answers searchPosts with 403, so a hashtag is searched as actor
@@ -45,19 +46,20 @@ def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str
     The search budget is shared fairly: each term gets an equal part of what is left.
     """
     base_url = validate_base_url(base_url)
-    refs: list[str] = []
+    refs: list[Found] = []
     seen: set[str] = set()
     for handle in handles:
-        _add(refs, seen, validate_handle(handle))
-    terms = [q.strip() for q in queries if q and q.strip()]
-    terms += [t.strip().lstrip("#") for t in hashtags if t and t.strip().lstrip("#")]
-    for index, term in enumerate(terms):
+        valid = validate_handle(handle)
+        _add(refs, seen, Found(valid, "handle", valid))
+    terms = [("query", q.strip()) for q in queries if q and q.strip()]
+    terms += [("hashtag", t.strip().lstrip("#")) for t in hashtags if t and t.strip().lstrip("#")]
+    for index, (found_by, term) in enumerate(terms):
         left = limit - len(refs)
         if left <= 0:
             break
         quota = math.ceil(left / (len(terms) - index))
         for did in _search_actors(http, base_url, term, quota, seen):
-            _add(refs, seen, did)
+            _add(refs, seen, Found(did, found_by, term))
     return refs
 
 
@@ -159,7 +161,7 @@ def _paged(http: Any, base_url: str, nsid: str, kind: str, request_key: str,
     return request
 
 
-def _add(refs: list[str], seen: set[str], ref: str) -> None:
+def _add(refs: list[Found], seen: set[str], ref: Found) -> None:
     if ref.lower() not in seen:
         seen.add(ref.lower())
         refs.append(ref)

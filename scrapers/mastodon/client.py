@@ -10,7 +10,7 @@ import math
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from core.records import FollowerSample, RawResponse
+from core.records import FollowerSample, Found, RawResponse
 from scrapers.mastodon import parse as masto_parse
 from scrapers.mastodon.handles import validate_handle
 from scrapers.mastodon.ids import account_id
@@ -38,7 +38,7 @@ LINK_PAGES = link_header_paginator()
 
 
 def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
-             handles: list[str], limit: int) -> list[str]:
+             handles: list[str], limit: int) -> list[Found]:
     """Creator keys (``host:account id``, scrapers/mastodon/ids.py): handles (looked up, always included), then search and hashtag hits, or the
     instance's directory of active local accounts when nothing else is asked for.
 
@@ -47,22 +47,22 @@ def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str
     """
     base = validate_base_url(base_url)
     accts = [validate_handle(handle) for handle in handles]  # all, before any request
-    refs: list[str] = []
+    refs: list[Found] = []
     for acct in accts:
         raw = _get(http, base, base + LOOKUP, params={"acct": acct}, kind="account", request_key=acct)
-        _add(refs, _ids(raw))
+        _add(refs, [Found(i, "handle", acct) for i in _ids(raw)])
     terms: list[tuple[str, str]] = [("q", q.strip()) for q in queries if q and q.strip()]
     terms += [("tag", t.strip().lstrip("#")) for t in hashtags if t and t.strip().lstrip("#")]
     if not terms and not handles:
-        _add(refs, _directory(http, base, limit))
+        _add(refs, [Found(i, "directory", base) for i in _directory(http, base, limit)])
         return refs[: max(limit, 0)]
     for index, (what, term) in enumerate(terms):
         left = limit - len(refs)
         if left <= 0:
             break
         quota = math.ceil(left / (len(terms) - index))
-        fetch = _search if what == "q" else _tag_accounts
-        _add(refs, fetch(http, base, term, quota, set(refs)))
+        fetch, found_by = (_search, "query") if what == "q" else (_tag_accounts, "hashtag")
+        _add(refs, [Found(i, found_by, term) for i in fetch(http, base, term, quota, set(refs))])
     return refs
 
 
@@ -231,7 +231,7 @@ def _new(ids: list[str], known: set[str], found: list[str]) -> list[str]:
     return [i for i in dict.fromkeys(ids) if i not in known and i not in found]
 
 
-def _add(refs: list[str], ids: list[str]) -> None:
+def _add(refs: list[Found], ids: list[Found]) -> None:
     for key in ids:
         if key not in refs:
             refs.append(key)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from core.records import RawResponse
+from core.records import Found, RawResponse
 from core.settings import Settings
 from scrapers.errors import InvalidInput, QuotaExhausted
 from scrapers.paginators import cursor_paginator
@@ -136,7 +136,7 @@ class _Api:
 
 def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str],
              handles: list[str], limit: int, api_key: str | None = None,
-             quota: QuotaMeter | None = None) -> list[str]:
+             quota: QuotaMeter | None = None) -> list[Found]:
     """Refs: handles as "@handle" (always included, even past ``limit``; a channel id given
     as a handle stays an id), then channel ids from search.list (needs a key; 100 units a page).
 
@@ -147,11 +147,11 @@ def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str
     terms = [q.strip() for q in queries if q and q.strip()]
     key = api_key_from(api_key)
     root = api_url(base_url)
-    refs: list[str] = []
+    refs: list[Found] = []
     seen: set[str] = set()
     for handle in handles:
         cleaned = validate_handle(handle)
-        _add(refs, seen, cleaned if is_channel_id(cleaned) else "@" + cleaned)
+        _add(refs, seen, Found(cleaned if is_channel_id(cleaned) else "@" + cleaned, "handle", cleaned))
     if not terms or key is None:
         return refs
     api = _Api(http, root, key, quota or default_meter())
@@ -161,7 +161,7 @@ def discover(http: Any, base_url: str, *, queries: list[str], hashtags: list[str
             break
         share = -(-left // (len(terms) - index))  # ceil: a fair part of what is left
         for channel_id in _search(api, term, share, seen):
-            _add(refs, seen, channel_id)
+            _add(refs, seen, Found(channel_id, "query", term))
     return refs
 
 
@@ -284,7 +284,7 @@ def _fetch_pages(http: Any, web: str, refs: list[str], posts_per_creator: int) -
         http.get(web + path, kind="channel_page", request_key=ref, html=True)
 
 
-def _add(refs: list[str], seen: set[str], ref: str) -> None:
+def _add(refs: list[Found], seen: set[str], ref: Found) -> None:
     if ref.lower() not in seen:
         seen.add(ref.lower())
         refs.append(ref)

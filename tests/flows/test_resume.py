@@ -28,7 +28,8 @@ SCOUT = str(Path(sys.executable).parent / "scout")
 # 59 seed handles and one that does not exist -> 60 refs: batch 0 (discovery) and three creator
 # batches of 25, 25 and 10, and one quarantined creator.
 LIMIT, POSTS, MISSING = 60, 10, "nobody-here.bsky.social"
-COMPARED = ("creators", "posts", "creator_snapshots", "creator_scores", "scrape_errors", "raw_responses")
+COMPARED = ("creators", "posts", "creator_snapshots", "creator_scores", "scrape_errors", "raw_responses",
+            "creator_lineage")
 # Not part of "the same rows": when it ran (timestamps, and days since the last post, which is
 # measured to the run's clock), which run it was, and ids derived from the fetch time.
 NOT_COMPARED = {"run_id", "first_run_id", "last_run_id", "response_id", "raw_response_id",

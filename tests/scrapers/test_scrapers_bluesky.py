@@ -325,6 +325,9 @@ def test_discover_pages_search_by_cursor_and_keeps_handles(stub: XrpcStub, http:
     assert refs[0] == "creator0.bsky.social"
     assert len(refs) == 6 == len({r.lower() for r in refs})
     assert stub.actors[0]["did"] not in refs  # already asked for by handle
+    # each ref says how it was found: the lineage a run records
+    assert [(r.found_by, r.term) for r in refs[:2]] == [("handle", "creator0.bsky.social"), ("query", "plants")]
+    assert {(r.found_by, r.term) for r in refs[1:]} == {("query", "plants"), ("hashtag", "monstera")}
     searches = stub.calls("app.bsky.actor.searchActors")
     assert [q["q"][0] for q in searches] == ["plants", "plants", "monstera", "monstera", "monstera"]
     assert "cursor" not in searches[0] and searches[1]["cursor"] == ["2"]

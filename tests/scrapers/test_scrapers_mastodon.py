@@ -316,6 +316,8 @@ def test_discover_handles_queries_and_hashtags(stub: MastodonStub, http: Any) ->
                              handles=["@user5", "nobody"], limit=6)
     assert refs[0] == f"{instance_host(stub.base_url)}:1005"
     assert len(refs) == 6 == len(set(refs))
+    assert [(r.found_by, r.term) for r in refs[:2]] == [("handle", "user5"), ("query", "bread")]
+    assert ("hashtag", "sourdough") in {(r.found_by, r.term) for r in refs}
     assert stub.paths()[:2] == ["/api/v1/accounts/lookup", "/api/v1/accounts/lookup"]
     assert stub.requests[0][1]["acct"] == ["user5"]
     search = [q for p, q in stub.requests if p == "/api/v2/search"]

@@ -2,7 +2,8 @@
 -- threshold, flagged needs_review), with the columns a marketer reads.
 -- adjusted_er = er_median * authenticity_score / 100 (the default order); has_high_flag marks a
 -- creator with a high-severity authenticity flag (held back by `scout candidates` by default);
--- flag_evidence is the flags' evidence lines, worst first, joined by "; ".
+-- flag_evidence is the flags' evidence lines, worst first, joined by "; "; found_by every way the
+-- creator was found (creator_origins).
 CREATE VIEW candidates AS
 WITH latest_audits AS (
     SELECT platform, creator_id, real_share AS audience_credibility
@@ -54,6 +55,7 @@ SELECT
     a.audience_credibility,
     s.contact_email,
     s.contact_link,
+    o.found_by,
     s.tier_scheme,
     s.model_version,
     s.authenticity_version,
@@ -65,4 +67,7 @@ JOIN creators AS c
  AND c.creator_id = s.creator_id
 LEFT JOIN latest_audits AS a
   ON a.platform = s.platform
- AND a.creator_id = s.creator_id;
+ AND a.creator_id = s.creator_id
+LEFT JOIN creator_origins AS o
+  ON o.platform = s.platform
+ AND o.creator_id = s.creator_id;
