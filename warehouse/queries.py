@@ -118,7 +118,7 @@ def metric_posts(db_path: DbPath, creators: pd.DataFrame, *, config: Settings | 
     keys = creators[["platform", "creator_id"]].astype(str).assign(position=range(len(creators)))
     with connect(db_path, read_only=True, config=config) as con:
         con.register("wanted_creators", keys)
-        return _nullable(con.execute(
+        return nullable(con.execute(
             f"""
             SELECT {', '.join(METRIC_POST_COLUMNS)} FROM (
                 SELECT c.handle, p.*, NOT p.is_repost AND p.likes IS NOT NULL AS counts_for_er, w.position,
