@@ -91,7 +91,10 @@ def read_shortlist(db_path: DbPath, name: str, config: Settings | None = None
                    s.niches, s.collab_stance, m.fit_evidence, c.display_name, c.profile_url,
                    s.authenticity_score, s.account_type, s.person_probability, s.collab_evidence,
                    s.past_partners, m.fit_niche, m.fit_text, m.fit_language, m.fit_quality, m.fit_like,
-                   m.creator_id, m.scored_at, m.matched_at
+                   m.creator_id, m.scored_at, m.matched_at, s.niche, s.language,
+                   s.er_median * coalesce(s.authenticity_score, 100) / 100 AS adjusted_er,
+                   s.authenticity_flags, coalesce(s.needs_review, false) AS needs_review,
+                   s.contact_email, s.contact_link
             FROM matches AS m
             JOIN creators AS c USING (platform, creator_id)
             LEFT JOIN creator_scores AS s USING (platform, creator_id, scored_at)

@@ -183,3 +183,29 @@ def test_the_demo_ends_with_the_top_5_matches_of_its_home_cooking_brief(demo_run
                    else r["creator_id"]] for r in top]
     assert sum(t["niche"] in ("baking", "vegan food") for t in found) >= 4, [t["niche"] for t in found]
     assert not [t for t in found if t["collab"] == "paid_only"]
+
+
+def test_a_saved_shortlist_as_a_report_and_a_workbook_carries_its_brief(niche_db, tmp_path):
+    """Issue 15's outputs for issue 14's shortlists: the brief in the report's header and on the
+    workbook's Summary, the fit and its evidence on every card and row."""
+    import openpyxl
+
+    assert run("match", "--db", str(niche_db), "--brief", BRIEF, "--limit", "4", "--save", "cooks").exit_code == 0
+    report = tmp_path / "cooks.html"
+    written = run("report", "--shortlist", "cooks", "-o", str(report), "--db", str(niche_db))
+    assert written.exit_code == 0, written.output
+    assert "wrote a report of 4 matches" in written.output
+    page = report.read_text(encoding="utf-8")
+    assert BRIEF in page and page.count("fit ") >= 4
+    assert run("export", "--shortlist", "cooks", "-o", str(tmp_path / "c.html"), "--db", str(niche_db)).exit_code == 0
+
+    book = tmp_path / "cooks.xlsx"
+    assert run("export", "--shortlist", "cooks", "-o", str(book), "--db", str(niche_db)).exit_code == 0
+    sheets = openpyxl.load_workbook(book)
+    summary = [" ".join(str(c) for c in row if c is not None) for row in sheets["Summary"].iter_rows(values_only=True)]
+    assert any(BRIEF in line for line in summary) and any("cooks" in line for line in summary)
+    assert sheets["candidates"].max_row == 5  # the header and the four matches
+
+    filtered = run("report", "--shortlist", "cooks", "--tier", "nano", "-o", str(tmp_path / "x.html"),
+                   "--db", str(niche_db))
+    assert filtered.exit_code == 2 and "takes no filters" in one_line(filtered)
