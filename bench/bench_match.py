@@ -37,6 +37,7 @@ from warehouse.db import connect  # noqa: E402
 from warehouse.warehouse import Warehouse  # noqa: E402
 
 PROTOTYPES = 4096
+SHOWN = 20  # what `scout match` shows on a terminal by default
 BRIEF = Brief(text="Small olive oil producer from Crete: creators who cook at home and share recipes.")
 FILTERED = Brief(text=BRIEF.text, platforms=("instagram", "bluesky"), languages=("en", "de"),
                  min_authenticity=60, collaboration="gifting")
@@ -121,9 +122,9 @@ def main() -> None:
         wh = Warehouse(db)
         for name, brief in (("no filters", BRIEF), ("4 filters", FILTERED)):
             pool = timed(f"match {name}: read", args.creators, lambda b=brief: wh.match_frame(b))
-            ranked = timed(f"match {name}: rank {len(pool):,} of {args.creators:,}", len(pool),
-                           lambda p=pool, b=brief: rank_fit(p, b))
-            print(f"match {name}: {len(ranked):,} ranked")
+            ranked = timed(f"match {name}: rank {len(pool):,} of {args.creators:,}, evidence for the top {SHOWN}",
+                           len(pool), lambda p=pool, b=brief: rank_fit(p, b, top=SHOWN))
+            print(f"match {name}: {len(ranked):,} shown")
     names, bios, captions, owner = listed_frames(args.listed, args.posts)
     content_profile(names.head(10), bios.head(10), captions.head(10), owner[:10] % 10)
 

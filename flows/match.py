@@ -26,8 +26,7 @@ def rank_warehouse(db_path: Path, brief: Brief, *, limit: int | None = None,
     creators = warehouse.match_frame(brief)
     creators = creators[brief_mask(creators, brief)]  # what SQL leaves to it: the exclusions
     seeds = warehouse.seed_frame(brief.like) if brief.like else None
-    ranked = rank_fit(creators, brief, seeds)
-    return ranked if limit is None else ranked.head(limit)
+    return rank_fit(creators, brief, seeds, top=limit)
 
 
 def save_matches(db_path: Path, name: str, brief: Brief, ranked: pd.DataFrame,

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from core.brief import Brief
 from core.identity import handle_keys, split_ref
@@ -162,10 +161,12 @@ def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zer
         return np.where(weight > 0, total / weight, np.nan)
 
 
-def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None, *,
+             top: int | None = None) -> pd.DataFrame:
     """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
     the VECTOR_COLUMNS dropped (read here, meaningless to show; reordering a million of them
-    was most of the cost of returning the rows).
+    was most of the cost of returning the rows). ``top``: only the best ``top`` rows are returned,
+    and only theirs get evidence written (every row is still scored and ranked).
 
     Inputs used (any may be missing): platform, handle, followers, niche_probs, content_vector,
     language, er_median, authenticity_score, collab_stance, collab_evidence, tier. Ties keep
@@ -198,18 +199,23 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
     if seeds is not None:
         comp["fit_like"], by_content = _likeness(niche, vectors, followers, seeds)
     score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n, unknown_is_zero=True)
-    order = np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable")
+    order = np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable")[:top]
+
+    def picked(series: pd.Series) -> pd.Series:
+        return series.iloc[order].reset_index(drop=True)
+
     evidence = evidence_lines(
-        brief=brief, brief_niche=brief_niche, niche=niche, comp=comp, language=language,
-        er=_floats(creators, "er_median"), er_pct=er_pct, auth=auth, tier=_strings(creators, "tier"),
-        stance=_strings(creators, "collab_stance"), stance_words=_strings(creators, "collab_evidence"),
-        seeds=seeds, like_by_content=by_content, has_vectors=~np.isnan(vectors).any(axis=1), cosine=cosine,
+        brief=brief, brief_niche=brief_niche, niche=niche[order], comp={k: v[order] for k, v in comp.items()},
+        language=picked(language), er=_floats(creators, "er_median")[order], er_pct=er_pct[order],
+        auth=auth[order], tier=picked(_strings(creators, "tier")), stance=picked(_strings(creators, "collab_stance")),
+        stance_words=picked(_strings(creators, "collab_evidence")), seeds=seeds, like_by_content=by_content,
+        has_vectors=~np.isnan(vectors[order]).any(axis=1), cosine=cosine[order],
     )
     out = creators.drop(columns=[c for c in VECTOR_COLUMNS if c in creators.columns]).iloc[order]
     return out.assign(
         fit_score=pd.array(score[order], dtype=FLOAT),
-        fit_rank=pd.array(np.arange(1, n + 1), dtype=INT),
+        fit_rank=pd.array(np.arange(1, len(order) + 1), dtype=INT),
         **{k: pd.array(v[order], dtype=FLOAT) for k, v in comp.items()},
-        fit_evidence=from_arrow(evidence.take(pa.array(order)), out.index),
+        fit_evidence=from_arrow(evidence, out.index),
     )
 

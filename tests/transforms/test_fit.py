@@ -135,3 +135,12 @@ def test_seeds_with_nothing_stored_still_compare_by_what_they_have():
     alone = rank_fit(df, Brief(text=""), seeds.assign(followers=[None]))
     assert alone["fit_like"].isna().all() and "unlike" not in " ".join(alone["fit_evidence"])
     assert alone["fit_evidence"].str.startswith("likeness to @kim.cooks unknown").all()
+
+
+def test_top_returns_the_same_best_rows_with_the_same_evidence():
+    """Only the best rows get evidence written (a warehouse match of 1M creators shows 20)."""
+    full = rank_fit(frame(), FOOD)
+    best = rank_fit(frame(), FOOD, top=3)
+    columns = ["handle", *FIT_COLUMNS]
+    assert len(best) == 3
+    pd.testing.assert_frame_equal(best[columns].reset_index(drop=True), full[columns].head(3).reset_index(drop=True))
