@@ -66,8 +66,9 @@ def discover(
     ] = None,
 ) -> None:
     """Find creators on a platform, score them and load them into the warehouse."""
+    brief = None
     if brief_file is not None:
-        platform, query, hashtag = brief_search(brief_file, platform, query, hashtag)
+        platform, query, hashtag, brief = brief_search(brief_file, platform, query, hashtag)
     if platform is None:
         raise fail("scout discover needs --platform (-p), or a --brief-file naming one platform", USAGE_ERROR)
     with clear_errors():
@@ -90,7 +91,7 @@ def discover(
     started = time.perf_counter()
     with showing_progress(f"discovering on {platform}", verbose=verbose), clear_errors():
         summary = run_discover(**params.as_kwargs(), db_path=str(db), faces=faces,
-                               avatar_cache=str(avatar_cache), resume=resume)
+                               avatar_cache=str(avatar_cache), resume=resume, brief=brief)
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
         console.print(f"No creators found on {platform} for that search; nothing was loaded.")

@@ -49,8 +49,9 @@ def brief_from_options(text: str | None, brief_file: Path | None, *, like: list[
 
 
 def brief_search(brief_file: Path, platform: str | None, query: list[str] | None, hashtag: list[str] | None
-                 ) -> tuple[str | None, list[str], list[str]]:
-    """(platform, queries, hashtags) with what the brief adds, said on stderr before the run."""
+                 ) -> tuple[str | None, list[str], list[str], dict[str, Any]]:
+    """(platform, queries, hashtags, the brief's own terms for lineage) with what the brief adds,
+    said on stderr before the run."""
     from flows.briefs import BriefOptions, brief_search_terms, build_brief
 
     with clear_errors():
@@ -63,7 +64,8 @@ def brief_search(brief_file: Path, platform: str | None, query: list[str] | None
     err_console.print(f"from {brief_file}: queries {', '.join(queries) or '(none)'}; "
                       f"hashtags {', '.join(hashtags) or '(none)'}"
                       + (f"; platform {platform}" if platform else ""), highlight=False)
-    return platform, [*(query or []), *queries], [*(hashtag or []), *hashtags]
+    own = {"name": brief.name or brief_file.stem, "queries": list(queries), "hashtags": list(hashtags)}
+    return platform, [*(query or []), *queries], [*(hashtag or []), *hashtags], own
 
 
 def match(

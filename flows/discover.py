@@ -52,7 +52,7 @@ from flows.fetching import (
     with_failed_attempts,
 )
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
-from flows.lineage import batch_lineage, ref_sources, sources_by_ref
+from flows.lineage import batch_lineage, credit_brief, ref_sources, sources_by_ref
 from flows.params import validate_discover_params
 from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
@@ -195,6 +195,7 @@ class BatchRun:
     reused: int = 0
     in_progress: int = 0  # the batch being completed, for what an interrupt abandons
     batches: int | None = None  # discovery included, once planned
+    brief: dict[str, Any] | None = None  # the brief whose terms searched (name, queries, hashtags)
 
     @property
     def platform(self) -> str:
@@ -209,7 +210,7 @@ class BatchRun:
             fault_point("fetch", 0)
             # a ref no URL or row can hold (a lone surrogate): its listing entry is already an error
             kept = set(keep_refs(self.platform, found.refs, self.gone))
-            refs = [ref for ref in found.refs if ref in kept and not has_surrogate(ref)]
+            refs = [ref for ref in credit_brief(found.refs, self.brief) if ref in kept and not has_surrogate(ref)]
             self.sources = sources_by_ref(refs, ref_sources(refs))
             self.process(0, [], found.raws, fetch_counts(found, creators=0), run_refs=refs)
             return refs
@@ -343,6 +344,7 @@ def discover(
     resume: bool = False,
     audit_audience: bool = False,
     audience_sample: int = 100,
+    brief: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Discover creators on one platform and load them, scored, into the warehouse, batch by batch.
 
@@ -350,7 +352,9 @@ def discover(
     as one more signal of the account-type model. An unfinished run with the same params is
     always continued; ``resume=True`` insists on one and fails clearly when there is none.
     Then the audience of the run's candidates (``audit_audience``: of every creator it scored)
-    is audited from a sample of ``audience_sample`` followers each (0: no audit).
+    is audited from a sample of ``audience_sample`` followers each (0: no audit). ``brief`` (name,
+    queries, hashtags: the terms ``--brief-file`` derived) credits the creators those terms found
+    to the brief in their lineage.
     """
     config = Settings.from_env(InvalidInput)  # once per run; never a flow parameter (it holds credentials)
     checked = validate_discover_params(**locals())
@@ -371,7 +375,7 @@ def discover(
         get_run_logger().warning("resuming run %s: %d batch(es) already stored", state.run_id, len(state.batches))
     context = AuthenticityContext(**warehouse.scoring_inputs(platform, state.started_at))
     run = BatchRun(warehouse, state, gone, Scoring(platform, state.started_at, tier_scheme, person_threshold, context),
-                   base_url, rate_per_second, faces, avatar_cache)
+                   base_url, rate_per_second, faces, avatar_cache, brief=brief)
     try:
         with remembered_interrupts():
             refs = run.discovery(params["queries"], params["hashtags"], params["handles"], limit)

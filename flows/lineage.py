@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -30,6 +31,16 @@ def sources_by_ref(refs: Sequence[str] | None, sources: Sequence[Source] | None)
     if not refs or not sources:
         return {}
     return {ref: source for ref, source in zip(refs, sources, strict=True) if source}
+
+
+def credit_brief(refs: Sequence[str], brief: Mapping[str, Any] | None) -> list[str]:
+    """Refs found by one of a brief's own search terms (``discover --brief-file``) are credited to
+    it: found_by ``brief``, term ``NAME: query olive``. ``brief``: name, queries, hashtags."""
+    if not brief:
+        return list(refs)
+    own = {("query", q) for q in brief.get("queries", ())} | {("hashtag", h) for h in brief.get("hashtags", ())}
+    return [Found(ref, "brief", f"{brief['name']}: {ref.found_by} {ref.term}")
+            if isinstance(ref, Found) and (ref.found_by, ref.term) in own else ref for ref in refs]
 
 
 def batch_lineage(platform: str, parsed: ParseResult, sources: Mapping[str, list[str]],

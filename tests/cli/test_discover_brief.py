@@ -58,4 +58,8 @@ def test_discover_runs_on_the_briefs_platform_with_the_derived_terms(tmp_path, s
     with duckdb.connect(str(db), read_only=True) as con:
         (params,) = con.execute("SELECT params FROM runs").fetchone()
         assert con.execute("SELECT count(*) FROM creators WHERE platform = 'bluesky'").fetchone()[0] > 0
+        lineage = con.execute("SELECT DISTINCT found_by, term FROM creator_lineage ORDER BY ALL").fetchall()
     assert '"baking"' in params and '"food"' in params
+    # the creators the brief's own terms found are credited to it (issue 15's lineage)
+    assert lineage and {by for by, _ in lineage} == {"brief"}, lineage
+    assert all(term.startswith("brief: ") for _, term in lineage), lineage
