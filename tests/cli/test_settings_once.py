@@ -37,9 +37,18 @@ def readers(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 @pytest.mark.parametrize("command", [
     ["candidates"], ["candidates", "-f", "csv"], ["export", "-o", "{tmp}/c.csv"], ["export", "-o", "{tmp}/c.html"],
     ["report", "-o", "{tmp}/r.html"], ["forget", "--list-tombstones"],
-    ["forget", "-p", "bluesky", "--handle", "nobody.example.com", "--force"],
 ])
 def test_read_commands_read_the_settings_once_at_the_entry_point(readers, bakers_db, tmp_path, command):
+    _settings_read_once(readers, bakers_db, tmp_path, command)
+
+
+@pytest.mark.usefixtures("prefect_harness")  # forget scrubs Prefect too: the session's API, not a server of its own
+def test_forget_reads_the_settings_once_at_the_entry_point(readers, bakers_db, tmp_path):
+    _settings_read_once(readers, bakers_db, tmp_path, ["forget", "-p", "bluesky", "--handle", "nobody.example.com",
+                                                       "--force"])
+
+
+def _settings_read_once(readers, bakers_db, tmp_path, command: list[str]) -> None:
     db = bakers_db(5)
     readers.clear()  # building the file is the test's set-up, not the command
     args = [a.format(tmp=tmp_path) for a in command] + ["--db", str(db)]
