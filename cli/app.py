@@ -21,6 +21,7 @@ from cli import (
     rescore,
     sandbox,
     saved,
+    server,
 )
 from cli.console import show_tracebacks
 
@@ -53,3 +54,4 @@ app.command()(forget.forget)
 app.command()(rescore.rescore)
 app.command()(sandbox.sandbox)
 app.command()(sandbox.demo)
+app.add_typer(server.app, name="server")
