@@ -161,3 +161,26 @@ def test_a_bad_server_setting_is_one_line_and_exit_2(monkeypatch, home, tmp_path
     assert result.exit_code == 2, result.output
     assert result.output.strip() == f"error: {words}"
     assert not (tmp_path / "w.duckdb").exists() and not (home / "scout-api.json").exists()
+
+
+def test_ctrl_c_stops_the_command_not_the_shared_server(home, tmp_path, sandbox):
+    """The terminal's SIGINT reaches the command's process group; the shared server runs in its own
+    session, so it records the interrupted run and serves the next command."""
+    scout = subprocess.Popen(
+        [SCOUT, "discover", "-p", "bluesky", "--instance", sandbox.base_url, "-q", "baking", "--rate", "200",
+         "--db", str(tmp_path / "c.duckdb")],
+        env=_env(home, SCOUT_FAULT_STOP_AT="fetch:1"), start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 180
+    while Path(f"/proc/{scout.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "T":
+        assert scout.poll() is None and time.monotonic() < deadline, scout.communicate()
+        time.sleep(0.1)
+    server = _state(home)
+    os.killpg(scout.pid, signal.SIGINT)
+    os.killpg(scout.pid, signal.SIGCONT)
+    _, err = scout.communicate(timeout=300)
+    assert scout.returncode == 130, err
+    assert err.strip().startswith("interrupted during batch 1") and len(err.strip().splitlines()) == 1, err
+    assert _servers_of(home) == [server["pid"]]
+    _import(home, tmp_path / "w.duckdb")
+    assert _state(home) == server
