@@ -36,12 +36,12 @@ def status() -> None:
         configured, places = _prefect_api()
     if configured:
         console.print(f"PREFECT_API_URL is set: scout's flows report to {configured}, not to a shared server.")
-    if config.prefect_server == "temporary":
+    elif config.prefect_server == "temporary":
         console.print("SCOUT_PREFECT_SERVER=temporary: each command starts and stops its own server.")
     server = recorded(places)
     if server is None or not healthy(server):
-        console.print(f"No shared Prefect server is running (state: {places.state}); "
-                      "the next flow command starts one.")
+        next_one = "" if configured or config.prefect_server == "temporary" else "; the next flow command starts one"
+        console.print(f"No shared Prefect server is running (state: {places.state}){next_one}.")
         return
     idle = config.prefect_idle or DEFAULT_IDLE_SECONDS
     console.print(f"shared Prefect server pid {server.pid} at {server.url}, up {time.time() - server.started:.0f} s, "

@@ -132,12 +132,15 @@ def test_a_killed_command_s_lease_does_not_keep_the_server_alive(home, tmp_path,
 
 
 def test_scout_server_status_and_stop(home, tmp_path):
-    def scout(*args: str) -> str:
-        done = subprocess.run([SCOUT, "server", *args], env=_env(home), capture_output=True, text=True, timeout=120)
+    def scout(*args: str, **extra: str) -> str:
+        done = subprocess.run([SCOUT, "server", *args], env=_env(home, **extra), capture_output=True, text=True,
+                              timeout=120)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
     assert "No shared Prefect server is running" in scout("status")
+    assert scout("status", PREFECT_API_URL="http://127.0.0.1:9/api").splitlines()[0] == (
+        "PREFECT_API_URL is set: scout's flows report to http://127.0.0.1:9/api, not to a shared server.")
     _import(home, tmp_path / "w.duckdb")
     state = _state(home)
     status = scout("status")
