@@ -84,6 +84,20 @@ def test_two_commands_in_a_row_share_one_server_and_a_dead_recorded_one_is_repla
     assert list((home / "scout-api" / "leases").iterdir()) == []  # each command gave its lease back
 
 
+def test_a_recorded_pid_that_is_no_server_is_replaced_and_left_alone(home, tmp_path):
+    """A stale record whose pid now belongs to another process: a new server, the process untouched."""
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        (home / "scout-api.json").write_text(json.dumps(
+            {"pid": bystander.pid, "url": "http://127.0.0.1:9/api", "started": 0.0, "idle_seconds": 300.0}))
+        _import(home, tmp_path / "w.duckdb")
+        assert _state(home)["pid"] != bystander.pid and _servers_of(home) == [_state(home)["pid"]]
+        assert bystander.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
 def test_two_commands_starting_at_once_end_with_one_server(home, tmp_path):
     commands = [subprocess.Popen([SCOUT, "import", "-p", "bluesky", SAVED, "--db", str(tmp_path / f"{n}.duckdb")],
                                  env=_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
