@@ -201,3 +201,14 @@ def test_ctrl_c_stops_the_command_not_the_shared_server(home, tmp_path, sandbox)
     assert _servers_of(home) == [server["pid"]]
     _import(home, tmp_path / "w.duckdb")
     assert _state(home) == server
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_configured_prefect_api_url_is_used_and_no_server_is_started(home, tmp_path):
+    from prefect.settings import PREFECT_API_URL
+
+    done = subprocess.run([SCOUT, "import", "-p", "bluesky", SAVED, "--db", str(tmp_path / "w.duckdb")],
+                          env=_env(home, PREFECT_API_URL=str(PREFECT_API_URL.value())),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert not (home / "scout-api.json").exists() and not (home / "scout-api").exists()
