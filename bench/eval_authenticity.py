@@ -165,8 +165,9 @@ def main() -> None:
     parser.add_argument("--growth-days", type=int, default=30, help="Second discover this many days on (0: none).")
     args = parser.parse_args()
     from cli.console import quiet_prefect
+    from core.settings import Settings
 
-    quiet_prefect(False)
+    quiet_prefect(False, Settings.from_env())
     with tempfile.TemporaryDirectory() as work:
         for seed in args.seeds:
             evaluate(seed, args.creators, args.limit, args.growth_days, Path(work))

@@ -25,6 +25,7 @@ from cli import (
     runs,
     sandbox,
     saved,
+    server,
     show,
 )
 from cli.console import show_tracebacks
@@ -64,3 +65,4 @@ app.command()(prune.prune)
 app.command()(show.show)
 app.command()(sandbox.sandbox)
 app.command()(sandbox.demo)
+app.add_typer(server.app, name="server")

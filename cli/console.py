@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from core.errors import ScoutError
+from core.settings import Settings
 
 # Piped output (CI logs, `| less`) has no width; 80 columns would truncate every handle.
 console = Console(width=None if sys.stdout.isatty() else 140)
@@ -71,15 +72,17 @@ def _not_an_interrupt(record: logging.LogRecord) -> bool:
     return not any(words in record.getMessage() for words in _INTERRUPT_WORDS)
 
 
-def quiet_prefect(verbose: bool) -> None:
+def quiet_prefect(verbose: bool, config: Settings) -> None:
     """Prefect logs at INFO are for the UI; on a terminal, warnings are enough by default.
 
     Telemetry is off unless asked for: offline it only fails, loudly, in the middle of a run.
-    The temporary API server gets 90 s to start, not Prefect's 20: on a busy 2-core machine it
-    can take longer, and the run then died with a bare RuntimeError before doing anything.
-    Prefect's temporary API server is made to exit with this process, even on kill -9.
+    A local API server gets 90 s to start, not Prefect's 20: on a busy 2-core machine it can take
+    longer, and the run then died with a bare RuntimeError before doing anything.
+    Unless PREFECT_API_URL names a server, the command reports to the shared local one
+    (``flows.shared_server``), or with ``SCOUT_PREFECT_SERVER=temporary`` to Prefect's temporary
+    server, made to exit with this process, even on kill -9.
     """
-    from flows.server_guard import guard_temporary_server
+    from flows.shared_server import use_prefect_api
 
     show_tracebacks(verbose)
     if not verbose:  # Ctrl-C is said in our own line, not in Prefect's "Crash detected!" and task errors
@@ -88,4 +91,5 @@ def quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    guard_temporary_server()
+    with clear_errors():
+        use_prefect_api(config.prefect_server, config.prefect_idle)

@@ -87,7 +87,7 @@ def discover(
                         params.person_threshold, faces)
     with clear_errors():
         check_reachable(params.base_url)
-    quiet_prefect(verbose)
+    quiet_prefect(verbose, config)
     started = time.perf_counter()
     with showing_progress(f"discovering on {platform}", verbose=verbose), clear_errors():
         summary = run_discover(**params.as_kwargs(), db_path=str(db), faces=faces,

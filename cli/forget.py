@@ -74,7 +74,7 @@ def forget(
     console.print(table)
     console.print(f"{db} rewritten: the deleted text is gone from the file's bytes too.")
     console.print(f"{len(forget_avatars(avatar_cache, done.urls))} cached avatar(s) deleted from {avatar_cache}.")
-    quiet_prefect(False)
+    quiet_prefect(False, config)
     from flows.erasure import scrub_prefect
 
     prefect = scrub_prefect([done.handle, *done.ids])

@@ -43,7 +43,7 @@ def rescore(
 
     with clear_errors():
         check_rescore(Warehouse(db, config), platforms, tier_scheme, threshold, chunk)
-    quiet_prefect(verbose)
+    quiet_prefect(verbose, config)
 
     started = time.perf_counter()
     with showing_progress("rescoring", verbose=verbose), clear_errors():

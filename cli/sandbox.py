@@ -148,7 +148,7 @@ def demo(
 
     config = settings()
     ensure_db_writable(db, config)
-    quiet_prefect(verbose)
+    quiet_prefect(verbose, config)
     started = time.perf_counter()
     with SandboxServer(creators=creators, seed=DEMO_SEED, rate_limit=DEMO_RATE_LIMIT,
                        rate_window=DEMO_RATE_WINDOW, days_elapsed=days_elapsed).start() as server:

@@ -86,7 +86,8 @@ def import_cmd(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
     """Load saved pages (e.g. Instagram or TikTok profiles saved from a browser) into the warehouse."""
-    quiet_prefect(verbose)  # before flows.saved imports Prefect, which sets its log level then
+    config = settings()
+    quiet_prefect(verbose, config)  # before flows.saved imports Prefect, which sets its log level then
     from flows.saved import SavedInputError, saved_files
 
     platform = check_platform(platform)
@@ -97,7 +98,7 @@ def import_cmd(
         files = recognised_files(platform, paths, saved_files(paths))
     except SavedInputError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
-    ensure_db_writable(db, settings())
+    ensure_db_writable(db, config)
     from flows.saved import import_saved
 
     started = time.perf_counter()

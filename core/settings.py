@@ -8,7 +8,7 @@ environment. A bad value is refused with one sentence naming the variable, befor
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +17,10 @@ from core.errors import InputError
 
 #: Where the warehouse lives unless ``SCOUT_DB`` or ``--db`` says otherwise.
 FALLBACK_DB_PATH = "data/scout.duckdb"
+
+#: ``SCOUT_PREFECT_SERVER``: one local Prefect server shared by every command (the default), or
+#: Prefect's own temporary server started and stopped by each command.
+PREFECT_SERVER_MODES = ("shared", "temporary")
 
 
 def _positive(name: str, raw: Any, whole: bool) -> Any:
@@ -92,11 +96,15 @@ class Settings(BaseSettings):
     tiktok_token: str | None = None
     youtube_daily_quota: int | None = None
     youtube_search_quota: int | None = None
+    # Which Prefect API a CLI command reports to when PREFECT_API_URL is unset, and how long the
+    # shared server waits, once no command uses it, before it stops.
+    prefect_server: Literal["shared", "temporary"] | None = None
+    prefect_idle: float | None = None
     # Test-only fault injection (warehouse.load.fault_point): "stage:batch".
     fault_kill_at: str | None = None
     fault_stop_at: str | None = None
 
-    @field_validator("rate_per_second", "read_timeout", mode="before")
+    @field_validator("rate_per_second", "read_timeout", "prefect_idle", mode="before")
     @classmethod
     def _positive_number(cls, raw: Any, info: Any) -> Any:
         return _positive(f"SCOUT_{info.field_name.upper()}", raw, whole=False)
@@ -115,6 +123,14 @@ class Settings(BaseSettings):
     @classmethod
     def _lock_seconds(cls, raw: Any, info: Any) -> Any:
         return _seconds(f"SCOUT_{info.field_name.upper()}", raw)
+
+    @field_validator("prefect_server", mode="before")
+    @classmethod
+    def _server_mode(cls, raw: Any) -> Any:
+        text = None if raw is None else str(raw).strip().lower()
+        if text and text not in PREFECT_SERVER_MODES:
+            raise InputError(f"SCOUT_PREFECT_SERVER must be one of {', '.join(PREFECT_SERVER_MODES)}, not {raw!r}.")
+        return text or None
 
     @classmethod
     def from_env(cls, error: type[InputError] = InputError) -> Settings:

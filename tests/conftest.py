@@ -28,6 +28,30 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def no_shared_prefect_server_left(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A CLI command run by a test may start the shared Prefect server (``flows.shared_server``)
+    under the session's PREFECT_HOME or one in the test's tmp_path: it is stopped after the test,
+    and a PREFECT_API_URL an in-process command set for itself is taken back."""
+    api_url = os.environ.get("PREFECT_API_URL")
+    yield
+    from flows.shared_server import stop_shared_server
+
+    tmp = request.node.funcargs.get("tmp_path")
+    states = [Path(os.environ["PREFECT_HOME"]) / "scout-api.json", *(tmp.rglob("scout-api.json") if tmp else ())]
+    for state in states:
+        if state.exists():
+            stop_shared_server(state.parent)
+    if os.environ.get("PREFECT_API_URL") != api_url:
+        if api_url is None:
+            del os.environ["PREFECT_API_URL"]
+        else:
+            os.environ["PREFECT_API_URL"] = api_url
+        from prefect.context import refresh_global_settings_context
+
+        refresh_global_settings_context()
+
+
 @pytest.fixture()
 def read_only_dir(tmp_path: Path) -> Iterator[Path]:
     """A directory nobody may write to (skips where permissions are ignored, e.g. as root);

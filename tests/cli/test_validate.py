@@ -297,6 +297,7 @@ def _running(pid: int) -> bool:
 def test_kill_9_of_discover_leaves_no_prefect_server_running(tmp_path, sandbox):
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    env["SCOUT_PREFECT_SERVER"] = "temporary"  # the per-command server, whose death is asserted
     scout = subprocess.Popen(
         [str(Path(sys.executable).parent / "scout"), "discover", "-p", "bluesky", "--instance", sandbox.base_url,
          "-q", "baking", "--rate", "2", "--db", str(tmp_path / "k.duckdb")],

@@ -151,6 +151,7 @@ def test_ctrl_c_exits_130_in_one_line_and_a_rerun_resumes_to_a_clean_run(tmp_pat
              posts_per_creator=POSTS, db_path=str(clean_db), rate_per_second=200)
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "SCOUT_FAULT_KILL_AT")}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")  # its own temporary Prefect server, as a user's
+    env["SCOUT_PREFECT_SERVER"] = "temporary"  # the per-command server whose death is asserted below
     args = [SCOUT, "discover", "-p", "bluesky", "--base-url", sandbox.base_url, "--limit", str(LIMIT),
             "--posts", str(POSTS), "--rate", "200", "--handle", ",".join(seed_handles(sandbox)),
             "--db", str(db)]
