@@ -35,6 +35,7 @@ from core.brief import Brief
 from core.identity import handle_keys, split_ref
 from transforms._text import from_arrow
 from transforms.content import CONTENT_DIM, text_profile
+from transforms.content_model import ContentModel
 from transforms.fit_evidence import evidence_lines
 from transforms.frames import FLOAT, INT, STRING
 from transforms.niches import NICHES
@@ -162,14 +163,17 @@ def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zer
         return np.where(weight > 0, total / weight, np.nan)
 
 
-def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None,
+             content: ContentModel | None = None) -> pd.DataFrame:
     """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
     the VECTOR_COLUMNS dropped (read here, meaningless to show; reordering a million of them
     was most of the cost of returning the rows).
 
     Inputs used (any may be missing): platform, handle, followers, niche_probs, content_vector,
     language, er_median, authenticity_score, collab_stance, collab_evidence, tier. Ties keep
-    the input order, so the same rows in the same order always rank the same.
+    the input order, so the same rows in the same order always rank the same. ``content``: the
+    content model that made the creators' vectors (the packaged one by default), which reads the
+    brief too: vectors of two models are not comparable.
     """
     seeds = seeds if seeds is not None and len(seeds) else None
     if seeds is not None:
@@ -179,7 +183,7 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
     n = len(creators)
     niche = as_matrix(_column(creators, "niche_probs"), len(NICHES))
     vectors = as_matrix(_column(creators, "content_vector"), CONTENT_DIM)
-    brief_niche, brief_vector = text_profile(brief.text) if brief.text.strip() else (None, None)
+    brief_niche, brief_vector = text_profile(brief.text, content) if brief.text.strip() else (None, None)
     comp: dict[str, np.ndarray] = {k: np.full(n, np.nan) for k in WEIGHTS}
     cosine = np.full(n, np.nan)
     if brief_niche is not None:

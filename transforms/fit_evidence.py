@@ -88,7 +88,9 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
         text = comp["fit_text"]
         lines.append(_join(_word(text >= 0.5, "words close to the brief", "words far from the brief",
                                  ~np.isnan(text)), ": similarity ", _fixed(cosine)))
-        lines.append(_word(~has_vectors, "content unknown: no text to read"))
+        read = ~np.isnan(niche).any(axis=1)  # text was read, but none of its words is in the LSA's vocabulary
+        lines.append(_word(~has_vectors & ~read, "content unknown: no text to read"))
+        lines.append(_word(~has_vectors & read, "words unknown: none in the content model's vocabulary"))
     if seeds is not None:
         who = _names(["@" + handle_key(h) for h in seeds["handle"].dropna().astype(str)])
         like = comp["fit_like"]

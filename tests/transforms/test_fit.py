@@ -74,6 +74,7 @@ def test_unknown_parts_are_left_out_of_the_score_and_named():
     assert pd.isna(kim["fit_niche"]) and pd.isna(kim["fit_text"]) and pd.isna(kim["fit_quality"])
     assert pd.isna(kim["fit_language"]) and kim["fit_score"] == 0 and kim["fit_rank"] == 5
     assert "content unknown: no text to read" in kim["fit_evidence"]
+    assert "words unknown" not in kim["fit_evidence"]
     assert "language unknown" in kim["fit_evidence"]
     assert "quality unknown: no ER or authenticity" in kim["fit_evidence"]
     paolo = ranked.loc["pasta.paolo"]
@@ -135,3 +136,13 @@ def test_seeds_with_nothing_stored_still_compare_by_what_they_have():
     alone = rank_fit(df, Brief(text=""), seeds.assign(followers=[None]))
     assert alone["fit_like"].isna().all() and "unlike" not in " ".join(alone["fit_evidence"])
     assert alone["fit_evidence"].str.startswith("likeness to @kim.cooks unknown").all()
+
+
+def test_a_creator_read_but_with_no_word_in_the_vocabulary_is_said_so():
+    """Text in a script the content model never saw: niches are read, the vector is not."""
+    df = frame()
+    df.loc[4, "content_vector"] = None
+    kim = rank_fit(df, FOOD).set_index("handle").loc["kim.cooks"]
+    assert pd.notna(kim["fit_niche"]) and pd.isna(kim["fit_text"])
+    assert "words unknown: none in the content model's vocabulary" in kim["fit_evidence"]
+    assert "no text to read" not in kim["fit_evidence"]

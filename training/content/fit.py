@@ -49,13 +49,16 @@ def fit_content_model(docs: pd.Series, max_df: float, *, max_terms: int = MAX_TE
     empty = ContentModel(vocabulary=pa.array(vocab.index.tolist(), pa.large_string()), idf=idf,
                          terms=np.zeros((len(vocab), CONTENT_DIM), dtype=np.float32), meta={})
     X = empty.tfidf(rows, tokens, len(docs))
-    svd = TruncatedSVD(CONTENT_DIM, algorithm="randomized", n_iter=SVD_ITERATIONS, random_state=SVD_SEED)
+    dims = min(CONTENT_DIM, len(vocab))  # a tiny corpus: fewer directions, the rest zero
+    svd = TruncatedSVD(dims, algorithm="randomized", n_iter=SVD_ITERATIONS, random_state=SVD_SEED)
     svd.fit(X)
+    terms = np.zeros((len(vocab), CONTENT_DIM), dtype=np.float32)
+    terms[:, :dims] = svd.components_.T
     stats = {"documents": len(docs), "terms": len(vocab), "max_terms": max_terms, "min_df": min_df, "max_df": max_df,
              "bigrams": bigrams, "bigram_terms": int(vocab.index.str.contains(" ", regex=False).sum()),
              "explained_variance": round(float(svd.explained_variance_ratio_.sum()), 4),
              "first_component_variance": round(float(svd.explained_variance_ratio_[0]), 4)}
-    model = ContentModel(vocabulary=empty.vocabulary, idf=idf, terms=svd.components_.T.astype(np.float32),
+    model = ContentModel(vocabulary=empty.vocabulary, idf=idf, terms=terms,
                          meta={k: stats[k] for k in ("documents", "terms", "min_df", "max_df", "bigrams")})
     return model, stats
 
