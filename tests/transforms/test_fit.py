@@ -146,3 +146,20 @@ def test_a_creator_read_but_with_no_word_in_the_vocabulary_is_said_so():
     assert pd.notna(kim["fit_niche"]) and pd.isna(kim["fit_text"])
     assert "words unknown: none in the content model's vocabulary" in kim["fit_evidence"]
     assert "no text to read" not in kim["fit_evidence"]
+
+
+def test_a_vector_another_content_model_made_is_unknown_not_compared():
+    """A stored vector of another CONTENT_VERSION (a score made before lsa-v1) is in other
+    coordinates: its cosine with this model's brief would be noise."""
+    df = frame().assign(content_version="lsa-v1")
+    df.loc[4, "content_version"] = "projection-v0"
+    ranked = rank_fit(df, FOOD).set_index("handle")
+    kim = ranked.loc["kim.cooks"]
+    assert pd.notna(kim["fit_niche"]) and pd.isna(kim["fit_text"])
+    assert "words unknown: scored with another content model; rescore to compare" in kim["fit_evidence"]
+    assert "none in the content model's vocabulary" not in kim["fit_evidence"]
+    assert ranked["fit_text"].drop("kim.cooks").notna().all() and "content_version" not in ranked.columns
+    seed = df[df["handle"] == "kim.cooks"]
+    stale_seed = rank_fit(df, Brief(text=""), seeds=seed)["fit_like"].to_numpy(dtype=float)
+    no_vector = rank_fit(df, Brief(text=""), seeds=seed.assign(content_vector=[None]))["fit_like"]
+    np.testing.assert_array_equal(stale_seed, no_vector.to_numpy(dtype=float))  # a seed's too
