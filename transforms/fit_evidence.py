@@ -91,7 +91,7 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
         read = ~np.isnan(niche).any(axis=1)  # text was read, but none of its words is in the LSA's vocabulary
         lines.append(_word(~has_vectors & ~read, "content unknown: no text to read"))
         lines.append(_word(~has_vectors & read & ~stale, "words unknown: none in the content model's vocabulary"))
-        lines.append(_word(stale, "words unknown: scored with another content model; rescore to compare"))
+        lines.append(_word(stale, "words unknown: scored with another content model; run scout rescore"))
     if seeds is not None:
         who = _names(["@" + handle_key(h) for h in seeds["handle"].dropna().astype(str)])
         like = comp["fit_like"]

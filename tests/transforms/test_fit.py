@@ -156,7 +156,7 @@ def test_a_vector_another_content_model_made_is_unknown_not_compared():
     ranked = rank_fit(df, FOOD).set_index("handle")
     kim = ranked.loc["kim.cooks"]
     assert pd.notna(kim["fit_niche"]) and pd.isna(kim["fit_text"])
-    assert "words unknown: scored with another content model; rescore to compare" in kim["fit_evidence"]
+    assert "words unknown: scored with another content model; run scout rescore" in kim["fit_evidence"]
     assert "none in the content model's vocabulary" not in kim["fit_evidence"]
     assert ranked["fit_text"].drop("kim.cooks").notna().all() and "content_version" not in ranked.columns
     seed = df[df["handle"] == "kim.cooks"]

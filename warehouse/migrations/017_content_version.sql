@@ -2,7 +2,7 @@
 -- do not compare: from this version on the vector is an LSA of the captions (transforms/
 -- content_model.py, CONTENT_VERSION e.g. `lsa-v1`); the vectors stored before it were a signed
 -- random projection of hashed n-grams, marked `projection-v0` here. A match treats a vector of
--- another version than its own as unknown (rescore the creator to compare it again).
+-- another version than its own as unknown (`scout rescore` makes new ones).
 
 ALTER TABLE creator_scores ADD COLUMN content_version VARCHAR;
 
