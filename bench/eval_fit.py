@@ -98,6 +98,7 @@ def main() -> None:
         accounts=len(dev.y), captions=len(dev.posts), nested=args.nested, niche_macro_f1=niche_metrics["macro_f1"],
         report_macro_f1=model_report["metrics"]["macro_f1"], briefs=briefs, lookalikes=lookalikes,
         searches=args.searches, lookalike_seed=LOOKALIKE_SEED,
+        content_model=json.loads((MODELS / "content_report.json").read_text())["chosen"],
         seconds={k: round(v) for k, v in seconds.items()})
     print(text)
     args.out.write_text(text)

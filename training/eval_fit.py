@@ -197,7 +197,7 @@ def lookalikes_markdown(rows: list[dict]) -> str:
 
 def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f1: float, report_macro_f1: float,
                     briefs: list[dict], lookalikes: list[dict], searches: int, lookalike_seed: int,
-                    seconds: dict[str, int]) -> str:
+                    content_model: dict, seconds: dict[str, int]) -> str:
     """docs/fit-report.md: what was measured, how, the figures and what the data could not say."""
     how = ("rerun here in full" if nested else
            "replayed here from the alphas its inner searches chose (recorded in the model report)")
@@ -228,7 +228,11 @@ def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f
         "the shipped model's vocabulary settings. A fold's creators get their vectors from their fold's "
         "model and are ranked against the brief (or the seeds) read by that same model: vectors of two "
         "models are not comparable. The folds' rankings are merged by `fit_score`. No ranked creator's "
-        "words shaped the vectors it is ranked by (the seeds' words may have: they are the query).",
+        "words shaped the vectors it is ranked by (the seeds' words may have: they are the query). "
+        f"The shipped model (all {content_model['documents']:,} creators): {content_model['terms']:,} terms "
+        f"(at most {content_model['max_df']:.0%} of documents, at least {content_model['min_df']}), word pairs "
+        f"{'kept' if content_model['bigrams'] else 'left out'}; its 64 dimensions explain "
+        f"{content_model['explained_variance']:.1%} of the TF-IDF variance.",
         "",
         f"## Briefs: precision of the top {TOP_K}",
         "",
