@@ -3,7 +3,8 @@
     .venv/bin/python bench/eval_fit.py [--data ../shared/datasets] [--nested]   (or: make eval-fit)
 
 Reads creator_topics_dev.csv and instagram_posts_dev.csv at run time (never copied into the
-project). Every creator's niche probabilities are out-of-fold: by default the nested CV's outer
+project). Every creator's niche probabilities and content vectors are out-of-fold (the LSA
+refitted in each outer fold: training/eval_fit.py). The niche probabilities: by default the nested CV's outer
 folds replayed with the alphas its inner searches chose (recorded in the model report), which
 gives the same predictions as the nested CV (checked against the report's macro-F1 on every
 run); ``--nested`` reruns the inner searches too. Then one plain-words brief per niche and
@@ -27,6 +28,7 @@ from training.eval_fit import (  # noqa: E402
     SEARCHES,
     brief_precision,
     lookalike_precision,
+    out_of_fold_content,
     out_of_fold_niche_probs,
     report_markdown,
     with_niche_probs,
@@ -40,6 +42,7 @@ from training.niches.main import (  # noqa: E402
 )
 from training.niches.report import multiclass_metrics  # noqa: E402
 from transforms.content import content_profile  # noqa: E402
+from transforms.content_model import load_content_model  # noqa: E402
 from transforms.niches import BLOCK_BITS, NICHES, niche_features  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,11 +69,17 @@ def main() -> None:
     start = time.monotonic()
     seconds = {}
     dev = read_dev_accounts(args.data)
+    docs = account_documents(dev)
     model_report = json.loads((MODELS / "niches_report.json").read_text())["cross_validation"]
     chosen = None if args.nested else model_report["chosen"]
-    p = out_of_fold_niche_probs(niche_features(account_documents(dev), BLOCK_BITS), dev.y, SEED, chosen, args.jobs)
+    p = out_of_fold_niche_probs(niche_features(docs, BLOCK_BITS), dev.y, SEED, chosen, args.jobs)
     niche_metrics = multiclass_metrics(dev.y, p, NICHES)
     seconds["out-of-fold niche probabilities"] = time.monotonic() - start
+
+    mark = time.monotonic()
+    shipped = load_content_model().meta
+    content = out_of_fold_content(docs, dev.y, SEED, shipped["max_df"], shipped["bigrams"])
+    seconds["out-of-fold content models"] = time.monotonic() - mark
 
     mark = time.monotonic()
     profile = content_profile(dev.accounts["display_name"], no_bios(dev), dev.posts["caption"], dev.owner)
@@ -78,10 +87,10 @@ def main() -> None:
     seconds["content profiles"] = time.monotonic() - mark
 
     mark = time.monotonic()
-    briefs = brief_precision(creators, dev.y)
+    briefs = brief_precision(creators, dev.y, content)
     seconds["briefs"] = time.monotonic() - mark
     mark = time.monotonic()
-    lookalikes = lookalike_precision(creators, dev.y, LOOKALIKE_SEED, args.searches)
+    lookalikes = lookalike_precision(creators, dev.y, LOOKALIKE_SEED, args.searches, content)
     seconds["lookalikes"] = time.monotonic() - mark
     seconds["total"] = time.monotonic() - start
 
@@ -89,6 +98,7 @@ def main() -> None:
         accounts=len(dev.y), captions=len(dev.posts), nested=args.nested, niche_macro_f1=niche_metrics["macro_f1"],
         report_macro_f1=model_report["metrics"]["macro_f1"], briefs=briefs, lookalikes=lookalikes,
         searches=args.searches, lookalike_seed=LOOKALIKE_SEED,
+        content_model=json.loads((MODELS / "content_report.json").read_text())["chosen"],
         seconds={k: round(v) for k, v in seconds.items()})
     print(text)
     args.out.write_text(text)

@@ -3,22 +3,30 @@ top matches really post about the niche asked for.
 
 Every creator's niche probabilities come from a niche model that never saw that creator (the
 outer folds of training/niches' nested CV), so a creator's own label never helps it rank. The
-content vectors are a fixed random projection (transforms/content.py), trained on nothing.
-The brief's own niche reading uses the packaged model: it reads the brief, not a creator.
+content vectors likewise: the LSA (training/content/) is refitted inside each outer fold, and a
+fold's creators are ranked against a brief (or seeds) read by their own fold's LSA, the rankings
+of the folds merged by fit_score. The brief's own niche reading uses the packaged model: it
+reads the brief, not a creator.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from core.brief import Brief
-from training.cv import JOBS
+from training.content.fit import fit_content_model
+from training.cv import FOLDS, JOBS, folds
 from training.markdown import table
 from training.niches.fit import nested_cv, replay_outer_cv
+from transforms.content import text_profile
+from transforms.content_model import CONTENT_VERSION, ContentModel
 from transforms.fit import FIT_VERSION, rank_fit
-from transforms.niches import NICHES, top_niches
+from transforms.frames import INT
+from transforms.niches import NICHES, document_words, top_niches
 from transforms.vectors import as_vectors
 
 TOP_K = 50
@@ -64,6 +72,47 @@ def out_of_fold_niche_probs(X: sparse.csr_matrix, y: np.ndarray, seed: int,
     return p
 
 
+@dataclass(frozen=True, eq=False)
+class FoldContent:
+    """One outer fold: its rows, the content model fitted on the other folds' documents only,
+    and every creator's vector under that model (a fold's own rows are unseen by it)."""
+
+    rows: np.ndarray
+    model: ContentModel
+    vectors: np.ndarray
+
+
+def out_of_fold_content(docs: pd.Series, y: np.ndarray, seed: int, max_df: float, bigrams: bool) -> list[FoldContent]:
+    """The niche model's outer folds (same seed, same rows), each with its own content model."""
+    docs = docs.fillna("").reset_index(drop=True)
+    words = document_words(docs)
+    out = []
+    for tr, te in folds(y, y, FOLDS, seed):
+        model, _ = fit_content_model(docs.iloc[tr], max_df, bigrams=bigrams)
+        out.append(FoldContent(te, model, model.vectors(*words, len(docs))))
+    return out
+
+
+def rank_by_fold(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None,
+                 content: list[FoldContent]) -> pd.DataFrame:
+    """rank_fit of each fold's creators with that fold's vectors and model (seeds' vectors too),
+    merged by fit_score (ties: the input order) and ranked again; ``text_cosine`` adds the
+    brief-to-creator cosine behind fit_text, unclipped, so the words part ranks without ties."""
+    parts = []
+    for fold in content:
+        with_vectors = creators.assign(content_vector=as_vectors(fold.vectors, creators.index))
+        fold_seeds = with_vectors.loc[seeds.index] if seeds is not None else None
+        ranked = rank_fit(with_vectors.iloc[fold.rows], brief, fold_seeds, content=fold.model)
+        _, brief_vector = text_profile(brief.text, fold.model) if brief.text.strip() else (None, None)
+        cosine = (fold.vectors[creators.index.get_indexer(ranked.index)] @ brief_vector
+                  if brief_vector is not None else np.full(len(ranked), np.nan))
+        parts.append(ranked.assign(text_cosine=cosine))
+    merged = pd.concat(parts)
+    position = creators.index.get_indexer(merged.index)
+    merged = merged.iloc[np.lexsort((position, -merged["fit_score"].to_numpy(dtype=float, na_value=-1.0)))]
+    return merged.assign(fit_rank=pd.array(np.arange(1, len(merged) + 1), dtype=INT))
+
+
 def with_niche_probs(profile: pd.DataFrame, p: np.ndarray) -> pd.DataFrame:
     """``profile`` (content_profile's columns) with niche_probs, niches and niche from ``p``."""
     top = top_niches(p, NICHES).set_index(profile.index)
@@ -78,17 +127,17 @@ def _ranked_labels(ranked: pd.DataFrame, y: np.ndarray, by: str = "fit_rank") ->
     return y[ordered.index.to_numpy()]
 
 
-def brief_precision(creators: pd.DataFrame, y: np.ndarray) -> list[dict]:
+def brief_precision(creators: pd.DataFrame, y: np.ndarray, content: list[FoldContent]) -> list[dict]:
     """Per brief: precision@TOP_K of the full fit_score, of its niche part and of its words
-    part alone, against the niche's base rate."""
+    part alone (the cosine behind fit_text), against the niche's base rate; ranked by fold."""
     rows = []
     for niche, text in BRIEFS.items():
         target = NICHES.index(niche)
-        ranked = rank_fit(creators, Brief(text=text, name=f"eval-{niche}"))
+        ranked = rank_by_fold(creators, Brief(text=text, name=f"eval-{niche}"), None, content)
         rows.append({"niche": niche, "brief": text, "base_rate": float(np.mean(y == target)),
                      **{name: precision_at_k(_ranked_labels(ranked, y, by), target)
                         for name, by in (("precision", "fit_rank"), ("niche_part", "fit_niche"),
-                                         ("words_part", "fit_text"))}})
+                                         ("words_part", "text_cosine"))}})
     return rows
 
 
@@ -99,10 +148,12 @@ def seed_draws(y: np.ndarray, target: int, rng: np.random.Generator,
     return [np.sort(rng.choice(members, per_search, replace=False)) for _ in range(searches)]
 
 
-def lookalike_precision(creators: pd.DataFrame, y: np.ndarray, seed: int, searches: int = SEARCHES) -> list[dict]:
+def lookalike_precision(creators: pd.DataFrame, y: np.ndarray, seed: int, searches: int = SEARCHES,
+                        content: list[FoldContent] | None = None) -> list[dict]:
     """Per niche (other included; one with no more creators than seeds is skipped):
     precision@TOP_K of same-niche creators among the non-seeds ranked by rank_fit from seeds
-    alone (an empty brief text), over ``searches`` seed draws."""
+    alone (an empty brief text), over ``searches`` seed draws; by fold (rank_by_fold) when
+    ``content`` is given, else with the creators' own vectors."""
     rng = np.random.default_rng(seed)
     empty = Brief(text="", name="eval-lookalike")
     rows = []
@@ -111,7 +162,8 @@ def lookalike_precision(creators: pd.DataFrame, y: np.ndarray, seed: int, search
             continue
         scores = []
         for seeds in seed_draws(y, target, rng, searches):
-            ranked = rank_fit(creators, empty, seeds=creators.loc[seeds])
+            ranked = (rank_by_fold(creators, empty, creators.loc[seeds], content) if content is not None
+                      else rank_fit(creators, empty, seeds=creators.loc[seeds]))
             ranked = ranked[~ranked.index.isin(seeds)]
             scores.append(precision_at_k(_ranked_labels(ranked, y), target))
         same = int(np.sum(y == target)) - SEEDS_PER_SEARCH
@@ -145,7 +197,7 @@ def lookalikes_markdown(rows: list[dict]) -> str:
 
 def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f1: float, report_macro_f1: float,
                     briefs: list[dict], lookalikes: list[dict], searches: int, lookalike_seed: int,
-                    seconds: dict[str, int]) -> str:
+                    content_model: dict, seconds: dict[str, int]) -> str:
     """docs/fit-report.md: what was measured, how, the figures and what the data could not say."""
     how = ("rerun here in full" if nested else
            "replayed here from the alphas its inner searches chose (recorded in the model report)")
@@ -169,6 +221,19 @@ def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f
         "probabilities are every creator's `niche_probs` below: no creator is ranked by a model that "
         "saw it or its label.",
         "",
+        f"## Content vectors ({CONTENT_VERSION})",
+        "",
+        "The LSA behind `content_vector` ([its report](../transforms/models/content_report.md)) is "
+        "refitted here inside each of the same outer folds, on that fold's training creators only, with "
+        "the shipped model's vocabulary settings. A fold's creators get their vectors from their fold's "
+        "model and are ranked against the brief (or the seeds) read by that same model: vectors of two "
+        "models are not comparable. The folds' rankings are merged by `fit_score`. No ranked creator's "
+        "words shaped the vectors it is ranked by (the seeds' words may have: they are the query). "
+        f"The shipped model (all {content_model['documents']:,} creators): {content_model['terms']:,} terms "
+        f"(at most {content_model['max_df']:.0%} of documents, at least {content_model['min_df']}), word pairs "
+        f"{'kept' if content_model['bigrams'] else 'left out'}; its 64 dimensions explain "
+        f"{content_model['explained_variance']:.1%} of the TF-IDF variance.",
+        "",
         f"## Briefs: precision of the top {TOP_K}",
         "",
         f"One brief per niche in a marketer's plain words, written before any result and not tuned "
@@ -176,7 +241,8 @@ def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f
         f"of the {TOP_K} best-ranked whose labelled niche is the brief's; the base rate is the niche's "
         "share of all creators (what a random list would get), the lift their ratio. The last two "
         "columns rank by one part of the score alone: `fit_niche` (the brief's niche probabilities "
-        "against the creator's) and `fit_text` (cosine of the content vectors). `other` gets no "
+        "against the creator's) and `fit_text` (ranked by the cosine of the content vectors behind it, "
+        "unclipped, so that creators at fit_text 1 are not ordered by the rest of the score). `other` gets no "
         "brief: it is the data's catch-all, not something a brand asks for.",
         "",
         briefs_markdown(briefs),

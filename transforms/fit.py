@@ -34,6 +34,7 @@ from core.brief import Brief
 from core.identity import handle_keys, split_ref
 from transforms._text import from_arrow
 from transforms.content import CONTENT_DIM, text_profile
+from transforms.content_model import CONTENT_VERSION, ContentModel
 from transforms.fit_evidence import evidence_lines
 from transforms.frames import FLOAT, INT, STRING
 from transforms.niches import NICHES
@@ -126,6 +127,22 @@ def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return quality, pct, auth
 
 
+def stale_vectors(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose content_vector another content model made (the frame says so in
+    ``content_version``; a frame without that column holds this code's vectors)."""
+    if "content_version" not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    made = _strings(df, "content_version").fillna("").to_numpy(dtype=object) != CONTENT_VERSION
+    return made & _column(df, "content_vector").notna().to_numpy(dtype=bool)
+
+
+def current_vectors(df: pd.DataFrame) -> np.ndarray:
+    """content_vector as a matrix, a NaN row where it is missing or stale (not comparable)."""
+    vectors = as_matrix(_column(df, "content_vector"), CONTENT_DIM)
+    stale = stale_vectors(df)
+    return np.where(stale[:, None], np.float32(np.nan), vectors) if stale.any() else vectors
+
+
 def _known_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix[~np.isnan(matrix).any(axis=1)]
 
@@ -135,7 +152,7 @@ def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, see
     """fit_like: content, niche and audience size closeness to the seeds' centroid (over the
     seeds that have each), and whether any seed had content to compare (not size alone)."""
     s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]))
-    s_vec = _known_rows(as_matrix(_column(seeds, "content_vector"), vectors.shape[1]))
+    s_vec = _known_rows(current_vectors(seeds))
     s_size = _known_rows(np.log10(np.maximum(_floats(seeds, "followers"), 1.0))[:, None])
     size = np.log10(np.maximum(followers, 1.0))
     parts = [
@@ -161,16 +178,18 @@ def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zer
         return np.where(weight > 0, total / weight, np.nan)
 
 
-def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None, *,
-             top: int | None = None) -> pd.DataFrame:
+def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None,
+             content: ContentModel | None = None, *, top: int | None = None) -> pd.DataFrame:
     """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
-    the VECTOR_COLUMNS dropped (read here, meaningless to show; reordering a million of them
+    the VECTOR_COLUMNS and content_version dropped (read here, meaningless to show; reordering a million of them
     was most of the cost of returning the rows). ``top``: only the best ``top`` rows are returned,
     and only theirs get evidence written (every row is still scored and ranked).
 
     Inputs used (any may be missing): platform, handle, followers, niche_probs, content_vector,
     language, er_median, authenticity_score, collab_stance, collab_evidence, tier. Ties keep
-    the input order, so the same rows in the same order always rank the same.
+    the input order, so the same rows in the same order always rank the same. ``content``: the
+    content model that made the creators' vectors (the packaged one by default), which reads the
+    brief too: vectors of two models are not comparable.
     """
     seeds = seeds if seeds is not None and len(seeds) else None
     if seeds is not None:
@@ -179,8 +198,8 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
         creators = creators[~_refs_mask(creators, refs)]
     n = len(creators)
     niche = as_matrix(_column(creators, "niche_probs"), len(NICHES))
-    vectors = as_matrix(_column(creators, "content_vector"), CONTENT_DIM)
-    brief_niche, brief_vector = text_profile(brief.text) if brief.text.strip() else (None, None)
+    vectors = current_vectors(creators)
+    brief_niche, brief_vector = text_profile(brief.text, content) if brief.text.strip() else (None, None)
     comp: dict[str, np.ndarray] = {k: np.full(n, np.nan) for k in WEIGHTS}
     cosine = np.full(n, np.nan)
     if brief_niche is not None:
@@ -209,9 +228,10 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
         language=picked(language), er=_floats(creators, "er_median")[order], er_pct=er_pct[order],
         auth=auth[order], tier=picked(_strings(creators, "tier")), stance=picked(_strings(creators, "collab_stance")),
         stance_words=picked(_strings(creators, "collab_evidence")), seeds=seeds, like_by_content=by_content,
-        has_vectors=~np.isnan(vectors[order]).any(axis=1), cosine=cosine[order],
+        has_vectors=~np.isnan(vectors[order]).any(axis=1), stale=stale_vectors(creators)[order],
+        cosine=cosine[order],
     )
-    out = creators.drop(columns=[c for c in VECTOR_COLUMNS if c in creators.columns]).iloc[order]
+    out = creators.drop(columns=[c for c in (*VECTOR_COLUMNS, "content_version") if c in creators.columns]).iloc[order]
     return out.assign(
         fit_score=pd.array(score[order], dtype=FLOAT),
         fit_rank=pd.array(np.arange(1, len(order) + 1), dtype=INT),

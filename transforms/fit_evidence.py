@@ -79,7 +79,7 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
                    comp: dict[str, np.ndarray], language: pd.Series, er: np.ndarray,
                    er_pct: np.ndarray, auth: np.ndarray, tier: pd.Series, stance: pd.Series,
                    stance_words: pd.Series, seeds: pd.DataFrame | None, like_by_content: bool,
-                   has_vectors: np.ndarray,
+                   has_vectors: np.ndarray, stale: np.ndarray,
                    cosine: np.ndarray) -> pa.Array:
     """Each row's evidence, "; "-joined, in the order of the module docstring."""
     lines: list[pa.Array] = []
@@ -88,7 +88,10 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
         text = comp["fit_text"]
         lines.append(_join(_word(text >= 0.5, "words close to the brief", "words far from the brief",
                                  ~np.isnan(text)), ": similarity ", _fixed(cosine)))
-        lines.append(_word(~has_vectors, "content unknown: no text to read"))
+        read = ~np.isnan(niche).any(axis=1)  # text was read, but none of its words is in the LSA's vocabulary
+        lines.append(_word(~has_vectors & ~read, "content unknown: no text to read"))
+        lines.append(_word(~has_vectors & read & ~stale, "words unknown: none in the content model's vocabulary"))
+        lines.append(_word(stale, "words unknown: scored with another content model; run scout rescore"))
     if seeds is not None:
         who = _names(["@" + handle_key(h) for h in seeds["handle"].dropna().astype(str)])
         like = comp["fit_like"]

@@ -145,6 +145,7 @@ SCORE_DTYPES: dict[str, Any] = {
     "niche_probs": VECTOR,
     "content_vector": VECTOR,
     "language": STRING,
+    "content_version": STRING,
 }
 
 # The audience_audits table without run_id (the warehouse adds it): a follower sample's verdict.

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy import sparse
 
 from core.text import clean_text
@@ -65,11 +66,19 @@ def _normalised(rows: np.ndarray, cols: np.ndarray, n: int, width: int) -> spars
     return sparse.diags(np.where(norm > 0, 1.0 / np.maximum(norm, 1e-12), 0.0)) @ m
 
 
-def niche_features(docs: pd.Series, bits: int = BLOCK_BITS) -> sparse.csr_matrix:
-    """[word 1-2 grams | char 3-5 grams] hashed, each block L2-normalised: n x 2**(bits+1)."""
+def document_words(docs: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """(row, token) of every word and word pair of the documents: the one tokenising that the
+    niche model and the content vector (transforms/content_model.py) both read."""
+    return word_ngrams(to_string(docs).reset_index(drop=True), 2)
+
+
+def niche_features(docs: pd.Series, bits: int = BLOCK_BITS,
+                   words: tuple[np.ndarray, pa.Array] | None = None) -> sparse.csr_matrix:
+    """[word 1-2 grams | char 3-5 grams] hashed, each block L2-normalised: n x 2**(bits+1).
+    ``words``: document_words(docs) when the caller already has them."""
     n, width = len(docs), 2 ** bits
     docs = to_string(docs).reset_index(drop=True)
-    w_rows, tokens = word_ngrams(docs, 2)
+    w_rows, tokens = words if words is not None else document_words(docs)
     words = _normalised(w_rows, _hash_tokens(np.asarray(tokens.to_pylist(), dtype=object), bits),
                         n, width)
     c_rows, c_buckets, _ = char_ngrams(docs, CHAR_NS, bits)

@@ -24,6 +24,7 @@ from transforms.authenticity import AuthenticityContext, all_flags, authenticity
 from transforms.collab import creator_collab
 from transforms.contacts import extract_contacts
 from transforms.content import creator_content
+from transforms.content_model import CONTENT_VERSION
 from transforms.engagement import (
     DEFAULT_FORMULA,
     DEFAULT_LAST_N,
@@ -35,7 +36,8 @@ from transforms.frames import BOOL, SCORE_DTYPES, UTC_TS, as_utc, conform
 from transforms.normalize import normalize_posts, normalize_profiles
 from transforms.tiers import DEFAULT, TierScheme, assign_tier, resolve_scheme
 
-SCORE_VERSIONS = {"model_version": MODEL_VERSION, "metrics_version": METRICS_VERSION}
+SCORE_VERSIONS = {"model_version": MODEL_VERSION, "metrics_version": METRICS_VERSION,
+                  "content_version": CONTENT_VERSION}
 # Verdicts this close to the threshold go to a human instead of being silently kept or dropped.
 REVIEW_MARGIN = 0.1
 

@@ -9,12 +9,16 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
+from core.brief import Brief
+from training.content.fit import fit_content_model
 from training.cv import FOLDS, folds
 from training.eval_fit import (
     SEEDS_PER_SEARCH,
     lookalike_precision,
+    out_of_fold_content,
     out_of_fold_niche_probs,
     precision_at_k,
+    rank_by_fold,
     seed_draws,
     with_niche_probs,
 )
@@ -101,3 +105,32 @@ def test_lookalike_precision_counts_non_seeds_only():
     for niche in niches:
         assert rows[niche]["mean"] == pytest.approx(expected)
         assert rows[niche]["base_rate"] == pytest.approx(expected)
+
+
+def test_out_of_fold_content_models_never_saw_their_folds_words_and_rank_every_creator_once():
+    """Each creator's caption names its fold ("folda", "foldb", ...: the tokeniser makes every
+    digit 0), a word no other fold has: a fold's model must not know its own fold's word (it
+    never read those captions) but know every other's."""
+    y = np.repeat([NICHES.index(n) for n in ("food", "pet", "travel")], 15)
+    fold_of = np.empty(len(y), dtype=int)
+    for i, (_, te) in enumerate(folds(y, y, FOLDS, SEED)):
+        fold_of[te] = i
+    name = [f"fold{chr(97 + i)}" for i in range(FOLDS)]
+    docs = pd.Series([f"{name[fold_of[i]]} {NICHES[y[i]]} recipes cooking travel dogs" for i in range(len(y))])
+    content = out_of_fold_content(docs, y, SEED, max_df=1.0, bigrams=False)
+    assert len(content) == FOLDS
+    # The check can fail: a model fitted on every creator knows every fold's word.
+    assert set(name) <= set(fit_content_model(docs, 1.0, bigrams=False)[0].vocabulary.to_pylist())
+    for i, fold in enumerate(content):
+        vocabulary = set(fold.model.vocabulary.to_pylist())
+        assert name[i] not in vocabulary
+        assert {name[j] for j in range(FOLDS) if j != i} <= vocabulary
+        assert (fold_of[fold.rows] == i).all()
+    creators = pd.DataFrame({"platform": "instagram", "handle": [f"c{i}" for i in range(len(y))],
+                             "followers": 1000, "niche_probs": None, "content_vector": None})
+    ranked = rank_by_fold(creators, Brief(text="dogs and pets", name="t"), None, content)
+    assert sorted(ranked.index) == list(range(len(y)))
+    assert ranked["fit_rank"].tolist() == list(range(1, len(y) + 1))
+    scores = ranked["fit_score"].to_numpy(dtype=float)
+    assert (np.diff(scores) <= 0).all()
+    assert ranked["text_cosine"].notna().all()

@@ -65,6 +65,18 @@ def test_the_content_vector_is_closer_for_texts_that_share_words():
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
 
+def test_a_cooking_brief_is_closer_to_a_cooking_creator_than_to_a_gym_creator():
+    """No word of the brief is in either creator's captions: only what the words mean (which
+    words occur together in real captions) can tell the two apart."""
+    _, brief = text_profile("Small olive oil producer from Crete: creators who cook at home and share recipes.")
+    out = profile(["Nonna Rosa", "Jake Lifts"], [None, None],
+                  ["homemade lasagna tonight with fresh basil #foodie", "baked a lemon cake for dessert, so tasty",
+                   "leg day: squats and deadlifts #fitness", "new personal best on the bench press, gains"],
+                  [0, 0, 1, 1])
+    cooking, gym = out["content_vector"]
+    assert brief @ cooking > brief @ gym + 0.1
+
+
 @pytest.mark.parametrize(("lang", "bio"), list(BIOS.items()))
 def test_language_of_plain_bios(lang, bio):
     assert profile([None], [bio]).at[0, "language"] == lang

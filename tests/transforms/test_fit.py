@@ -74,6 +74,7 @@ def test_unknown_parts_are_left_out_of_the_score_and_named():
     assert pd.isna(kim["fit_niche"]) and pd.isna(kim["fit_text"]) and pd.isna(kim["fit_quality"])
     assert pd.isna(kim["fit_language"]) and kim["fit_score"] == 0 and kim["fit_rank"] == 5
     assert "content unknown: no text to read" in kim["fit_evidence"]
+    assert "words unknown" not in kim["fit_evidence"]
     assert "language unknown" in kim["fit_evidence"]
     assert "quality unknown: no ER or authenticity" in kim["fit_evidence"]
     paolo = ranked.loc["pasta.paolo"]
@@ -144,3 +145,30 @@ def test_top_returns_the_same_best_rows_with_the_same_evidence():
     columns = ["handle", *FIT_COLUMNS]
     assert len(best) == 3
     pd.testing.assert_frame_equal(best[columns].reset_index(drop=True), full[columns].head(3).reset_index(drop=True))
+
+
+def test_a_creator_read_but_with_no_word_in_the_vocabulary_is_said_so():
+    """Text in a script the content model never saw: niches are read, the vector is not."""
+    df = frame()
+    df.loc[4, "content_vector"] = None
+    kim = rank_fit(df, FOOD).set_index("handle").loc["kim.cooks"]
+    assert pd.notna(kim["fit_niche"]) and pd.isna(kim["fit_text"])
+    assert "words unknown: none in the content model's vocabulary" in kim["fit_evidence"]
+    assert "no text to read" not in kim["fit_evidence"]
+
+
+def test_a_vector_another_content_model_made_is_unknown_not_compared():
+    """A stored vector of another CONTENT_VERSION (a score made before lsa-v1) is in other
+    coordinates: its cosine with this model's brief would be noise."""
+    df = frame().assign(content_version="lsa-v1")
+    df.loc[4, "content_version"] = "projection-v0"
+    ranked = rank_fit(df, FOOD).set_index("handle")
+    kim = ranked.loc["kim.cooks"]
+    assert pd.notna(kim["fit_niche"]) and pd.isna(kim["fit_text"])
+    assert "words unknown: scored with another content model; run scout rescore" in kim["fit_evidence"]
+    assert "none in the content model's vocabulary" not in kim["fit_evidence"]
+    assert ranked["fit_text"].drop("kim.cooks").notna().all() and "content_version" not in ranked.columns
+    seed = df[df["handle"] == "kim.cooks"]
+    stale_seed = rank_fit(df, Brief(text=""), seeds=seed)["fit_like"].to_numpy(dtype=float)
+    no_vector = rank_fit(df, Brief(text=""), seeds=seed.assign(content_vector=[None]))["fit_like"]
+    np.testing.assert_array_equal(stale_seed, no_vector.to_numpy(dtype=float))  # a seed's too

@@ -13,12 +13,15 @@ import pytest
 
 from core.brief import Brief
 from core.records import Post, Profile
+from transforms.content_model import CONTENT_VERSION
 from transforms.fit import brief_mask, rank_fit
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.score import score_creators
 from transforms.vectors import as_matrix
+from warehouse.db import connect
 from warehouse.load import load_run
 from warehouse.matching import SeedNotResolved
+from warehouse.migrate import migrate
 from warehouse.warehouse import Warehouse
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -140,3 +143,22 @@ def test_unknown_and_ambiguous_seeds_are_bad_input_naming_the_candidates(stored,
         Warehouse(db).seed_frame(("ben.bsky.social", like))
     assert said in str(err.value) and err.value.exit_code == 2
     assert "\n" not in str(err.value)
+
+
+def test_stored_vectors_say_which_content_model_made_them(stored, tmp_path):
+    """New scores carry this code's CONTENT_VERSION; vectors stored before migration 017 (a
+    random projection) are marked projection-v0, so a match can tell the two apart."""
+    db, _ = stored
+    pool = Warehouse(db).match_frame(Brief(text=""))
+    has_vector = pool["content_vector"].notna()
+    assert has_vector.any() and (pool.loc[has_vector, "content_version"] == CONTENT_VERSION).all()
+    old = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(old))
+    migrate(con, up_to=16)
+    con.execute("""INSERT INTO creator_scores (platform, creator_id, run_id, scored_at, content_vector)
+        VALUES ('bluesky', 'a', 'r', TIMESTAMPTZ '2024-05-01', repeat([0.125::FLOAT], 64)),
+               ('bluesky', 'b', 'r', TIMESTAMPTZ '2024-05-01', NULL)""")
+    con.close()
+    with connect(old) as upgraded:
+        versions = dict(upgraded.execute("SELECT creator_id, content_version FROM creator_scores").fetchall())
+    assert versions == {"a": "projection-v0", "b": None}
