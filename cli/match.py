@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -150,7 +149,7 @@ def _export(frame: Any, path: Path, fmt: str, force: bool) -> None:
 def _match_input(brief: Brief, input_path: Path, posts_path: Path | None, output: Path | None,
                  fmt: str | None, force: bool, limit: int | None, save: str | None) -> None:
     """The no-warehouse mode: every row of a creators CSV ranked into another CSV."""
-    from flows.csv_stream import CsvInputError
+    from cli.streamed import run_streamed
     from flows.match_input import match_csv
     from flows.params import validate_input_file
 
@@ -163,13 +162,9 @@ def _match_input(brief: Brief, input_path: Path, posts_path: Path | None, output
         validate_input_file(input_path, "input CSV")
         if posts_path is not None:
             validate_input_file(posts_path, "posts CSV")
-    started = time.perf_counter()
     with clear_errors(), saying_created(output.parent):
-        try:
-            summary = match_csv(input_path, output, brief, posts_path=posts_path, force=force)
-        except CsvInputError as exc:
-            raise fail(str(exc), USAGE_ERROR) from None
-    seconds = time.perf_counter() - started
+        summary, seconds = run_streamed(input_path, None, "", "matching", lambda on_chunk: match_csv(
+            input_path, output, brief, posts_path=posts_path, force=force, on_chunk=on_chunk))
     left_out = summary.rows - summary.written
     console.print(
         f"ranked {summary.rows:,} creators in {seconds:.1f}s ({summary.rows / seconds if seconds else 0:,.0f}/s)"

@@ -8,6 +8,7 @@ them, written to a temp file renamed at the end. Filters apply only when the bri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,16 +131,20 @@ def _seed_rows(creators: pd.DataFrame, brief: Brief, path: Path) -> np.ndarray:
 
 
 def match_csv(input_path: Path, output_path: Path, brief: Brief, *, posts_path: Path | None = None,
-              force: bool = False, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> MatchInputSummary:
+              force: bool = False, chunk_rows: int = DEFAULT_CHUNK_ROWS,
+              on_chunk: Callable[[int], None] | None = None) -> MatchInputSummary:
     """Rank every row of ``input_path`` against ``brief`` into ``output_path``: the rows as
     written, best fit first, with MATCH_OUTPUT (and ``er_median`` when posts give likes or
-    comments); rows the brief's filters leave out, and its ``like`` seeds, are not written."""
+    comments); rows the brief's filters leave out, and its ``like`` seeds, are not written.
+    ``on_chunk(rows)`` hears of each chunk of creators read (a progress display)."""
     check_paths([input_path, *([posts_path] if posts_path else [])], output_path, force)
     added = (*MATCH_OUTPUT, ER_OUTPUT)
     rows, features = [], []
     for chunk, first_row in read_chunks(input_path, added, chunk_rows, ("handle",)):
         rows.append(chunk)
         features.append(_creator_features(chunk, first_row, input_path))
+        if on_chunk:
+            on_chunk(len(chunk))
     table = pd.concat(rows, ignore_index=True)
     creators = pd.concat(features, ignore_index=True)
     summary = MatchInputSummary(rows=len(table))
