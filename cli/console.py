@@ -78,6 +78,8 @@ def quiet_prefect(verbose: bool) -> None:
     The temporary API server gets 90 s to start, not Prefect's 20: on a busy 2-core machine it
     can take longer, and the run then died with a bare RuntimeError before doing anything.
     Prefect's temporary API server is made to exit with this process, even on kill -9.
+    Dask (``--task-runner dask``) logs its cluster's life at INFO, and warns when it kills a slow
+    worker at the end; its errors are enough (read from the environment when it is imported).
     """
     from flows.server_guard import guard_temporary_server
 
@@ -88,4 +90,5 @@ def quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "error")
     guard_temporary_server()

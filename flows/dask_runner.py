@@ -45,6 +45,6 @@ class SharedBudgetDaskRunner(DaskTaskRunner):
         return client
 
     def __exit__(self, *exc: Any) -> None:
-        if self._client is not None and self.address:  # a cluster that outlives the run
+        if self._client is not None:  # a cluster given by address outlives the run
             self._client.unregister_worker_plugin(BudgetShare.name)
         super().__exit__(*exc)
