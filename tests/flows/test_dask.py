@@ -11,6 +11,7 @@ import pytest
 
 from flows.discover import discover
 from flows.runners import with_task_runner
+from tests.flows.test_bad_records import Instance
 from tests.flows.test_resume import COMPARED, LIMIT, POSTS, rows, seed_handles
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -32,3 +33,27 @@ def test_discover_on_dask_loads_what_the_thread_runner_loads(tmp_path, sandbox):
     assert on_dask["requests"] == on_threads["requests"] and on_dask["audited"] == on_threads["audited"] > 0
     for table in (*COMPARED, "audience_audits"):
         assert rows(dask_db, table) == rows(threads_db, table), table
+
+
+def test_a_batch_that_fails_on_a_dask_worker_still_counts_every_request(tmp_path, monkeypatch):
+    """Every statuses request 503s: the batch fails whole after its task retry. Its attempts ran in
+    the worker process, yet every request they made is in the run's counts (they come back on
+    the exception; they were lost before, the flow reading only its own process's record)."""
+    import flows.discover as discover_flow
+
+    monkeypatch.setattr(discover_flow, "fetch_batch",  # shipped to the worker with the task
+                        discover_flow.fetch_batch.with_options(retries=1, retry_delay_seconds=0))
+
+    class Down(Instance):
+        def route(self, path: str, q: dict[str, list[str]], headers: Any, body: Any) -> tuple:
+            if path.endswith("/statuses"):
+                return 503, {}, {"Retry-After": "0"}  # the client's retries, without its backoff waits
+            return super().route(path, q, headers, body)
+
+    with Down(n=5) as stub:
+        summary = with_task_runner(discover, "dask", workers=1, threads=1)(
+            platform="mastodon", base_url=stub.base_url, queries=["bread"], limit=5, posts_per_creator=3,
+            db_path=str(tmp_path / "scout.duckdb"), rate_per_second=200)
+        requests = len(stub.requests)
+    assert summary["creators"] == 0 and summary["errors"] == 5
+    assert summary["requests"] == requests > 1 + 2 * 6  # the search, then two attempts of 6 tries or more
