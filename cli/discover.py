@@ -29,9 +29,11 @@ from scrapers.registry import PLATFORMS
 def run_discover(task_runner: str = "thread", dask_address: str | None = None, **params: Any) -> dict[str, Any]:
     """The discover flow, its tasks on ``task_runner`` (threads, or Dask: see flows/runners.py)."""
     from flows.discover import discover
-    from flows.runners import with_task_runner
+    from flows.runners import one_api_for_workers, with_task_runner
 
-    return with_task_runner(discover, task_runner, dask_address)(**params)
+    run = with_task_runner(discover, task_runner, dask_address)
+    with one_api_for_workers(task_runner):
+        return run(**params)
 
 
 def discover(

@@ -10,6 +10,8 @@ thread runner costs the CLI nothing.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -92,3 +94,22 @@ def with_task_runner(flow: Flow[..., Any], name: str, dask_address: str | None =
             "dashboard_address": ":0",  # a free port: several runs on one machine do not collide
         })
     return flow.with_options(task_runner=runner)
+
+
+@contextmanager
+def one_api_for_workers(name: str) -> Iterator[None]:
+    """Dask workers report their task runs to the Prefect API the run's settings name. With none
+    configured, each worker process would start a temporary server of its own (and leave it
+    behind when the cluster kills it); so the run's own temporary server, the one Prefect would
+    start anyway, is started here and named in the run's settings, which the workers receive."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if name != "dask" or PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # Prefect's own singleton: stopped at exit, as usual
+    server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield

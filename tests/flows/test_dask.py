@@ -4,6 +4,9 @@ go to Dask and their results come back pickled, while every write stays in the f
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +60,18 @@ def test_a_batch_that_fails_on_a_dask_worker_still_counts_every_request(tmp_path
         requests = len(stub.requests)
     assert summary["creators"] == 0 and summary["errors"] == 5
     assert summary["requests"] == requests > 1 + 2 * 6  # the search, then two attempts of 6 tries or more
+
+
+def test_scout_discover_on_dask_without_a_prefect_server_starts_one_temporary_server(tmp_path, sandbox):
+    """No PREFECT_API_URL: the CLI's temporary server is the one its Dask workers report to (each
+    worker process started one of its own before, and reported its task runs there)."""
+    env = {**{k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"},
+           "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "INFO"}  # to see the servers start
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "scout"), "discover", "-p", "bluesky", "--instance", sandbox.base_url,
+         "--handle", ",".join(seed_handles(sandbox)[:5]), "--posts", "3", "--audience-sample", "0",
+         "--db", str(tmp_path / "scout.duckdb"), "--task-runner", "dask", "-v"],
+        env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "fetched 5, loaded 5" in done.stdout
+    assert done.stderr.count("Starting temporary server") == 1, done.stderr
