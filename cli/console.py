@@ -81,6 +81,8 @@ def quiet_prefect(verbose: bool, config: Settings) -> None:
     Unless PREFECT_API_URL names a server, the command reports to the shared local one
     (``flows.shared_server``), or with ``SCOUT_PREFECT_SERVER=temporary`` to Prefect's temporary
     server, made to exit with this process, even on kill -9.
+    Dask (``--task-runner dask``) logs its cluster's life at INFO, and warns when it kills a slow
+    worker at the end; its errors are enough (read from the environment when it is imported).
     """
     from flows.shared_server import use_prefect_api
 
@@ -91,5 +93,6 @@ def quiet_prefect(verbose: bool, config: Settings) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "error")
     with clear_errors():
         use_prefect_api(config.prefect_server, config.prefect_idle)

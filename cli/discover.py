@@ -23,14 +23,19 @@ from cli.options import (
 from cli.progress import showing_progress
 from core.settings import Settings
 from flows.params import validate_discover_params
+from flows.runners import check_cluster, check_task_runner
 from scrapers.origins import check_reachable
 from scrapers.registry import PLATFORMS
 
 
-def run_discover(**params: Any) -> dict[str, Any]:
+def run_discover(task_runner: str = "thread", dask_address: str | None = None, **params: Any) -> dict[str, Any]:
+    """The discover flow, its tasks on ``task_runner`` (threads, or Dask: see flows/runners.py)."""
     from flows.discover import discover
+    from flows.runners import one_api_for_workers, with_task_runner
 
-    return discover(**params)
+    run = with_task_runner(discover, task_runner, dask_address)
+    with one_api_for_workers(task_runner):
+        return run(**params)
 
 
 def discover(
@@ -59,6 +64,11 @@ def discover(
         "--audit-audience", help="Audit the audience of every creator scored, not only the candidates.")] = False,
     audience_sample: Annotated[int, typer.Option(
         help="Followers sampled per audited creator (0-1,000; 0: no audit).")] = 100,
+    task_runner: Annotated[str, typer.Option(
+        "--task-runner", help="Where the fetch tasks run: thread (this process) or dask "
+                              "(a local Dask cluster, or the one at --dask-address).")] = "thread",
+    dask_address: Annotated[str | None, typer.Option(
+        "--dask-address", help="Scheduler of an existing Dask cluster, tcp://HOST:PORT (with --task-runner dask).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
     brief_file: Annotated[Path | None, typer.Option(
         "--brief-file", help="Search for a TOML brief: its words (stopwords left out) become queries and the "
@@ -72,6 +82,7 @@ def discover(
     if platform is None:
         raise fail("scout discover needs --platform (-p), or a --brief-file naming one platform", USAGE_ERROR)
     with clear_errors():
+        check_task_runner(task_runner, dask_address)
         params = validate_discover_params(
             platform, instance, queries=query, hashtags=hashtag, handles=split_csv(handle),
             limit=limit, posts_per_creator=posts, tier_scheme=tier_scheme,
@@ -87,11 +98,14 @@ def discover(
                         params.person_threshold, faces)
     with clear_errors():
         check_reachable(params.base_url)
+        if dask_address:
+            check_cluster(dask_address)
     quiet_prefect(verbose, config)
     started = time.perf_counter()
     with showing_progress(f"discovering on {platform}", verbose=verbose), clear_errors():
         summary = run_discover(**params.as_kwargs(), db_path=str(db), faces=faces,
-                               avatar_cache=str(avatar_cache), resume=resume, brief=brief)
+                               avatar_cache=str(avatar_cache), resume=resume, brief=brief,
+                               task_runner=task_runner, dask_address=dask_address)
     print_summary(summary, time.perf_counter() - started)
     if summary["creators"] == 0:
         console.print(f"No creators found on {platform} for that search; nothing was loaded.")

@@ -36,8 +36,8 @@ def audit_audience(platform: str, base_url: str, creator_ids: list[str], sample:
     with platform_client(platform, base_url, rate_per_second) as http:
         try:
             samples = [sample_followers(http, base_url, creator_id, size=sample) for creator_id in creator_ids]
-        except BaseException:
-            keep_failed_attempt(http.stats)  # a retried attempt still counts what it spent
+        except BaseException as exc:
+            keep_failed_attempt(http.stats, exc)  # a retried attempt still counts what it spent
             raise
     return audience_audits(samples, now=pd.Timestamp(now)), with_failed_attempts(http.stats)
 
@@ -57,7 +57,7 @@ def audit_run(warehouse: Warehouse, platform: str, base_url: str, run_id: str, n
         else:
             get_run_logger().warning("audience audit of %d creators failed: %s", len(batch), outcome)
             failed = [FollowerSample(platform, c, reason=f"follower sample failed: {outcome}") for c in batch]
-            frame, stats = audience_audits(failed, now=pd.Timestamp(now)), with_failed_attempts({}, future.task_run_id)
+            frame, stats = audience_audits(failed, now=pd.Timestamp(now)), with_failed_attempts({}, future.task_run_id, outcome)
         frames.append(frame)
         spent.update(stats)
     stored = warehouse.save_audits(run_id, pd.concat(frames, ignore_index=True)) if frames else 0

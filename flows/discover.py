@@ -251,7 +251,7 @@ class BatchRun:
             raws, counts = outcome.raws, fetch_counts(outcome, creators=len(refs))
         else:  # retries exhausted: explain every creator of the batch, keep going
             get_run_logger().warning("batch %d of %d creators failed after retries: %s", n, len(refs), outcome)
-            spent = with_failed_attempts({}, future.task_run_id)  # its requests still count
+            spent = with_failed_attempts({}, future.task_run_id, outcome)  # its requests still count
             raws, counts = [], fetch_counts(Fetched(stats=spent), creators=0, failed=str(outcome))
         fault_point("fetch", n)
         self.process(n, refs, raws, counts)

@@ -73,16 +73,23 @@ _FAILED_ATTEMPTS: dict[str, Counter[str]] = {}
 _FAILED_LOCK = threading.Lock()
 
 
-def keep_failed_attempt(stats: dict[str, int]) -> None:
-    """Remember a failing attempt's counters for the task run's next attempt to report."""
+def keep_failed_attempt(stats: dict[str, int], failure: BaseException) -> None:
+    """Remember a failing attempt's counters for the task run's next attempt to report, and carry
+    the total so far on ``failure`` (as ``spent``): on Dask the attempts ran in a worker process,
+    and what comes back to the flow of the last one is its exception."""
     with _FAILED_LOCK:
-        _FAILED_ATTEMPTS.setdefault(str(task_run.get_id()), Counter()).update(stats)
+        total = _FAILED_ATTEMPTS.setdefault(str(task_run.get_id()), Counter())
+        total.update(stats)
+        failure.spent = dict(total)  # type: ignore[attr-defined]
 
 
-def with_failed_attempts(stats: dict[str, int], task_run_id: Any = None) -> dict[str, int]:
-    """``stats`` plus the counters of the task run's earlier attempts that raised."""
+def with_failed_attempts(stats: dict[str, int], task_run_id: Any = None,
+                         failure: BaseException | None = None) -> dict[str, int]:
+    """``stats`` plus the counters of the task run's earlier attempts that raised: kept in this
+    process, or carried by the ``failure`` the task run ended with in another."""
     with _FAILED_LOCK:
-        total = _FAILED_ATTEMPTS.pop(str(task_run_id or task_run.get_id()), Counter())
+        total = _FAILED_ATTEMPTS.pop(str(task_run_id or task_run.get_id()), None)
+    total = total if total is not None else Counter(getattr(failure, "spent", {}))
     total.update(stats)
     return dict(total)
 
@@ -147,7 +154,7 @@ def fetch_batch(
                 owner = _ref_by_key(platform, http.raw_responses, todo)
                 ref = owner.get(exc.request_key)
                 if ref is None or (not http.raw_responses and (failed or len(todo) == 1)):
-                    keep_failed_attempt(http.stats)  # the host, not one creator: retry the task
+                    keep_failed_attempt(http.stats, exc)  # the host, not one creator: retry the task
                     raise
                 failed[ref] = str(exc)
                 done = {owner.get(raw.request_key) for raw in http.raw_responses[start:]}

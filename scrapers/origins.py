@@ -38,9 +38,10 @@ def site(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
-def check_reachable(base_url: str, timeout: float = 5.0) -> None:
+def check_reachable(base_url: str, timeout: float = 5.0, option: str = "--instance") -> None:
     """One TCP connection to ``base_url``'s host before a run starts, so a dead or mistyped
-    host fails in seconds with one line instead of after every retry of every batch."""
+    host fails in seconds with one line (naming the ``option`` that set it) instead of after
+    every retry of every batch."""
     scheme, host, port = origin(base_url)
     try:
         socket.create_connection((host, port or 0), timeout=timeout).close()
@@ -49,7 +50,7 @@ def check_reachable(base_url: str, timeout: float = 5.0) -> None:
                   else "name not resolved" if isinstance(exc, socket.gaierror)
                   else "timed out" if isinstance(exc, TimeoutError)
                   else exc.strerror or type(exc).__name__)
-        raise HostUnreachable(f"cannot reach {site(base_url)} ({reason}); check --instance") from None
+        raise HostUnreachable(f"cannot reach {site(base_url)} ({reason}); check {option}") from None
 
 
 def same_origin(base_url: str) -> Guard:

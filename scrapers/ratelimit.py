@@ -2,6 +2,8 @@
 
 One bucket per host (not per client) is what keeps many threads under one platform budget:
 each Prefect fetch task builds its own ``HttpClient``, but they all draw from the same bucket.
+Several processes pacing the same hosts (Dask workers) each take a share of every budget
+(``share_budget``), so together they stay within it.
 """
 
 from __future__ import annotations
@@ -10,9 +12,25 @@ import threading
 import time
 from collections.abc import Callable
 
+_share = 1.0  # this process's share of every host's budget
+
+
+def share_budget(fraction: float) -> None:
+    """Pace this process at ``fraction`` of every bucket's rate and burst (a burst of at least
+    one): one of N processes fetching from the same hosts takes 1/N, learned paces included."""
+    global _share
+    if not 0 < fraction <= 1:
+        raise ValueError("a budget share is in (0, 1]")
+    _share = fraction
+
+
+def budget_share() -> float:
+    return _share
+
 
 class TokenBucket:
-    """Classic token bucket: ``rate`` tokens per second, at most ``burst`` saved up."""
+    """Classic token bucket: ``rate`` tokens per second, at most ``burst`` saved up; of both,
+    this process takes its share (``share_budget``)."""
 
     def __init__(
         self,
@@ -28,7 +46,7 @@ class TokenBucket:
         self.burst = burst
         self._clock = clock
         self._sleep = sleep
-        self._tokens = float(burst)
+        self._tokens = max(1.0, burst * _share)
         self._stamp = clock()
         self._paused_until = 0.0
         self._lock = threading.Lock()
@@ -56,15 +74,16 @@ class TokenBucket:
                 if now < self._paused_until:
                     delay = self._paused_until - now
                 else:
+                    rate, burst = self.rate * _share, max(1.0, self.burst * _share)
                     elapsed = max(0.0, now - self._stamp)
-                    self._tokens = min(float(self.burst), self._tokens + elapsed * self.rate)
+                    self._tokens = min(burst, self._tokens + elapsed * rate)
                     self._stamp = max(self._stamp, now)
                     if self._tokens >= 1.0 - 1e-9:  # float slack, or sleeps shrink forever
                         self._tokens = max(0.0, self._tokens - 1.0)
                         if waited:
                             self.waits += 1
                         return waited
-                    delay = (1.0 - self._tokens) / self.rate
+                    delay = (1.0 - self._tokens) / rate
             self._sleep(delay)
             waited += delay
 

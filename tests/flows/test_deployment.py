@@ -40,3 +40,19 @@ def test_a_scout_home_that_is_no_checkout_says_so(monkeypatch, tmp_path):
         pull_into(monkeypatch, tmp_path, str(tmp_path / "nowhere"))
     message = str(caught.value.__cause__)
     assert "SCOUT_HOME" in message and "nowhere" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("deployment", yaml.safe_load((CHECKOUT / "prefect.yaml").read_text())["deployments"],
+                         ids=lambda deployment: deployment["name"])
+def test_every_deployment_loads_its_flow_and_its_parameters_fit(deployment):
+    """What a worker does first: load the entrypoint and check the parameters against the flow
+    (a discover on Dask passes its discover parameters on: they must fit discover)."""
+    from prefect.flows import load_flow_from_entrypoint
+
+    from flows.discover import discover
+
+    params = deployment["parameters"]
+    flow = load_flow_from_entrypoint(str(CHECKOUT / deployment["entrypoint"]))
+    assert flow.validate_parameters(params).items() >= params.items()
+    if "discover_params" in params:
+        assert discover.validate_parameters(params["discover_params"]).items() >= params["discover_params"].items()

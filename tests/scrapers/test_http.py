@@ -31,7 +31,7 @@ from scrapers.errors import (
 from scrapers.http import HttpClient, stop_requests
 from scrapers.mastodon import MASTODON
 from scrapers.origins import check_reachable, same_origin
-from scrapers.ratelimit import TokenBucket
+from scrapers.ratelimit import TokenBucket, budget_share, share_budget
 from scrapers.retry import policy_rate, reset_in_seconds, retry_after_seconds
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
 
@@ -179,6 +179,28 @@ def test_token_bucket_paces_threads():
         bucket.acquire()
     # 2 burst tokens free, then 10 more at 10/s -> about 1 simulated second.
     assert now[0] == pytest.approx(1.0, abs=0.01)
+
+
+def test_a_process_with_half_the_budget_paces_at_half_the_rate():
+    """One of two Dask worker processes: half of every rate and burst, so the two together keep
+    the host's budget."""
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    share_budget(0.5)
+    try:
+        bucket = TokenBucket(rate=10, burst=2, clock=lambda: now[0], sleep=sleep)
+        for _ in range(12):
+            bucket.acquire()
+    finally:
+        share_budget(1.0)
+    # 1 burst token free, then 11 more at 5/s -> about 2.2 simulated seconds.
+    assert now[0] == pytest.approx(2.2, abs=0.01)
+    assert budget_share() == 1.0
+    with pytest.raises(ValueError):
+        share_budget(0)
 
 
 def test_get_bytes_shares_the_retry_loop_and_caps_size(server):
