@@ -66,7 +66,8 @@ def test_scout_discover_on_dask_without_a_prefect_server_starts_one_temporary_se
     """No PREFECT_API_URL: the CLI's temporary server is the one its Dask workers report to (each
     worker process started one of its own before, and reported its task runs there)."""
     env = {**{k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"},
-           "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "INFO"}  # to see the servers start
+           "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_LOGGING_LEVEL": "INFO",  # to see the servers start
+           "SCOUT_PREFECT_SERVER": "temporary"}  # the per-command server (the shared one is configured for the workers)
     done = subprocess.run(
         [str(Path(sys.executable).parent / "scout"), "discover", "-p", "bluesky", "--instance", sandbox.base_url,
          "--handle", ",".join(seed_handles(sandbox)[:5]), "--posts", "3", "--audience-sample", "0",
