@@ -63,16 +63,29 @@ def _names(handles: list[str]) -> str:
     return " and ".join([", ".join(handles[:-1]), handles[-1]] if len(handles) > 1 else handles)
 
 
+def _named_argmax(values: np.ndarray) -> np.ndarray:
+    """Per row, the niche with the largest value, ``other`` only where no named niche has any:
+    "posts about other" tells a marketer nothing."""
+    named = values.copy()
+    named[:, NICHES.index("other")] = -1.0
+    return np.where(named.max(axis=1) > 0, np.argmax(named, axis=1), np.argmax(values, axis=1))
+
+
 def _niche_line(brief_niche: np.ndarray, niche: np.ndarray, fit: np.ndarray) -> pa.Array:
-    b = int(np.argmax(brief_niche))
-    name = NICHES[b]
+    """A good match names the niche it shares most with the brief (brief x creator probability);
+    a poor one names the brief's own main niche and what the creator mostly posts about instead."""
     known, low = ~np.isnan(fit), fit < 0.5
+    brief_main = _named_argmax(brief_niche[None, :])[0]
+    shared = _named_argmax(np.nan_to_num(niche, nan=0.0) * brief_niche)
+    b = np.where(low, brief_main, shared)
+    names = pa.array(np.asarray(NICHES, dtype=object)[b], pa.string())
     top = np.argmax(np.nan_to_num(niche[low], nan=-1.0), axis=1)
     mostly = _join(" (mostly ", pa.array(np.asarray(NICHES, dtype=object)[top], pa.string()), " ",
                    _fixed(np.take_along_axis(niche[low], top[:, None], axis=1).ravel()), ")")
     tail = pc.replace_with_mask(pc.fill_null(pa.nulls(len(fit), pa.string()), ""), pa.array(low), mostly)
-    return _join(_word(~low, f"posts about {name}", f"posts little about {name}", known), f": niche {name} ",
-                 _fixed(niche[:, b]), tail, f", brief {name} {brief_niche[b]:.2f}")
+    return _join(_word(~low, "posts about ", "posts little about ", known), names, ": niche ", names, " ",
+                 _fixed(np.take_along_axis(niche, b[:, None], axis=1).ravel()), tail, ", brief ", names, " ",
+                 _fixed(brief_niche[b]))
 
 
 def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.ndarray,

@@ -172,3 +172,19 @@ def test_a_vector_another_content_model_made_is_unknown_not_compared():
     stale_seed = rank_fit(df, Brief(text=""), seeds=seed)["fit_like"].to_numpy(dtype=float)
     no_vector = rank_fit(df, Brief(text=""), seeds=seed.assign(content_vector=[None]))["fit_like"]
     np.testing.assert_array_equal(stale_seed, no_vector.to_numpy(dtype=float))  # a seed's too
+
+
+def test_a_good_match_names_the_niche_it_shares_with_the_brief_never_other():
+    """A short brief the niche model reads as mostly 'other' ("vegan baking, open to gifting") still
+    explains a baker by food, the niche they share; a poor match names the brief's main named niche."""
+    from transforms.fit_evidence import _niche_line
+    from transforms.niches import NICHES
+
+    def probs(**p: float) -> np.ndarray:
+        return np.array([p.get(n, 0.0) for n in NICHES])
+
+    brief = probs(other=0.30, food=0.25, family=0.15, travel=0.05)
+    creators = np.vstack([probs(food=0.80, other=0.10), probs(travel=0.90, other=0.05)])
+    lines = _niche_line(brief, creators, np.array([0.8, 0.1])).to_pylist()
+    assert lines[0] == "posts about food: niche food 0.80, brief food 0.25"
+    assert lines[1] == "posts little about food: niche food 0.00 (mostly travel 0.90), brief food 0.25"
