@@ -120,11 +120,8 @@ def export_candidates(
     is a report: ``reports.write_report`` writes it, through ``write_export``). ``workbook`` fills
     an XLSX's Summary and Posts sheets (without it: a Summary of the rows alone, no Posts)."""
     target, fmt = check_export_path(path, fmt, force, formats)
-    if fmt not in _WRITERS:
-        raise WarehouseError(f"An {fmt} export is a report; write it with reports.write_report.")
+    writer = _writer(fmt, workbook)
     frame = marketer_frame(df)
-    writer = (partial(_write_xlsx, context=workbook or WorkbookContext(generated_at=utcnow())) if fmt == "xlsx"
-              else _WRITERS[fmt])
     return write_export(target, fmt, force, lambda tmp: writer(frame, tmp), formats)
 
 
@@ -255,8 +252,15 @@ def _write_json(frame: pd.DataFrame, tmp: Path) -> None:
     frame.to_json(tmp, orient="records", date_format="iso", force_ascii=False, indent=1)
 
 
-_WRITERS: dict[str, Callable[[pd.DataFrame, Path], None]] = {"csv": _write_csv, "xlsx": _write_xlsx,
-                                                            "parquet": _write_parquet, "json": _write_json}
+def _writer(fmt: str, workbook: WorkbookContext | None) -> Callable[[pd.DataFrame, Path], None]:
+    """The function that writes ``fmt`` (looked up when called); HTML is a report, written elsewhere."""
+    writers: dict[str, Callable[[pd.DataFrame, Path], None]] = {
+        "csv": _write_csv, "parquet": _write_parquet, "json": _write_json,
+        "xlsx": partial(_write_xlsx, context=workbook or WorkbookContext(generated_at=utcnow())),
+    }
+    if fmt not in writers:
+        raise WarehouseError(f"An {fmt} export is a report; write it with reports.write_report.")
+    return writers[fmt]
 
 
 def _render_evidence(value: Any) -> str | None:
