@@ -18,6 +18,7 @@ from core.records import FollowerSample
 from flows.fetching import (
     FETCH_BATCH_SIZE,
     fetch_task,
+    in_batches,
     keep_failed_attempt,
     platform_client,
     with_failed_attempts,
@@ -47,7 +48,7 @@ def audit_run(warehouse: Warehouse, platform: str, base_url: str, run_id: str, n
     """Audit the run's candidates (``everyone``: every creator it scored): rows stored, and the
     requests and retries spent on it."""
     targets = warehouse.audit_targets(platform, run_id, everyone=everyone) if sample > 0 else []
-    batches = [targets[i : i + FETCH_BATCH_SIZE] for i in range(0, len(targets), FETCH_BATCH_SIZE)]
+    batches = in_batches(targets, FETCH_BATCH_SIZE)
     futures = [audit_audience.submit(platform, base_url, batch, sample, rate_per_second, now) for batch in batches]
     frames, spent = [], Counter()
     for batch, future in zip(batches, futures, strict=True):

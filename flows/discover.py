@@ -48,6 +48,7 @@ from flows.fetching import (
     fetch_batch,
     fetch_counts,
     fetch_errors,
+    in_batches,
     parse_batch,
     with_failed_attempts,
 )
@@ -120,10 +121,6 @@ def save_batch(
                                 ref_sources=None if run_refs is None else ref_sources(run_refs))
 
 
-def _batches(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def _faces(
     platform: str, parsed: ParseResult, cache_dir: str, rate_per_second: float | None,
     base_url: str | None = None,
@@ -134,7 +131,7 @@ def _faces(
     futures = [
         avatar_faces.submit(platform, [k for k, _ in batch], [u for _, u in batch], cache_dir,
                             rate_per_second, base_url)
-        for batch in _batches(items, AVATAR_BATCH_SIZE)
+        for batch in in_batches(items, AVATAR_BATCH_SIZE)
     ]
     rows: list[tuple[str, str, bool | None]] = []
     for future in futures:
@@ -227,9 +224,9 @@ class BatchRun:
     def plan(self, refs: list[str]) -> dict[int, list[str]]:
         """Batch number -> its refs. Batches keep their stored shape; a creator forgotten since
         then is just not fetched."""
-        self.batches = len(_batches(refs, FETCH_BATCH_SIZE)) + 1
+        self.batches = len(in_batches(refs, FETCH_BATCH_SIZE)) + 1
         return {n: keep_refs(self.platform, batch, self.gone)
-                for n, batch in enumerate(_batches(refs, FETCH_BATCH_SIZE), start=1)}
+                for n, batch in enumerate(in_batches(refs, FETCH_BATCH_SIZE), start=1)}
 
     def fetch(self, plan: dict[int, list[str]], posts_per_creator: int) -> dict[int, Any]:
         """Fan out a fetch task for every batch not stored yet."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,11 @@ FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size e
 AVATAR_BATCH_SIZE = 100
 MAX_FETCH_WORKERS = 4
 FETCH_RETRY_DELAYS = [2, 5, 15]
+
+
+def in_batches(items: Sequence[Any], size: int) -> list[list[Any]]:
+    """``items`` cut into consecutive batches of ``size`` (the last may be shorter)."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 def _transient(task: Any, task_run: Any, state: Any) -> bool:

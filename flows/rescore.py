@@ -15,7 +15,6 @@ one from their load).
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from prefect.utilities.annotations import quote
 from core.records import utcnow
 from core.settings import Settings
 from flows.discover import fingerprint
+from flows.fetching import in_batches
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
 from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
@@ -66,8 +66,8 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
         fingerprint("rescore", {"platform": platform, **params}),
     )
     context = AuthenticityContext(**warehouse.scoring_inputs(platform, state.started_at))
-    total, done, clock = warehouse.unscored(platform, state.run_id), 0, time.perf_counter()
-    meter = ProgressMeter(f"rescore {platform}", [min(chunk_size, total - start) for start in range(0, total, chunk_size)],
+    total = warehouse.unscored(platform, state.run_id)
+    meter = ProgressMeter(f"rescore {platform}", [len(chunk) for chunk in in_batches(range(total), chunk_size)],
                           get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
@@ -81,14 +81,12 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
                                  params["person_threshold"], quote(context))
             del profiles, posts  # the chunk's inputs are not needed past its scores
             warehouse.append_scores(state.run_id, {**empty, "scores": scores})
-            done += len(scores)
             meter.batch_done(len(scores))
-        totals = warehouse.finish_run(state.run_id, RunStatus.COMPLETED)
+        warehouse.finish_run(state.run_id, RunStatus.COMPLETED)
     except BaseException:
         warehouse.finish_run(state.run_id, RunStatus.FAILED)
         raise
-    return {"platform": platform, "run_id": state.run_id, "resumed": state.resumed, "creators": done,
-            "scores": totals.get("scores", done), "seconds": time.perf_counter() - clock}
+    return {"platform": platform, "run_id": state.run_id, "resumed": state.resumed, "creators": meter.creators}
 
 
 def check_rescore(warehouse: Warehouse, platforms: list[str] | None, tier_scheme: str,

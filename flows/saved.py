@@ -28,7 +28,8 @@ from core.records import (
     utcnow,
 )
 from core.settings import Settings
-from flows.discover import _batches, score
+from flows.discover import score
+from flows.fetching import in_batches
 from flows.lineage import import_lineage
 from flows.params import validate_platform, validate_threshold, validate_tier_scheme
 from flows.progress import ProgressMeter
@@ -172,7 +173,7 @@ def import_saved(
     run_id = f"import-{uuid.uuid4()}"
     module = get_platform(platform)
     parsed, raws, by_file = ParseResult(), [], {}
-    batches = _batches(by_time_saved(saved_files([Path(p) for p in paths])), FILES_PER_BATCH)
+    batches = in_batches(by_time_saved(saved_files([Path(p) for p in paths])), FILES_PER_BATCH)
     meter = ProgressMeter("import", [len(batch) for batch in batches], get_run_logger().info)
     for batch in batches:
         profiles_before = len(parsed.profiles)

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from core.records import RawResponse
-from flows.discover import _batches, score
-from flows.fetching import parse_batch
+from flows.discover import score
+from flows.fetching import in_batches, parse_batch
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -41,6 +41,6 @@ def test_score_task_returns_frames_with_one_score_per_creator():
 
 def test_batches_cover_every_ref_once():
     refs = [f"r{i}" for i in range(53)]
-    batches = _batches(refs, 25)
+    batches = in_batches(refs, 25)
     assert [len(b) for b in batches] == [25, 25, 3]
     assert sum(batches, []) == refs
