@@ -35,14 +35,11 @@ test-fast: install
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not slow" -n 2
 
-# Benchmarks are not tests: they print timings and assert nothing about them.
-BENCH_ARGS ?= --creators 100000 --posts 3000000
+# Benchmarks are not tests: they print timings and assert nothing about them. One table at the
+# end (bench/table.py); BENCH_ARGS=--quick for smaller sizes, --only STEP... for some of them.
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python bench/bench_transforms.py $(BENCH_ARGS)
-	$(BIN)/python bench/bench_classify.py
-	$(BIN)/python bench/bench_rescore.py
-	$(BIN)/python bench/bench_match.py
-	$(BIN)/python bench/bench_match_input.py
+	$(BIN)/python bench/table.py $(BENCH_ARGS)
 
 # Evaluations on the labelled dev data beside the checkout (../shared/datasets, read at run time).
 eval-fit: install

@@ -26,6 +26,8 @@ import pyarrow.compute as pc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from figures import emit  # noqa: E402
+
 from flows.classify import classify_csv  # noqa: E402
 from transforms import account_type  # noqa: E402
 from transforms.account_model import load_model  # noqa: E402
@@ -103,6 +105,7 @@ def run(name: str, df: pd.DataFrame, chunk: int) -> float:
     rate = len(df) / dt
     print(f"{name:<28} {len(df):>9,} rows  {dt:7.2f} s  {rate:>10,.0f} accounts/s  "
           f"({persons / max(len(df), 1):.0%} person)")
+    emit(f"classify, {name}", rate, "/s")
     return rate
 
 
@@ -119,6 +122,7 @@ def run_csv(name: str, df: pd.DataFrame, chunk: int) -> float:
     rate = summary.rows / dt
     print(f"{name:<28} {summary.rows:>9,} rows  {dt:7.2f} s  {rate:>10,.0f} accounts/s  "
           f"({summary.persons / max(summary.rows, 1):.0%} person)")
+    emit(f"classify, {name}", rate, "/s")
     return rate
 
 
