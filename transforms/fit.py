@@ -114,7 +114,12 @@ def brief_mask(creators: pd.DataFrame, brief: Brief) -> np.ndarray:
             keep &= stance != "paid_only"
         else:
             keep &= (stance != "open_to_gifting") | (np.nan_to_num(_floats(creators, "paid_posts")) > 0)
-    return keep & ~_refs_mask(creators, brief.exclude)
+    return keep & ~excluded(creators, brief)
+
+
+def excluded(creators: pd.DataFrame, brief: Brief) -> np.ndarray:
+    """True for the rows the brief's ``exclude`` names, the one filter a warehouse leaves to pandas."""
+    return _refs_mask(creators, brief.exclude)
 
 
 def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
