@@ -19,8 +19,8 @@ from flows.briefs import brief_params
 def rank_warehouse(db_path: Path, brief: Brief, *, limit: int | None = None,
                    config: Settings | None = None) -> pd.DataFrame:
     """The warehouse's creators ranked against ``brief`` (``fit_rank`` 1 first), at most ``limit``:
-    every creator scored on the pool (scalars and niche probabilities, the 64-d cosines computed
-    in SQL), the full rows and evidence read and written for the ones returned only."""
+    every creator scored on the pool (scalars, with the dot products of its stored vectors
+    computed in SQL), the full rows and evidence read and written for the ones returned only."""
     from transforms.content_model import CONTENT_VERSION
     from transforms.fit import excluded, fit_reference, score_fit
     from warehouse.warehouse import Warehouse
@@ -28,7 +28,7 @@ def rank_warehouse(db_path: Path, brief: Brief, *, limit: int | None = None,
     warehouse = Warehouse(db_path, config)
     seeds = warehouse.seed_frame(brief.like) if brief.like else None
     reference = fit_reference(brief, seeds)
-    with warehouse.match_read(brief, reference.similar_to, CONTENT_VERSION) as read:
+    with warehouse.match_read(brief, reference.products, CONTENT_VERSION) as read:
         pool = read.pool[~excluded(read.pool, brief)] if brief.exclude else read.pool  # SQL leaves them to us
         ranking = score_fit(pool, brief, reference, top=limit)
         rows = read.rows(pool["score_row"].to_numpy()[ranking.order])

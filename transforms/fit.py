@@ -26,7 +26,7 @@ evidence. ``rank_fit`` ranks the rows it is given: apply ``brief_mask`` first to
 
 ``rank_fit`` is three steps a caller over a million stored rows takes apart: ``fit_reference``
 (the brief and seeds read once), ``score_fit`` (every row scored, the best ``top`` picked; the
-64-d cosines may come precomputed as ``FitReference.similar_to`` columns) and
+dot products with the stored vectors may come precomputed as ``FitReference.products``) and
 ``FitRanking.explain`` (evidence for the picked rows only, from their full rows).
 """
 
@@ -54,8 +54,8 @@ WEIGHTS = {"fit_niche": 0.30, "fit_text": 0.20, "fit_language": 0.10, "fit_quali
            "fit_like": 0.50}
 TEXT_FLOOR, TEXT_FULL = 0.05, 0.45  # brief-to-creator cosines: unrelated texts sit near 0
 VECTOR_COLUMNS = ("niche_probs", "content_vector")
-#: Cosines a caller may compute beside the stored vectors (FitReference.similar_to).
-TEXT_SIMILARITY, LIKE_SIMILARITY = "text_similarity", "like_similarity"
+#: Dot products a caller may compute beside the stored vectors (FitReference.products).
+NICHE_MATCH, TEXT_SIMILARITY, LIKE_SIMILARITY = PRODUCTS = ("niche_match", "text_similarity", "like_similarity")
 SIZE_DECADES = 2.0  # audience sizes this many powers of ten apart share nothing
 
 
@@ -125,8 +125,8 @@ def excluded(creators: pd.DataFrame, brief: Brief) -> np.ndarray:
 def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(quality, ER percentile within tier, authenticity in 0..1); NaN where unknown."""
     er = pd.Series(_floats(creators, "er_median"))
-    tier = _strings(creators, "tier").fillna("").reset_index(drop=True)
-    groups = er.groupby(tier.to_numpy(dtype=object))
+    tier, _ = pd.factorize(_strings(creators, "tier").fillna(""))  # Arrow's codes: no Python strings
+    groups = er.groupby(tier, sort=False)
     pct = ((groups.rank() - 0.5) / groups.transform("count")).to_numpy(dtype=float)
     auth = np.clip(_floats(creators, "authenticity_score") / 100.0, 0.0, 1.0)
     both = np.vstack([pct, auth])
@@ -177,12 +177,15 @@ class FitReference:
     seed_size: float | None = None
 
     @property
-    def similar_to(self) -> dict[str, np.ndarray]:
-        """A similarity column's name -> the unit vector whose cosine with each row's current
-        content_vector it holds. A caller may compute these beside the stored vectors (the warehouse
-        does, in SQL) so a million 64-d vectors never reach pandas; ``score_fit`` reads them."""
-        return {name: vector for name, vector in ((TEXT_SIMILARITY, self.brief_vector),
-                                                  (LIKE_SIMILARITY, self.seed_vector)) if vector is not None}
+    def products(self) -> dict[str, tuple[str, np.ndarray]]:
+        """A column's name -> (a vector column, a vector): the column holds each row's dot product
+        with it (niche probs with the brief's; the content vector, current or unknown, with the
+        brief's and the seeds' unit vectors: their cosines). A caller may compute these beside the
+        stored vectors (the warehouse does, in SQL) so a million of them never reach pandas;
+        ``score_fit`` reads them, and computes the ones a frame lacks."""
+        wanted = ((NICHE_MATCH, "niche_probs", self.brief_niche), (TEXT_SIMILARITY, "content_vector", self.brief_vector),
+                  (LIKE_SIMILARITY, "content_vector", self.seed_vector))
+        return {name: (column, vector) for name, column, vector in wanted if vector is not None}
 
     @property
     def like_by_content(self) -> bool:
@@ -207,13 +210,22 @@ def fit_reference(brief: Brief, seeds: pd.DataFrame | None = None, content: Cont
                         seed_size=float(s_size.mean()) if len(s_size) else None)
 
 
-def _similarities(creators: pd.DataFrame, reference: FitReference) -> dict[str, np.ndarray]:
-    """Each ``similar_to`` cosine: the caller's column where the frame has it, else from the
-    rows' current content_vector (NaN where a row has none, or a stale one)."""
-    wanted = reference.similar_to
-    vectors = current_vectors(creators) if set(wanted) - set(creators.columns) else None
-    return {name: _floats(creators, name) if name in creators.columns else vectors @ vector
-            for name, vector in wanted.items()}
+def _vectors(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A vector column as a matrix: niche_probs, or the current content vectors."""
+    return current_vectors(df) if column == "content_vector" else as_matrix(_column(df, column), len(NICHES))
+
+
+def _products(creators: pd.DataFrame, reference: FitReference) -> dict[str, np.ndarray]:
+    """Each of ``reference.products``: the caller's column where the frame has it, else computed
+    from the rows' vectors (NaN where a row has none, or a stale content vector)."""
+    matrices: dict[str, np.ndarray] = {}
+    out = {}
+    for name, (column, vector) in reference.products.items():
+        if name in creators.columns:
+            out[name] = _floats(creators, name)
+        else:
+            out[name] = matrices.setdefault(column, _vectors(creators, column)) @ vector
+    return out
 
 
 def _likeness(niche: np.ndarray, cosine: np.ndarray | None, followers: np.ndarray, reference: FitReference
@@ -263,7 +275,6 @@ class FitRanking:
     order: np.ndarray
     score: np.ndarray
     comp: dict[str, np.ndarray]
-    niche: np.ndarray
     cosine: np.ndarray
     er: np.ndarray
     er_pct: np.ndarray
@@ -276,13 +287,13 @@ class FitRanking:
             return _strings(rows, name).reset_index(drop=True)
 
         evidence = evidence_lines(
-            brief=self.brief, brief_niche=self.reference.brief_niche, niche=self.niche, comp=self.comp,
+            brief=self.brief, brief_niche=self.reference.brief_niche, niche=_vectors(rows, "niche_probs"), comp=self.comp,
             language=picked("language").str.lower(), er=self.er, er_pct=self.er_pct, auth=self.auth,
             tier=picked("tier"), stance=picked("collab_stance"), stance_words=picked("collab_evidence"),
             seeds=self.reference.seeds, like_by_content=self.reference.like_by_content,
             has_vectors=~np.isnan(current_vectors(rows)).any(axis=1), stale=stale_vectors(rows), cosine=self.cosine,
         )
-        out = rows.drop(columns=[c for c in (*VECTOR_COLUMNS, "content_version", TEXT_SIMILARITY, LIKE_SIMILARITY)
+        out = rows.drop(columns=[c for c in (*VECTOR_COLUMNS, "content_version", *PRODUCTS)
                                  if c in rows.columns])
         return out.assign(
             fit_score=pd.array(self.score, dtype=FLOAT),
@@ -297,7 +308,7 @@ def score_fit(creators: pd.DataFrame, brief: Brief, reference: FitReference, *, 
     """Every row's fit-v1 score and parts (the seeds' own rows left out), and the best ``top`` (all
     by default) in rank order. Ties keep the input order, so the same rows in the same order
     always rank the same. Inputs used (any may be missing): platform, handle, followers,
-    niche_probs, content_vector or the ``similar_to`` columns, language, er_median,
+    niche_probs, content_vector or the ``products`` columns, language, er_median,
     authenticity_score, tier."""
     kept = None
     if reference.seeds is not None:
@@ -307,12 +318,11 @@ def score_fit(creators: pd.DataFrame, brief: Brief, reference: FitReference, *, 
         kept = np.flatnonzero(~_refs_mask(creators, refs))
         creators = creators.iloc[kept]
     n = len(creators)
-    niche = as_matrix(_column(creators, "niche_probs"), len(NICHES))
-    similar = _similarities(creators, reference)
-    cosine = similar.get(TEXT_SIMILARITY, np.full(n, np.nan))
+    products = _products(creators, reference)
+    cosine = products.get(TEXT_SIMILARITY, np.full(n, np.nan))
     comp: dict[str, np.ndarray] = {k: np.full(n, np.nan) for k in WEIGHTS}
     if reference.brief_niche is not None:
-        comp["fit_niche"] = np.clip(niche @ reference.brief_niche / reference.brief_niche.max(), 0, 1)
+        comp["fit_niche"] = np.clip(products[NICHE_MATCH] / reference.brief_niche.max(), 0, 1)
     if reference.brief_vector is not None:
         comp["fit_text"] = np.clip((cosine - TEXT_FLOOR) / (TEXT_FULL - TEXT_FLOOR), 0, 1)
     if brief.languages:
@@ -322,11 +332,12 @@ def score_fit(creators: pd.DataFrame, brief: Brief, reference: FitReference, *, 
                                         language.isin(wanted).fillna(False).astype(float))
     comp["fit_quality"], er_pct, auth = _quality(creators)
     if reference.seeds is not None:
-        comp["fit_like"] = _likeness(niche, similar.get(LIKE_SIMILARITY), _floats(creators, "followers"), reference)
+        comp["fit_like"] = _likeness(_vectors(creators, "niche_probs"), products.get(LIKE_SIMILARITY),
+                                     _floats(creators, "followers"), reference)
     score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n, unknown_is_zero=True)
     order = _best(score, top)
     return FitRanking(brief, reference, order if kept is None else kept[order], score[order],
-                      {k: v[order] for k, v in comp.items()}, niche[order], cosine[order],
+                      {k: v[order] for k, v in comp.items()}, cosine[order],
                       _floats(creators, "er_median")[order], er_pct[order], auth[order])
 
 

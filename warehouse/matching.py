@@ -5,9 +5,10 @@ connection (so no write moves a row between the two): ``MatchRead.pool`` holds w
 needs of every creator the brief's filters keep (the filters in SQL, meaning exactly what
 ``transforms.fit.brief_mask`` says; the handles a brief excludes are left to it), and
 ``MatchRead.rows`` the full MATCH_COLUMNS of just the creators shown. The pool carries no 64-d
-content vector: the cosines of the stored vectors with the brief's (and the seeds') come
-computed in SQL as scalars, a stale vector (``content_version`` of another model) as NULL, and
-the creators table is joined only when the brief excludes handles or names seeds. People only
+content vector: the dot products ranking asks for (niche probs with the brief's, the cosines
+of the content vectors with the brief's and the seeds') come computed in SQL as scalars, a
+stale vector (``content_version`` of another model) as NULL, and the creators table is joined
+only when the brief excludes handles or names seeds. People only
 (``is_person`` or in the review band), as in ``candidates``; any tier unless the brief names some.
 Vectors come back Arrow-backed, so they become matrices without a Python loop.
 
@@ -38,9 +39,10 @@ MATCH_COLUMNS = (
     "er_median", "authenticity_score", "collab_stance", "collab_evidence", "paid_posts", "niches",
     "niche", "niche_probs", "content_vector", "content_version", "language", "account_type", "scored_at",
 )
-#: What ranking reads of every creator in the pool; the creators table's only with exclusions or seeds.
-POOL_COLUMNS = ("s.tier", "s.er_median", "s.authenticity_score", "s.niche_probs", "s.language")
-CREATOR_POOL_COLUMNS = ("s.platform", "c.handle", "c.followers")
+#: What ranking reads of every creator in the pool, besides the dot products it asks for; with
+#: exclusions or seeds also SEED_POOL_COLUMNS (the creators table joined only then).
+POOL_COLUMNS = ("s.tier", "s.er_median", "s.authenticity_score", "s.language")
+SEED_POOL_COLUMNS = ("s.platform", "c.handle", "c.followers", "s.niche_probs")
 _JOIN = "JOIN creators AS c ON c.platform = s.platform AND c.creator_id = s.creator_id"
 _COLUMNS = ("s.platform, s.creator_id, c.handle, c.display_name, c.profile_url, c.followers, c.bio, s.tier, "
             "s.er_median, s.authenticity_score, s.collab_stance, s.collab_evidence, s.paid_posts, s.niches, s.niche, "
@@ -88,15 +90,19 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> 
     return table.to_pandas(types_mapper=types)
 
 
-def _cosines(similar_to: Mapping[str, np.ndarray], params: dict[str, Any]) -> list[str]:
-    """``name``: the cosine of each stored content vector with the unit vector ``similar_to[name]``
-    (a dot product: stored vectors are unit vectors), NULL where the vector is missing or another
-    content model's. The names are the caller's column names, never user input."""
+def _products(products: Mapping[str, tuple[str, np.ndarray]], content_version: str, params: dict[str, Any]
+              ) -> list[str]:
+    """``name``: each score's dot product of its vector ``column`` with the given vector, NULL
+    where it has none; a content vector another content model made counts as none (its
+    coordinates are that model's). Names and columns are the caller's code, never user input."""
     out = []
-    for name, vector in similar_to.items():
+    for name, (column, vector) in products.items():
         params[name] = np.asarray(vector, dtype=np.float32).tolist()
-        out.append(f"CASE WHEN s.content_version = $content_version THEN array_inner_product("
-                   f"s.content_vector, CAST(${name} AS FLOAT[{len(vector)}])) END AS {name}")
+        product = f"array_inner_product(s.{column}, CAST(${name} AS FLOAT[{len(vector)}]))"
+        if column == "content_vector":
+            params["content_version"] = content_version
+            product = f"CASE WHEN s.content_version = $content_version THEN {product} END"
+        out.append(f"{product} AS {name}")
     return out
 
 
@@ -105,22 +111,21 @@ class MatchRead:
     open, so a score's rowid names the same row in both). ``pool``: every stored creator the
     brief's filters keep (``exclude`` aside) in the scores' storage order (the same file gives the
     same order, so a ranking's ties are stable), with score_row, POOL_COLUMNS, a column per
-    ``similar_to`` cosine and, with exclusions or seeds, CREATOR_POOL_COLUMNS. ``rows``: the
-    full rows of the ones shown."""
+    product asked for and, with exclusions or seeds, SEED_POOL_COLUMNS. ``rows``: the full rows
+    of the ones shown."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, brief: Brief, similar_to: Mapping[str, np.ndarray],
-                 content_version: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, brief: Brief,
+                 products: Mapping[str, tuple[str, np.ndarray]], content_version: str) -> None:
         self._con = con
         where, params = _filters(brief)
-        columns = ["s.rowid AS score_row", *POOL_COLUMNS]
         needs_creators = bool(brief.exclude or brief.like)
-        if similar_to:
-            params["content_version"] = content_version
-            columns += _cosines(similar_to, params)
-        if needs_creators:
-            columns += CREATOR_POOL_COLUMNS
+        columns = ["s.rowid AS score_row", *POOL_COLUMNS, *_products(products, content_version, params),
+                   *(SEED_POOL_COLUMNS if needs_creators else ())]
+        # A scan returns rows in storage order when insertion order is preserved (said here, not
+        # left to the default); a join does not, so only then is the pool sorted (a tenth of its read).
+        con.execute("SET preserve_insertion_order = true")
         self.pool = _frame(con, f"SELECT {', '.join(columns)} FROM creator_scores AS s "
-                                f"{_JOIN if needs_creators else ''}{where} ORDER BY s.rowid", params)
+                                f"{_JOIN + where + ' ORDER BY s.rowid' if needs_creators else where}", params)
 
     def rows(self, score_rows: np.ndarray | pd.Series) -> pd.DataFrame:
         """MATCH_COLUMNS of the pool's ``score_rows``, in that order (a fresh RangeIndex)."""
