@@ -77,8 +77,11 @@ def _filters(brief: Brief) -> tuple[str, dict[str, Any]]:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    return _pandas(con.sql(sql, params=params or None).to_arrow_table())
+
+
+def _pandas(table: pa.Table) -> pd.DataFrame:
     """Strings as Arrow-backed strings, lists as Arrow lists, numbers as nullable numbers."""
-    table = con.sql(sql, params=params or None).to_arrow_table()
 
     def types(t: pa.DataType) -> Any:
         if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -130,10 +133,14 @@ class MatchRead:
     def rows(self, score_rows: np.ndarray | pd.Series) -> pd.DataFrame:
         """MATCH_COLUMNS of the pool's ``score_rows``, in that order (a fresh RangeIndex)."""
         wanted = np.asarray(score_rows, dtype=np.int64)
-        found = _frame(self._con, f"SELECT s.rowid AS score_row, {_COLUMNS} FROM creator_scores AS s {_JOIN} "
-                                  "WHERE s.rowid IN (SELECT unnest($rows))", {"rows": wanted.tolist()})
-        at = pd.Index(found.pop("score_row").to_numpy()).get_indexer(wanted)
-        return found.iloc[at].reset_index(drop=True)
+        self._con.register("shown_rows", pa.table({"score_row": wanted}))  # bound as Arrow: a file lists every match
+        try:
+            found = self._con.sql(f"SELECT s.rowid AS score_row, {_COLUMNS} FROM creator_scores AS s {_JOIN} "
+                                  "WHERE s.rowid IN (SELECT score_row FROM shown_rows)").to_arrow_table()
+        finally:
+            self._con.unregister("shown_rows")
+        at = pd.Index(found["score_row"].to_numpy()).get_indexer(wanted)
+        return _pandas(found.drop_columns("score_row").take(pa.array(at)))
 
 
 def _resolve_seed(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, list[str]]:
