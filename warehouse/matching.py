@@ -39,9 +39,10 @@ MATCH_COLUMNS = (
     "er_median", "authenticity_score", "collab_stance", "collab_evidence", "paid_posts", "niches",
     "niche", "niche_probs", "content_vector", "content_version", "language", "account_type", "scored_at",
 )
-#: What ranking reads of every creator in the pool, besides the dot products it asks for; with
-#: exclusions or seeds also SEED_POOL_COLUMNS (the creators table joined only then).
-POOL_COLUMNS = ("s.tier", "s.er_median", "s.authenticity_score", "s.language")
+#: What ranking reads of every creator in the pool, besides the dot products it asks for; the
+#: language only when the brief names some; with exclusions or seeds also SEED_POOL_COLUMNS (the
+#: creators table joined only then).
+POOL_COLUMNS = ("s.tier", "s.er_median", "s.authenticity_score")
 SEED_POOL_COLUMNS = ("s.platform", "c.handle", "c.followers", "s.niche_probs")
 _JOIN = "JOIN creators AS c ON c.platform = s.platform AND c.creator_id = s.creator_id"
 _COLUMNS = ("s.platform, s.creator_id, c.handle, c.display_name, c.profile_url, c.followers, c.bio, s.tier, "
@@ -114,7 +115,8 @@ class MatchRead:
     open, so a score's rowid names the same row in both). ``pool``: every stored creator the
     brief's filters keep (``exclude`` aside) in the scores' storage order (the same file gives the
     same order, so a ranking's ties are stable), with score_row, POOL_COLUMNS, a column per
-    product asked for and, with exclusions or seeds, SEED_POOL_COLUMNS. ``rows``: the full rows
+    product asked for, the language when the brief names some and, with exclusions or seeds,
+    SEED_POOL_COLUMNS. ``rows``: the full rows
     of the ones shown."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, brief: Brief,
@@ -123,7 +125,7 @@ class MatchRead:
         where, params = _filters(brief)
         needs_creators = bool(brief.exclude or brief.like)
         columns = ["s.rowid AS score_row", *POOL_COLUMNS, *_products(products, content_version, params),
-                   *(SEED_POOL_COLUMNS if needs_creators else ())]
+                   *(["s.language"] if brief.languages else []), *(SEED_POOL_COLUMNS if needs_creators else ())]
         # A scan returns rows in storage order when insertion order is preserved (said here, not
         # left to the default); a join does not, so only then is the pool sorted (a tenth of its read).
         con.execute("SET preserve_insertion_order = true")
