@@ -4,9 +4,13 @@
     .venv/bin/python bench/bench_match.py --creators 200000 --listed 5000 --posts 4
 
 1. A synthetic warehouse of --creators creators (one latest score each, with niche
-   probabilities and content vectors), built with DuckDB SQL in seconds: vectors are drawn from
-   4,096 random prototypes, which changes nothing about the work a match does. Then
-   ``Warehouse.match_frame`` + ``rank_fit`` for a brief with filters, and without.
+   probabilities and content vectors of this content model), built with DuckDB SQL in seconds:
+   vectors are drawn from 4,096 random prototypes, which changes nothing about the work a match
+   does. Then ``flows.match.rank_warehouse`` (what ``scout match`` calls, 20 shown) for a brief
+   without filters and one with four, --repeat times each, the median printed: the whole call
+   (BENCH "total"), and apart its reads (the pool every creator is scored on, then the rows
+   shown) and its ranking (scores, evidence for the rows shown). Wall and CPU time (this
+   process, DuckDB's threads included) and the load average beside each: the machine is shared.
 2. ``scout match --input``'s work on --listed creators given as CSV-like frames (display name,
    bio, --posts captions each): the language alone, then ``content_profile`` (niches, vector,
    language) + ``rank_fit``.
@@ -18,9 +22,14 @@ each part loads the models; it is timed apart.
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +38,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.brief import Brief  # noqa: E402
+from flows.match import rank_warehouse  # noqa: E402
 from transforms.content import CONTENT_DIM, content_profile, text_profile  # noqa: E402
-from transforms.fit import rank_fit  # noqa: E402
+from transforms.content_model import CONTENT_VERSION  # noqa: E402
+from transforms.fit import fit_reference, rank_fit, score_fit  # noqa: E402
 from transforms.language import MAX_BYTES, main_language  # noqa: E402
 from transforms.niches import NICHES, niche_documents  # noqa: E402
 from warehouse.db import connect  # noqa: E402
@@ -71,14 +82,15 @@ def build_warehouse(path: Path, n: int) -> None:
         con.execute(f"""
             INSERT INTO creator_scores (platform, creator_id, run_id, scored_at, er_median, tier, is_person,
                                         needs_review, authenticity_score, collab_stance, collab_evidence,
-                                        paid_posts, niches, niche, niche_probs, content_vector, language)
+                                        paid_posts, niches, niche, niche_probs, content_vector, content_version,
+                                        language, is_latest)
             SELECT ['instagram', 'bluesky', 'mastodon', 'youtube'][1 + i % 4], 'c' || i, 'bench', now(),
                    0.001 + (i % 997) / 10000.0, CASE WHEN i % 3 = 0 THEN 'micro' ELSE 'nano' END, i % 10 <> 0,
                    false, 30 + i % 71,
                    ['unknown', 'open_to_gifting', 'paid_only'][1 + i % 3],
                    CASE WHEN i % 3 = 1 THEN 'bio says "pr friendly" (open to gifting)' END,
-                   i % 4, 'food:0.50|travel:0.30|other:0.20', 'food', p.probs, p.vec,
-                   ['en', 'de', 'fr', 'es', NULL][1 + i % 5]
+                   i % 4, 'food:0.50|travel:0.30|other:0.20', 'food', p.probs, p.vec, '{CONTENT_VERSION}',
+                   ['en', 'de', 'fr', 'es', NULL][1 + i % 5], true
             FROM range({n}) AS t(i) JOIN p ON p.id = i % {PROTOTYPES}""")
 
 
@@ -107,24 +119,74 @@ def timed(what: str, count: int, fn):
     return out
 
 
+class Stopwatch:
+    """Wall and CPU seconds (this process: DuckDB's threads too), summed per part of a run."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, tuple[float, float]] = {}
+
+    @contextmanager
+    def part(self, name: str) -> Iterator[None]:
+        start, cpu = time.perf_counter(), time.process_time()
+        yield
+        wall, used = self.parts.get(name, (0.0, 0.0))
+        self.parts[name] = (wall + time.perf_counter() - start, used + time.process_time() - cpu)
+
+
+def bench_line(figure: str, runs: list[tuple[float, float]], command: str, **extra: object) -> None:
+    """A figure's median over ``runs`` (wall, CPU) as one BENCH line (``make bench``'s table)."""
+    print("BENCH " + json.dumps({
+        "figure": figure, "value": round(statistics.median(w for w, _ in runs), 3), "unit": "s", "command": command,
+        "cpu_s": round(statistics.median(c for _, c in runs), 3), "runs": len(runs),
+        "load_avg_1m": round(os.getloadavg()[0], 2), **extra}))
+
+
+def bench_stored(db: Path, stored: int, name: str, brief: Brief, repeat: int, command: str) -> None:
+    """``repeat`` times: rank_warehouse whole, then the same work in parts: its reads (the pool,
+    the rows shown) and its ranking (the brief read, every creator scored, the evidence)."""
+    wh = Warehouse(db)
+    runs: dict[str, list[tuple[float, float]]] = {"read": [], "rank": [], "total": []}
+    for _ in range(repeat):
+        watch = Stopwatch()
+        with watch.part("total"):
+            rank_warehouse(db, brief, limit=SHOWN)
+        with ExitStack() as stack:
+            with watch.part("rank"):
+                reference = fit_reference(brief)
+            with watch.part("read"):
+                read = stack.enter_context(wh.match_read(brief, reference.products, CONTENT_VERSION))
+            with watch.part("rank"):
+                ranking = score_fit(read.pool, brief, reference, top=SHOWN)
+            with watch.part("read"):
+                rows = read.rows(read.pool["score_row"].to_numpy()[ranking.order])
+            with watch.part("rank"):
+                ranking.explain(rows)
+        for part, measured in watch.parts.items():
+            runs[part].append(measured)
+    for part, measured in runs.items():
+        wall, cpu = statistics.median(w for w, _ in measured), statistics.median(c for _, c in measured)
+        print(f"match {name}, {part}: median of {len(measured)} {wall:.2f} s (CPU {cpu:.2f} s), "
+              f"load {os.getloadavg()[0]:.1f}")
+        bench_line(f"match {stored:,} stored, {name}: {part}", measured, command,
+                   **({"target": "<= 2 s"} if part == "total" else {}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--creators", type=int, default=1_000_000)
     parser.add_argument("--listed", type=int, default=20_000)
     parser.add_argument("--posts", type=int, default=8, help="captions per listed creator")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each stored match (the median is printed)")
     args = parser.parse_args()
+    command = " ".join([".venv/bin/python", "bench/bench_match.py", *sys.argv[1:]])
 
     text_profile("warm up the models")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         timed(f"build a {args.creators:,}-creator warehouse", args.creators,
               lambda: build_warehouse(db, args.creators))
-        wh = Warehouse(db)
         for name, brief in (("no filters", BRIEF), ("4 filters", FILTERED)):
-            pool = timed(f"match {name}: read", args.creators, lambda b=brief: wh.match_frame(b))
-            ranked = timed(f"match {name}: rank {len(pool):,} of {args.creators:,}, evidence for the top {SHOWN}",
-                           len(pool), lambda p=pool, b=brief: rank_fit(p, b, top=SHOWN))
-            print(f"match {name}: {len(ranked):,} shown")
+            bench_stored(db, args.creators, name, brief, args.repeat, command)
     names, bios, captions, owner = listed_frames(args.listed, args.posts)
     content_profile(names.head(10), bios.head(10), captions.head(10), owner[:10] % 10)
 

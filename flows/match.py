@@ -18,15 +18,21 @@ from flows.briefs import brief_params
 
 def rank_warehouse(db_path: Path, brief: Brief, *, limit: int | None = None,
                    config: Settings | None = None) -> pd.DataFrame:
-    """The warehouse's creators ranked against ``brief`` (``fit_rank`` 1 first), at most ``limit``."""
-    from transforms.fit import brief_mask, rank_fit
+    """The warehouse's creators ranked against ``brief`` (``fit_rank`` 1 first), at most ``limit``:
+    every creator scored on the pool (scalars, with the dot products of its stored vectors
+    computed in SQL), the full rows and evidence read and written for the ones returned only."""
+    from transforms.content_model import CONTENT_VERSION
+    from transforms.fit import excluded, fit_reference, score_fit
     from warehouse.warehouse import Warehouse
 
     warehouse = Warehouse(db_path, config)
-    creators = warehouse.match_frame(brief)
-    creators = creators[brief_mask(creators, brief)]  # what SQL leaves to it: the exclusions
     seeds = warehouse.seed_frame(brief.like) if brief.like else None
-    return rank_fit(creators, brief, seeds, top=limit)
+    reference = fit_reference(brief, seeds)
+    with warehouse.match_read(brief, reference.products, CONTENT_VERSION) as read:
+        pool = read.pool[~excluded(read.pool, brief)] if brief.exclude else read.pool  # SQL leaves them to us
+        ranking = score_fit(pool, brief, reference, top=limit)
+        rows = read.rows(pool["score_row"].to_numpy()[ranking.order])
+    return ranking.explain(rows)
 
 
 def save_matches(db_path: Path, name: str, brief: Brief, ranked: pd.DataFrame,

@@ -23,9 +23,16 @@ unknown for some rows only counts 0 for them, so a creator nobody can read never
 ones whose posts match. No component known for any row: no score, input order.
 Collaboration stance is a filter (``brief_mask``), not a part of the score; it is said in the
 evidence. ``rank_fit`` ranks the rows it is given: apply ``brief_mask`` first to filter.
+
+``rank_fit`` is three steps a caller over a million stored rows takes apart: ``fit_reference``
+(the brief and seeds read once), ``score_fit`` (every row scored, the best ``top`` picked; the
+dot products with the stored vectors may come precomputed as ``FitReference.products``) and
+``FitRanking.explain`` (evidence for the picked rows only, from their full rows).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -47,6 +54,8 @@ WEIGHTS = {"fit_niche": 0.30, "fit_text": 0.20, "fit_language": 0.10, "fit_quali
            "fit_like": 0.50}
 TEXT_FLOOR, TEXT_FULL = 0.05, 0.45  # brief-to-creator cosines: unrelated texts sit near 0
 VECTOR_COLUMNS = ("niche_probs", "content_vector")
+#: Dot products a caller may compute beside the stored vectors (FitReference.products).
+NICHE_MATCH, TEXT_SIMILARITY, LIKE_SIMILARITY = PRODUCTS = ("niche_match", "text_similarity", "like_similarity")
 SIZE_DECADES = 2.0  # audience sizes this many powers of ten apart share nothing
 
 
@@ -105,19 +114,19 @@ def brief_mask(creators: pd.DataFrame, brief: Brief) -> np.ndarray:
             keep &= stance != "paid_only"
         else:
             keep &= (stance != "open_to_gifting") | (np.nan_to_num(_floats(creators, "paid_posts")) > 0)
-    return keep & ~_refs_mask(creators, brief.exclude)
+    return keep & ~excluded(creators, brief)
 
 
-def _cosine(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """Cosine of each row with ``vector`` (rows are unit vectors; NaN rows stay NaN)."""
-    return matrix @ (vector / max(float(np.linalg.norm(vector)), 1e-12))
+def excluded(creators: pd.DataFrame, brief: Brief) -> np.ndarray:
+    """True for the rows the brief's ``exclude`` names, the one filter a warehouse leaves to pandas."""
+    return _refs_mask(creators, brief.exclude)
 
 
 def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(quality, ER percentile within tier, authenticity in 0..1); NaN where unknown."""
     er = pd.Series(_floats(creators, "er_median"))
-    tier = _strings(creators, "tier").fillna("").reset_index(drop=True)
-    groups = er.groupby(tier.to_numpy(dtype=object))
+    tier, _ = pd.factorize(_strings(creators, "tier").fillna(""))  # Arrow's codes: no Python strings
+    groups = er.groupby(tier, sort=False)
     pct = ((groups.rank() - 0.5) / groups.transform("count")).to_numpy(dtype=float)
     auth = np.clip(_floats(creators, "authenticity_score") / 100.0, 0.0, 1.0)
     both = np.vstack([pct, auth])
@@ -143,25 +152,93 @@ def current_vectors(df: pd.DataFrame) -> np.ndarray:
     return np.where(stale[:, None], np.float32(np.nan), vectors) if stale.any() else vectors
 
 
+
 def _known_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix[~np.isnan(matrix).any(axis=1)]
 
 
-def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, seeds: pd.DataFrame
-              ) -> tuple[np.ndarray, bool]:
-    """fit_like: content, niche and audience size closeness to the seeds' centroid (over the
-    seeds that have each), and whether any seed had content to compare (not size alone)."""
-    s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]))
+def _unit(vector: np.ndarray) -> np.ndarray:
+    """``vector`` at length 1: stored content vectors are unit vectors, so a dot product with it is
+    their cosine."""
+    return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+@dataclass(frozen=True)
+class FitReference:
+    """What every row is compared with, worked out once per match: the brief's niche
+    probabilities and unit content vector, the seeds and their centroids (mean niche probs, unit
+    mean content vector, mean log10 followers; None where no seed has one)."""
+
+    brief_niche: np.ndarray | None = None
+    brief_vector: np.ndarray | None = None
+    seeds: pd.DataFrame | None = None
+    seed_niche: np.ndarray | None = None
+    seed_vector: np.ndarray | None = None
+    seed_size: float | None = None
+
+    @property
+    def products(self) -> dict[str, tuple[str, np.ndarray]]:
+        """A column's name -> (a vector column, a vector): the column holds each row's dot product
+        with it (niche probs with the brief's; the content vector, current or unknown, with the
+        brief's and the seeds' unit vectors: their cosines). A caller may compute these beside the
+        stored vectors (the warehouse does, in SQL) so a million of them never reach pandas;
+        ``score_fit`` reads them, and computes the ones a frame lacks."""
+        wanted = ((NICHE_MATCH, "niche_probs", self.brief_niche), (TEXT_SIMILARITY, "content_vector", self.brief_vector),
+                  (LIKE_SIMILARITY, "content_vector", self.seed_vector))
+        return {name: (column, vector) for name, column, vector in wanted if vector is not None}
+
+    @property
+    def like_by_content(self) -> bool:
+        """Whether any seed had content to compare (not audience size alone)."""
+        return self.seed_vector is not None or self.seed_niche is not None
+
+
+def fit_reference(brief: Brief, seeds: pd.DataFrame | None = None, content: ContentModel | None = None
+                  ) -> FitReference:
+    """The brief read by the ``content`` model (the packaged one by default; vectors of two models
+    are not comparable) and the seeds' centroids over the seeds that have each."""
+    brief_niche, brief_vector = text_profile(brief.text, content) if brief.text.strip() else (None, None)
+    brief_vector = _unit(brief_vector) if brief_vector is not None else None
+    if seeds is None or not len(seeds):
+        return FitReference(brief_niche, brief_vector)
+    s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), len(NICHES)))
     s_vec = _known_rows(current_vectors(seeds))
     s_size = _known_rows(np.log10(np.maximum(_floats(seeds, "followers"), 1.0))[:, None])
+    return FitReference(brief_niche, brief_vector, seeds,
+                        seed_niche=s_niche.mean(axis=0) if len(s_niche) else None,
+                        seed_vector=_unit(s_vec.mean(axis=0)) if len(s_vec) else None,
+                        seed_size=float(s_size.mean()) if len(s_size) else None)
+
+
+def _vectors(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A vector column as a matrix: niche_probs, or the current content vectors."""
+    return current_vectors(df) if column == "content_vector" else as_matrix(_column(df, column), len(NICHES))
+
+
+def _products(creators: pd.DataFrame, reference: FitReference) -> dict[str, np.ndarray]:
+    """Each of ``reference.products``: the caller's column where the frame has it, else computed
+    from the rows' vectors (NaN where a row has none, or a stale content vector)."""
+    matrices: dict[str, np.ndarray] = {}
+    out = {}
+    for name, (column, vector) in reference.products.items():
+        if name in creators.columns:
+            out[name] = _floats(creators, name)
+        else:
+            out[name] = matrices.setdefault(column, _vectors(creators, column)) @ vector
+    return out
+
+
+def _likeness(niche: np.ndarray, cosine: np.ndarray | None, followers: np.ndarray, reference: FitReference
+              ) -> np.ndarray:
+    """fit_like: content, niche and audience size closeness to the seeds' centroids."""
     size = np.log10(np.maximum(followers, 1.0))
     parts = [
-        (0.4, np.clip(_cosine(vectors, s_vec.mean(axis=0)), 0, 1) if len(s_vec) else None),
-        (0.4, 1.0 - 0.5 * np.abs(niche - s_niche.mean(axis=0)).sum(axis=1) if len(s_niche) else None),
-        (0.2, np.clip(1 - np.abs(size - s_size.mean()) / SIZE_DECADES, 0, 1) if len(s_size) else None),
+        (0.4, np.clip(cosine, 0, 1) if cosine is not None else None),
+        (0.4, 1.0 - 0.5 * np.abs(niche - reference.seed_niche).sum(axis=1) if reference.seed_niche is not None else None),
+        (0.2, np.clip(1 - np.abs(size - reference.seed_size) / SIZE_DECADES, 0, 1)
+         if reference.seed_size is not None else None),
     ]
-    like = _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
-    return like, bool(len(s_vec) or len(s_niche))
+    return _blend({str(i): (w, v) for i, (w, v) in enumerate(parts) if v is not None}, len(niche))
 
 
 def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zero: bool = False) -> np.ndarray:
@@ -178,64 +255,100 @@ def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zer
         return np.where(weight > 0, total / weight, np.nan)
 
 
-def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None,
-             content: ContentModel | None = None, *, top: int | None = None) -> pd.DataFrame:
-    """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
-    the VECTOR_COLUMNS and content_version dropped (read here, meaningless to show; reordering a million of them
-    was most of the cost of returning the rows). ``top``: only the best ``top`` rows are returned,
-    and only theirs get evidence written (every row is still scored and ranked).
+def _best(score: np.ndarray, top: int | None) -> np.ndarray:
+    """Positions of the ``top`` best scores (all when None), best first, ties in input order: a
+    stable sort's first ``top``, found by partitioning a million scores instead of sorting them."""
+    key = -np.nan_to_num(score, nan=-1.0)
+    if top is None or top >= len(key):
+        return np.argsort(key, kind="stable")
+    near = np.flatnonzero(key <= np.partition(key, top - 1)[top - 1])
+    return near[np.argsort(key[near], kind="stable")][:top]
 
-    Inputs used (any may be missing): platform, handle, followers, niche_probs, content_vector,
-    language, er_median, authenticity_score, collab_stance, collab_evidence, tier. Ties keep
-    the input order, so the same rows in the same order always rank the same. ``content``: the
-    content model that made the creators' vectors (the packaged one by default), which reads the
-    brief too: vectors of two models are not comparable.
-    """
-    seeds = seeds if seeds is not None and len(seeds) else None
-    if seeds is not None:
+
+@dataclass(frozen=True)
+class FitRanking:
+    """The best rows' scores and parts, in rank order (``order``: their positions in the frame
+    scored), and what their evidence needs; ``explain`` writes it for just those rows."""
+
+    brief: Brief
+    reference: FitReference
+    order: np.ndarray
+    score: np.ndarray
+    comp: dict[str, np.ndarray]
+    cosine: np.ndarray
+    er: np.ndarray
+    er_pct: np.ndarray
+    auth: np.ndarray
+
+    def explain(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """``rows`` (the ranked creators, in ``order``: the scored frame's rows, or the full stored
+        rows of just these) with FIT_COLUMNS; vectors, content_version and similarities dropped."""
+        def picked(name: str) -> pd.Series:
+            return _strings(rows, name).reset_index(drop=True)
+
+        evidence = evidence_lines(
+            brief=self.brief, brief_niche=self.reference.brief_niche, niche=_vectors(rows, "niche_probs"), comp=self.comp,
+            language=picked("language").str.lower(), er=self.er, er_pct=self.er_pct, auth=self.auth,
+            tier=picked("tier"), stance=picked("collab_stance"), stance_words=picked("collab_evidence"),
+            seeds=self.reference.seeds, like_by_content=self.reference.like_by_content,
+            has_vectors=~np.isnan(current_vectors(rows)).any(axis=1), stale=stale_vectors(rows), cosine=self.cosine,
+        )
+        out = rows.drop(columns=[c for c in (*VECTOR_COLUMNS, "content_version", *PRODUCTS)
+                                 if c in rows.columns])
+        return out.assign(
+            fit_score=pd.array(self.score, dtype=FLOAT),
+            fit_rank=pd.array(np.arange(1, len(self.order) + 1), dtype=INT),
+            **{k: pd.array(v, dtype=FLOAT) for k, v in self.comp.items()},
+            fit_evidence=from_arrow(evidence, out.index),
+        )
+
+
+def score_fit(creators: pd.DataFrame, brief: Brief, reference: FitReference, *, top: int | None = None
+              ) -> FitRanking:
+    """Every row's fit-v1 score and parts (the seeds' own rows left out), and the best ``top`` (all
+    by default) in rank order. Ties keep the input order, so the same rows in the same order
+    always rank the same. Inputs used (any may be missing): platform, handle, followers,
+    niche_probs, content_vector or the ``products`` columns, language, er_median,
+    authenticity_score, tier."""
+    kept = None
+    if reference.seeds is not None:
+        seeds = reference.seeds
         refs = tuple(f"{p}:{h}" for p, h in zip(_strings(seeds, "platform").fillna(""),
                                                  _strings(seeds, "handle").fillna(""), strict=True))
-        creators = creators[~_refs_mask(creators, refs)]
+        kept = np.flatnonzero(~_refs_mask(creators, refs))
+        creators = creators.iloc[kept]
     n = len(creators)
-    niche = as_matrix(_column(creators, "niche_probs"), len(NICHES))
-    vectors = current_vectors(creators)
-    brief_niche, brief_vector = text_profile(brief.text, content) if brief.text.strip() else (None, None)
+    products = _products(creators, reference)
+    cosine = products.get(TEXT_SIMILARITY, np.full(n, np.nan))
     comp: dict[str, np.ndarray] = {k: np.full(n, np.nan) for k in WEIGHTS}
-    cosine = np.full(n, np.nan)
-    if brief_niche is not None:
-        comp["fit_niche"] = np.clip(niche @ brief_niche / brief_niche.max(), 0, 1)
-    if brief_vector is not None:
-        cosine = _cosine(vectors, brief_vector)
+    if reference.brief_niche is not None:
+        comp["fit_niche"] = np.clip(products[NICHE_MATCH] / reference.brief_niche.max(), 0, 1)
+    if reference.brief_vector is not None:
         comp["fit_text"] = np.clip((cosine - TEXT_FLOOR) / (TEXT_FULL - TEXT_FLOOR), 0, 1)
-    language = _strings(creators, "language").str.lower()
     if brief.languages:
+        language = _strings(creators, "language").str.lower()
         wanted = [v.lower() for v in brief.languages]
         comp["fit_language"] = np.where(language.isna(), np.nan,
                                         language.isin(wanted).fillna(False).astype(float))
     comp["fit_quality"], er_pct, auth = _quality(creators)
-    followers = _floats(creators, "followers")
-    by_content = False
-    if seeds is not None:
-        comp["fit_like"], by_content = _likeness(niche, vectors, followers, seeds)
+    if reference.seeds is not None:
+        comp["fit_like"] = _likeness(_vectors(creators, "niche_probs"), products.get(LIKE_SIMILARITY),
+                                     _floats(creators, "followers"), reference)
     score = _blend({k: (WEIGHTS[k], v) for k, v in comp.items()}, n, unknown_is_zero=True)
-    order = np.argsort(-np.nan_to_num(score, nan=-1.0), kind="stable")[:top]
+    order = _best(score, top)
+    return FitRanking(brief, reference, order if kept is None else kept[order], score[order],
+                      {k: v[order] for k, v in comp.items()}, cosine[order],
+                      _floats(creators, "er_median")[order], er_pct[order], auth[order])
 
-    def picked(series: pd.Series) -> pd.Series:
-        return series.iloc[order].reset_index(drop=True)
 
-    evidence = evidence_lines(
-        brief=brief, brief_niche=brief_niche, niche=niche[order], comp={k: v[order] for k, v in comp.items()},
-        language=picked(language), er=_floats(creators, "er_median")[order], er_pct=er_pct[order],
-        auth=auth[order], tier=picked(_strings(creators, "tier")), stance=picked(_strings(creators, "collab_stance")),
-        stance_words=picked(_strings(creators, "collab_evidence")), seeds=seeds, like_by_content=by_content,
-        has_vectors=~np.isnan(vectors[order]).any(axis=1), stale=stale_vectors(creators)[order],
-        cosine=cosine[order],
-    )
-    out = creators.drop(columns=[c for c in (*VECTOR_COLUMNS, "content_version") if c in creators.columns]).iloc[order]
-    return out.assign(
-        fit_score=pd.array(score[order], dtype=FLOAT),
-        fit_rank=pd.array(np.arange(1, len(order) + 1), dtype=INT),
-        **{k: pd.array(v[order], dtype=FLOAT) for k, v in comp.items()},
-        fit_evidence=from_arrow(evidence, out.index),
-    )
-
+def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None,
+             content: ContentModel | None = None, *, top: int | None = None) -> pd.DataFrame:
+    """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
+    the VECTOR_COLUMNS and content_version dropped (read here, meaningless to show). ``top``: only
+    the best ``top`` rows are returned, and only theirs get evidence written (every row is still
+    scored and ranked). ``content``: the content model that made the creators' vectors (the
+    packaged one by default), which reads the brief too. Also uses collab_stance and
+    collab_evidence, for the evidence.
+    """
+    ranking = score_fit(creators, brief, fit_reference(brief, seeds, content), top=top)
+    return ranking.explain(creators.iloc[ranking.order])

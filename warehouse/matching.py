@@ -1,11 +1,16 @@
 """What ``scout match`` reads: the stored creators a brief may pick from, and its lookalike seeds.
 
-``match_frame`` reads each creator's latest score (its stored niche probabilities, content
-vector and language: nothing is recomputed) joined to the profile, with the brief's filters in
-SQL so a million-creator warehouse hands pandas only the rows that can match. The filters mean
-exactly what ``transforms.fit.brief_mask`` says; the handles a brief excludes are left to it.
-People only (``is_person`` or in the review band), as in ``candidates``; any tier unless the
-brief names some. Vectors come back Arrow-backed, so they become matrices without a Python loop.
+A match reads each creator's latest score (``creator_scores.is_latest``) twice, in one read-only
+connection (so no write moves a row between the two): ``MatchRead.pool`` holds what ranking
+needs of every creator the brief's filters keep (the filters in SQL, meaning exactly what
+``transforms.fit.brief_mask`` says; the handles a brief excludes are left to it), and
+``MatchRead.rows`` the full MATCH_COLUMNS of just the creators shown. The pool carries no 64-d
+content vector: the dot products ranking asks for (niche probs with the brief's, the cosines
+of the content vectors with the brief's and the seeds') come computed in SQL as scalars, a
+stale vector (``content_version`` of another model) as NULL, and the creators table is joined
+only when the brief excludes handles or names seeds. People only
+(``is_person`` or in the review band), as in ``candidates``; any tier unless the brief names some.
+Vectors come back Arrow-backed, so they become matrices without a Python loop.
 
 ``seed_frame`` resolves ``--like`` handles the way ``scout forget`` does: ``@h``, ``h`` or
 ``platform:h``; a Mastodon user without its instance or a Bluesky name without its domain when
@@ -15,9 +20,11 @@ handle is bad input (exit 2) naming the candidates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -26,25 +33,21 @@ from core.errors import WarehouseInputError
 from core.identity import split_ref
 from warehouse.forget import PARTIAL_HANDLES, HandleNotResolved, resolve_handle
 
-#: The columns a match reads: rank_fit's inputs and what a match row shows.
+#: The columns a match row shows (and a seed is compared by).
 MATCH_COLUMNS = (
     "platform", "creator_id", "handle", "display_name", "profile_url", "followers", "bio", "tier",
     "er_median", "authenticity_score", "collab_stance", "collab_evidence", "paid_posts", "niches",
     "niche", "niche_probs", "content_vector", "content_version", "language", "account_type", "scored_at",
 )
-# latest_scores' rule (newest scored_at, then run_id) found over the key columns alone: the view
-# windows over whole rows, vectors included, which took three times as long on a million.
-_FROM = """
-FROM (SELECT platform, creator_id, run_id FROM creator_scores
-      QUALIFY row_number() OVER (PARTITION BY platform, creator_id ORDER BY scored_at DESC, run_id DESC) = 1
-     ) AS latest
-JOIN creator_scores AS s USING (platform, creator_id, run_id)
-JOIN creators AS c ON c.platform = s.platform AND c.creator_id = s.creator_id
-"""
-_SELECT = ("SELECT s.platform, s.creator_id, c.handle, c.display_name, c.profile_url, c.followers, c.bio, "
-           "s.tier, s.er_median, s.authenticity_score, s.collab_stance, s.collab_evidence, s.paid_posts, "
-           "s.niches, s.niche, s.niche_probs, s.content_vector, s.content_version, s.language, s.account_type, "
-           "s.scored_at")
+#: What ranking reads of every creator in the pool, besides the dot products it asks for; the
+#: language only when the brief names some; with exclusions or seeds also SEED_POOL_COLUMNS (the
+#: creators table joined only then).
+POOL_COLUMNS = ("s.tier", "s.er_median", "s.authenticity_score")
+SEED_POOL_COLUMNS = ("s.platform", "c.handle", "c.followers", "s.niche_probs")
+_JOIN = "JOIN creators AS c ON c.platform = s.platform AND c.creator_id = s.creator_id"
+_COLUMNS = ("s.platform, s.creator_id, c.handle, c.display_name, c.profile_url, c.followers, c.bio, s.tier, "
+            "s.er_median, s.authenticity_score, s.collab_stance, s.collab_evidence, s.paid_posts, s.niches, s.niche, "
+            "s.niche_probs, s.content_vector, s.content_version, s.language, s.account_type, s.scored_at")
 
 
 class SeedNotResolved(WarehouseInputError):
@@ -53,7 +56,7 @@ class SeedNotResolved(WarehouseInputError):
 
 def _filters(brief: Brief) -> tuple[str, dict[str, Any]]:
     """The WHERE clause of the brief's filters (values bound, never spliced)."""
-    where = ["(s.is_person OR coalesce(s.needs_review, false))"]
+    where = ["s.is_latest", "(s.is_person OR coalesce(s.needs_review, false))"]
     params: dict[str, Any] = {}
     if brief.platforms:
         where.append("lower(s.platform) IN (SELECT unnest($platforms))")
@@ -75,8 +78,11 @@ def _filters(brief: Brief) -> tuple[str, dict[str, Any]]:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    return _pandas(con.sql(sql, params=params or None).to_arrow_table())
+
+
+def _pandas(table: pa.Table) -> pd.DataFrame:
     """Strings as Arrow-backed strings, lists as Arrow lists, numbers as nullable numbers."""
-    table = con.sql(sql, params=params or None).to_arrow_table()
 
     def types(t: pa.DataType) -> Any:
         if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -88,12 +94,55 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> 
     return table.to_pandas(types_mapper=types)
 
 
-def match_frame(con: duckdb.DuckDBPyConnection, brief: Brief) -> pd.DataFrame:
-    """MATCH_COLUMNS of every stored creator the brief's filters keep (``exclude`` aside), in the
-    scores' storage order (rowid: the same file gives the same order, so a ranking's ties are
-    stable; sorting a million (platform, creator_id) strings instead cost a third of the read)."""
-    where, params = _filters(brief)
-    return _frame(con, f"{_SELECT}{_FROM}{where} ORDER BY s.rowid", params)
+def _products(products: Mapping[str, tuple[str, np.ndarray]], content_version: str, params: dict[str, Any]
+              ) -> list[str]:
+    """``name``: each score's dot product of its vector ``column`` with the given vector, NULL
+    where it has none; a content vector another content model made counts as none (its
+    coordinates are that model's). Names and columns are the caller's code, never user input."""
+    out = []
+    for name, (column, vector) in products.items():
+        params[name] = np.asarray(vector, dtype=np.float32).tolist()
+        product = f"array_inner_product(s.{column}, CAST(${name} AS FLOAT[{len(vector)}]))"
+        if column == "content_vector":
+            params["content_version"] = content_version
+            product = f"CASE WHEN s.content_version = $content_version THEN {product} END"
+        out.append(f"{product} AS {name}")
+    return out
+
+
+class MatchRead:
+    """A match's two reads on one read-only connection (no other process writes while it is
+    open, so a score's rowid names the same row in both). ``pool``: every stored creator the
+    brief's filters keep (``exclude`` aside) in the scores' storage order (the same file gives the
+    same order, so a ranking's ties are stable), with score_row, POOL_COLUMNS, a column per
+    product asked for, the language when the brief names some and, with exclusions or seeds,
+    SEED_POOL_COLUMNS. ``rows``: the full rows
+    of the ones shown."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, brief: Brief,
+                 products: Mapping[str, tuple[str, np.ndarray]], content_version: str) -> None:
+        self._con = con
+        where, params = _filters(brief)
+        needs_creators = bool(brief.exclude or brief.like)
+        columns = ["s.rowid AS score_row", *POOL_COLUMNS, *_products(products, content_version, params),
+                   *(["s.language"] if brief.languages else []), *(SEED_POOL_COLUMNS if needs_creators else ())]
+        # A scan returns rows in storage order when insertion order is preserved (said here, not
+        # left to the default); a join does not, so only then is the pool sorted (a tenth of its read).
+        con.execute("SET preserve_insertion_order = true")
+        self.pool = _frame(con, f"SELECT {', '.join(columns)} FROM creator_scores AS s "
+                                f"{_JOIN + where + ' ORDER BY s.rowid' if needs_creators else where}", params)
+
+    def rows(self, score_rows: np.ndarray | pd.Series) -> pd.DataFrame:
+        """MATCH_COLUMNS of the pool's ``score_rows``, in that order (a fresh RangeIndex)."""
+        wanted = np.asarray(score_rows, dtype=np.int64)
+        self._con.register("shown_rows", pa.table({"score_row": wanted}))  # bound as Arrow: a file lists every match
+        try:
+            found = self._con.sql(f"SELECT s.rowid AS score_row, {_COLUMNS} FROM creator_scores AS s {_JOIN} "
+                                  "WHERE s.rowid IN (SELECT score_row FROM shown_rows)").to_arrow_table()
+        finally:
+            self._con.unregister("shown_rows")
+        at = pd.Index(found["score_row"].to_numpy()).get_indexer(wanted)
+        return _pandas(found.drop_columns("score_row").take(pa.array(at)))
 
 
 def _resolve_seed(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, list[str]]:
@@ -137,7 +186,8 @@ def seed_frame(con: duckdb.DuckDBPyConnection, likes: tuple[str, ...]) -> pd.Dat
                       "seed_order": pa.array(range(len(keys)), pa.int64())})
     con.register("seed_keys", seeds)
     try:
-        return _frame(con, f"{_SELECT}{_FROM}JOIN seed_keys AS k ON k.platform = s.platform "
-                           "AND k.creator_id = s.creator_id ORDER BY k.seed_order", {})
+        return _frame(con, f"SELECT {_COLUMNS} FROM creator_scores AS s {_JOIN} JOIN seed_keys AS k "
+                           "ON k.platform = s.platform AND k.creator_id = s.creator_id WHERE s.is_latest "
+                           "ORDER BY k.seed_order", {})
     finally:
         con.unregister("seed_keys")

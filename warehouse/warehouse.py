@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from core.brief import Brief
@@ -27,7 +28,7 @@ from warehouse.db import DbPath, connect, default_db_path, transaction
 from warehouse.forget import read_tombstones
 from warehouse.load import load_batch, require_run_id, run_row, store_batch
 from warehouse.manifest import RunState, RunStatus, finish_run, open_run, unfinished
-from warehouse.matching import match_frame, seed_frame
+from warehouse.matching import MatchRead, seed_frame
 from warehouse.queries import batch_raw_responses, run_counts
 from warehouse.rescore import (
     append_scores,
@@ -92,10 +93,14 @@ class Warehouse:
         with self.writer() as con, transaction(con, "Updating the ad-network flags"):
             return update_authenticity(con, rescore(*network_inputs(con, recent)))
 
-    def match_frame(self, brief: Brief) -> pd.DataFrame:
-        """The stored creators the brief's filters keep, with their stored content (for rank_fit)."""
+    @contextmanager
+    def match_read(self, brief: Brief, products: Mapping[str, tuple[str, np.ndarray]], content_version: str
+                   ) -> Iterator[MatchRead]:
+        """The stored creators the brief's filters keep, as ranking needs them (the dot
+        ``products`` computed beside the stored vectors), and the full rows of those shown, read on
+        one read-only connection held while the caller ranks."""
         with self.reader() as con:
-            return match_frame(con, brief)
+            yield MatchRead(con, brief, products, content_version)
 
     def seed_frame(self, likes: tuple[str, ...]) -> pd.DataFrame:
         """The ``--like`` seeds' stored rows; an unknown or ambiguous handle is bad input."""

@@ -188,3 +188,14 @@ def test_a_good_match_names_the_niche_it_shares_with_the_brief_never_other():
     lines = _niche_line(brief, creators, np.array([0.8, 0.1])).to_pylist()
     assert lines[0] == "posts about food: niche food 0.80, brief food 0.25"
     assert lines[1] == "posts little about food: niche food 0.00 (mostly travel 0.90), brief food 0.25"
+
+
+def test_top_cuts_through_ties_in_input_order_as_a_full_sort_does():
+    """The best ``top`` are found by partitioning, not sorting: rows that tie (the same creator
+    four times over) still come in input order, exactly the full ranking's first rows."""
+    df = pd.concat([frame().assign(handle=frame()["handle"] + f".{copy}") for copy in range(4)], ignore_index=True)
+    full = rank_fit(df, FOOD)
+    for top in (1, 2, 5, 7, 19):
+        best = rank_fit(df, FOOD, top=top)
+        assert best["handle"].tolist() == full["handle"].head(top).tolist()
+    assert [h[-1] for h in full["handle"].head(4)] == ["0", "1", "2", "3"]

@@ -1,9 +1,11 @@
 """What a match reads from a real DuckDB file: the content columns stored with every score
-(migration 013) round trip, match_frame's SQL filters mean what brief_mask means, and --like
-seeds resolve as scout forget resolves handles, with bad ones as exit-2 errors naming candidates."""
+(migration 013) round trip, the pool's SQL filters mean what brief_mask means, the ranking over
+the pool (cosines in SQL) is rank_fit's over the full rows, and --like seeds resolve as scout
+forget resolves handles, with bad ones as exit-2 errors naming candidates."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -13,6 +15,7 @@ import pytest
 
 from core.brief import Brief
 from core.records import Post, Profile
+from flows.match import rank_warehouse
 from transforms.content_model import CONTENT_VERSION
 from transforms.fit import brief_mask, rank_fit
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
@@ -39,6 +42,12 @@ PEOPLE = [
      ["my new scarf is done", "I planted tomatoes today in my garden"]),
     ("mastodon", "mastodon.social:3", "mute@mastodon.social", None, None, []),
 ]
+
+
+def stored_rows(db, brief: Brief | None = None) -> pd.DataFrame:
+    """The full stored rows of every creator the brief's SQL filters keep, in the pool's order."""
+    with Warehouse(db).match_read(brief or Brief(text=""), {}, CONTENT_VERSION) as read:
+        return read.rows(read.pool["score_row"])
 
 
 def load(db) -> pd.DataFrame:
@@ -98,21 +107,19 @@ def test_content_columns_round_trip_through_the_warehouse(stored):
     Brief(text="", collaboration="paid", tiers=("nano",)),
     Brief(text="", min_authenticity=101),
 ])
-def test_match_frame_filters_in_sql_exactly_as_brief_mask_does(stored, brief):
+def test_the_pool_filters_in_sql_exactly_as_brief_mask_does(stored, brief):
     db, _ = stored
-    wh = Warehouse(db)
-    everyone = wh.match_frame(Brief(text=""))
+    everyone = stored_rows(db)
     assert len(everyone) == len(PEOPLE)
     expected = everyone.loc[brief_mask(everyone, brief), "creator_id"].tolist()
-    assert wh.match_frame(brief)["creator_id"].tolist() == expected
+    assert stored_rows(db, brief)["creator_id"].tolist() == expected
     if brief.platforms or brief.languages or brief.collaboration != "any":
         assert 0 < len(expected) < len(PEOPLE)
 
 
 def test_a_brief_ranks_the_stored_creators_from_their_stored_vectors(stored):
     db, _ = stored
-    wh = Warehouse(db)
-    pool = wh.match_frame(Brief(text=""))
+    pool = stored_rows(db)
     assert isinstance(pool["content_vector"].dtype, pd.ArrowDtype)
     assert np.isnan(as_matrix(pool["content_vector"], 64)).any(axis=1).sum() == 1
     ranked = rank_fit(pool, Brief(text="creators who cook at home and share family recipes"))
@@ -149,7 +156,7 @@ def test_stored_vectors_say_which_content_model_made_them(stored, tmp_path):
     """New scores carry this code's CONTENT_VERSION; vectors stored before migration 017 (a
     random projection) are marked projection-v0, so a match can tell the two apart."""
     db, _ = stored
-    pool = Warehouse(db).match_frame(Brief(text=""))
+    pool = stored_rows(db)
     has_vector = pool["content_vector"].notna()
     assert has_vector.any() and (pool.loc[has_vector, "content_version"] == CONTENT_VERSION).all()
     old = tmp_path / "old.duckdb"
@@ -162,3 +169,46 @@ def test_stored_vectors_say_which_content_model_made_them(stored, tmp_path):
     with connect(old) as upgraded:
         versions = dict(upgraded.execute("SELECT creator_id, content_version FROM creator_scores").fetchall())
     assert versions == {"a": "projection-v0", "b": None}
+
+
+@pytest.fixture(scope="module")
+def history(stored, tmp_path_factory):
+    """The stored warehouse plus what a match must see through: an older score of Ana's (not the
+    latest, with another vector) and Eva's vector made by another content model."""
+    db = tmp_path_factory.mktemp("history") / "scout.duckdb"
+    shutil.copy(stored[0], db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("""INSERT INTO creator_scores BY NAME
+            SELECT * REPLACE ('old' AS run_id, scored_at - INTERVAL 1 DAY AS scored_at, false AS is_latest,
+                              list_reverse(content_vector)::FLOAT[64] AS content_vector, 0.9 AS er_median)
+            FROM creator_scores WHERE creator_id = 'did:plc:ana'""")
+        con.execute("UPDATE creator_scores SET content_version = 'projection-v0' WHERE creator_id = 'did:plc:eva'")
+    return db
+
+
+@pytest.mark.parametrize("brief", [
+    Brief(text="creators who cook at home and share family recipes"),
+    Brief(text="I travel through Europe and photograph its cities"),
+    Brief(text="creators who cook at home", languages=("en",), collaboration="gifting", min_authenticity=10),
+    Brief(text="family recipes", exclude=("mastodon:ana@mastodon.social", "@wenc@mastodon.social")),
+    Brief(text="", like=("ana.bsky.social",)),
+    Brief(text="baking at home", like=("mastodon:wenc", "eva.example.com"), tiers=("nano", "micro")),
+])
+def test_ranking_the_pool_with_cosines_in_sql_is_rank_fit_over_the_full_rows(history, brief):
+    """The fast path (the pool's scalars, the 64-d cosines computed by DuckDB, evidence for the
+    rows shown) ranks exactly as rank_fit does over every filtered creator's full stored row."""
+    everyone = stored_rows(history, brief)
+    seeds = Warehouse(history).seed_frame(brief.like) if brief.like else None
+    expected = rank_fit(everyone[brief_mask(everyone, brief)], brief, seeds)
+    ranked = rank_warehouse(history, brief)
+    assert ranked["creator_id"].tolist() == expected["creator_id"].tolist()
+    assert list(ranked.columns) == list(expected.columns)
+    for column in ("fit_score", "fit_niche", "fit_text", "fit_language", "fit_quality", "fit_like"):
+        np.testing.assert_allclose(ranked[column].to_numpy(dtype=float, na_value=np.nan),
+                                   expected[column].to_numpy(dtype=float, na_value=np.nan), atol=1e-6, err_msg=column)
+    assert ranked["fit_evidence"].tolist() == expected["fit_evidence"].tolist()
+    top = rank_warehouse(history, brief, limit=2)
+    pd.testing.assert_frame_equal(top, ranked.head(2))
+    eva = ranked.loc[ranked["creator_id"] == "did:plc:eva", "fit_evidence"]
+    if brief.text and len(eva):
+        assert "words unknown: scored with another content model" in eva.iloc[0]
