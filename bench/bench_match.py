@@ -22,7 +22,6 @@ each part loads the models; it is timed apart.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -36,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from figures import emit  # noqa: E402
 
 from core.brief import Brief  # noqa: E402
 from flows.match import rank_warehouse  # noqa: E402
@@ -135,10 +136,8 @@ class Stopwatch:
 
 def bench_line(figure: str, runs: list[tuple[float, float]], command: str, **extra: object) -> None:
     """A figure's median over ``runs`` (wall, CPU) as one BENCH line (``make bench``'s table)."""
-    print("BENCH " + json.dumps({
-        "figure": figure, "value": round(statistics.median(w for w, _ in runs), 3), "unit": "s", "command": command,
-        "cpu_s": round(statistics.median(c for _, c in runs), 3), "runs": len(runs),
-        "load_avg_1m": round(os.getloadavg()[0], 2), **extra}))
+    emit(figure, round(statistics.median(w for w, _ in runs), 3), "s", command=command,
+         cpu_s=round(statistics.median(c for _, c in runs), 3), runs=len(runs), **extra)
 
 
 def bench_stored(db: Path, stored: int, name: str, brief: Brief, repeat: int, command: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -17,8 +18,10 @@ def this_command() -> str:
 
 def emit(figure: str, value: float, unit: str, *, target: str = "", command: str | None = None,
          **extra: object) -> None:
-    """Print ``BENCH {json}``: the line bench/table.py collects into its table."""
-    line = {"figure": figure, "value": value, "unit": unit, "command": command or this_command()}
+    """Print ``BENCH {json}``: the line bench/table.py collects into its table, with the load
+    average beside it (on a shared machine a wall time says as much about the neighbours)."""
+    line = {"figure": figure, "value": value, "unit": unit, "command": command or this_command(),
+            "load_avg_1m": round(os.getloadavg()[0], 2)}
     if target:
         line["target"] = target
     print("BENCH " + json.dumps({**line, **extra}), flush=True)
