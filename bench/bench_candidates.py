@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from warehouse.candidate_rows import rebuild_candidates  # noqa: E402
 from warehouse.latest import mark_latest  # noqa: E402
 from warehouse.queries import candidates  # noqa: E402
 from warehouse.warehouse import Warehouse  # noqa: E402
@@ -50,6 +51,7 @@ def build(db: Path, creators: int, runs: int = 2) -> None:
                        'm' AS model_version, 'x' AS metrics_version
                 FROM range({creators}) t(i)""")
         mark_latest(con, "creators")
+        rebuild_candidates(con)
 
 
 def main() -> None:

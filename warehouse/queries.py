@@ -21,9 +21,6 @@ from warehouse.staging import input_columns
 #: The tiers the ``candidates`` view can hold; a tier filter narrows within these.
 CANDIDATE_TIERS = ("nano", "micro")
 
-#: Up to this many rows, ``candidates`` finds the top keys first and reads only their rows.
-TOP_FIRST = 1_000
-
 #: order_by name -> ORDER BY clause. Best first; the key columns make ties deterministic.
 ORDER_BY: dict[str, str] = {
     "adjusted_er": "has_high_flag, adjusted_er DESC NULLS LAST",  # held-back creators, when shown, last
@@ -89,20 +86,10 @@ def candidates(
     order = f"ORDER BY {ORDER_BY[order_by]}, platform, creator_id"
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         raise WarehouseError(f"The limit must be a whole number of 0 or more, not {limit!r}.")
+    tail = "" if limit is None else f" LIMIT {limit:d}"
     with connect(db_path, read_only=True, config=config) as con:
-        if limit is None or limit > TOP_FIRST:
-            tail = "" if limit is None else f" LIMIT {limit:d}"
-            return nullable(con.execute(f"SELECT * FROM candidates{where} {order}{tail}", params).df())
-        # The top keys first, then their whole rows: reading every column of every candidate
-        # only to keep a few costs far more on a large warehouse than a second lookup by key.
-        keys = con.execute(f"SELECT platform, creator_id FROM candidates{where} {order} LIMIT {limit:d}",
-                           params).fetchall()
-        if not keys:
-            return nullable(con.execute("SELECT * FROM candidates LIMIT 0").df())
-        ids, wanted = [cid for _, cid in keys], set(keys)
-        rows = con.execute(f"SELECT * FROM candidates WHERE creator_id IN ({_placeholders(ids)}) {order}", ids).df()
-    keep = [(p, c) in wanted for p, c in zip(rows["platform"], rows["creator_id"], strict=True)]
-    return nullable(rows[keep].reset_index(drop=True))
+        # One table (candidate_rows, materialised at load time): its top rows in one scan.
+        return nullable(con.execute(f"SELECT * FROM candidates{where} {order}{tail}", params).df())
 
 
 #: The Posts sheet's columns: each creator's posts behind its latest score, newest first.
