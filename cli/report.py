@@ -52,7 +52,8 @@ def write_html_report(
     """Query the candidates (or read the saved ``shortlist``, with its brief) and write their
     report; (path written, creators in it)."""
     from reports.render import ReportContext, write_report
-    from warehouse.queries import candidates, count_candidates
+    from warehouse.candidate_query import count_candidates
+    from warehouse.queries import candidates
     from warehouse.shortlists import read_shortlist
 
     with clear_errors():

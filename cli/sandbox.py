@@ -166,7 +166,7 @@ def demo(
         top = candidates(db, config=config)
         export_candidates(top, output, "csv", force=True)
         counts = table_counts(db, config)
-    render_candidates(top.head(15), f"Top candidates ({len(top)} in all)")
+    render_candidates(top.head(15).to_dict(orient="records"), f"Top candidates ({len(top)} in all)")
     say_held_back(db, {}, config)
     console.print(
         f"warehouse {db}: " + ", ".join(f"{name} {n}" for name, n in counts.items())

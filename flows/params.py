@@ -19,7 +19,7 @@ from typing import Any
 
 from core.settings import Settings
 from scrapers.errors import InvalidInput
-from scrapers.registry import get_platform, validate_handle
+from scrapers.registry import get_platform, platform_name, validate_handle
 from scrapers.validate import validate_base_url
 
 MAX_QUERY_CHARS = 200
@@ -56,9 +56,8 @@ class DiscoverParams:
 
 
 def validate_platform(platform: str) -> str:
-    """The lower-case platform name, or InvalidInput listing the known ones."""
-    get_platform(platform)
-    return platform.strip().lower()
+    """The lower-case platform name, or InvalidInput listing the known ones (no plug-in imported)."""
+    return platform_name(platform)
 
 
 def _term(value: str, what: str, example: str, max_chars: int) -> str:

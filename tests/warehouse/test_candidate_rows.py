@@ -151,14 +151,14 @@ def _rescore(db: Path) -> None:
     wh.append_scores(state.run_id, {**empty, "scores": scores})
 
 
-def _table(db: Path) -> list[tuple]:
+def _table(db: Path, sql: str = "SELECT * FROM candidate_rows ORDER BY platform, creator_id") -> list[tuple]:
+    """The materialised rows (or, given the old view's ``sql``, what it shows) in key order."""
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("SELECT * FROM candidate_rows ORDER BY platform, creator_id").fetchall()
+        return con.execute(sql).fetchall()
 
 
 def _old_view(db: Path) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(OLD_VIEW).fetchall()
+    return _table(db, OLD_VIEW)
 
 
 def test_the_table_holds_what_the_old_view_showed_through_every_kind_of_write(tmp_path):
