@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -20,8 +20,10 @@ from cli.options import (
     split_csv,
 )
 from core.errors import WarehouseError
-from core.settings import Settings
 from flows.params import MAX_LIST_ROWS, validate_count
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 #: Rows a table shows when no --limit is given; a file format lists them all.
 TABLE_ROWS = 50

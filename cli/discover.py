@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,10 +21,12 @@ from cli.options import (
     split_csv,
 )
 from cli.progress import showing_progress
-from core.settings import Settings
 from flows.params import validate_discover_params
 from flows.runners import check_cluster, check_task_runner
 from scrapers.registry import PLATFORM_NAMES
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 
 def run_discover(task_runner: str = "thread", dask_address: str | None = None, **params: Any) -> dict[str, Any]:

@@ -15,12 +15,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.settings import Settings
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform, platform_name, validate_handle
 from scrapers.validate import validate_base_url
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 MAX_QUERY_CHARS = 200
 MAX_HASHTAG_CHARS = 100
@@ -172,6 +174,8 @@ def validate_discover_params(
     present), so a run that cannot work never starts. Extra keyword arguments (db_path, faces,
     …) are accepted and ignored, so the flow can pass its whole signature.
     """
+    from core.settings import Settings
+
     config = config or Settings.from_env(InvalidInput)  # every SCOUT_* override, checked before any fetch
     name = validate_platform(platform)
     url = validate_base_url(get_platform(name).settings(base_url, config).base_url)
