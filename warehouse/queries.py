@@ -1,7 +1,8 @@
 """Read-only questions the CLI and flows ask of the warehouse.
 
 User values only ever travel as bound parameters; the only SQL assembled from strings is a
-fixed set of identifiers (``ORDER_BY`` and ``MAIN_TABLES``) chosen from whitelists.
+fixed set of identifiers (``MAIN_TABLES``, and the candidates' ``ORDER_BY`` in
+``warehouse/candidate_query.py``) chosen from whitelists.
 """
 
 from __future__ import annotations
