@@ -33,7 +33,7 @@ ORDER_BY: dict[str, str] = {
 }
 
 def candidate_filter(
-    platforms: Iterable[str] | None, tiers: Iterable[str] | None, min_er: float | None,
+    platforms: Iterable[str] | None = None, tiers: Iterable[str] | None = None, min_er: float | None = None,
     include_flagged: bool = True,
 ) -> tuple[str, list[Any]]:
     """The WHERE clause (empty or with a leading space) and its bound parameters; without

@@ -21,6 +21,7 @@ from transforms.frames import (
     raw_frame,
 )
 from transforms.score import score_creators
+from warehouse.candidate_query import count_candidates, count_held_back
 from warehouse.db import connect
 from warehouse.forget import forget_creator
 from warehouse.load import load_run
@@ -186,6 +187,7 @@ def test_the_table_holds_what_the_old_view_showed_through_every_kind_of_write(tm
                                         "WHERE creator_id = 'did:plc:c2'").fetchone()
     assert shown == {"did:plc:c1": "query: a-first", "did:plc:c2": "query: a-first"}
     assert (credibility, high) == (0.8, True)
+    assert (count_candidates(db), count_held_back(db)) == (len(rows) - 1, 1)  # c1 is held back
 
 
 def test_the_migration_backfills_the_candidates_of_a_warehouse_stored_before_it(tmp_path):
