@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -20,8 +20,10 @@ from cli.options import (
     split_csv,
 )
 from core.errors import WarehouseError
-from core.settings import Settings
 from flows.params import MAX_LIST_ROWS, validate_count
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 #: Rows a table shows when no --limit is given; a file format lists them all.
 TABLE_ROWS = 50
@@ -29,7 +31,7 @@ TABLE_ROWS = 50
 
 def candidate_filters(platform: list[str] | None, tier: list[str] | None, min_er: str | None) -> dict[str, Any]:
     """Filters of `candidates` and `export`, checked here so a typo exits 2 before the query."""
-    from warehouse.queries import CANDIDATE_TIERS
+    from warehouse.candidate_query import CANDIDATE_TIERS
 
     platforms = [check_platform(p) for p in split_csv(platform)] or None
     tiers = [t.lower() for t in split_csv(tier)] or None
@@ -89,9 +91,13 @@ def check_sort(sort: str) -> str:
 
 def say_held_back(db: Path, filters: dict[str, Any], config: Settings) -> int:
     """One line on stderr counting the candidates left out for a high-severity flag; the count."""
-    from warehouse.queries import count_held_back
+    from warehouse.candidate_query import count_held_back
 
-    held = count_held_back(db, **filters, config=config)
+    return say_held(count_held_back(db, **filters, config=config))
+
+
+def say_held(held: int) -> int:
+    """One line on stderr counting ``held`` candidates left out for a high-severity flag."""
     if held:
         err_console.print(f"{held:,} creator{'s' if held != 1 else ''} held back for fake engagement; "
                           "--include-flagged to see them", highlight=False)
@@ -117,29 +123,42 @@ def candidates_cmd(
         with clear_errors():
             validate_count(limit, "limit", 1, MAX_LIST_ROWS)
     filters = candidate_filters(platform, tier, min_er)
-    from warehouse.export import to_csv
-    from warehouse.queries import candidates, count_candidates
+    from warehouse.candidate_query import candidate_listing, count_held_back
 
     if fmt == "table" and limit is None:
         limit = TABLE_ROWS
     config = settings()
+    query = {"limit": limit, "order_by": order_by, "include_flagged": include_flagged, **filters}
     with clear_errors():
-        df = candidates(db, limit=limit, order_by=order_by, include_flagged=include_flagged, **filters, config=config)
-        left_out = (count_candidates(db, include_flagged=include_flagged, **filters, config=config) - len(df)
-                    if fmt == "table" and len(df) == limit else 0)
+        # A table on screen takes plain rows (no pandas to import: about half a second) and its
+        # counts from one connection.
+        listing = candidate_listing(db, **query, config=config) if fmt == "table" else None
+        df = None if listing is not None else candidate_frame(db, query, config)
+        rows = [] if listing is None else listing.rows
+        left_out = listing.matching - len(rows) if listing is not None and len(rows) == limit else 0
         if not include_flagged:
-            say_held_back(db, filters, config)
+            say_held(listing.held_back if listing is not None else count_held_back(db, **filters, config=config))
     if left_out:
-        err_console.print(f"{left_out:,} more candidates not shown; use --limit {len(df) + left_out} "
+        err_console.print(f"{left_out:,} more candidates not shown; use --limit {limit + left_out} "
                           "or -f csv for all", highlight=False)
-    if fmt == "csv":  # piped into a file a spreadsheet will open: formulas defused as in exports
-        sys.stdout.write(to_csv(df) or "")
-    elif fmt == "json":
-        sys.stdout.write(df.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
-    elif df.empty:
+    if df is not None:
+        from warehouse.export import to_csv
+
+        if fmt == "csv":  # piped into a file a spreadsheet will open: formulas defused as in exports
+            sys.stdout.write(to_csv(df) or "")
+        else:
+            sys.stdout.write(df.to_json(orient="records", date_format="iso", force_ascii=False) + "\n")
+    elif not rows:
         console.print("No candidates match these filters.")
     else:
-        render_candidates(df, f"{len(df)} candidates", evidence=include_flagged)
+        render_candidates(rows, f"{len(rows)} candidates", evidence=include_flagged)
+
+
+def candidate_frame(db: Path, query: dict[str, Any], config: Settings) -> Any:
+    """The candidates as a DataFrame, for a file format (pandas imported only then)."""
+    from warehouse.queries import candidates
+
+    return candidates(db, **query, config=config)
 
 
 def export_cmd(
@@ -202,8 +221,9 @@ def export_cmd(
     console.print(f"wrote {len(df)} {'matches' if shortlist is not None else 'candidates'} to {path}")
 
 
-def render_candidates(df: Any, title: str, *, evidence: bool = False) -> None:
-    """The candidates as a table; ``evidence`` adds the authenticity flags' evidence lines."""
+def render_candidates(rows: list[dict[str, Any]], title: str, *, evidence: bool = False) -> None:
+    """The candidates (rows as dicts) as a table; ``evidence`` adds the authenticity flags'
+    evidence lines."""
     table = Table(title=title, show_lines=False)
     columns = [
         ("platform", "platform"), ("handle", "handle"), ("display_name", "name"),
@@ -217,7 +237,7 @@ def render_candidates(df: Any, title: str, *, evidence: bool = False) -> None:
             continue
         table.add_column(header, no_wrap=True, overflow="ellipsis", max_width=28 if wide else None,
                          justify="left" if wide or key in ("platform", "tier") else "right")
-    for row in df.to_dict(orient="records"):
+    for row in rows:
         cells = []
         for key, _ in columns:
             value = row.get(key)

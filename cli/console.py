@@ -11,13 +11,16 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from core.errors import ScoutError
-from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 # Piped output (CI logs, `| less`) has no width; 80 columns would truncate every handle.
 console = Console(width=None if sys.stdout.isatty() else 140)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -21,11 +21,12 @@ from cli.options import (
     split_csv,
 )
 from cli.progress import showing_progress
-from core.settings import Settings
 from flows.params import validate_discover_params
 from flows.runners import check_cluster, check_task_runner
-from scrapers.origins import check_reachable
-from scrapers.registry import PLATFORMS
+from scrapers.registry import PLATFORM_NAMES
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 
 def run_discover(task_runner: str = "thread", dask_address: str | None = None, **params: Any) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def run_discover(task_runner: str = "thread", dask_address: str | None = None, *
 
 def discover(
     platform: Annotated[str | None, typer.Option(
-        "--platform", "-p", help=f"One of: {', '.join(PLATFORMS)} (with --brief-file: the brief's one platform "
+        "--platform", "-p", help=f"One of: {', '.join(PLATFORM_NAMES)} (with --brief-file: the brief's one platform "
                                  "when it names one).")] = None,
     instance: Annotated[
         str | None,
@@ -96,6 +97,8 @@ def discover(
         check_resumable(db, config, platform, params.base_url, params.queries, params.hashtags,
                         params.handles, params.limit, params.posts_per_creator, params.tier_scheme,
                         params.person_threshold, faces)
+    from scrapers.origins import check_reachable
+
     with clear_errors():
         check_reachable(params.base_url)
         if dask_address:

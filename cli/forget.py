@@ -25,11 +25,11 @@ from cli.options import (
     creator_key,
     settings,
 )
-from scrapers.registry import PLATFORMS
+from scrapers.registry import PLATFORM_NAMES
 
 
 def forget(
-    platform: Annotated[str | None, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORM_NAMES)}.")] = None,
     handle: Annotated[str | None, typer.Option(
         "--handle", help="The creator's handle (or id); a Mastodon username or Bluesky name alone is "
                          "resolved to the one stored creator who has it.")] = None,

@@ -6,13 +6,16 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.console import clear_errors, err_console
-from core.settings import FALLBACK_DB_PATH, Settings
+from core.defaults import FALLBACK_DB_PATH
 from flows.params import validate_platform
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 #: ``--db`` when neither it nor ``SCOUT_DB`` is given (Typer reads ``SCOUT_DB`` for the option).
 DEFAULT_DB = Path(FALLBACK_DB_PATH)
@@ -49,7 +52,10 @@ def split_csv(values: list[str] | None) -> list[str]:
 
 def settings() -> Settings:
     """Every SCOUT_* setting, read once when a command starts and passed down from there; a bad
-    value is one line naming the variable, exit code 2."""
+    value is one line naming the variable, exit code 2. (pydantic is imported here, not by
+    ``scout --help``.)"""
+    from core.settings import Settings
+
     with clear_errors():
         return Settings.from_env()
 

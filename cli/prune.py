@@ -11,7 +11,6 @@ from rich.markup import escape
 
 from cli.console import USAGE_ERROR, clear_errors, console, fail
 from cli.options import DEFAULT_DB, DbOption, settings
-from core.records import utcnow
 
 #: An age as ``--raw-older-than`` takes it: a whole number and a unit.
 _AGE = re.compile(r"(\d{1,6})([hdw])")
@@ -20,6 +19,8 @@ _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 def cutoff_for(age: str) -> datetime:
     """The time ``age`` ago (``30d``, ``12h``, ``2w``); anything else is one line, exit 2."""
+    from core.records import utcnow
+
     match = _AGE.fullmatch(age.strip().lower())
     if match is None:
         raise fail(f"--raw-older-than takes a whole number and a unit, h, d or w (such as 30d), not {age!r}",

@@ -4,7 +4,7 @@ client can open offline: charts, a sortable table and a card per creator."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,8 +28,10 @@ from cli.options import (
     settings,
 )
 from core.errors import WarehouseError
-from core.settings import Settings
 from flows.params import MAX_LIST_ROWS, validate_count
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 #: Cards a report holds when no --limit is given: a report is read, not searched.
 REPORT_ROWS = 100
@@ -52,7 +54,8 @@ def write_html_report(
     """Query the candidates (or read the saved ``shortlist``, with its brief) and write their
     report; (path written, creators in it)."""
     from reports.render import ReportContext, write_report
-    from warehouse.queries import candidates, count_candidates
+    from warehouse.candidate_query import count_candidates
+    from warehouse.queries import candidates
     from warehouse.shortlists import read_shortlist
 
     with clear_errors():

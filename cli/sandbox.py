@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,7 +15,9 @@ from cli.match import brief_from_options, render_matches
 from cli.options import DEFAULT_DB, DbOption, FacesOption, ensure_db_writable, settings
 from cli.progress import showing_progress
 from core.errors import InputError
-from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 DEMO_SEED = 42
 
@@ -166,7 +168,7 @@ def demo(
         top = candidates(db, config=config)
         export_candidates(top, output, "csv", force=True)
         counts = table_counts(db, config)
-    render_candidates(top.head(15), f"Top candidates ({len(top)} in all)")
+    render_candidates(top.head(15).to_dict(orient="records"), f"Top candidates ({len(top)} in all)")
     say_held_back(db, {}, config)
     console.print(
         f"warehouse {db}: " + ", ".join(f"{name} {n}" for name, n in counts.items())

@@ -27,12 +27,12 @@ from cli.options import (
 )
 from cli.progress import showing_progress
 from flows.params import validate_threshold, validate_tier_scheme
-from scrapers.registry import PLATFORMS
+from scrapers.registry import PLATFORM_NAMES
 
 
 def parse_cmd(
     file: Annotated[Path, typer.Argument(help="A saved response body or page (JSON or HTML).")],
-    platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")],
+    platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORM_NAMES)}.")],
 ) -> None:
     """Print a saved body as canonical JSON: {"profile": {...} | null, "posts": [...]}.
 
@@ -79,7 +79,7 @@ def recognised_files(platform: str, paths: list[Path], files: list[Path]) -> lis
 
 def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Saved pages or exports: files or folders.")],
-    platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORMS)}.")],
+    platform: Annotated[str, typer.Option("--platform", "-p", help=f"One of: {', '.join(PLATFORM_NAMES)}.")],
     tier_scheme: Annotated[str, typer.Option(help="Tier scheme: default, later_fohr, hypeauditor_legacy.")] = "default",
     threshold: ThresholdOption = 0.5,
     db: DbOption = DEFAULT_DB,

@@ -6,9 +6,8 @@ Every value from the data is escaped before Rich sees it: a bio such as ``[link=
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.console import Group
 from rich.markup import escape
@@ -17,6 +16,9 @@ from rich.table import Table
 
 from cli.console import USAGE_ERROR, clear_errors, console, fail
 from cli.options import DEFAULT_DB, DbOption, check_platform, creator_key, settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def show(
@@ -120,6 +122,8 @@ def _lineage(lineage: pd.DataFrame) -> Table:
 
 
 def _known(value: Any) -> bool:
+    import pandas as pd  # imported by the card's reader already; not by `scout --help`
+
     return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value))
 
 

@@ -13,10 +13,10 @@ from typing import Any, Literal
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.defaults import FALLBACK_DB_PATH
 from core.errors import InputError
 
-#: Where the warehouse lives unless ``SCOUT_DB`` or ``--db`` says otherwise.
-FALLBACK_DB_PATH = "data/scout.duckdb"
+__all__ = ["FALLBACK_DB_PATH", "Settings"]
 
 #: ``SCOUT_PREFECT_SERVER``: one local Prefect server shared by every command (the default), or
 #: Prefect's own temporary server started and stopped by each command.

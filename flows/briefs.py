@@ -19,7 +19,7 @@ from typing import Any
 from core.brief import COLLABORATIONS, Brief
 from core.errors import InputError
 from flows.params import validate_input_file
-from scrapers.registry import PLATFORMS
+from scrapers.registry import PLATFORM_NAMES
 from transforms.tiers import DEFAULT
 
 #: TOML key -> Brief field (the file says ``brief = "..."``, the record calls it ``text``).
@@ -110,7 +110,7 @@ def _checked(brief: Brief, where: dict[str, str]) -> Brief:
     if brief.name is not None and not _NAME.fullmatch(brief.name):
         raise BriefError(f"{where['name']}: name {brief.name!r} must be 1 to 80 letters, digits, "
                          "spaces, '.', '-' or '_'")
-    platforms = _known(brief.platforms, PLATFORMS, "platform", where["platforms"])
+    platforms = _known(brief.platforms, PLATFORM_NAMES, "platform", where["platforms"])
     tiers = _known(brief.tiers, TIERS, "tier", where["tiers"])
     languages = tuple(dict.fromkeys(v.lower() for v in brief.languages))
     bad = [v for v in languages if not _LANGUAGE.fullmatch(v)]

@@ -15,12 +15,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.settings import Settings
 from scrapers.errors import InvalidInput
-from scrapers.registry import get_platform, validate_handle
+from scrapers.registry import get_platform, platform_name, validate_handle
 from scrapers.validate import validate_base_url
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 MAX_QUERY_CHARS = 200
 MAX_HASHTAG_CHARS = 100
@@ -56,9 +58,8 @@ class DiscoverParams:
 
 
 def validate_platform(platform: str) -> str:
-    """The lower-case platform name, or InvalidInput listing the known ones."""
-    get_platform(platform)
-    return platform.strip().lower()
+    """The lower-case platform name, or InvalidInput listing the known ones (no plug-in imported)."""
+    return platform_name(platform)
 
 
 def _term(value: str, what: str, example: str, max_chars: int) -> str:
@@ -173,6 +174,8 @@ def validate_discover_params(
     present), so a run that cannot work never starts. Extra keyword arguments (db_path, faces,
     …) are accepted and ignored, so the flow can pass its whole signature.
     """
+    from core.settings import Settings
+
     config = config or Settings.from_env(InvalidInput)  # every SCOUT_* override, checked before any fetch
     name = validate_platform(platform)
     url = validate_base_url(get_platform(name).settings(base_url, config).base_url)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from core.settings import Settings
 from scrapers.errors import InvalidInput, MissingCredential
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 USER_AGENT = (
     "creator-scout/0.1 (+https://github.com/creator-scout/creator-scout; "
@@ -30,8 +33,13 @@ REFUSED_KIND = "refused"
 
 
 def current(config: Settings | None) -> Settings:
-    """``config``, or (for a direct call) the settings the environment holds now."""
-    return config if config is not None else Settings.from_env(InvalidInput)
+    """``config``, or (for a direct call) the settings the environment holds now (pydantic imported
+    only then: ``flows`` imports this module, and ``scout --help`` imports ``flows``)."""
+    if config is not None:
+        return config
+    from core.settings import Settings
+
+    return Settings.from_env(InvalidInput)
 
 
 def timeout(config: Settings | None = None) -> tuple[float, float]:

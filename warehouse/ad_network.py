@@ -9,6 +9,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from warehouse.candidate_rows import refresh_candidates
+
 #: The scores the pass may update: the latest of each creator, where authenticity was scored.
 _LATEST_SCORES = """
     SELECT platform, creator_id, run_id, sponsored_share, authenticity_flags FROM latest_scores
@@ -38,6 +40,7 @@ def update_authenticity(con: duckdb.DuckDBPyConnection, changed: pd.DataFrame) -
             SET authenticity_score = c.authenticity_score, authenticity_flags = c.authenticity_flags
             FROM changed_authenticity AS c
             WHERE s.platform = c.platform AND s.creator_id = c.creator_id AND s.run_id = c.run_id""")
+        refresh_candidates(con, "changed_authenticity")
     finally:
         con.unregister("changed_authenticity")
     return len(changed)

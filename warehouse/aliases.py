@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from core.identity import handle_key, handle_keys
+from warehouse.candidate_rows import refresh_candidates
 from warehouse.latest import mark_latest
 from warehouse.staging import table_columns
 
@@ -123,6 +124,7 @@ def _rekey_stored(con: duckdb.DuckDBPyConnection, merge: Merge) -> None:
     for table in ("posts", "creator_lineage"):
         con.execute(f"UPDATE {table} SET creator_id = $winner WHERE {where}$alias", params)
     mark_latest(con, "(SELECT $platform AS platform, $winner AS creator_id)", winner)
+    refresh_candidates(con, "(SELECT $platform AS platform, unnest([$alias, $winner]) AS creator_id)", params)
 
 
 def _merge_creator_rows(con: duckdb.DuckDBPyConnection) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from warehouse.candidate_rows import refresh_candidates
 from warehouse.db import transaction
 from warehouse.staging import require_columns, stage
 
@@ -34,4 +35,5 @@ def store_audits(con: duckdb.DuckDBPyConnection, run_id: str, audits: pd.DataFra
         stage(con, "audits")
         con.unregister("in_audits")
         stored = con.execute(_INSERT_AUDITS, {"run_id": run_id}).fetchall()
+        refresh_candidates(con, "stg_audits")  # a candidate shows its latest audit's credibility
     return int(stored[0][0]) if stored else 0

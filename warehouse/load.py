@@ -25,6 +25,7 @@ import pandas as pd
 
 from core.settings import Settings
 from warehouse.aliases import merge_aliases
+from warehouse.candidate_rows import refresh_candidates
 from warehouse.db import DbPath, WarehouseError, connect, transaction
 from warehouse.forget import erase, read_tombstones
 from warehouse.latest import mark_latest
@@ -302,6 +303,10 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None)
     if with_lineage:
         con.execute(f"DELETE FROM creator_lineage WHERE {mine['creator_lineage']}", params)
         con.execute("INSERT INTO creator_lineage BY NAME SELECT *, $run_id AS run_id FROM stg_lineage", params)
+
+    # What a candidate shows comes from its creator row, latest score and lineage: all three moved.
+    refresh_candidates(con, "(SELECT platform, creator_id FROM touched_scores UNION SELECT platform, creator_id "
+                            f"FROM stg_profiles{' UNION SELECT platform, creator_id FROM stg_lineage' if with_lineage else ''})")
 
     if with_raw:
         con.execute(_INSERT_RAW, batch)

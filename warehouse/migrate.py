@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from core.errors import WarehouseError
+from warehouse.candidate_rows import rebuild_candidates
 
 _FILE_RE = re.compile(r"^(?P<version>\d{3})_(?P<name>[a-z0-9_]+)\.sql$")
 
@@ -86,7 +87,8 @@ def views_current(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop every view of ours and create each from its file, in one transaction."""
+    """Drop every view of ours and create each from its file, then refill the materialised
+    candidates from the new derivation, in one transaction."""
     con.execute(_CREATE_VIEW_LEDGER)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -96,6 +98,7 @@ def rebuild_views(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f'DROP VIEW IF EXISTS "{name}" CASCADE')
         for view in views():
             con.execute(view.sql)
+        rebuild_candidates(con)
         con.execute("DELETE FROM schema_views")
         con.execute("INSERT INTO schema_views (checksum) VALUES (?)", [views_checksum()])
         con.execute("COMMIT")

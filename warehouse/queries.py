@@ -1,108 +1,36 @@
 """Read-only questions the CLI and flows ask of the warehouse.
 
 User values only ever travel as bound parameters; the only SQL assembled from strings is a
-fixed set of identifiers (``ORDER_BY`` and ``MAIN_TABLES``) chosen from whitelists.
+fixed set of identifiers (``MAIN_TABLES``, and the candidates' ``ORDER_BY`` in
+``warehouse/candidate_query.py``) chosen from whitelists.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from core.settings import Settings
-from warehouse.db import DbPath, WarehouseError, connect
+from warehouse.candidate_query import candidate_sql
+from warehouse.db import DbPath, WarehouseError, connect, fetch_records
 from warehouse.manifest import BatchStatus
 from warehouse.staging import input_columns
-
-#: The tiers the ``candidates`` view can hold; a tier filter narrows within these.
-CANDIDATE_TIERS = ("nano", "micro")
-
-#: Up to this many rows, ``candidates`` finds the top keys first and reads only their rows.
-TOP_FIRST = 1_000
-
-#: order_by name -> ORDER BY clause. Best first; the key columns make ties deterministic.
-ORDER_BY: dict[str, str] = {
-    "adjusted_er": "has_high_flag, adjusted_er DESC NULLS LAST",  # held-back creators, when shown, last
-    "er_median": "er_median DESC NULLS LAST",
-    "er_mean": "er_mean DESC NULLS LAST",
-    "followers": "followers DESC NULLS LAST",
-    "posts_per_week": "posts_per_week DESC NULLS LAST",
-    "person_probability": "person_probability DESC NULLS LAST",
-    "days_since_last_post": "days_since_last_post ASC NULLS LAST",
-    "handle": "handle ASC",
-    "scored_at": "scored_at DESC",
-}
 
 MAIN_TABLES = (
     "runs", "creators", "creator_snapshots", "posts", "creator_scores", "raw_responses", "scrape_errors",
 )
 
 
-def _candidate_filter(
-    platforms: Iterable[str] | None, tiers: Iterable[str] | None, min_er: float | None,
-    include_flagged: bool = True,
-) -> tuple[str, list[Any]]:
-    """The WHERE clause (empty or with a leading space) and its bound parameters; without
-    ``include_flagged``, creators with a high-severity authenticity flag are left out."""
-    where: list[str] = [] if include_flagged else ["NOT has_high_flag"]
-    params: list[Any] = []
-    if platforms is not None:
-        wanted = _as_list(platforms)
-        where.append(f"platform IN ({_placeholders(wanted)})")
-        params.extend(wanted)
-    if tiers is not None:
-        wanted = _as_list(tiers)
-        unknown = [t for t in wanted if t not in CANDIDATE_TIERS]
-        if unknown:
-            raise WarehouseError(
-                f"Candidates are only in the tiers {', '.join(CANDIDATE_TIERS)}; "
-                f"{', '.join(map(repr, unknown))} is not one of them."
-            )
-        where.append(f"tier IN ({_placeholders(wanted)})")
-        params.extend(wanted)
-    if min_er is not None:
-        where.append("er_median >= ?")
-        params.append(float(min_er))
-    return (" WHERE " + " AND ".join(where) if where else ""), params
-
-
-def candidates(
-    db_path: DbPath,
-    *,
-    platforms: Iterable[str] | None = None,
-    tiers: Iterable[str] | None = None,
-    min_er: float | None = None,
-    limit: int | None = None,
-    order_by: str = "adjusted_er",
-    include_flagged: bool = False,
-    config: Settings | None = None,
-) -> pd.DataFrame:
-    """Rows of the ``candidates`` view, filtered and ordered (by default authenticity-adjusted ER,
-    ``er_median * authenticity_score / 100``); an empty frame when none match."""
-    if order_by not in ORDER_BY:
-        raise WarehouseError(f"Cannot order by {order_by!r}; choose one of {', '.join(ORDER_BY)}.")
-    where, params = _candidate_filter(platforms, tiers, min_er, include_flagged)
-    order = f"ORDER BY {ORDER_BY[order_by]}, platform, creator_id"
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise WarehouseError(f"The limit must be a whole number of 0 or more, not {limit!r}.")
+def candidates(db_path: DbPath, *, config: Settings | None = None, **query: Any) -> pd.DataFrame:
+    """Rows of the ``candidates`` view as a DataFrame, filtered and ordered by ``query`` (the
+    keywords of :func:`warehouse.candidate_query.candidate_sql`: platforms, tiers, min_er, limit,
+    order_by, include_flagged); an empty frame when none match."""
+    sql, params = candidate_sql(**query)
     with connect(db_path, read_only=True, config=config) as con:
-        if limit is None or limit > TOP_FIRST:
-            tail = "" if limit is None else f" LIMIT {limit:d}"
-            return nullable(con.execute(f"SELECT * FROM candidates{where} {order}{tail}", params).df())
-        # The top keys first, then their whole rows: reading every column of every candidate
-        # only to keep a few costs far more on a large warehouse than a second lookup by key.
-        keys = con.execute(f"SELECT platform, creator_id FROM candidates{where} {order} LIMIT {limit:d}",
-                           params).fetchall()
-        if not keys:
-            return nullable(con.execute("SELECT * FROM candidates LIMIT 0").df())
-        ids, wanted = [cid for _, cid in keys], set(keys)
-        rows = con.execute(f"SELECT * FROM candidates WHERE creator_id IN ({_placeholders(ids)}) {order}", ids).df()
-    keep = [(p, c) in wanted for p, c in zip(rows["platform"], rows["creator_id"], strict=True)]
-    return nullable(rows[keep].reset_index(drop=True))
+        return nullable(con.execute(sql, params).df())
 
 
 #: The Posts sheet's columns: each creator's posts behind its latest score, newest first.
@@ -135,38 +63,6 @@ def metric_posts(db_path: DbPath, creators: pd.DataFrame, *, config: Settings | 
             ORDER BY position, newest
             """
         ).df())
-
-
-def count_candidates(
-    db_path: DbPath,
-    *,
-    platforms: Iterable[str] | None = None,
-    tiers: Iterable[str] | None = None,
-    min_er: float | None = None,
-    include_flagged: bool = False,
-    config: Settings | None = None,
-) -> int:
-    """How many rows ``candidates`` would return without a limit (to say what a cut left out)."""
-    return _count(db_path, "count(*)", *_candidate_filter(platforms, tiers, min_er, include_flagged), config)
-
-
-def count_held_back(
-    db_path: DbPath,
-    *,
-    platforms: Iterable[str] | None = None,
-    tiers: Iterable[str] | None = None,
-    min_er: float | None = None,
-    config: Settings | None = None,
-) -> int:
-    """How many candidates matching the filters have a high-severity authenticity flag."""
-    return _count(db_path, "count(*) FILTER (WHERE has_high_flag)", *_candidate_filter(platforms, tiers, min_er),
-                  config)
-
-
-def _count(db_path: DbPath, expression: str, where: str, params: list[Any], config: Settings | None) -> int:
-    with connect(db_path, read_only=True, config=config) as con:
-        row = con.execute(f"SELECT {expression} FROM candidates{where}", params).fetchone()
-        return int(row[0]) if row else 0
 
 
 def table_counts(db_path: DbPath, config: Settings | None = None) -> dict[str, int]:
@@ -226,8 +122,7 @@ def batch_raw_responses(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: i
         "WHERE run_id = ? AND batch_no = ? ORDER BY fetched_at, response_id",
         [run_id, batch_no],
     )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return fetch_records(cursor)
 
 
 def run_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
@@ -302,14 +197,3 @@ def nullable(df: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_bool_dtype(df[column].dtype):
             df[column] = df[column].astype("boolean")
     return df
-
-
-def _as_list(values: Iterable[str]) -> list[str]:
-    """Accept one string or many, trimmed and lower-cased (platform and tier names are)."""
-    items = [values] if isinstance(values, str) else list(values)
-    return [str(v).strip().lower() for v in items]
-
-
-def _placeholders(values: list[str]) -> str:
-    # IN () is a syntax error; IN (NULL) matches nothing, which is what an empty filter means.
-    return ", ".join("?" for _ in values) if values else "NULL"

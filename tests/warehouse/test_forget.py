@@ -89,15 +89,18 @@ def test_forget_leaves_zero_rows_and_a_later_import_skips_the_creator(imported) 
     before = mentions(db, handle, ids)
     assert before["creators"] == 1 and before["raw_responses"] >= 2 and before["posts"] >= 1
     assert before["creator_lineage"] == 2  # found by both saved pages: "import FILE" each
+    assert before["candidate_rows"] == 1  # the materialised candidates view (migration 018) too
 
     result = scout("forget", "-p", "instagram", "--handle", "@Jonas.Backt", "--db", str(db),
                    "--reason", "erasure request #7")
     assert result.exit_code == 0, result.output
     assert f"forgot instagram {handle}" in result.output
-    for table in ("creators", "posts", "raw_responses", "creator_scores", "creator_snapshots", "creator_lineage"):
+    for table in ("creators", "posts", "raw_responses", "creator_scores", "creator_snapshots", "creator_lineage",
+                  "candidate_rows"):
         assert f"{table} " in result.output
     assert mentions(db, handle, ids) == {t: 0 for t in before}
     assert rows(db, "SELECT count(*) FROM creators")[0][0] == len(others)  # nobody else went
+    assert rows(db, "SELECT count(*) FROM candidates WHERE handle = ?", [handle]) == [(0,)]
 
     gone = tombstones(db)
     assert gone[["platform", "handle", "reason"]].values.tolist() == [["instagram", handle, "erasure request #7"]]

@@ -1,3 +1,17 @@
+-- found_by of the creators in the table named `keys` (platform, creator_id): every distinct way
+-- each was found ("query: baking; handle: maya"), in the order first met. A macro so that a
+-- refresh of a few candidates (warehouse/candidate_rows.py) reads only their lineage.
+CREATE OR REPLACE MACRO lineage_found_by(keys) AS TABLE
+WITH ways AS (
+    SELECT platform, creator_id, found_by || ': ' || term AS way, min(found_at) AS since
+    FROM creator_lineage
+    WHERE (platform, creator_id) IN (SELECT platform, creator_id FROM query_table(keys))
+    GROUP BY ALL
+)
+SELECT platform, creator_id, string_agg(way, '; ' ORDER BY since, way) AS found_by
+FROM ways
+GROUP BY platform, creator_id;
+
 -- Where each creator came from (creator_lineage): the first and the latest run that found it, how
 -- and by what term, and found_by, every distinct way it was found ("query: baking; handle: maya"),
 -- in the order first met.
@@ -21,15 +35,8 @@ ends AS (
     FROM ordered
     GROUP BY platform, creator_id
 ),
-ways AS (
-    SELECT platform, creator_id, found_by || ': ' || term AS way, min(found_at) AS since
-    FROM creator_lineage
-    GROUP BY ALL
-),
 listed AS (
-    SELECT platform, creator_id, string_agg(way, '; ' ORDER BY since, way) AS found_by
-    FROM ways
-    GROUP BY platform, creator_id
+    SELECT * FROM lineage_found_by('creator_lineage')
 )
 SELECT e.*, l.found_by
 FROM ends AS e

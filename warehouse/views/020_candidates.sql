@@ -1,13 +1,20 @@
--- People in the nano and micro tiers (and accounts in the review band around the person
--- threshold, flagged needs_review), with the columns a marketer reads.
+-- What the candidates are: people in the nano and micro tiers (and accounts in the review band
+-- around the person threshold, flagged needs_review), with the columns a marketer reads.
+-- candidate_source(keys) derives the rows of the creators in the table named `keys` (platform,
+-- creator_id); they are materialised in the table candidate_rows (migration 018, kept by
+-- warehouse/candidate_rows.py), which the `candidates` view reads.
 -- adjusted_er = er_median * authenticity_score / 100 (the default order); has_high_flag marks a
 -- creator with a high-severity authenticity flag (held back by `scout candidates` by default);
 -- flag_evidence is the flags' evidence lines, worst first, joined by "; "; found_by every way the
--- creator was found (creator_origins).
-CREATE VIEW candidates AS
-WITH latest_audits AS (
+-- creator was found (lineage_found_by).
+CREATE OR REPLACE MACRO candidate_source(keys) AS TABLE
+WITH wanted AS (
+    SELECT DISTINCT platform, creator_id FROM query_table(keys)
+),
+latest_audits AS (
     SELECT platform, creator_id, real_share AS audience_credibility
     FROM audience_audits
+    WHERE (platform, creator_id) IN (SELECT platform, creator_id FROM wanted)
     QUALIFY row_number() OVER (PARTITION BY platform, creator_id ORDER BY audited_at DESC, run_id DESC) = 1
 ),
 eligible AS (
@@ -15,6 +22,7 @@ eligible AS (
     FROM latest_scores
     WHERE (is_person OR coalesce(needs_review, false))
       AND tier IN ('nano', 'micro')
+      AND (platform, creator_id) IN (SELECT platform, creator_id FROM wanted)
 )
 SELECT
     c.platform,
@@ -68,6 +76,9 @@ JOIN creators AS c
 LEFT JOIN latest_audits AS a
   ON a.platform = s.platform
  AND a.creator_id = s.creator_id
-LEFT JOIN creator_origins AS o
+LEFT JOIN lineage_found_by(keys) AS o
   ON o.platform = s.platform
  AND o.creator_id = s.creator_id;
+
+CREATE VIEW candidates AS
+SELECT * FROM candidate_rows;
