@@ -36,6 +36,9 @@ from transforms.faces import detect_faces
 FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size elsewhere
 AVATAR_BATCH_SIZE = 100
 MAX_FETCH_WORKERS = 4
+# Batches submitted ahead of the one being stored: enough to keep every worker busy while the flow
+# stores, few enough that the bodies waiting in memory do not grow with --limit.
+FETCH_AHEAD = 2 * MAX_FETCH_WORKERS
 FETCH_RETRY_DELAYS = [2, 5, 15]
 
 
@@ -167,6 +170,12 @@ def fetch_batch(
                 todo = [r for r in todo if r != ref and r not in done]
         return Fetched(raws=http.raw_responses, stats=with_failed_attempts(http.stats), refs=refs,
                        stopped=stopped, failed=failed)
+
+
+def finished(future: Any) -> bool:
+    """Whether a task's future (thread or Dask runner) has its outcome already."""
+    wrapped = getattr(future, "wrapped_future", None)
+    return wrapped is not None and wrapped.done()
 
 
 def _ref_by_key(platform: str, raws: list[RawResponse], refs: list[str]) -> dict[str, str]:
