@@ -41,7 +41,6 @@ from flows.artifacts import format_counts, publish_artifacts
 from flows.audience import audit_run
 from flows.fetching import (
     AVATAR_BATCH_SIZE,
-    FETCH_AHEAD,
     FETCH_BATCH_SIZE,
     MAX_FETCH_WORKERS,
     Fetched,
@@ -53,6 +52,7 @@ from flows.fetching import (
     finished,
     in_batches,
     parse_batch,
+    submitted_ahead,
     with_failed_attempts,
 )
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
@@ -232,22 +232,13 @@ class BatchRun:
                 for n, batch in enumerate(in_batches(refs, FETCH_BATCH_SIZE), start=1)}
 
     def fetch(self, plan: dict[int, list[str]], posts_per_creator: int) -> Iterator[tuple[int, list[str], Any]]:
-        """Each batch in order with its fetch task's future (None: stored already). Tasks are
-        submitted ``FETCH_AHEAD`` batches ahead of the one handed out, so fetching runs on while
-        the flow stores, and the bodies fetched but not stored yet stay bounded whatever the limit."""
-        batches, futures = list(plan.items()), {}
+        """Each batch in order with its fetch task's future (None: stored already), submitted
+        ``FETCH_AHEAD`` batches ahead (``submitted_ahead``)."""
+        def submit(n: int, refs: list[str]) -> Any:
+            return None if n in self.state.batches else fetch_batch.submit(
+                self.platform, self.base_url, refs, posts_per_creator, self.rate_per_second)
 
-        def submit(n: int, refs: list[str]) -> None:
-            if n not in self.state.batches:
-                futures[n] = fetch_batch.submit(self.platform, self.base_url, refs, posts_per_creator,
-                                                self.rate_per_second)
-
-        for n, refs in batches[:FETCH_AHEAD]:
-            submit(n, refs)
-        for i, (n, refs) in enumerate(batches):
-            if i + FETCH_AHEAD < len(batches):
-                submit(*batches[i + FETCH_AHEAD])
-            yield n, refs, futures.pop(n, None)
+        return submitted_ahead(plan, submit)
 
     def complete(self, n: int, refs: list[str], future: Any) -> None:
         """Batch ``n``: reuse what an earlier attempt stored, or store and load what was fetched."""
