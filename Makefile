@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/bench_rescore.py
 	$(BIN)/python bench/bench_match.py
 	$(BIN)/python bench/bench_match_input.py
+	$(BIN)/python bench/bench_discover.py
 
 # Evaluations on the labelled dev data beside the checkout (../shared/datasets, read at run time).
 eval-fit: install
