@@ -7,19 +7,22 @@ time with a running shared server, and (from bench_discover_memory.py) memory at
 
 Not a test: it prints figures and asserts nothing. The sandbox publishes 100 requests per 10 s
 (Bluesky's own 3000 per 5 min is the same 10/s). A first small discover starts the shared Prefect
-server; each measured run is then the `scout` CLI called in this process, so a sampler thread can
-read the main (flow) thread's stack every 10 ms: a sample is Prefect's when the nearest frame of
-Prefect or of ours is Prefect's (its engine, client, futures bookkeeping, imports), and waiting
-when the thread is only waiting for a fetch task's result. Requests and 429s are the sandbox's
-own counts; the budget share is the requests over (published rate x the run's wall time).
+server; each measured run is then a new process that calls the `scout` CLI's app (imports and all,
+as a command does) with a sampler thread reading the main (flow) thread's stack every 10 ms: a
+sample is Prefect's when the nearest frame of Prefect or of ours is Prefect's (its engine, client,
+futures bookkeeping, imports), and waiting when the thread only waits for a fetch task's result.
+Requests and 429s are the sandbox's own counts; the budget share is the requests over (published
+rate x the run's wall time).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -79,18 +82,32 @@ class Sampler(threading.Thread):
             self.counts[classify(sys._current_frames().get(self.thread_id))] += 1
 
 
-def measured_run(app: object, args: list[str]) -> tuple[float, float, Counter[str]]:
-    """(wall s, CPU s of this process, samples by kind) of one in-process `scout` command."""
+def sampled_command(args: list[str]) -> None:
+    """In a new process: the `scout` command ``args`` with its main thread sampled; prints one
+    JSON line of wall and CPU seconds and the samples by kind."""
     sampler = Sampler(threading.get_ident())
     sampler.start()
     started, cpu = time.perf_counter(), time.process_time()
+    from cli.app import app
+
     try:
-        app(args[1:], standalone_mode=False)  # type: ignore[operator]
+        app(args, standalone_mode=False)
     finally:
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         sampler.done.set()
         sampler.join()
-    return wall, cpu, sampler.counts
+        print("SAMPLED " + json.dumps({"wall": wall, "cpu": cpu, "samples": sampler.counts}), flush=True)
+
+
+def measured_run(args: list[str], env: dict[str, str]) -> tuple[float, float, Counter[str]]:
+    """(wall s, CPU s, samples by kind) of one `scout` command in a process of its own."""
+    done = subprocess.run([sys.executable, __file__, "--sampled", *args[1:]], env=env, capture_output=True,
+                          text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("SAMPLED ")]
+    if done.returncode or not lines:
+        raise SystemExit(f"{shlex.join(args)} failed: {done.stderr.strip()[-2000:]}")
+    found = json.loads(lines[-1].removeprefix("SAMPLED "))
+    return found["wall"], found["cpu"], Counter(found["samples"])
 
 
 def creators_loaded(db: Path) -> int:
@@ -103,20 +120,16 @@ def creators_loaded(db: Path) -> int:
 
 def discover_figures(creators: int, runs: int, rate_limit: int, rate_window: float) -> None:
     env = prefect_env()
-    os.environ.update(PREFECT_HOME=env["PREFECT_HOME"])
-    os.environ.pop("PREFECT_API_URL", None)
     budget = rate_limit / rate_window
     results = []
     with sandbox_for(creators, rate_limit=rate_limit, rate_window=rate_window).start() as server, \
             tempfile.TemporaryDirectory(prefix="scout-bench-discover-") as work:
         peak_of(discover_args(server.base_url, 5, Path(work) / "warm.duckdb"), env)  # starts the shared server
-        from cli.app import app  # imported once, as one command would
-
         for run in range(runs):
             db = Path(work) / f"run{run}.duckdb"
             args = discover_args(server.base_url, creators, db, rate=None)
             before = server.stats
-            wall, cpu, samples = measured_run(app, args)
+            wall, cpu, samples = measured_run(args, env)
             after = server.stats
             requests = after["by_platform"].get("bluesky", 0) - before["by_platform"].get("bluesky", 0)
             refused = after["rate_limited"] - before["rate_limited"]
@@ -131,7 +144,7 @@ def discover_figures(creators: int, runs: int, rate_limit: int, rate_window: flo
             }
             results.append(figures)
             print(f"run {run + 1}: {loaded} creators, {requests} requests, {refused} 429s, {wall:.1f}s wall, "
-                  f"{cpu:.1f}s CPU (this process, sandbox included), flow thread samples {dict(samples)}, "
+                  f"{cpu:.1f}s CPU (the command), flow thread samples {dict(samples)}, "
                   f"load average {load_average()}")
         command = shlex.join(discover_args("SANDBOX", creators, Path("DB"), rate=None))
         for name in results[0]:
@@ -148,6 +161,9 @@ def discover_figures(creators: int, runs: int, rate_limit: int, rate_window: flo
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--sampled"]:
+        sampled_command(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creators", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
