@@ -128,9 +128,10 @@ def discover_figures(creators: int, runs: int, rate_limit: int, rate_window: flo
         for run in range(runs):
             db = Path(work) / f"run{run}.duckdb"
             args = discover_args(server.base_url, creators, db, rate=None)
-            before = server.stats
+            before, arrived = server.stats, len(server._stats.arrivals.get("bluesky", []))
             wall, cpu, samples = measured_run(args, env)
-            after = server.stats
+            after, stamps = server.stats, server._stats.arrivals.get("bluesky", [])[arrived:]
+            fetching = stamps[-1] - stamps[0] if len(stamps) > 1 else 0.0
             requests = after["by_platform"].get("bluesky", 0) - before["by_platform"].get("bluesky", 0)
             refused = after["rate_limited"] - before["rate_limited"]
             loaded = creators_loaded(db)
@@ -140,6 +141,8 @@ def discover_figures(creators: int, runs: int, rate_limit: int, rate_window: flo
                 "429s": (refused, "count", "0"),
                 "share of the rate budget used over the run": (100 * requests / (budget * wall), "%", ">= 85"),
                 "Prefect's share of wall time": (100 * samples["prefect"] / total, "%", "<= 5"),
+                "share of the rate budget used from first to last request": (
+                    100 * (len(stamps) - 1) / (budget * fetching) if fetching else 0.0, "%", None),
                 "discover wall time": (wall, "s", None),
             }
             results.append(figures)
