@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -48,8 +49,10 @@ from flows.fetching import (
     fetch_batch,
     fetch_counts,
     fetch_errors,
+    finished,
     in_batches,
     parse_batch,
+    submitted_ahead,
     with_failed_attempts,
 )
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
@@ -228,10 +231,14 @@ class BatchRun:
         return {n: keep_refs(self.platform, batch, self.gone)
                 for n, batch in enumerate(in_batches(refs, FETCH_BATCH_SIZE), start=1)}
 
-    def fetch(self, plan: dict[int, list[str]], posts_per_creator: int) -> dict[int, Any]:
-        """Fan out a fetch task for every batch not stored yet."""
-        return {n: fetch_batch.submit(self.platform, self.base_url, batch, posts_per_creator, self.rate_per_second)
-                for n, batch in plan.items() if n not in self.state.batches}
+    def fetch(self, plan: dict[int, list[str]], posts_per_creator: int) -> Iterator[tuple[int, list[str], Any]]:
+        """Each batch in order with its fetch task's future (None: stored already), submitted
+        ``FETCH_AHEAD`` batches ahead (``submitted_ahead``)."""
+        def submit(n: int, refs: list[str]) -> Any:
+            return None if n in self.state.batches else fetch_batch.submit(
+                self.platform, self.base_url, refs, posts_per_creator, self.rate_per_second)
+
+        return submitted_ahead(plan, submit)
 
     def complete(self, n: int, refs: list[str], future: Any) -> None:
         """Batch ``n``: reuse what an earlier attempt stored, or store and load what was fetched."""
@@ -243,6 +250,8 @@ class BatchRun:
             if stored.status is BatchStatus.FETCHED:
                 self.process(n, refs, self.warehouse.stored_raws(self.state.run_id, n), stored.counts, stored=True)
             return
+        if not finished(future):
+            self.warehouse.release()  # waiting for the network: the file is free meanwhile
         outcome = future.result(raise_on_failure=False)
         if isinstance(outcome, Fetched):
             raws, counts = outcome.raws, fetch_counts(outcome, creators=len(refs))
@@ -266,6 +275,8 @@ class BatchRun:
             parsed.extend(self.discovered.for_creators(refs))
         failures = storable(ParseResult(errors=fetch_errors(self.platform, refs, counts))).errors
         parsed.errors = failures + parsed.errors
+        if self.faces:
+            self.warehouse.release()  # the avatars are fetched first
         face_rows = (_faces(self.platform, parsed, self.avatar_cache, self.rate_per_second, self.base_url)
                      if self.faces else None)
         raise_if_interrupted()
@@ -374,13 +385,13 @@ def discover(
     run = BatchRun(warehouse, state, gone, Scoring(platform, state.started_at, tier_scheme, person_threshold, context),
                    base_url, rate_per_second, faces, avatar_cache, brief=brief)
     try:
-        with remembered_interrupts():
+        with remembered_interrupts(), warehouse.keeping_open():
             refs = run.discovery(params["queries"], params["hashtags"], params["handles"], limit)
             plan = run.plan(refs)
-            futures = run.fetch(plan, posts_per_creator)
             meter = ProgressMeter("discover", [len(batch) for batch in plan.values()], get_run_logger().info)
-            for n, batch in plan.items():  # in order: the same loads, in the same order, on every attempt
-                run.complete(n, batch, futures.pop(n, None))  # its bodies go once it is stored
+            # in order: the same loads, in the same order, on every attempt
+            for n, batch, future in run.fetch(plan, posts_per_creator):
+                run.complete(n, batch, future)  # its bodies go once it is stored
                 meter.batch_done(len(batch), reused=n in state.batches)
             raise_if_interrupted()
             warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ from transforms.faces import detect_faces
 FETCH_BATCH_SIZE = 25  # one getProfiles call on Bluesky; a sensible task size elsewhere
 AVATAR_BATCH_SIZE = 100
 MAX_FETCH_WORKERS = 4
+# Batches submitted ahead of the one being stored: enough to keep every worker busy while the flow
+# stores, few enough that the bodies waiting in memory do not grow with --limit.
+FETCH_AHEAD = 2 * MAX_FETCH_WORKERS
 FETCH_RETRY_DELAYS = [2, 5, 15]
 
 
@@ -167,6 +170,26 @@ def fetch_batch(
                 todo = [r for r in todo if r != ref and r not in done]
         return Fetched(raws=http.raw_responses, stats=with_failed_attempts(http.stats), refs=refs,
                        stopped=stopped, failed=failed)
+
+
+def submitted_ahead(plan: dict[int, list[str]], submit: Callable[[int, list[str]], Any],
+                    ahead: int = FETCH_AHEAD) -> Iterator[tuple[int, list[str], Any]]:
+    """Each batch of ``plan`` in order with what ``submit`` gave for it, each submitted ``ahead``
+    batches before it is handed out: fetching runs on while the flow stores, and the bodies
+    fetched but not stored yet stay bounded whatever the limit."""
+    batches = list(plan.items())
+    futures = {n: submit(n, refs) for n, refs in batches[:ahead]}
+    for i, (n, refs) in enumerate(batches):
+        if i + ahead < len(batches):
+            later, later_refs = batches[i + ahead]
+            futures[later] = submit(later, later_refs)
+        yield n, refs, futures.pop(n)
+
+
+def finished(future: Any) -> bool:
+    """Whether a task's future (thread or Dask runner) has its outcome already."""
+    wrapped = getattr(future, "wrapped_future", None)
+    return wrapped is not None and wrapped.done()
 
 
 def _ref_by_key(platform: str, raws: list[RawResponse], refs: list[str]) -> dict[str, str]:

@@ -45,6 +45,7 @@ from scrapers.retry import (
     reset_in_seconds,
     retry_after_seconds,
     unreachable_reason,
+    window_rate,
 )
 from scrapers.robots import RobotsCache
 from scrapers.settings import MAX_RETRIES, OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
@@ -131,17 +132,20 @@ class HttpClient:
         return backoff_delay(attempt, self.backoff_base, self.backoff_cap, self._jitter)
 
     def _observe_limits(self, bucket: TokenBucket, headers: Mapping[str, str]) -> None:
-        """Adopt the server's published pace and pause when its window is spent."""
+        """Adopt the server's published pace (Bluesky's policy, or Mastodon's limit over its
+        window) and pause when its window is spent."""
+        until_reset = reset_in_seconds(headers)
         rate = policy_rate(headers)
+        if rate is None and until_reset:
+            bucket.window = max(bucket.window, until_reset)
+            rate = window_rate(headers, bucket.window, until_reset)
         if rate is not None:
             target = rate * BUDGET_SHARE
             if abs(target - bucket.rate) > 1e-9:
                 bucket.configure(target, bucket.burst)
         remaining = remaining_requests(headers)
-        if remaining is not None and remaining <= 0:
-            wait = reset_in_seconds(headers)
-            if wait:
-                bucket.pause_until(time.monotonic() + wait)
+        if remaining is not None and remaining <= 0 and until_reset:
+            bucket.pause_until(time.monotonic() + until_reset)
 
     def allowed_by_robots(self, url: str) -> bool:
         """robots.txt verdict for our user agent; an unreachable robots.txt allows (RFC 9309)."""

@@ -51,6 +51,9 @@ class TokenBucket:
         self._paused_until = 0.0
         self._lock = threading.Lock()
         self.waits = 0
+        # The longest time to reset a server that publishes no window (Mastodon) has shown: its
+        # window, or a little less (see ``retry.window_rate``).
+        self.window = 0.0
 
     def configure(self, rate: float, burst: int) -> None:
         """Change the pace, e.g. after reading the server's published policy."""

@@ -82,11 +82,18 @@ def reset_in_seconds(headers: Mapping[str, str], now: datetime | None = None) ->
     return None
 
 
+def _whole_number(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name)
+    if value is not None and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
 def remaining_requests(headers: Mapping[str, str]) -> int | None:
     for name in ("RateLimit-Remaining", "X-RateLimit-Remaining"):
-        value = headers.get(name)
-        if value is not None and value.strip().lstrip("-").isdigit():
-            return int(value)
+        value = _whole_number(headers, name)
+        if value is not None:
+            return value
     return None
 
 
@@ -103,3 +110,18 @@ def policy_rate(headers: Mapping[str, str]) -> float | None:
     except (ValueError, StopIteration):
         return None
     return limit / window if window > 0 else None
+
+
+def window_rate(headers: Mapping[str, str], window: float, until_reset: float | None) -> float | None:
+    """Requests per second ``X-RateLimit-Limit``/``-Remaining``/``-Reset`` allow (Mastodon), which
+    publish no window: the limit over ``window``, the longest time to reset seen (the real window
+    or a little less), and never more than what remains of this window over the time left in it,
+    so a window another run already spent part of is not overrun."""
+    limit = _whole_number(headers, "X-RateLimit-Limit")
+    if limit is None or limit <= 0 or window <= 0:
+        return None
+    rate = limit / window
+    remaining = remaining_requests(headers)
+    if remaining is not None and until_reset:
+        rate = min(rate, remaining / until_reset)
+    return rate if rate > 0 else None

@@ -1,16 +1,19 @@
-"""One warehouse file, as a flow uses it: one object, one connection per unit of work.
+"""One warehouse file, as a flow uses it: one object, one connection for as long as it is worth it.
 
 A flow builds one :class:`Warehouse` and calls it; it never threads a path through the layers
-below. The object migrates the file on its first write connection only, and each batch's two
-transactions (store the bodies, then load the records) share one connection, so a discover of
-N batches opens the file N + 4 times instead of 2N + 6, and other processes still get it between
-batches.
+below. The object migrates the file on its first write connection only. Batches saved back to
+back share one write connection (``keeping_open``; each batch its own transactions): it is
+closed, which checkpoints DuckDB and lets readers and other writers in, when the flow is about to
+wait for the network (``release``), once it has been held ``HOLD_SECONDS``, and when the block
+ends. A discover whose flow thread is busy opens the file once per ``HOLD_SECONDS`` instead of
+once per batch, and a reader still waits at most about ``HOLD_SECONDS`` and one batch.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,9 @@ from warehouse.rescore import (
 )
 from warehouse.scoring_inputs import scoring_inputs
 
+#: Longest a write connection is kept across batches before it is closed to let others in.
+HOLD_SECONDS = 5.0
+
 
 class Warehouse:
     """The warehouse at ``path`` (``$SCOUT_DB`` or the default when None), opened with the entry
@@ -48,18 +54,57 @@ class Warehouse:
         self.path = Path(path if path is not None else default_db_path(config))
         self.config = config
         self._migrated = False
+        self._held: duckdb.DuckDBPyConnection | None = None  # kept across batches (``hold``)
+        self._holding = ExitStack()
+        self._held_since = 0.0
+        self._keep_open = False
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write connection; the first one this object opens brings the schema up to date."""
+        """A write connection (the held one, if any); the first one this object opens brings
+        the schema up to date."""
+        if self._held is not None:
+            yield self._held
+            return
         with connect(self.path, upgrade=not self._migrated, config=self.config) as con:
             self._migrated = True
             yield con
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection, or the held write connection (this process cannot open the
+        file a second time while it holds it)."""
+        if self._held is not None:
+            yield self._held
+            return
         with connect(self.path, read_only=True, config=self.config) as con:
             yield con
+
+    def _hold(self) -> duckdb.DuckDBPyConnection:
+        """The write connection kept open for the next calls, until ``release``."""
+        if self._held is None:
+            self._held = self._holding.enter_context(
+                connect(self.path, upgrade=not self._migrated, config=self.config))
+            self._migrated = True
+            self._held_since = time.monotonic()
+        return self._held
+
+    @contextmanager
+    def keeping_open(self) -> Iterator[None]:
+        """Batches saved in the block share one write connection, closed by ``release``, after
+        ``HOLD_SECONDS``, and when the block ends."""
+        self._keep_open = True
+        try:
+            yield
+        finally:
+            self._keep_open = False
+            self.release()
+
+    def release(self) -> None:
+        """Close the held write connection, if any: DuckDB checkpoints, and readers and other
+        writers get the file. A flow calls it before it waits (for the network, say)."""
+        self._held = None
+        self._holding.close()
 
     def unfinished_run(self, fingerprint: str) -> str | None:
         """The run a rerun with this fingerprint would continue, if any (a read-only look)."""
@@ -120,13 +165,29 @@ class Warehouse:
         """A batch's two transactions on one connection: store its bodies (skipped when ``raws``
         is None: an earlier attempt stored them), then load its records (and ``frames["lineage"]``,
         how the run found them, when given)."""
-        with self.writer() as con:
+        with self._batch_writer() as con:
             if raws is not None:
                 store_batch(con, run_id=run_id, batch_no=batch_no, refs=refs, raw_responses=raws,
                             counts=counts, run_refs=run_refs, ref_sources=ref_sources)
             return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"],
                               posts=frames["posts"], scores=frames["scores"], errors=errors,
                               counts={**counts, "posts": len(frames["posts"])}, lineage=frames.get("lineage"))
+
+    @contextmanager
+    def _batch_writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Inside ``keeping_open``, the held connection (left open for the next batch unless held
+        ``HOLD_SECONDS`` already, closed at once after a failure); otherwise one of its own."""
+        if not self._keep_open:
+            with self.writer() as con:
+                yield con
+            return
+        try:
+            yield self._hold()
+        except BaseException:
+            self.release()
+            raise
+        if time.monotonic() - self._held_since >= HOLD_SECONDS:
+            self.release()
 
     def audit_targets(self, platform: str, run_id: str, *, everyone: bool) -> list[str]:
         """The creators a run audits: its candidates, or every creator it scored."""

@@ -7,7 +7,8 @@ from scrapers.settings import PlatformSettings
 
 MASTODON = Platform.assemble(
     "mastodon",
-    # 300 requests / 5 min per IP -> 1/s; we use 90%.
+    # mastodon.social's default, 300 requests / 5 min per IP -> 1/s at 90%, until the instance's
+    # X-RateLimit-* headers publish its own budget (HttpClient then paces to 90% of that).
     PlatformSettings("https://mastodon.social", 0.9, 5),
     handles=handles, client=client, parsers=parsers,
 )

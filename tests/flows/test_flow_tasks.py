@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.records import RawResponse
 from flows.discover import score
-from flows.fetching import in_batches, parse_batch
+from flows.fetching import in_batches, parse_batch, submitted_ahead
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -44,3 +44,21 @@ def test_batches_cover_every_ref_once():
     batches = in_batches(refs, 25)
     assert [len(b) for b in batches] == [25, 25, 3]
     assert sum(batches, []) == refs
+
+
+def test_fetches_are_submitted_a_bounded_number_of_batches_ahead_of_the_one_stored():
+    """Bodies fetched but not stored yet stay bounded whatever --limit (all 80 batches of a
+    2000-creator run were submitted at once, and fetched ahead of a busy flow, before)."""
+    plan = {n: [f"ref{n}"] for n in range(1, 81)}
+    submitted: list[int] = []
+
+    def submit(n: int, refs: list[str]) -> str:
+        submitted.append(n)
+        return f"future of {refs[0]}"
+
+    handed = []
+    for n, refs, future in submitted_ahead(plan, submit, ahead=8):
+        assert len(submitted) == min(80, n + 8)  # this batch and the 8 after it, no more
+        assert future == f"future of {refs[0]}"
+        handed.append(n)
+    assert handed == submitted == list(range(1, 81))

@@ -6,6 +6,7 @@ import io
 import json
 import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -32,7 +33,12 @@ from scrapers.http import HttpClient, stop_requests
 from scrapers.mastodon import MASTODON
 from scrapers.origins import check_reachable, same_origin
 from scrapers.ratelimit import TokenBucket, budget_share, share_budget
-from scrapers.retry import policy_rate, reset_in_seconds, retry_after_seconds
+from scrapers.retry import (
+    policy_rate,
+    reset_in_seconds,
+    retry_after_seconds,
+    window_rate,
+)
 from scrapers.settings import OVERSIZED_KIND, REFUSED_KIND, USER_AGENT
 
 
@@ -154,6 +160,31 @@ def test_remaining_zero_pauses_until_reset(server):
     bucket = client._bucket(base)
     assert bucket.rate == pytest.approx(10 / 5 * 0.9)  # adopted 90% of the published policy
     assert bucket._paused_until > time.monotonic() + 1
+
+
+def test_mastodon_headers_set_the_pace_to_90_percent_of_the_instance_budget(server):
+    """Mastodon publishes limit, remaining and reset but no window: the longest time to reset seen
+    stands for it, so 3000 requests with 100 s to reset are paced at 90% of 30/s, not 0.9/s."""
+    script, base = server
+    reset = datetime.fromtimestamp(time.time() + 100, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    script.routes["/api/v1/accounts/1"] = [
+        (200, {"X-RateLimit-Limit": "3000", "X-RateLimit-Remaining": "2999", "X-RateLimit-Reset": reset}, "{}"),
+    ]
+    client = HttpClient("mastodon", rate_per_second=MASTODON.defaults.rate_per_second, burst=5)
+    client.get(base + "/api/v1/accounts/1", kind="account")
+    assert client._bucket(base).rate == pytest.approx(0.9 * 3000 / 100, rel=0.05)
+
+
+def test_window_rate_keeps_within_what_is_left_of_the_window():
+    headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "299"}
+    assert window_rate(headers, window=300.0, until_reset=299.0) == pytest.approx(1.0)
+    # a window someone already spent most of: what remains over the time left, not limit/window
+    assert window_rate({**headers, "X-RateLimit-Remaining": "30"}, window=300.0, until_reset=60.0) == 0.5
+    # past the window's middle at our pace, plenty remains: the limit over the window still rules
+    assert window_rate({**headers, "X-RateLimit-Remaining": "200"}, window=300.0, until_reset=100.0) == 1.0
+    assert window_rate({**headers, "X-RateLimit-Remaining": "0"}, window=300.0, until_reset=10.0) is None
+    assert window_rate({"X-RateLimit-Remaining": "5"}, window=300.0, until_reset=10.0) is None
+    assert window_rate(headers, window=0.0, until_reset=None) is None
 
 
 def test_header_parsers():

@@ -434,3 +434,37 @@ def test_same_account_id_on_two_instances_is_two_creators() -> None:
         ids.add(MASTODON.parse(RawResponse(platform="mastodon", kind="account", request_key="k", url=url, status=200,
                                            body=(FIXTURES / "account_lookup.json").read_text(encoding="utf-8"))).profiles[0].creator_id)
     assert ids == {f"{host}:{JONAS_ID}" for host in ("mastodon.social", "bread.example", "127.0.0.1")}
+
+
+def test_a_sandbox_discover_paces_to_the_instance_s_published_budget_with_no_429() -> None:
+    """The sandbox publishes 60 requests per 2 s (30/s) in Mastodon's X-RateLimit-* headers and no
+    window: four fetch threads on the platform's default pace (0.9/s) take up 90% of that after the
+    first answer, stay within every window and are never refused."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sandbox import SandboxServer
+    from scrapers.http import HttpClient
+
+    def client() -> HttpClient:
+        return HttpClient("mastodon", rate_per_second=MASTODON.defaults.rate_per_second,
+                          burst=MASTODON.defaults.burst)
+
+    with SandboxServer(creators=300, seed=11, rate_limit=60, rate_window=2.0).start() as server:
+        with client() as http:
+            refs = MASTODON.discover(http, server.base_url, queries=[], hashtags=[], handles=[], limit=60)
+        batches = [refs[i::4] for i in range(4)]
+
+        def fetch(batch: list[str]) -> HttpClient:
+            with client() as http:
+                MASTODON.fetch_creators(http, server.base_url, batch, posts_per_creator=5)
+            return http
+
+        with ThreadPoolExecutor(4) as pool:
+            clients = list(pool.map(fetch, batches))
+        stats = server.stats
+        busiest = server.max_in_window("mastodon", 2.0)
+    assert len(refs) == 60
+    assert {p.creator_id for c in clients for p in parse_all(c.raw_responses).profiles} == set(refs)
+    assert stats["rate_limited"] == 0
+    assert busiest <= 60
+    assert clients[0]._bucket(server.base_url).rate == pytest.approx(0.9 * 60 / 2.0, rel=0.15)

@@ -178,3 +178,37 @@ def test_three_polling_readers_do_not_starve_a_discover(tmp_path, sandbox):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT status FROM runs").fetchall() == [("completed",)]
         assert con.execute("SELECT count(*) FROM run_batches WHERE status <> 'loaded'").fetchone()[0] == 0
+
+
+def test_batches_kept_open_share_one_write_connection_until_released(tmp_path):
+    """Inside ``keeping_open`` batches saved back to back share one write connection (the write
+    lock stays held between them, no open and checkpoint per batch); ``release`` (the flow calls
+    it before waiting for the network) hands the file to a reader in another process at once."""
+    from core.records import RawResponse, utcnow
+    from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
+    from transforms.score import score_creators
+    from warehouse.db import write_lock_holder
+    from warehouse.manifest import RunStatus
+    from warehouse.warehouse import Warehouse
+
+    db, now = tmp_path / "scout.duckdb", utcnow()
+    warehouse = Warehouse(db)
+    warehouse.open_run("run-1", {"flow": "discover", "platform": "bluesky", "params": {}, "started_at": now,
+                                 "finished_at": None, "status": RunStatus.RUNNING}, fingerprint="f")
+    profiles, posts = profiles_frame([], observed_at=now), posts_frame([], observed_at=now)
+    frames = {"profiles": profiles, "posts": posts, "scores": score_creators(profiles, posts, now=now)}
+    with warehouse.keeping_open():
+        for n in (1, 2):
+            raws = [RawResponse("bluesky", "profiles", f"r{n}", f"https://bsky.test/{n}", 200, "{}", fetched_at=now)]
+            warehouse.save_batch(run_id="run-1", batch_no=n, refs=[f"r{n}"], raws=raw_frame(raws), frames=frames,
+                                 errors=errors_frame([]), counts={"fetched": 1, "requests": 1, "retries": 0})
+            holder = write_lock_holder(db)
+            assert holder is not None and holder.pid == os.getpid()  # kept for the next batch
+        warehouse.release()
+        assert write_lock_holder(db) is None
+        read = subprocess.run(
+            [sys.executable, "-c", "import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True)"
+             ".execute(\"SELECT count(*) FROM run_batches WHERE status = 'loaded'\").fetchone()[0])", str(db)],
+            capture_output=True, text=True, timeout=60)
+        assert read.stdout.strip() == "2", read.stderr
+    assert write_lock_holder(db) is None
