@@ -35,7 +35,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_discover_memory import (  # noqa: E402
-    bench_line,
     discover_args,
     load_average,
     memory_by_limit,
@@ -43,6 +42,7 @@ from bench_discover_memory import (  # noqa: E402
     prefect_env,
     sandbox_for,
 )
+from figures import emit  # noqa: E402
 
 OURS = tuple(str(ROOT / package) + os.sep for package in ("cli", "flows", "scrapers", "transforms", "warehouse",
                                                           "core", "reports"))
@@ -155,12 +155,11 @@ def discover_figures(creators: int, runs: int, rate_limit: int, rate_window: flo
             unit, target = results[0][name][1], results[0][name][2]
             median = statistics.median(values)
             print(f"{name}: median {median:.3f} {unit} of {runs} ({', '.join(f'{v:.3f}' for v in values)})")
-            extra = {"runs": [round(v, 3) for v in values], "load": load_average(),
-                     "budget": f"{rate_limit} per {rate_window:g} s"}
+            extra = {"runs": [round(v, 3) for v in values], "budget": f"{rate_limit} per {rate_window:g} s"}
             if target:
                 extra["target"] = target
-            print(bench_line(f"discover {creators} Bluesky: {name}", round(median, 3), unit,
-                             f"{command} (bench/bench_discover.py)", **extra))
+            emit(f"discover {creators} Bluesky: {name}", round(median, 3), unit,
+                 command=f"{command} (bench/bench_discover.py)", **extra)
 
 
 def main() -> None:

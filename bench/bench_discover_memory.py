@@ -13,7 +13,6 @@ on Bluesky), and the creators each run loaded are printed beside its peak.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import resource
@@ -25,6 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from figures import emit  # noqa: E402
 
 from sandbox import SandboxServer  # noqa: E402
 
@@ -40,11 +41,6 @@ def _rss_mib(pid: int) -> float:
     except OSError:
         pass
     return 0.0
-
-
-def bench_line(figure: str, value: float, unit: str, command: str, **extra: object) -> str:
-    """One machine-readable figure for `make bench`'s table."""
-    return "BENCH " + json.dumps({"figure": figure, "value": value, "unit": unit, "command": command, **extra})
 
 
 def load_average() -> str:
@@ -104,14 +100,14 @@ def memory_by_limit(limits: list[int], posts: int, env: dict[str, str]) -> dict[
             peaks[limit] = peak
             print(f"--limit {limit}: {loaded} creators loaded, {seconds:.1f}s wall, {cpu:.1f}s CPU, "
                   f"peak RSS {peak:,.0f} MiB (load average {load_average()})")
-            print(bench_line(f"discover peak RSS, {limit} creators", round(peak, 1), "MiB", shlex.join(args),
-                             creators=loaded, wall_s=round(seconds, 1), cpu_s=round(cpu, 1), load=load_average()))
+            emit(f"discover peak RSS, {limit} creators", round(peak, 1), "MiB", command=shlex.join(args),
+                 creators=loaded, wall_s=round(seconds, 1), cpu_s=round(cpu, 1))
     if len(limits) > 1:
         low, high = min(limits), max(limits)
         ratio = peaks[high] / peaks[low] if peaks[low] else 0.0
         print(f"peak RSS at {high} / at {low}: {ratio:.2f}x")
-        print(bench_line(f"discover peak RSS, {high} / {low} creators", round(ratio, 3), "ratio",
-                         f"{sys.executable} bench/bench_discover_memory.py --limits {low} {high}", target="<= 1.2"))
+        emit(f"discover peak RSS, {high} / {low} creators", round(ratio, 3), "ratio",
+             command=f".venv/bin/python bench/bench_discover_memory.py --limits {low} {high}", target="<= 1.2")
     return peaks
 
 

@@ -15,7 +15,7 @@ import os
 import resource
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,7 @@ from transforms.normalize import normalize_posts, normalize_profiles  # noqa: E4
 from transforms.score import score_creators  # noqa: E402
 from transforms.tiers import DEFAULT, assign_tier  # noqa: E402
 
-NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
 FULL_SCALE_FREE_GB = 16
 NAMES = ["Maya Patel", "José García", "Daily Memes 😂", "Cute Animals 🐶", "BBC News",
          "Ana Silva", "Tom Baker", "Facts Daily", "Nike Store", "Jemma Fan Page", "Kenji Sato",

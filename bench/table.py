@@ -46,8 +46,8 @@ STEPS = (
     Step("candidates", "bench_candidates.py", (), ("--creators", "100000")),
     Step("match", "bench_match.py", (), ("--creators", "100000")),
     Step("match-input", "bench_match_input.py", ("--posts-each", "8"), ("--rows", "5000", "--posts-each", "8")),
-    Step("discover", "bench_discover.py", (), ("--creators", "200")),
-    Step("discover-memory", "bench_discover_memory.py", ("--limits", "250", "2000"), ("--limits", "100", "400")),
+    Step("discover", "bench_discover.py", (),
+         ("--creators", "200", "--runs", "1", "--memory-limits", "100", "400")),
     Step("classify", "bench_classify.py", (), ("--rows", "50000", "--dev-rows", "50000")),
 )
 
