@@ -259,7 +259,7 @@ class BatchRun:
             get_run_logger().warning("batch %d of %d creators failed after retries: %s", n, len(refs), outcome)
             spent = with_failed_attempts({}, future.task_run_id, outcome)  # its requests still count
             raws, counts = [], fetch_counts(Fetched(stats=spent), creators=0, failed=str(outcome))
-        fault_point("fetch", n)
+        fault_point("fetch", n, before_stop=self.warehouse.release)
         self.process(n, refs, raws, counts)
 
     def process(

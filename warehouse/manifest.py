@@ -13,7 +13,7 @@ import json
 import os
 import signal
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -63,17 +63,21 @@ class RunState:
     batches: dict[int, StoredBatch] = field(default_factory=dict)
 
 
-def fault_point(stage: str, batch_no: int, config: Settings | None = None) -> None:
+def fault_point(stage: str, batch_no: int, config: Settings | None = None, *,
+                before_stop: Callable[[], None] | None = None) -> None:
     """Test-only fault injection: die like ``kill -9`` when ``SCOUT_FAULT_KILL_AT`` names this
     stage and batch (``load:3``: inside the transaction that loads batch 3; ``store:N``: the one
     storing its raw bodies; ``fetch:N``: after fetching, before storing), or SIGSTOP when
-    ``SCOUT_FAULT_STOP_AT`` does, so a test can act between batches and then SIGCONT the run.
-    Unset, it does nothing."""
+    ``SCOUT_FAULT_STOP_AT`` does, so a test can act between batches and then SIGCONT the run
+    (``before_stop`` first: a flow holding the file open between batches lets it go, as it
+    would before any wait). Unset, it does nothing."""
     here = f"{stage}:{batch_no}"
     config = settings_now(config)
     if config.fault_kill_at == here:
         os.kill(os.getpid(), signal.SIGKILL)
     if config.fault_stop_at == here:
+        if before_stop is not None:
+            before_stop()
         os.kill(os.getpid(), signal.SIGSTOP)
 
 

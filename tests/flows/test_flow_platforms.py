@@ -214,7 +214,7 @@ def test_instagram_duplicates_stored_before_the_merge_are_merged_on_the_next_imp
     import_files(other, tmp_path, "business_discovery.json")
     with duckdb.connect(str(db)) as con:  # both rows in one warehouse, as older versions left them
         con.execute(f"ATTACH '{other}' AS graph (READ_ONLY)")
-        for table in ("creators", "creator_snapshots", "creator_scores", "posts", "runs"):
+        for table in ("creators", "creator_snapshots", "creator_scores", "posts", "runs", "candidate_rows"):
             con.execute(f"INSERT INTO {table} SELECT * FROM graph.{table}")
         con.execute("UPDATE creators SET id_is_alias = NULL")
     assert rows(db, "select count(*) from candidates where handle = 'marisolgrows'")[0][0] == 2
