@@ -143,3 +143,14 @@ def score_creators(
         **creator_content(creators, _naive_published(clean_posts), pos).set_index(metrics.index),
     )
     return conform(out, SCORE_DTYPES).reset_index(drop=True)
+
+
+def score_stored(
+    profiles: pa.Table, posts: pa.Table, *, now: datetime, tier_scheme: TierScheme | str = DEFAULT,
+    person_threshold: float = 0.5, authenticity: AuthenticityContext | None = None,
+) -> pd.DataFrame:
+    """score_creators over stored profiles and posts read as Arrow (a rescore's chunk): the
+    frames are made where they are scored, so a scoring process is sent Arrow buffers. Stored
+    posts need no ``collab_kind``: normalize_posts reads it again with today's rules."""
+    return score_creators(profiles.to_pandas(), posts.to_pandas(), now=now, tier_scheme=tier_scheme,
+                          person_threshold=person_threshold, authenticity=authenticity)
