@@ -15,6 +15,7 @@ one from their load).
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -32,6 +33,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from core.processes import exit_with_parent
 from core.records import utcnow
 from core.settings import Settings
 from flows.discover import fingerprint
@@ -72,12 +74,17 @@ def score_chunk(chunk: Chunk, now: datetime, tier_scheme: str, person_threshold:
 @contextmanager
 def _scoring_processes(chunks: int) -> Iterator[Executor | None]:
     """Processes to score in when there is more than one chunk (spawned: the flow's threads are
-    not forked); None for a single chunk, which is scored sooner than a process starts."""
+    not forked); None for a single chunk, which is scored sooner than a process starts. On the
+    way out, chunks not yet started are dropped (a stopped rescore waits only for those running)."""
     if chunks <= 1:
         yield None
         return
-    with ProcessPoolExecutor(min(SCORING_PROCESSES, chunks), mp_context=get_context("spawn")) as processes:
+    processes = ProcessPoolExecutor(min(SCORING_PROCESSES, chunks), mp_context=get_context("spawn"),
+                                    initializer=exit_with_parent, initargs=(os.getpid(),))
+    try:
         yield processes
+    finally:
+        processes.shutdown(cancel_futures=True)
 
 
 def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, params: dict[str, Any],
