@@ -218,7 +218,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creators", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--posts", type=int, default=30)
-    parser.add_argument("--chunk", type=int, default=50_000)
+    parser.add_argument("--chunk", type=int, default=20_000)  # the CLI's default
     args = parser.parse_args()
     from flows.shared_server import stop_shared_server, use_prefect_api
 

@@ -50,7 +50,7 @@ from warehouse.manifest import RunStatus
 from warehouse.rescore import Chunk
 from warehouse.warehouse import Warehouse
 
-DEFAULT_CHUNK = 50_000  # creators per chunk: about 0.4 GiB of working memory at 30 posts each
+DEFAULT_CHUNK = 20_000  # creators per chunk: a scoring process peaks near 1.5 GiB at 30 posts each
 MAX_CHUNK = 500_000
 # Scoring is CPU-bound pandas: one process per core of the 2-core machine it is sized for, while
 # the flow reads the next chunk and writes the last one's scores (the single writer).
