@@ -6,7 +6,7 @@ for reading the data once), the account model alone on the same creators, and sc
 one chunk with content_profile's share of it, so what else the rescore spends shows as ratios.
 
     .venv/bin/python bench/bench_rescore.py                          # 100k and 1M creators, 30 posts each
-    .venv/bin/python bench/bench_rescore.py --creators 100000 --chunk 50000
+    .venv/bin/python bench/bench_rescore.py --creators 100000 --chunk 20000
 
 Peak RSS is the flow's process plus its scoring processes (summed), sampled every 0.2 s.
 Not a test: it prints figures (human lines and BENCH lines) and asserts nothing.
