@@ -49,6 +49,14 @@ def test_rescore_appends_a_new_run_with_the_same_verdicts_in_chunks(prefect_harn
         assert con.execute("SELECT DISTINCT run_id FROM latest_scores").fetchall() == [(run["run_id"],)]
 
 
+def test_a_warehouse_of_one_chunk_is_rescored_in_the_flow_s_own_process(prefect_harness, bakers_db):
+    db = bakers_db(5, bought=1)
+    before = _latest(db)
+    run = rescore(db_path=str(db))["runs"][0]  # the default chunk holds them all: no scoring process
+    assert run["creators"] == 6 and _scores_per_run(db) == {"bakers": 6, run["run_id"]: 6}
+    assert _latest(db) == before
+
+
 def test_a_chunked_rescore_stores_what_score_creators_gives_on_the_whole_warehouse(prefect_harness, bakers_db,
                                                                                     tmp_path):
     """Chunks scored in other processes, each with its own creators' snapshots, store exactly
