@@ -1,22 +1,33 @@
 """`scout rescore` at scale: a synthetic warehouse of N creators with P posts each (built in
-DuckDB SQL, no fetching), then the real rescore flow; prints seconds, creators per second and
-the process's peak memory, so bounded memory shows as a peak that does not grow with N.
+DuckDB SQL, no fetching), then the real rescore flow against a running Prefect API (the shared
+server a CLI command uses, started before the clock). Beside it, from the same run and the same
+warehouse: DuckDB's own SQL computing the median ER per creator over the same posts (the floor
+for reading the data once), the account model alone on the same creators, and score_creators on
+one chunk with content_profile's share of it, so what else the rescore spends shows as ratios.
 
-    .venv/bin/python bench/bench_rescore.py                      # 100k creators, 30 posts each
-    .venv/bin/python bench/bench_rescore.py --creators 1000000 --chunk 50000
+    .venv/bin/python bench/bench_rescore.py                          # 100k and 1M creators, 30 posts each
+    .venv/bin/python bench/bench_rescore.py --creators 100000 --chunk 20000
 
-Not a test: it prints figures and asserts nothing.
+Peak RSS is the flow's process plus its scoring processes (summed), sampled every 0.2 s.
+Not a test: it prints figures (human lines and BENCH lines) and asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="scout-bench-prefect-"))
@@ -32,6 +43,14 @@ BIOS = ["I bake sourdough at home, mum of two.", "Daily memes and facts, DM for 
 TEXTS = ["my loaf finally rose! so proud", "new recipe on the blog, link in bio",
          "morning run by the river", "#ad thanks @brand for the new shoes",
          "repost if you agree", "our trip to Crete, best olive oil ever"]
+GIB = 2**30
+
+# The floor: every post read once and one median per creator, in DuckDB's own SQL.
+FLOOR_SQL = """
+SELECT p.creator_id, median((p.likes + coalesce(p.comments, 0) + coalesce(p.shares, 0)) / c.followers) AS er
+FROM posts p JOIN creators c ON c.platform = p.platform AND c.creator_id = p.creator_id
+WHERE NOT p.is_repost AND c.followers > 0 GROUP BY p.creator_id
+"""
 
 
 def build(db: Path, creators: int, posts: int) -> None:
@@ -57,28 +76,160 @@ def build(db: Path, creators: int, posts: int) -> None:
             FROM range({creators * posts}) t(j)""")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--creators", type=int, default=100_000)
-    parser.add_argument("--posts", type=int, default=30)
-    parser.add_argument("--chunk", type=int, default=50_000)
-    args = parser.parse_args()
+class TreePeak:
+    """The largest resident set of this process and the processes started while it samples (the
+    scoring processes; not the Prefect server, which runs before and after), sampled in a thread."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.peak = 0
+        self._every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        before = {p.pid for p in me.children(recursive=True)}
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *(p for p in me.children(recursive=True) if p.pid not in before)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:  # ended between the listing and the read
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self._every)
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    """(result, wall seconds, CPU seconds of this process and its reaped children)."""
+    def cpu() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    wall, started = time.perf_counter(), cpu()
+    result = fn()
+    return result, time.perf_counter() - wall, cpu() - started
+
+
+def sql_floor(db: Path) -> tuple[int, float, float]:
+    """(creators with an ER, wall s, CPU s) of FLOOR_SQL, its result fetched as Arrow."""
+    with Warehouse(db).reader() as con:
+        table, wall, cpu = timed(lambda: con.sql(FLOOR_SQL).to_arrow_table())
+    return table.num_rows, wall, cpu
+
+
+def account_model_alone(db: Path, chunk: int) -> tuple[int, float, float]:
+    """The account model (score_account_type on the normalised profiles) over every creator, in
+    chunks as the rescore runs it; reading and normalising are not timed."""
+    from transforms.account_type import score_account_type
+    from transforms.normalize import normalize_profiles
+    from warehouse.rescore import next_chunk
+
+    total = wall = cpu = 0.0
+    now, after = datetime.now(UTC), None
+    with Warehouse(db).reader() as con:
+        while read := next_chunk(con, "bluesky", "bench", chunk, now, after):
+            after = read.last_creator_id
+            profiles = normalize_profiles(read.profiles.to_pandas())
+            _, w, c = timed(lambda p=profiles: score_account_type(p, assume_clean=True))
+            total, wall, cpu = total + len(profiles), wall + w, cpu + c
+    return int(total), wall, cpu
+
+
+def content_share(db: Path, chunk: int) -> dict[str, float]:
+    """score_creators on the first chunk and content_profile (creator_content) alone on the same
+    creators: content's share of scoring, measured apart because another change works on it."""
+    import pandas as pd
+
+    from transforms._keys import creator_positions
+    from transforms.content import creator_content
+    from transforms.normalize import normalize_posts, normalize_profiles
+    from transforms.score import _naive_published, score_stored
+    from warehouse.rescore import next_chunk
+
+    now = datetime.now(UTC)
+    with Warehouse(db).reader() as con:
+        read = next_chunk(con, "bluesky", "bench", chunk, now)
+    _, score_wall, score_cpu = timed(lambda: score_stored(read.profiles, read.posts, now=now))
+    creators = normalize_profiles(read.profiles.to_pandas())
+    posts = normalize_posts(read.posts.to_pandas().assign(collab_kind=pd.NA))
+    pos = creator_positions(creators, posts)
+    _, content_wall, content_cpu = timed(lambda: creator_content(creators, _naive_published(posts), pos))
+    return {"creators": len(creators), "score_wall": score_wall, "score_cpu": score_cpu,
+            "content_wall": content_wall, "content_cpu": content_cpu}
+
+
+def bench_line(figure: str, value: float, unit: str, command: str, **extra: Any) -> None:
+    print("BENCH " + json.dumps({"figure": figure, "value": round(value, 4), "unit": unit, "command": command,
+                                 **extra}))
+
+
+def run(creators: int, posts: int, chunk: int, command: str) -> None:
     from flows.rescore import rescore
 
+    size = f"{creators // 1000}k" if creators < 1_000_000 else f"{creators / 1e6:g}M"
     with tempfile.TemporaryDirectory(prefix="scout-bench-rescore-") as work:
         db = Path(work) / "scout.duckdb"
-        started = time.perf_counter()
-        build(db, args.creators, args.posts)
-        built = time.perf_counter() - started
-        print(f"built {args.creators:,} creators, {args.creators * args.posts:,} posts in {built:.1f}s "
-              f"({db.stat().st_size / 2**20:,.0f} MiB); peak so far "
-              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")
-        started = time.perf_counter()
-        summary = rescore(db_path=str(db), chunk_size=args.chunk)
-        seconds = time.perf_counter() - started
-        print(f"rescored {summary['creators']:,} creators in {seconds:.1f}s "
-              f"({summary['creators'] / seconds:,.0f} creators/s, chunk {args.chunk:,}); "
-              f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")
+        _, built, _ = timed(lambda: build(db, creators, posts))
+        print(f"\n== {creators:,} creators, {creators * posts:,} posts: built in {built:.1f}s "
+              f"({db.stat().st_size / 2**20:,.0f} MiB); load {os.getloadavg()[0]:.1f}")
+        load_before = os.getloadavg()[0]
+        with TreePeak() as peak:
+            summary, wall, cpu = timed(lambda: rescore(db_path=str(db), chunk_size=chunk))
+        load = (load_before + os.getloadavg()[0]) / 2
+        rate = summary["creators"] / wall
+        print(f"rescored {summary['creators']:,} creators in {wall:.1f}s wall, {cpu:.1f}s CPU "
+              f"({rate:,.0f} creators/s, chunk {chunk:,}); peak RSS {peak.peak / GIB:.2f} GiB (flow + scoring processes), "
+              f"load {load:.1f}")
+        rows, floor_wall, floor_cpu = sql_floor(db)
+        print(f"SQL floor (median ER per creator in DuckDB): {rows:,} creators in {floor_wall:.2f}s wall, "
+              f"{floor_cpu:.2f}s CPU; rescore/floor {wall / floor_wall:.0f}x")
+        scored, model_wall, model_cpu = account_model_alone(db, chunk)
+        print(f"account model alone: {scored:,} creators in {model_wall:.1f}s wall, {model_cpu:.1f}s CPU; "
+              f"rescore/model {wall / model_wall:.1f}x")
+        content = content_share(db, chunk)
+        share = content["content_cpu"] / content["score_cpu"]
+        print(f"one chunk of {content['creators']:,}: score_creators {content['score_wall']:.1f}s wall "
+              f"{content['score_cpu']:.1f}s CPU, content_profile {content['content_wall']:.1f}s wall "
+              f"{content['content_cpu']:.1f}s CPU ({share:.0%} of scoring CPU)")
+        common = {"load": round(load, 1), "creators": creators, "posts": creators * posts}
+        bench_line(f"rescore {size} wall", wall, "s", command, cpu_s=round(cpu, 1),
+                   **({"target": "<= 120 s"} if creators >= 1_000_000 else {}), **common)
+        bench_line(f"rescore {size} rate", rate, "/s", command, **common)
+        bench_line(f"rescore {size} peak RSS", peak.peak / GIB, "GiB", command, scope="flow + scoring processes",
+                   **({"target": "<= 4 GiB"} if creators >= 1_000_000 else {}), **common)
+        bench_line(f"rescore {size} SQL floor", floor_wall, "s", command, cpu_s=round(floor_cpu, 2), **common)
+        bench_line(f"rescore {size} / SQL floor", wall / floor_wall, "ratio", command, **common)
+        bench_line(f"rescore {size} account model", model_wall, "s", command, cpu_s=round(model_cpu, 1), **common)
+        bench_line(f"rescore {size} / account model", wall / model_wall, "ratio", command, **common)
+        bench_line(f"rescore {size} content_profile share", share * 100, "%", command,
+                   chunk_creators=content["creators"], content_cpu_s=round(content["content_cpu"], 1),
+                   score_cpu_s=round(content["score_cpu"], 1), **common)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--creators", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--posts", type=int, default=30)
+    parser.add_argument("--chunk", type=int, default=20_000)  # the CLI's default
+    args = parser.parse_args()
+    from flows.shared_server import stop_shared_server, use_prefect_api
+
+    command = " ".join([".venv/bin/python", "bench/bench_rescore.py", *sys.argv[1:]])
+    _, started, _ = timed(lambda: use_prefect_api(None, 600))
+    print(f"Prefect API ready in {started:.1f}s (not in any figure)")
+    try:
+        for creators in args.creators:
+            run(creators, args.posts, args.chunk, command)
+    finally:
+        stop_shared_server(Path(os.environ["PREFECT_HOME"]))
 
 
 if __name__ == "__main__":

@@ -15,17 +15,25 @@ one from their load).
 
 from __future__ import annotations
 
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from core.processes import exit_with_parent
 from core.records import utcnow
 from core.settings import Settings
 from flows.discover import fingerprint
@@ -35,29 +43,57 @@ from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
 from transforms.authenticity.ad_network import RECENT_POSTS
-from transforms.collab import with_collab_kind
 from transforms.frames import errors_frame, posts_frame, profiles_frame
-from transforms.score import SCORE_VERSIONS, score_creators
+from transforms.score import SCORE_VERSIONS, score_stored
 from transforms.tiers import get_scheme
 from warehouse.manifest import RunStatus
+from warehouse.rescore import Chunk
 from warehouse.warehouse import Warehouse
 
-DEFAULT_CHUNK = 50_000  # creators per chunk: about 0.4 GiB of working memory at 30 posts each
+DEFAULT_CHUNK = 20_000  # creators per chunk: a scoring process peaks near 1.5 GiB at 30 posts each
 MAX_CHUNK = 500_000
+# Scoring is CPU-bound pandas: one process per core of the 2-core machine it is sized for, while
+# the flow reads the next chunk and writes the last one's scores (the single writer).
+SCORING_PROCESSES = 2
+_AHEAD = SCORING_PROCESSES + 1  # chunks read and not yet written: one waits while each process scores
 
 
 @task(cache_policy=NO_CACHE)
-def score_chunk(profiles: pd.DataFrame, posts: pd.DataFrame, now: datetime, tier_scheme: str,
-                person_threshold: float, context: AuthenticityContext) -> pd.DataFrame:
-    """One chunk's scores: the same pure transforms a discover batch goes through."""
-    posts = with_collab_kind(posts.assign(collab_kind=pd.NA))
-    return score_creators(profiles, posts, now=now, tier_scheme=get_scheme(tier_scheme),
-                          person_threshold=person_threshold, authenticity=context)
+def score_chunk(chunk: Chunk, now: datetime, tier_scheme: str, person_threshold: float,
+                benchmarks: pd.DataFrame, processes: Executor | None) -> pd.DataFrame:
+    """One chunk's scores, in one of ``processes`` (None: in this process): the same pure
+    transforms a discover batch goes through."""
+    context = AuthenticityContext(benchmarks=benchmarks, snapshots=chunk.snapshots)
+    kwargs = {"now": now, "tier_scheme": get_scheme(tier_scheme), "person_threshold": person_threshold,
+              "authenticity": context}
+    if processes is None:
+        return score_stored(chunk.profiles, chunk.posts, **kwargs)
+    return processes.submit(score_stored, chunk.profiles, chunk.posts, **kwargs).result()
+
+
+@contextmanager
+def _scoring_processes(chunks: int) -> Iterator[Executor | None]:
+    """Processes to score in when there is more than one chunk (spawned: the flow's threads are
+    not forked); None for a single chunk, which is scored sooner than a process starts. On the
+    way out, chunks not yet started are dropped (a stopped rescore waits only for those running)."""
+    if chunks <= 1:
+        yield None
+        return
+    processes = ProcessPoolExecutor(min(SCORING_PROCESSES, chunks), mp_context=get_context("spawn"),
+                                    initializer=exit_with_parent, initargs=(os.getpid(),))
+    try:
+        yield processes
+    finally:
+        processes.shutdown(cancel_futures=True)
 
 
 def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, params: dict[str, Any],
                       chunk_size: int) -> dict[str, Any]:
-    """One platform's run: open (or continue) it, score every unscored creator chunk by chunk."""
+    """One platform's run: open (or continue) it, score every unscored creator chunk by chunk.
+
+    Chunks are read ahead in creator_id order and scored in other processes, one task each; the
+    flow writes each chunk's scores in order as they come back, so at most ``_AHEAD`` chunks are
+    held at once and the writer never waits for a chunk that is still being read."""
     started_at = utcnow()
     state, _ = warehouse.open_run(
         f"{flow_run_id}:{platform}",
@@ -65,25 +101,35 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
          "finished_at": None, "status": RunStatus.RUNNING},
         fingerprint("rescore", {"platform": platform, **params}),
     )
-    context = AuthenticityContext(**warehouse.scoring_inputs(platform, state.started_at))
-    total = warehouse.unscored(platform, state.run_id)
-    meter = ProgressMeter(f"rescore {platform}", [len(chunk) for chunk in in_batches(range(total), chunk_size)],
-                          get_run_logger().info)
+    benchmarks = warehouse.scoring_inputs(platform, state.started_at)["benchmarks"]
+    sizes = [len(chunk) for chunk in in_batches(range(warehouse.unscored(platform, state.run_id)), chunk_size)]
+    meter = ProgressMeter(f"rescore {platform}", sizes, get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
+    scoring: deque[PrefectFuture[pd.DataFrame]] = deque()  # in chunk order
+
+    def write_oldest() -> None:
+        scores = scoring.popleft().result()
+        warehouse.append_scores(state.run_id, {**empty, "scores": scores})
+        meter.batch_done(len(scores))
+
     try:
-        while True:
-            raise_if_interrupted()
-            profiles, posts = warehouse.next_chunk(platform, state.run_id, chunk_size)
-            if profiles.empty:
-                break
-            scores = score_chunk(quote(profiles), quote(posts), state.started_at, params["tier_scheme"],
-                                 params["person_threshold"], quote(context))
-            del profiles, posts  # the chunk's inputs are not needed past its scores
-            warehouse.append_scores(state.run_id, {**empty, "scores": scores})
-            meter.batch_done(len(scores))
+        with _scoring_processes(len(sizes)) as processes:
+            after = None
+            while chunk := warehouse.next_chunk(platform, state.run_id, chunk_size, state.started_at, after):
+                raise_if_interrupted()
+                after = chunk.last_creator_id
+                scoring.append(score_chunk.submit(quote(chunk), state.started_at, params["tier_scheme"],
+                                                  params["person_threshold"], quote(benchmarks), quote(processes)))
+                if len(scoring) >= _AHEAD:
+                    write_oldest()
+            while scoring:
+                raise_if_interrupted()
+                write_oldest()
         warehouse.finish_run(state.run_id, RunStatus.COMPLETED)
     except BaseException:
+        for pending in scoring:
+            pending.cancel()
         warehouse.finish_run(state.run_id, RunStatus.FAILED)
         raise
     return {"platform": platform, "run_id": state.run_id, "resumed": state.resumed, "creators": meter.creators}
@@ -106,7 +152,7 @@ def check_rescore(warehouse: Warehouse, platforms: list[str] | None, tier_scheme
     return list(platforms or stored)
 
 
-@flow(name="rescore", task_runner=ThreadPoolTaskRunner(max_workers=1))
+@flow(name="rescore", task_runner=ThreadPoolTaskRunner(max_workers=_AHEAD))
 def rescore(
     db_path: str = "data/scout.duckdb",
     platforms: list[str] | None = None,

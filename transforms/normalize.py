@@ -12,6 +12,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from transforms._keys import key_codes
 from transforms._text import clean_text
 from transforms.collab import with_collab_kind
 from transforms.frames import POST_DTYPES, PROFILE_DTYPES, conform, ts_micros
@@ -59,10 +60,10 @@ def _duplicated_last(df: pd.DataFrame, key: list[str]) -> np.ndarray:
     Hashes the high-cardinality last key column once; when it is unique on its own (the
     usual case: post ids) nothing else needs hashing.
     """
-    last_codes, uniques = pd.factorize(df[key[-1]])
+    last_codes, uniques = key_codes(df[key[-1]])
     if len(uniques) == len(df):
         return np.zeros(len(df), dtype=bool)
-    codes = pd.DataFrame({c: pd.factorize(df[c])[0] for c in key[:-1]} | {key[-1]: last_codes})
+    codes = pd.DataFrame({c: key_codes(df[c])[0] for c in key[:-1]} | {key[-1]: last_codes})
     return codes.duplicated(keep="last").to_numpy()
 
 

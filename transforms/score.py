@@ -60,6 +60,13 @@ def _evidence_json(evidence: pd.Series) -> pd.Series:
                       evidence.index)
 
 
+def _naive_published(posts: pd.DataFrame) -> pd.DataFrame:
+    """The text and publication time content reads, the time as naive UTC: the same instants
+    in the same order, but a numpy datetime column, so ordering the newest posts never boxes
+    every timestamp as an object (that alone was a seventh of a rescore's time)."""
+    return pd.DataFrame({"published_at": posts["published_at"].dt.tz_convert(None), "text": posts["text"]})
+
+
 def score_creators(
     profiles: pd.DataFrame,
     posts: pd.DataFrame,
@@ -133,6 +140,17 @@ def score_creators(
         **SCORE_VERSIONS,
         **authenticity_columns(flags, n).set_index(metrics.index),
         **creator_collab(creators, clean_posts, pos).set_index(metrics.index),
-        **creator_content(creators, clean_posts, pos).set_index(metrics.index),
+        **creator_content(creators, _naive_published(clean_posts), pos).set_index(metrics.index),
     )
     return conform(out, SCORE_DTYPES).reset_index(drop=True)
+
+
+def score_stored(
+    profiles: pa.Table, posts: pa.Table, *, now: datetime, tier_scheme: TierScheme | str = DEFAULT,
+    person_threshold: float = 0.5, authenticity: AuthenticityContext | None = None,
+) -> pd.DataFrame:
+    """score_creators over stored profiles and posts read as Arrow (a rescore's chunk): the
+    frames are made where they are scored, so a scoring process is sent Arrow buffers. Stored
+    posts need no ``collab_kind``: normalize_posts reads it again with today's rules."""
+    return score_creators(profiles.to_pandas(), posts.to_pandas(), now=now, tier_scheme=tier_scheme,
+                          person_threshold=person_threshold, authenticity=authenticity)

@@ -8,11 +8,16 @@ was: the creators it scored already are skipped. Every function takes the caller
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from warehouse.load import load_batch
 from warehouse.manifest import record_fetched
+from warehouse.scoring_inputs import snapshot_history
 
 _PROFILE_COLUMNS = """platform, creator_id, handle, display_name, bio, followers, following, posts_count,
     verified, avatar_url, external_url, profile_url, is_bot, account_created_at, id_is_alias,
@@ -40,25 +45,46 @@ _NOT_SCORED = """NOT EXISTS (SELECT 1 FROM creator_scores s WHERE s.run_id = $ru
     AND s.platform = c.platform AND s.creator_id = c.creator_id)"""
 
 
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """The next creators to score, as read: profiles and posts as Arrow (turned into frames where
+    they are scored, so only Arrow buffers cross to a scoring process), and those creators' own
+    follower snapshots (the authenticity history; the whole platform's would be merged per chunk)."""
+
+    profiles: pa.Table
+    posts: pa.Table
+    snapshots: pd.DataFrame
+
+    @property
+    def last_creator_id(self) -> str:
+        """Where the following chunk starts (creators are read in creator_id order)."""
+        return str(self.profiles["creator_id"][-1])
+
+
 def next_chunk(
-    con: duckdb.DuckDBPyConnection, platform: str, run_id: str, size: int,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(profiles, posts) of the next ``size`` creators the run has not scored, read as Arrow;
-    posts carry no ``collab_kind``, so scoring derives it again with today's rules."""
-    params = {"platform": platform, "run_id": run_id, "size": size}
+    con: duckdb.DuckDBPyConnection, platform: str, run_id: str, size: int, now: datetime, after: str | None = None,
+) -> Chunk | None:
+    """The next ``size`` creators the run has not scored (with creator_id above ``after``, so
+    chunks can be read ahead of their scores being written), or None when none is left; posts
+    carry no ``collab_kind``, so scoring derives it again with today's rules."""
+    params = {"platform": platform, "run_id": run_id, "size": size, "after": after}
     profiles = con.sql(
-        f"SELECT {_PROFILE_COLUMNS} FROM creators c WHERE platform = $platform AND {_NOT_SCORED} "
-        "ORDER BY creator_id LIMIT $size", params=params,
+        f"SELECT {_PROFILE_COLUMNS} FROM creators c WHERE platform = $platform "
+        f"AND ($after IS NULL OR creator_id > $after) AND {_NOT_SCORED} ORDER BY creator_id LIMIT $size",
+        params=params,
     ).to_arrow_table()
+    if profiles.num_rows == 0:
+        return None
     con.register("rescore_chunk", profiles)
     try:
         posts = con.sql(
             f"SELECT {_POST_COLUMNS} FROM posts p SEMI JOIN rescore_chunk k "
             "ON p.platform = k.platform AND p.creator_id = k.creator_id",
         ).to_arrow_table()
+        snapshots = snapshot_history(con, platform, now, of_creators="rescore_chunk")
     finally:
         con.unregister("rescore_chunk")
-    return profiles.to_pandas(), posts.to_pandas()
+    return Chunk(profiles, posts, snapshots)
 
 
 def next_batch_no(con: duckdb.DuckDBPyConnection, run_id: str) -> int:

@@ -20,11 +20,16 @@ def tier_benchmarks(con: duckdb.DuckDBPyConnection, platform: str) -> pd.DataFra
 
 def snapshot_history(
     con: duckdb.DuckDBPyConnection, platform: str, now: datetime, days: int = HISTORY_DAYS,
+    of_creators: str | None = None,
 ) -> pd.DataFrame:
-    """platform, creator_id, observed_at, followers of the platform's snapshots of the ``days`` before ``now``."""
+    """platform, creator_id, observed_at, followers of the platform's snapshots of the ``days`` before
+    ``now``; with ``of_creators`` (a registered relation of ours with platform and creator_id, never
+    user input), only those creators' snapshots."""
+    only = "" if of_creators is None else \
+        f"SEMI JOIN {of_creators} k ON s.platform = k.platform AND s.creator_id = k.creator_id "
     return con.execute(
-        "SELECT platform, creator_id, observed_at, followers FROM creator_snapshots "
-        "WHERE platform = ? AND observed_at >= ? - to_days(?) ORDER BY creator_id, observed_at",
+        f"SELECT s.platform, s.creator_id, s.observed_at, s.followers FROM creator_snapshots s {only}"
+        "WHERE s.platform = ? AND s.observed_at >= ? - to_days(?) ORDER BY s.creator_id, s.observed_at",
         [platform, now, days],
     ).df()
 

@@ -34,6 +34,7 @@ from warehouse.manifest import RunState, RunStatus, finish_run, open_run, unfini
 from warehouse.matching import MatchRead, seed_frame
 from warehouse.queries import batch_raw_responses, run_counts
 from warehouse.rescore import (
+    Chunk,
     append_scores,
     next_batch_no,
     next_chunk,
@@ -219,10 +220,11 @@ class Warehouse:
         with self.reader() as con:
             return unscored_count(con, platform, run_id)
 
-    def next_chunk(self, platform: str, run_id: str, size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """(profiles, posts) of the next ``size`` creators the run has not scored."""
+    def next_chunk(self, platform: str, run_id: str, size: int, now: datetime, after: str | None = None
+                   ) -> Chunk | None:
+        """The next ``size`` creators the run has not scored (after creator_id ``after``), or None."""
         with self.reader() as con:
-            return next_chunk(con, platform, run_id, size)
+            return next_chunk(con, platform, run_id, size, now, after)
 
     def append_scores(self, run_id: str, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
         """A chunk's scores appended under the run, as its next batch."""

@@ -4,6 +4,7 @@ under a new run; a stopped rescore continues; bad input is one line and exit 2."
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,13 @@ from typer.testing import CliRunner
 
 from cli.app import app
 from flows.rescore import rescore
+from transforms.authenticity import AuthenticityContext, rescore_ad_network
+from transforms.authenticity.ad_network import RECENT_POSTS
+from transforms.frames import errors_frame, posts_frame, profiles_frame
+from transforms.score import score_creators
+from warehouse.manifest import RunStatus
+from warehouse.rescore import next_chunk
+from warehouse.warehouse import Warehouse
 
 STABLE = "tier, er_median, account_type, round(person_probability, 9), niche, collab_stance"
 
@@ -39,6 +47,47 @@ def test_rescore_appends_a_new_run_with_the_same_verdicts_in_chunks(prefect_harn
         assert con.execute("SELECT count(*), min(status), max(status) FROM run_batches WHERE run_id = ?",
                            [run["run_id"]]).fetchone() == (5, "loaded", "loaded")  # ceil(33 / 7) chunks
         assert con.execute("SELECT DISTINCT run_id FROM latest_scores").fetchall() == [(run["run_id"],)]
+
+
+def test_a_warehouse_of_one_chunk_is_rescored_in_the_flow_s_own_process(prefect_harness, bakers_db):
+    db = bakers_db(5, bought=1)
+    before = _latest(db)
+    run = rescore(db_path=str(db))["runs"][0]  # the default chunk holds them all: no scoring process
+    assert run["creators"] == 6 and _scores_per_run(db) == {"bakers": 6, run["run_id"]: 6}
+    assert _latest(db) == before
+
+
+def test_a_chunked_rescore_stores_what_score_creators_gives_on_the_whole_warehouse(prefect_harness, bakers_db,
+                                                                                    tmp_path):
+    """Chunks scored in other processes, each with its own creators' snapshots, store exactly
+    what one score_creators call over every stored creator gives, loaded the same way."""
+    db = bakers_db(30, bought=4)
+    reference = tmp_path / "reference.duckdb"
+    shutil.copy(db, reference)
+    run = rescore(db_path=str(db), chunk_size=8)["runs"][0]
+    assert run["creators"] == 34
+    with duckdb.connect(str(db), read_only=True) as con:
+        (started_at,) = con.execute("SELECT started_at FROM runs WHERE run_id = ?", [run["run_id"]]).fetchone()
+
+    whole = Warehouse(reference)
+    state, _ = whole.open_run(run["run_id"], {"flow": "rescore", "platform": "bluesky", "params": {},
+                                              "started_at": started_at, "finished_at": None,
+                                              "status": RunStatus.RUNNING}, "whole")
+    with whole.reader() as con:
+        everyone = next_chunk(con, "bluesky", state.run_id, 10**6, started_at)
+    scores = score_creators(everyone.profiles.to_pandas(), everyone.posts.to_pandas(), now=started_at,
+                            authenticity=AuthenticityContext(**whole.scoring_inputs("bluesky", started_at)))
+    whole.append_scores(state.run_id, {"profiles": profiles_frame([], started_at), "posts": posts_frame([], started_at),
+                                       "errors": errors_frame([]), "scores": scores})
+    whole.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)
+
+    def stored(path: Path) -> list[tuple]:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.execute("SELECT * EXCLUDE (run_id) FROM creator_scores WHERE run_id = ? ORDER BY creator_id",
+                               [run["run_id"]]).fetchall()
+
+    assert len(stored(db)) == 34
+    assert stored(db) == stored(reference)
 
 
 def test_a_killed_rescore_continues_where_it_stopped(prefect_harness, bakers_db, tmp_path):

@@ -425,3 +425,17 @@ def _fixture_profiles() -> pd.DataFrame:
             profiles += platform.parse_saved(path.read_text(encoding="utf-8"), path.name).profiles
     assert len(profiles) >= 10
     return normalize_profiles(profiles_frame(profiles, datetime(2026, 1, 1, tzinfo=UTC)))
+
+
+def test_a_frame_scored_in_blocks_scores_as_in_one_piece(monkeypatch):
+    """Above _MAX_ROWS_PER_BLOCK rows the model runs block by block (bounded memory): the same
+    verdicts, probabilities, evidence and order as one piece."""
+    from transforms import account_type
+
+    names = ["Lena Baker", "Daily Memes", "Trail Runner Tom", "Skincare Brand", None, "Bo"] * 5
+    df = pd.DataFrame({"platform": "bluesky", "handle": [f"acct{i}" for i in range(30)], "display_name": names,
+                       "bio": ["mum of two, I bake", "memes daily, DM for promo", None, "official page", "", "hi"] * 5,
+                       "followers": range(100, 3100, 100)}, index=range(50, 80))
+    whole = score_account_type(df)
+    monkeypatch.setattr(account_type, "_MAX_ROWS_PER_BLOCK", 7)
+    pd.testing.assert_frame_equal(score_account_type(df), whole)
