@@ -41,7 +41,7 @@ class Step:
 
 STEPS = (
     Step("rescore-100k", "bench_rescore.py", ("--creators", "100000"), ("--creators", "20000")),
-    Step("rescore-1m", "bench_rescore.py", ("--creators", "1000000", "--chunk", "50000"),
+    Step("rescore-1m", "bench_rescore.py", ("--creators", "1000000"),
          ("--creators", "100000")),
     Step("candidates", "bench_candidates.py", (), ("--creators", "100000")),
     Step("match", "bench_match.py", (), ("--creators", "100000")),
