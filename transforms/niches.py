@@ -3,8 +3,9 @@ display name, bio and recent captions, in any language (no vocabulary: the hash 
 
 ``niches`` is the top three with probabilities ("food:0.91|travel:0.05|family:0.02") and
 ``niche`` the first of them; a creator with no text at all gets NULL for both, not a guess.
-Trained by training/niches/ on real Instagram captions (Kim et al., WWW 2020); the taxonomy is
-that data's, so gaming, tech, music and the like fall in ``other`` in this version.
+Trained by training/niches/ on real Instagram captions (Kim et al., WWW 2020): that data's nine
+labels, plus art, books, gaming, music, outdoors, sport and tech, labelled weakly by seed
+lexicons among the accounts the data calls ``other`` (training/niches/seeds.py).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from transforms.account_features.chars import char_ngrams
 from transforms.account_features.words import word_ngrams
 from transforms.frames import STRING, to_string
 
-NICHES = ("beauty", "family", "fashion", "fitness", "food", "interior", "pet", "travel", "other")
-NICHE_VERSION = "niches-v1"
+NICHES = ("art", "beauty", "books", "family", "fashion", "fitness", "food", "gaming", "interior", "music",
+          "outdoors", "pet", "sport", "tech", "travel", "other")
+NICHE_VERSION = "niches-v2"
 MODEL_FILE = f"niches_{NICHE_VERSION}.npz"
 BLOCK_BITS = 17  # word n-grams and char n-grams get 2**17 buckets each
 CHAR_NS = (3, 4, 5)
