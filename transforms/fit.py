@@ -37,7 +37,7 @@ from transforms.content import CONTENT_DIM, text_profile
 from transforms.content_model import CONTENT_VERSION, ContentModel
 from transforms.fit_evidence import evidence_lines
 from transforms.frames import FLOAT, INT, STRING
-from transforms.niches import NICHES
+from transforms.niches import NICHE_VERSION, NICHES
 from transforms.vectors import as_matrix
 
 FIT_VERSION = "fit-v1"
@@ -47,6 +47,7 @@ WEIGHTS = {"fit_niche": 0.30, "fit_text": 0.20, "fit_language": 0.10, "fit_quali
            "fit_like": 0.50}
 TEXT_FLOOR, TEXT_FULL = 0.05, 0.45  # brief-to-creator cosines: unrelated texts sit near 0
 VECTOR_COLUMNS = ("niche_probs", "content_vector")
+VERSION_COLUMNS = ("content_version", "niche_version")
 SIZE_DECADES = 2.0  # audience sizes this many powers of ten apart share nothing
 
 
@@ -127,13 +128,31 @@ def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return quality, pct, auth
 
 
-def stale_vectors(df: pd.DataFrame) -> np.ndarray:
-    """Rows whose content_vector another content model made (the frame says so in
-    ``content_version``; a frame without that column holds this code's vectors)."""
-    if "content_version" not in df.columns:
+def _stale(df: pd.DataFrame, version_column: str, current: str, value_column: str) -> np.ndarray:
+    """Rows with a ``value_column`` that another model than ``current`` made (the frame says so
+    in ``version_column``; a frame without that column holds this code's values)."""
+    if version_column not in df.columns:
         return np.zeros(len(df), dtype=bool)
-    made = _strings(df, "content_version").fillna("").to_numpy(dtype=object) != CONTENT_VERSION
-    return made & _column(df, "content_vector").notna().to_numpy(dtype=bool)
+    made = _strings(df, version_column).fillna("").to_numpy(dtype=object) != current
+    return made & _column(df, value_column).notna().to_numpy(dtype=bool)
+
+
+def stale_vectors(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose content_vector another content model made (``content_version``)."""
+    return _stale(df, "content_version", CONTENT_VERSION, "content_vector")
+
+
+def stale_niches(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose niches another niche model read (``niche_version``; migration 019 cleared
+    their niche_probs, whose width and order were another taxonomy's)."""
+    return _stale(df, "niche_version", NICHE_VERSION, "niches")
+
+
+def current_niches(df: pd.DataFrame) -> np.ndarray:
+    """niche_probs as a matrix, a NaN row where they are missing or stale (not comparable)."""
+    niche = as_matrix(_column(df, "niche_probs"), len(NICHES))
+    stale = stale_niches(df)
+    return np.where(stale[:, None], np.float32(np.nan), niche) if stale.any() else niche
 
 
 def current_vectors(df: pd.DataFrame) -> np.ndarray:
@@ -151,7 +170,7 @@ def _likeness(niche: np.ndarray, vectors: np.ndarray, followers: np.ndarray, see
               ) -> tuple[np.ndarray, bool]:
     """fit_like: content, niche and audience size closeness to the seeds' centroid (over the
     seeds that have each), and whether any seed had content to compare (not size alone)."""
-    s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), niche.shape[1]))
+    s_niche = _known_rows(current_niches(seeds))
     s_vec = _known_rows(current_vectors(seeds))
     s_size = _known_rows(np.log10(np.maximum(_floats(seeds, "followers"), 1.0))[:, None])
     size = np.log10(np.maximum(followers, 1.0))
@@ -181,7 +200,7 @@ def _blend(parts: dict[str, tuple[float, np.ndarray]], n: int, *, unknown_is_zer
 def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None,
              content: ContentModel | None = None, *, top: int | None = None) -> pd.DataFrame:
     """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
-    the VECTOR_COLUMNS and content_version dropped (read here, meaningless to show; reordering a million of them
+    the VECTOR_COLUMNS and VERSION_COLUMNS dropped (read here, meaningless to show; reordering a million of them
     was most of the cost of returning the rows). ``top``: only the best ``top`` rows are returned,
     and only theirs get evidence written (every row is still scored and ranked).
 
@@ -197,7 +216,7 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
                                                  _strings(seeds, "handle").fillna(""), strict=True))
         creators = creators[~_refs_mask(creators, refs)]
     n = len(creators)
-    niche = as_matrix(_column(creators, "niche_probs"), len(NICHES))
+    niche = current_niches(creators)
     vectors = current_vectors(creators)
     brief_niche, brief_vector = text_profile(brief.text, content) if brief.text.strip() else (None, None)
     comp: dict[str, np.ndarray] = {k: np.full(n, np.nan) for k in WEIGHTS}
@@ -229,9 +248,10 @@ def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = 
         auth=auth[order], tier=picked(_strings(creators, "tier")), stance=picked(_strings(creators, "collab_stance")),
         stance_words=picked(_strings(creators, "collab_evidence")), seeds=seeds, like_by_content=by_content,
         has_vectors=~np.isnan(vectors[order]).any(axis=1), stale=stale_vectors(creators)[order],
+        stale_niche=stale_niches(creators)[order],
         cosine=cosine[order],
     )
-    out = creators.drop(columns=[c for c in (*VECTOR_COLUMNS, "content_version") if c in creators.columns]).iloc[order]
+    out = creators.drop(columns=[c for c in (*VECTOR_COLUMNS, *VERSION_COLUMNS) if c in creators.columns]).iloc[order]
     return out.assign(
         fit_score=pd.array(score[order], dtype=FLOAT),
         fit_rank=pd.array(np.arange(1, len(order) + 1), dtype=INT),

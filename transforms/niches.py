@@ -29,7 +29,7 @@ from transforms.frames import STRING, to_string
 
 NICHES = ("art", "beauty", "books", "family", "fashion", "fitness", "food", "gaming", "interior", "music",
           "outdoors", "pet", "sport", "tech", "travel", "other")
-NICHE_VERSION = "niches-v2"
+NICHE_VERSION = "niches-v3"  # niches-v2 is the nine-niche model of branch s3-fastniche
 MODEL_FILE = f"niches_{NICHE_VERSION}.npz"
 BLOCK_BITS = 17  # word n-grams and char n-grams get 2**17 buckets each
 CHAR_NS = (3, 4, 5)

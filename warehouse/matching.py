@@ -30,7 +30,7 @@ from warehouse.forget import PARTIAL_HANDLES, HandleNotResolved, resolve_handle
 MATCH_COLUMNS = (
     "platform", "creator_id", "handle", "display_name", "profile_url", "followers", "bio", "tier",
     "er_median", "authenticity_score", "collab_stance", "collab_evidence", "paid_posts", "niches",
-    "niche", "niche_probs", "content_vector", "content_version", "language", "account_type", "scored_at",
+    "niche", "niche_probs", "niche_version", "content_vector", "content_version", "language", "account_type", "scored_at",
 )
 # latest_scores' rule (newest scored_at, then run_id) found over the key columns alone: the view
 # windows over whole rows, vectors included, which took three times as long on a million.
@@ -43,7 +43,7 @@ JOIN creators AS c ON c.platform = s.platform AND c.creator_id = s.creator_id
 """
 _SELECT = ("SELECT s.platform, s.creator_id, c.handle, c.display_name, c.profile_url, c.followers, c.bio, "
            "s.tier, s.er_median, s.authenticity_score, s.collab_stance, s.collab_evidence, s.paid_posts, "
-           "s.niches, s.niche, s.niche_probs, s.content_vector, s.content_version, s.language, s.account_type, "
+           "s.niches, s.niche, s.niche_probs, s.niche_version, s.content_vector, s.content_version, s.language, s.account_type, "
            "s.scored_at")
 
 

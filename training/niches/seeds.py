@@ -4,7 +4,7 @@ written from general knowledge before any row was read) turned into labels and b
 Rule (``seed_labels``): an account the dataset's authors labelled ``other`` becomes niche N when
 its document contains at least MIN_DISTINCT distinct seed terms of N and N's distinct hits are at
 least DOMINANCE times those of every other seed niche; every other account keeps its label. A
-term matches a whole word or word sequence of the lower-cased document, with or without a '#'.
+term matches a whole word or word sequence of the document (any case), with or without a '#'.
 ``strip_seeds`` removes every seed term from a text, so a held-out figure can say whether a
 model learned more than the seeds themselves.
 """
@@ -35,7 +35,7 @@ def seed_lexicons(path: Path = SEED_FILE) -> dict[str, tuple[str, ...]]:
 def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
     """One alternation of the terms, longest first, each a whole word sequence, '#' optional."""
     alternatives = sorted((r"\s+".join(map(re.escape, t.split())) for t in terms), key=len, reverse=True)
-    return re.compile(r"(?<![\w#])#?(?:" + "|".join(alternatives) + r")(?![\w])")
+    return re.compile(r"(?<![\w#])#?(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE)
 
 
 @cache
@@ -45,8 +45,8 @@ def _patterns(path: Path = SEED_FILE) -> dict[str, re.Pattern[str]]:
 
 def seed_hits(docs: pd.Series) -> pd.DataFrame:
     """Per document and seed niche, how many distinct seed terms occur (0 for missing text)."""
-    text = docs.fillna("").astype(str).str.lower()
-    return pd.DataFrame({niche: text.map(lambda d, p=p: len({m.lstrip("#") for m in p.findall(d)}))
+    text = docs.fillna("").astype(str)
+    return pd.DataFrame({niche: text.map(lambda d, p=p: len({m.lstrip("#").lower() for m in p.findall(d)}))
                          for niche, p in _patterns().items()}, index=docs.index)
 
 
