@@ -20,9 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
-from core.text import clean_text
+from core.text import CLEANED_CHARS, clean_text
+from transforms._text import _arrow, from_arrow, matches
 from transforms.account_features.chars import char_ngrams
 from transforms.account_features.words import word_ngrams
 from transforms.frames import STRING, to_string
@@ -35,23 +37,44 @@ BLOCK_BITS = 17  # word n-grams and char n-grams get 2**17 buckets each
 CHAR_NS = (3, 4, 5)
 POSTS_PER_CREATOR = 8  # the recent captions read per creator (the training data has 1 to 8)
 TOP = 3
+_NEWLINE = pa.scalar("\n", pa.large_string())
 
 
 def niche_documents(names: pd.Series, bios: pd.Series, post_texts: pd.Series,
                     post_owner: np.ndarray) -> pd.Series:
-    """One lower-cased document per creator: name, bio, then its posts' texts (post_owner[i]
-    is the creator row of post i, -1 for none), each through core.text's cleaner. NA where a
-    creator has no text at all."""
+    """One lower-cased document per creator: name, bio, then its posts' texts in their order
+    (post_owner[i] is the creator row of post i, -1 for none), newline-separated, through
+    core.text's cleaner. NA where a creator has no text at all. Joined in Arrow, no Python work
+    per creator: only a document the cleaner could change goes through it."""
     n = len(names)
-    parts = [to_string(names).reset_index(drop=True), to_string(bios).reset_index(drop=True)]
     texts = to_string(post_texts).reset_index(drop=True)
-    keep = (np.asarray(post_owner) >= 0) & texts.notna().to_numpy()
-    if keep.any():
-        joined = texts[keep].groupby(np.asarray(post_owner)[keep], sort=False).agg("\n".join)
-        parts.append(joined.reindex(range(n)).astype(STRING))
-    doc = parts[0].str.cat(parts[1:], sep="\n", na_rep="").str.strip()
-    doc = doc.mask(doc.str.len().eq(0)).map(clean_text, na_action="ignore")
+    parts = [_arrow(to_string(s).reset_index(drop=True)).combine_chunks().cast(pa.large_string())
+             for s in (names, bios)]
+    joined = pc.binary_join_element_wise(*parts, _posts_of(texts, np.asarray(post_owner), n), _NEWLINE,
+                                         null_handling="replace")
+    doc = from_arrow(joined, pd.RangeIndex(n)).str.strip()
+    doc = doc.mask(doc.str.len().eq(0))
+    dirty = np.flatnonzero(matches(doc, CLEANED_CHARS) | ~_is_nfc(doc))
+    if len(dirty):
+        doc.iloc[dirty] = doc.iloc[dirty].map(clean_text, na_action="ignore")
     return to_string(doc).str.lower()
+
+
+def _posts_of(texts: pd.Series, owner: np.ndarray, n: int) -> pa.Array:
+    """Per creator row, its post texts newline-joined in their order ("" for none)."""
+    keep = (owner >= 0) & texts.notna().to_numpy()
+    own = owner[keep]
+    order = np.argsort(own, kind="stable")
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(own, minlength=n))]).astype(np.int64)
+    values = _arrow(texts).combine_chunks().cast(pa.large_string()).filter(pa.array(keep)).take(order)
+    return pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), values), _NEWLINE)
+
+
+def _is_nfc(doc: pd.Series) -> np.ndarray:
+    """Whether each text is in NFC already (NA: True)."""
+    arr = _arrow(doc).combine_chunks()
+    same = pc.equal(arr, pc.utf8_normalize(arr, form="NFC"))
+    return np.asarray(pc.fill_null(same, True).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _hash_tokens(tokens: np.ndarray, bits: int) -> np.ndarray:
