@@ -138,6 +138,17 @@ def seed_free_agreement(y: np.ndarray, p: np.ndarray, p_stripped: np.ndarray) ->
     return out
 
 
+def packaged_checks(path: Path) -> dict:
+    """What the report shows of the weights as saved (int8, as scoring reads them): the
+    EXAMPLES' niches and the sandbox's creators."""
+    packaged = NicheModel.from_bytes(path.read_bytes())
+    shown = top_niches(packaged.probabilities(niche_documents(
+        pd.Series(EXAMPLES), pd.Series(pd.NA, index=range(len(EXAMPLES))), pd.Series([], dtype=str),
+        np.zeros(0, dtype=np.int64))), NICHES)
+    return {"examples": [{"text": t, "niches": n} for t, n in zip(EXAMPLES, shown["niches"], strict=True)],
+            "sandbox": sandbox_accuracy(packaged)}
+
+
 def train(data: Path, out: Path, nested: bool = True, jobs: int = JOBS) -> dict:
     start = time.monotonic()
     dev = read_dev_accounts(data)
@@ -161,13 +172,8 @@ def train(data: Path, out: Path, nested: bool = True, jobs: int = JOBS) -> dict:
     model = NicheModel(coef=fitted.coef, intercept=fitted.intercept, classes=NICHES, bits=BLOCK_BITS,
                        meta={"alpha": alpha, "seed": SEED})
     model.save(out / MODEL_FILE)
-    packaged = NicheModel.from_bytes((out / MODEL_FILE).read_bytes())  # float16, as scoring reads it
-    shown = top_niches(packaged.probabilities(niche_documents(
-        pd.Series(EXAMPLES), pd.Series(pd.NA, index=range(len(EXAMPLES))), pd.Series([], dtype=str),
-        np.zeros(0, dtype=np.int64))), NICHES)
     report["final"] = {"alpha": alpha, "folds": INNER_FOLDS, "grid": table}
-    report["examples"] = [{"text": t, "niches": n} for t, n in zip(EXAMPLES, shown["niches"], strict=True)]
-    report["sandbox"] = sandbox_accuracy(packaged)
+    report.update(packaged_checks(out / MODEL_FILE))
     report["seconds"] = round(time.monotonic() - start, 1)
     write_report(report, out, NICHES)
     return report

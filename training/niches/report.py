@@ -141,7 +141,7 @@ def write_report(report: dict, out: Path, classes: tuple[str, ...]) -> None:
         "cleaned by core.text, lower-cased; word 1-2 grams and byte 3-5 grams hashed into "
         f"2^{report['bits']} buckets each, each block L2-normalised. Model: class-balanced "
         "one-vs-rest L2 logistic regressions fitted by averaged SGD (10 epochs), probabilities "
-        "normalised to sum to 1; weights stored as float16.",
+        "normalised to sum to 1; weights stored as int8 with a power-of-two scale per niche.",
         "",
         *weak_label_lines(report["weak_labels"]),
     ]
