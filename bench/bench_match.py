@@ -42,9 +42,9 @@ from core.brief import Brief  # noqa: E402
 from flows.match import rank_warehouse  # noqa: E402
 from transforms.content import CONTENT_DIM, content_profile, text_profile  # noqa: E402
 from transforms.content_model import CONTENT_VERSION  # noqa: E402
-from transforms.fit import fit_reference, rank_fit, score_fit  # noqa: E402
+from transforms.fit import MODEL_VERSIONS, fit_reference, rank_fit, score_fit  # noqa: E402
 from transforms.language import MAX_BYTES, main_language  # noqa: E402
-from transforms.niches import NICHES, niche_documents  # noqa: E402
+from transforms.niches import NICHE_VERSION, NICHES, niche_documents  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 from warehouse.warehouse import Warehouse  # noqa: E402
 
@@ -71,7 +71,7 @@ def build_warehouse(path: Path, n: int) -> None:
     protos = pd.DataFrame({"id": np.arange(PROTOTYPES), "probs": list(probs), "vec": list(vectors)})
     with connect(path) as con:
         con.register("protos", protos)
-        con.execute("CREATE TEMP TABLE p AS SELECT id, CAST(probs AS FLOAT[9]) AS probs, "
+        con.execute(f"CREATE TEMP TABLE p AS SELECT id, CAST(probs AS FLOAT[{len(NICHES)}]) AS probs, "
                     "CAST(vec AS FLOAT[64]) AS vec FROM protos")
         con.execute(f"""
             INSERT INTO creators (platform, creator_id, handle, display_name, bio, followers, profile_url,
@@ -83,14 +83,14 @@ def build_warehouse(path: Path, n: int) -> None:
         con.execute(f"""
             INSERT INTO creator_scores (platform, creator_id, run_id, scored_at, er_median, tier, is_person,
                                         needs_review, authenticity_score, collab_stance, collab_evidence,
-                                        paid_posts, niches, niche, niche_probs, content_vector, content_version,
+                                        paid_posts, niches, niche, niche_probs, niche_version, content_vector, content_version,
                                         language, is_latest)
             SELECT ['instagram', 'bluesky', 'mastodon', 'youtube'][1 + i % 4], 'c' || i, 'bench', now(),
                    0.001 + (i % 997) / 10000.0, CASE WHEN i % 3 = 0 THEN 'micro' ELSE 'nano' END, i % 10 <> 0,
                    false, 30 + i % 71,
                    ['unknown', 'open_to_gifting', 'paid_only'][1 + i % 3],
                    CASE WHEN i % 3 = 1 THEN 'bio says "pr friendly" (open to gifting)' END,
-                   i % 4, 'food:0.50|travel:0.30|other:0.20', 'food', p.probs, p.vec, '{CONTENT_VERSION}',
+                   i % 4, 'food:0.50|travel:0.30|other:0.20', 'food', p.probs, '{NICHE_VERSION}', p.vec, '{CONTENT_VERSION}',
                    ['en', 'de', 'fr', 'es', NULL][1 + i % 5], true
             FROM range({n}) AS t(i) JOIN p ON p.id = i % {PROTOTYPES}""")
 
@@ -153,7 +153,7 @@ def bench_stored(db: Path, stored: int, name: str, brief: Brief, repeat: int, co
             with watch.part("rank"):
                 reference = fit_reference(brief)
             with watch.part("read"):
-                read = stack.enter_context(wh.match_read(brief, reference.products, CONTENT_VERSION))
+                read = stack.enter_context(wh.match_read(brief, reference.products, MODEL_VERSIONS))
             with watch.part("rank"):
                 ranking = score_fit(read.pool, brief, reference, top=SHOWN)
             with watch.part("read"):

@@ -21,14 +21,13 @@ def rank_warehouse(db_path: Path, brief: Brief, *, limit: int | None = None,
     """The warehouse's creators ranked against ``brief`` (``fit_rank`` 1 first), at most ``limit``:
     every creator scored on the pool (scalars, with the dot products of its stored vectors
     computed in SQL), the full rows and evidence read and written for the ones returned only."""
-    from transforms.content_model import CONTENT_VERSION
-    from transforms.fit import excluded, fit_reference, score_fit
+    from transforms.fit import MODEL_VERSIONS, excluded, fit_reference, score_fit
     from warehouse.warehouse import Warehouse
 
     warehouse = Warehouse(db_path, config)
     seeds = warehouse.seed_frame(brief.like) if brief.like else None
     reference = fit_reference(brief, seeds)
-    with warehouse.match_read(brief, reference.products, CONTENT_VERSION) as read:
+    with warehouse.match_read(brief, reference.products, MODEL_VERSIONS) as read:
         pool = read.pool[~excluded(read.pool, brief)] if brief.exclude else read.pool  # SQL leaves them to us
         ranking = score_fit(pool, brief, reference, top=limit)
         rows = read.rows(pool["score_row"].to_numpy()[ranking.order])

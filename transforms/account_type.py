@@ -18,10 +18,6 @@ signals, see _page_kind); with none, "other_page".
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-from itertools import pairwise
-
 import numpy as np
 import pandas as pd
 
@@ -32,13 +28,12 @@ from transforms.account_logit import score_rows
 from transforms.account_model import AccountModel, load_model
 from transforms.account_words import CREDIT_PATTERN, FIRST_PERSON_POST_PATTERN
 from transforms.frames import FLOAT, STRING, to_bool
+from transforms.row_blocks import in_row_blocks
 
 PAGE_KINDS = af.PAGE_KINDS
 ACCOUNT_TYPES = ("person", *PAGE_KINDS, "other_page")
 ACCOUNT_TYPE_COLUMNS = ["account_type", "person_probability", "evidence", "known_share"]
 REPOST_CREDIT_MIN = 0.15  # share of posts crediting someone else that makes a repost page
-_MAX_WORKERS = 4  # threads for a large frame (capped by the CPU count) ...
-_MIN_ROWS_PER_WORKER = 10_000  # ... each with at least this many rows
 _MAX_ROWS_PER_BLOCK = 50_000  # rows scored at once: bounds the n-gram matrices' memory
 
 
@@ -64,25 +59,12 @@ def score_account_type(
 def score_with_model(
     df: pd.DataFrame, model: AccountModel, *, threshold: float = 0.5, assume_clean: bool = False
 ) -> pd.DataFrame:
-    """score_account_type with an explicit model (tests, evaluation of a fresh fit).
-
-    Large frames are cut into blocks of rows, at least one per worker thread (pyarrow's regex
-    kernels and numpy release the GIL, so the blocks run on separate cores) and at most
+    """score_account_type with an explicit model (tests, evaluation of a fresh fit); a large
+    frame in blocks of rows on worker threads (transforms/row_blocks.py), at most
     _MAX_ROWS_PER_BLOCK rows each (the n-gram matrices of 1M rows at once took +5.65 GiB and
-    35 s; in 50k blocks +0.41 GiB and 19.6 s). Every value depends on its own row only, so
-    the result is the same as in one piece.
-    """
-    n = len(df)
-    workers = max(1, min(_MAX_WORKERS, os.cpu_count() or 1, n // _MIN_ROWS_PER_WORKER))
-    blocks = max(workers, -(-n // _MAX_ROWS_PER_BLOCK))
-    if blocks < 2:
-        return _score_frame(df, model, threshold, assume_clean)
-    bounds = np.linspace(0, n, blocks + 1).astype(int)
-    parts = [df.iloc[a:b] for a, b in pairwise(bounds)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        outs = list(pool.map(lambda part: _score_frame(part, model, threshold, assume_clean),
-                             parts))
-    return pd.concat(outs)
+    35 s; in 50k blocks +0.41 GiB and 19.6 s)."""
+    return in_row_blocks(len(df), lambda a, b: _score_frame(df.iloc[a:b], model, threshold, assume_clean),
+                         max_rows=_MAX_ROWS_PER_BLOCK)
 
 
 def _score_frame(df: pd.DataFrame, model: AccountModel, threshold: float, assume_clean: bool

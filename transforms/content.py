@@ -25,6 +25,7 @@ from transforms.niches import (
     recent_posts,
     top_niches,
 )
+from transforms.row_blocks import in_row_blocks
 from transforms.vectors import as_vectors
 
 CONTENT_COLUMNS = ("niches", "niche", "niche_probs", "content_vector", "language")
@@ -38,7 +39,21 @@ def content_profile(names: pd.Series, bios: pd.Series, post_texts: pd.Series,
     creator row of post i, -1 to skip it. No text at all: every column NA/None (a text with no
     word in the vocabulary: content_vector None). The result has a fresh RangeIndex, one row per
     name in the input order. ``content``: the content model, the packaged one by default (an
-    evaluation passes one that never saw the creators)."""
+    evaluation passes one that never saw the creators). A large frame is read in blocks of
+    creators on worker threads (transforms/row_blocks.py)."""
+    owner = np.asarray(post_owner)
+    texts = post_texts.reset_index(drop=True)
+
+    def block(start: int, stop: int) -> pd.DataFrame:
+        mine = np.flatnonzero((owner >= start) & (owner < stop))
+        return _content_block(names.iloc[start:stop], bios.iloc[start:stop], texts.iloc[mine],
+                              owner[mine] - start, content).set_axis(pd.RangeIndex(start, stop))
+
+    return in_row_blocks(len(names), block)
+
+
+def _content_block(names: pd.Series, bios: pd.Series, post_texts: pd.Series, post_owner: np.ndarray,
+                   content: ContentModel | None) -> pd.DataFrame:
     model = load_niche_model()
     content = content if content is not None else load_content_model()
     order = [model.classes.index(n) for n in NICHES]

@@ -44,7 +44,7 @@ from transforms.content import CONTENT_DIM, text_profile
 from transforms.content_model import CONTENT_VERSION, ContentModel
 from transforms.fit_evidence import evidence_lines
 from transforms.frames import FLOAT, INT, STRING
-from transforms.niches import NICHES
+from transforms.niches import NICHE_VERSION, NICHES
 from transforms.vectors import as_matrix
 
 FIT_VERSION = "fit-v1"
@@ -56,6 +56,9 @@ TEXT_FLOOR, TEXT_FULL = 0.05, 0.45  # brief-to-creator cosines: unrelated texts 
 VECTOR_COLUMNS = ("niche_probs", "content_vector")
 #: Dot products a caller may compute beside the stored vectors (FitReference.products).
 NICHE_MATCH, TEXT_SIMILARITY, LIKE_SIMILARITY = PRODUCTS = ("niche_match", "text_similarity", "like_similarity")
+#: Version column -> the model version this code's vectors carry (another's are not comparable).
+MODEL_VERSIONS = {"content_version": CONTENT_VERSION, "niche_version": NICHE_VERSION}
+VERSION_COLUMNS = tuple(MODEL_VERSIONS)
 SIZE_DECADES = 2.0  # audience sizes this many powers of ten apart share nothing
 
 
@@ -136,13 +139,31 @@ def _quality(creators: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return quality, pct, auth
 
 
-def stale_vectors(df: pd.DataFrame) -> np.ndarray:
-    """Rows whose content_vector another content model made (the frame says so in
-    ``content_version``; a frame without that column holds this code's vectors)."""
-    if "content_version" not in df.columns:
+def _stale(df: pd.DataFrame, version_column: str, current: str, value_column: str) -> np.ndarray:
+    """Rows with a ``value_column`` that another model than ``current`` made (the frame says so
+    in ``version_column``; a frame without that column holds this code's values)."""
+    if version_column not in df.columns:
         return np.zeros(len(df), dtype=bool)
-    made = _strings(df, "content_version").fillna("").to_numpy(dtype=object) != CONTENT_VERSION
-    return made & _column(df, "content_vector").notna().to_numpy(dtype=bool)
+    made = _strings(df, version_column).fillna("").to_numpy(dtype=object) != current
+    return made & _column(df, value_column).notna().to_numpy(dtype=bool)
+
+
+def stale_vectors(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose content_vector another content model made (``content_version``)."""
+    return _stale(df, "content_version", CONTENT_VERSION, "content_vector")
+
+
+def stale_niches(df: pd.DataFrame) -> np.ndarray:
+    """Rows whose niches another niche model read (``niche_version``; migration 019 cleared
+    their niche_probs, whose width and order were another taxonomy's)."""
+    return _stale(df, "niche_version", NICHE_VERSION, "niches")
+
+
+def current_niches(df: pd.DataFrame) -> np.ndarray:
+    """niche_probs as a matrix, a NaN row where they are missing or stale (not comparable)."""
+    niche = as_matrix(_column(df, "niche_probs"), len(NICHES))
+    stale = stale_niches(df)
+    return np.where(stale[:, None], np.float32(np.nan), niche) if stale.any() else niche
 
 
 def current_vectors(df: pd.DataFrame) -> np.ndarray:
@@ -201,7 +222,7 @@ def fit_reference(brief: Brief, seeds: pd.DataFrame | None = None, content: Cont
     brief_vector = _unit(brief_vector) if brief_vector is not None else None
     if seeds is None or not len(seeds):
         return FitReference(brief_niche, brief_vector)
-    s_niche = _known_rows(as_matrix(_column(seeds, "niche_probs"), len(NICHES)))
+    s_niche = _known_rows(current_niches(seeds))
     s_vec = _known_rows(current_vectors(seeds))
     s_size = _known_rows(np.log10(np.maximum(_floats(seeds, "followers"), 1.0))[:, None])
     return FitReference(brief_niche, brief_vector, seeds,
@@ -211,8 +232,8 @@ def fit_reference(brief: Brief, seeds: pd.DataFrame | None = None, content: Cont
 
 
 def _vectors(df: pd.DataFrame, column: str) -> np.ndarray:
-    """A vector column as a matrix: niche_probs, or the current content vectors."""
-    return current_vectors(df) if column == "content_vector" else as_matrix(_column(df, column), len(NICHES))
+    """A vector column as a matrix: the current niche probs or content vectors (NaN rows where stale)."""
+    return current_vectors(df) if column == "content_vector" else current_niches(df)
 
 
 def _products(creators: pd.DataFrame, reference: FitReference) -> dict[str, np.ndarray]:
@@ -282,7 +303,7 @@ class FitRanking:
 
     def explain(self, rows: pd.DataFrame) -> pd.DataFrame:
         """``rows`` (the ranked creators, in ``order``: the scored frame's rows, or the full stored
-        rows of just these) with FIT_COLUMNS; vectors, content_version and similarities dropped."""
+        rows of just these) with FIT_COLUMNS; vectors, their versions and similarities dropped."""
         def picked(name: str) -> pd.Series:
             return _strings(rows, name).reset_index(drop=True)
 
@@ -291,9 +312,10 @@ class FitRanking:
             language=picked("language").str.lower(), er=self.er, er_pct=self.er_pct, auth=self.auth,
             tier=picked("tier"), stance=picked("collab_stance"), stance_words=picked("collab_evidence"),
             seeds=self.reference.seeds, like_by_content=self.reference.like_by_content,
-            has_vectors=~np.isnan(current_vectors(rows)).any(axis=1), stale=stale_vectors(rows), cosine=self.cosine,
+            has_vectors=~np.isnan(current_vectors(rows)).any(axis=1), stale=stale_vectors(rows),
+            stale_niche=stale_niches(rows), cosine=self.cosine,
         )
-        out = rows.drop(columns=[c for c in (*VECTOR_COLUMNS, "content_version", *PRODUCTS)
+        out = rows.drop(columns=[c for c in (*VECTOR_COLUMNS, *VERSION_COLUMNS, *PRODUCTS)
                                  if c in rows.columns])
         return out.assign(
             fit_score=pd.array(self.score, dtype=FLOAT),
@@ -344,7 +366,7 @@ def score_fit(creators: pd.DataFrame, brief: Brief, reference: FitReference, *, 
 def rank_fit(creators: pd.DataFrame, brief: Brief, seeds: pd.DataFrame | None = None,
              content: ContentModel | None = None, *, top: int | None = None) -> pd.DataFrame:
     """``creators`` sorted by fit_rank (1 = best), FIT_COLUMNS added, seeds' rows left out, and
-    the VECTOR_COLUMNS and content_version dropped (read here, meaningless to show). ``top``: only
+    the VECTOR_COLUMNS and VERSION_COLUMNS dropped (read here, meaningless to show). ``top``: only
     the best ``top`` rows are returned, and only theirs get evidence written (every row is still
     scored and ranked). ``content``: the content model that made the creators' vectors (the
     packaged one by default), which reads the brief too. Also uses collab_stance and

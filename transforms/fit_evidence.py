@@ -92,16 +92,17 @@ def evidence_lines(*, brief: Brief, brief_niche: np.ndarray | None, niche: np.nd
                    comp: dict[str, np.ndarray], language: pd.Series, er: np.ndarray,
                    er_pct: np.ndarray, auth: np.ndarray, tier: pd.Series, stance: pd.Series,
                    stance_words: pd.Series, seeds: pd.DataFrame | None, like_by_content: bool,
-                   has_vectors: np.ndarray, stale: np.ndarray,
+                   has_vectors: np.ndarray, stale: np.ndarray, stale_niche: np.ndarray,
                    cosine: np.ndarray) -> pa.Array:
     """Each row's evidence, "; "-joined, in the order of the module docstring."""
     lines: list[pa.Array] = []
     if brief_niche is not None:
         lines.append(_niche_line(brief_niche, niche, comp["fit_niche"]))
+        lines.append(_word(stale_niche, "niche unknown: scored with another niche model; run scout rescore"))
         text = comp["fit_text"]
         lines.append(_join(_word(text >= 0.5, "words close to the brief", "words far from the brief",
                                  ~np.isnan(text)), ": similarity ", _fixed(cosine)))
-        read = ~np.isnan(niche).any(axis=1)  # text was read, but none of its words is in the LSA's vocabulary
+        read = ~np.isnan(niche).any(axis=1) | stale_niche  # text was read, but none of its words is in the LSA's vocabulary
         lines.append(_word(~has_vectors & ~read, "content unknown: no text to read"))
         lines.append(_word(~has_vectors & read & ~stale, "words unknown: none in the content model's vocabulary"))
         lines.append(_word(stale, "words unknown: scored with another content model; run scout rescore"))

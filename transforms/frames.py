@@ -146,6 +146,7 @@ SCORE_DTYPES: dict[str, Any] = {
     "content_vector": VECTOR,
     "language": STRING,
     "content_version": STRING,
+    "niche_version": STRING,
 }
 
 # The audience_audits table without run_id (the warehouse adds it): a follower sample's verdict.

@@ -33,11 +33,12 @@ from transforms.engagement import (
     er_sample,
 )
 from transforms.frames import BOOL, SCORE_DTYPES, UTC_TS, as_utc, conform
+from transforms.niches import NICHE_VERSION
 from transforms.normalize import normalize_posts, normalize_profiles
 from transforms.tiers import DEFAULT, TierScheme, assign_tier, resolve_scheme
 
 SCORE_VERSIONS = {"model_version": MODEL_VERSION, "metrics_version": METRICS_VERSION,
-                  "content_version": CONTENT_VERSION}
+                  "content_version": CONTENT_VERSION, "niche_version": NICHE_VERSION}
 # Verdicts this close to the threshold go to a human instead of being silently kept or dropped.
 REVIEW_MARGIN = 0.1
 

@@ -34,7 +34,15 @@ def as_matrix(s: pd.Series | Sequence, width: int | None = None) -> np.ndarray:
     arr = s.array.__arrow_array__() if isinstance(getattr(s, "dtype", None), pd.ArrowDtype) else None
     if arr is not None:
         return _arrow_matrix(arr, width)
-    rows = [_as_array(v) for v in (s.tolist() if isinstance(s, pd.Series) else list(s))]
+    values = s.to_numpy(dtype=object) if isinstance(s, pd.Series) else np.fromiter(s, dtype=object)
+    if width is not None and _all_arrays(values, width):  # as_vectors made it: stack, no row loop
+        out = np.full((len(values), width), np.nan, dtype=np.float32)
+        known = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+        if known.any():
+            out[known] = np.stack(values[known])
+            out[np.isnan(out).any(axis=1)] = np.nan
+        return out
+    rows = [_as_array(v) for v in values]
     if width is None:
         width = next((len(r) for r in rows if r is not None), 0)
     out = np.full((len(rows), width), np.nan, dtype=np.float32)
@@ -42,6 +50,12 @@ def as_matrix(s: pd.Series | Sequence, width: int | None = None) -> np.ndarray:
         if r is not None and len(r) == width:
             out[i] = r
     return out
+
+
+def _all_arrays(values: np.ndarray, width: int) -> bool:
+    """Whether every value is None or a 1-d numeric array of ``width`` (as_vectors' column)."""
+    return all(v is None or (type(v) is np.ndarray and v.shape == (width,) and v.dtype.kind == "f")
+               for v in values)
 
 
 def _arrow_matrix(arr: pa.Array | pa.ChunkedArray, width: int | None) -> np.ndarray:

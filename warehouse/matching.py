@@ -7,7 +7,7 @@ needs of every creator the brief's filters keep (the filters in SQL, meaning exa
 ``MatchRead.rows`` the full MATCH_COLUMNS of just the creators shown. The pool carries no 64-d
 content vector: the dot products ranking asks for (niche probs with the brief's, the cosines
 of the content vectors with the brief's and the seeds') come computed in SQL as scalars, a
-stale vector (``content_version`` of another model) as NULL, and the creators table is joined
+stale vector (``content_version`` or ``niche_version`` of another model) as NULL, and the creators table is joined
 only when the brief excludes handles or names seeds. People only
 (``is_person`` or in the review band), as in ``candidates``; any tier unless the brief names some.
 Vectors come back Arrow-backed, so they become matrices without a Python loop.
@@ -37,17 +37,18 @@ from warehouse.forget import PARTIAL_HANDLES, HandleNotResolved, resolve_handle
 MATCH_COLUMNS = (
     "platform", "creator_id", "handle", "display_name", "profile_url", "followers", "bio", "tier",
     "er_median", "authenticity_score", "collab_stance", "collab_evidence", "paid_posts", "niches",
-    "niche", "niche_probs", "content_vector", "content_version", "language", "account_type", "scored_at",
+    "niche", "niche_probs", "niche_version", "content_vector", "content_version", "language", "account_type", "scored_at",
 )
 #: What ranking reads of every creator in the pool, besides the dot products it asks for; the
 #: language only when the brief names some; with exclusions or seeds also SEED_POOL_COLUMNS (the
 #: creators table joined only then).
 POOL_COLUMNS = ("s.tier", "s.er_median", "s.authenticity_score")
-SEED_POOL_COLUMNS = ("s.platform", "c.handle", "c.followers", "s.niche_probs")
+SEED_POOL_COLUMNS = ("s.platform", "c.handle", "c.followers", "s.niche_probs", "s.niche_version")
 _JOIN = "JOIN creators AS c ON c.platform = s.platform AND c.creator_id = s.creator_id"
 _COLUMNS = ("s.platform, s.creator_id, c.handle, c.display_name, c.profile_url, c.followers, c.bio, s.tier, "
             "s.er_median, s.authenticity_score, s.collab_stance, s.collab_evidence, s.paid_posts, s.niches, s.niche, "
-            "s.niche_probs, s.content_vector, s.content_version, s.language, s.account_type, s.scored_at")
+            "s.niche_probs, s.niche_version, s.content_vector, s.content_version, s.language, s.account_type, "
+            "s.scored_at")
 
 
 class SeedNotResolved(WarehouseInputError):
@@ -94,18 +95,24 @@ def _pandas(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=types)
 
 
-def _products(products: Mapping[str, tuple[str, np.ndarray]], content_version: str, params: dict[str, Any]
+#: The column naming the model that made each vector column.
+VERSION_OF = {"content_vector": "content_version", "niche_probs": "niche_version"}
+
+
+def _products(products: Mapping[str, tuple[str, np.ndarray]], versions: Mapping[str, str], params: dict[str, Any]
               ) -> list[str]:
     """``name``: each score's dot product of its vector ``column`` with the given vector, NULL
-    where it has none; a content vector another content model made counts as none (its
-    coordinates are that model's). Names and columns are the caller's code, never user input."""
+    where it has none; a vector another model made than ``versions`` names (version column ->
+    current version) counts as none (its coordinates are that model's). Names and columns are
+    the caller's code, never user input."""
     out = []
     for name, (column, vector) in products.items():
         params[name] = np.asarray(vector, dtype=np.float32).tolist()
         product = f"array_inner_product(s.{column}, CAST(${name} AS FLOAT[{len(vector)}]))"
-        if column == "content_vector":
-            params["content_version"] = content_version
-            product = f"CASE WHEN s.content_version = $content_version THEN {product} END"
+        version = VERSION_OF.get(column)
+        if version in versions:
+            params[version] = versions[version]
+            product = f"CASE WHEN s.{version} = ${version} THEN {product} END"
         out.append(f"{product} AS {name}")
     return out
 
@@ -120,11 +127,11 @@ class MatchRead:
     of the ones shown."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, brief: Brief,
-                 products: Mapping[str, tuple[str, np.ndarray]], content_version: str) -> None:
+                 products: Mapping[str, tuple[str, np.ndarray]], versions: Mapping[str, str]) -> None:
         self._con = con
         where, params = _filters(brief)
         needs_creators = bool(brief.exclude or brief.like)
-        columns = ["s.rowid AS score_row", *POOL_COLUMNS, *_products(products, content_version, params),
+        columns = ["s.rowid AS score_row", *POOL_COLUMNS, *_products(products, versions, params),
                    *(["s.language"] if brief.languages else []), *(SEED_POOL_COLUMNS if needs_creators else ())]
         # A scan returns rows in storage order when insertion order is preserved (said here, not
         # left to the default); a join does not, so only then is the pool sorted (a tenth of its read).

@@ -140,13 +140,13 @@ class Warehouse:
             return update_authenticity(con, rescore(*network_inputs(con, recent)))
 
     @contextmanager
-    def match_read(self, brief: Brief, products: Mapping[str, tuple[str, np.ndarray]], content_version: str
+    def match_read(self, brief: Brief, products: Mapping[str, tuple[str, np.ndarray]], versions: Mapping[str, str]
                    ) -> Iterator[MatchRead]:
         """The stored creators the brief's filters keep, as ranking needs them (the dot
         ``products`` computed beside the stored vectors), and the full rows of those shown, read on
         one read-only connection held while the caller ranks."""
         with self.reader() as con:
-            yield MatchRead(con, brief, products, content_version)
+            yield MatchRead(con, brief, products, versions)
 
     def seed_frame(self, likes: tuple[str, ...]) -> pd.DataFrame:
         """The ``--like`` seeds' stored rows; an unknown or ambiguous handle is bad input."""

@@ -17,6 +17,7 @@ from flows.rescore import rescore
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
 from transforms.authenticity.ad_network import RECENT_POSTS
 from transforms.frames import errors_frame, posts_frame, profiles_frame
+from transforms.niches import NICHE_VERSION, NICHES
 from transforms.score import score_creators
 from warehouse.manifest import RunStatus
 from warehouse.rescore import next_chunk
@@ -117,3 +118,17 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, bakers_db):
         result = runner.invoke(app, ["rescore", "--db", str(db), *args])
         assert result.exit_code == 2, result.output
         assert words in result.output and "Traceback" not in result.output
+
+
+def test_rescore_gives_scores_of_another_niche_model_this_ones_niches(prefect_harness, bakers_db):
+    """What migration 019 leaves of a nine-niche score (probabilities cleared, niche_version
+    nine-niches) reads as unknown until a rescore writes this niche model's reading."""
+    db = bakers_db(6)
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE creator_scores SET niche_probs = NULL, niche_version = 'nine-niches'")
+    rescore(db_path=str(db), chunk_size=4)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT niche_version, len(niche_probs), niche FROM latest_scores").fetchall()
+    assert len(rows) == 6
+    assert {(version, width) for version, width, _ in rows} == {(NICHE_VERSION, len(NICHES))}
+    assert all(niche in NICHES for _, _, niche in rows)

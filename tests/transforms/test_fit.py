@@ -199,3 +199,17 @@ def test_top_cuts_through_ties_in_input_order_as_a_full_sort_does():
         best = rank_fit(df, FOOD, top=top)
         assert best["handle"].tolist() == full["handle"].head(top).tolist()
     assert [h[-1] for h in full["handle"].head(4)] == ["0", "1", "2", "3"]
+
+
+def test_the_evidence_names_the_seeded_niches_a_gaming_brief_and_creator_share():
+    gamer = ("pixel.pia", "bluesky", "nano", 4_000, 0.04, 85, "unknown", 0,
+             "Streamer and gamer: ranked matches, retro consoles and PC builds",
+             "late night stream, new PC setup and my PS5 #gaming #twitch")
+    df = frame()
+    extra = content_profile(pd.Series([None], dtype="string"), pd.Series([gamer[8]], dtype="string"),
+                            pd.Series([gamer[9]], dtype="string"), np.arange(1))
+    row = pd.DataFrame([gamer[:8]], columns=df.columns[:8]).assign(collab_evidence=None)
+    df = pd.concat([df, pd.concat([row, extra], axis=1)], ignore_index=True)
+    ranked = rank_fit(df, Brief(text="A gaming headset brand looking for streamers who play video games."))
+    assert ranked.iloc[0]["handle"] == "pixel.pia"
+    assert ranked.iloc[0]["fit_evidence"].startswith("posts about gaming: niche gaming ")

@@ -76,11 +76,42 @@ PLAIN_CAPTIONS = {
     "family": ["Family day at the park with my two little ones, motherhood is the best #momlife"],
     "fashion": ["Today's outfit: oversized blazer, denim and white sneakers #ootd #fashion #streetstyle"],
 }
+#: The niches the seed lexicons added (niches-v2), written before the model was trained.
+SEEDED_CAPTIONS = {
+    "gaming": ["Late night stream: ranked matches on my new PC setup, come hang out 🎮 #gaming #twitch",
+               "Heute Abend zocken wir das neue Zelda auf der Konsole, Stream ab 20 Uhr #gaming"],
+    "tech": ["Unboxing the new laptop: benchmarks, battery life and is the upgrade worth it? #tech #gadgets",
+             "Mi nuevo setup de programación: monitor, teclado mecánico y mucho código #tecnologia"],
+    "music": ["New single out Friday! Recorded the guitar and vocals in our home studio #music #newmusic",
+              "Concert ce soir avec le groupe, nouvelle chanson à la guitare #musique"],
+    "sport": ["Match day! Our team won 3-1 in the derby, what a goal in the last minute ⚽ #football",
+              "Partita di calcio domenica, allenamento con la squadra tutta la settimana #calcio"],
+    "art": ["New watercolor painting finished, a small landscape from my sketchbook #art #artist",
+            "Nova ilustração terminada, desenho a lápis e aquarela #arte #ilustração"],
+    "books": ["Just finished this novel in two days, my next read is on the shelf #bookstagram #reading",
+              "Dieses Buch habe ich in zwei Tagen gelesen, meine Lieblingsbücher des Jahres #bücher #lesen"],
+    "outdoors": ["Hiking to the summit at sunrise, tent pitched by the lake #hiking #outdoors",
+                 "Ruta de senderismo por la montaña, acampada bajo las estrellas #senderismo"],
+}
 
 
 @pytest.mark.parametrize(("niche", "caption"),
                          [(n, c) for n, captions in PLAIN_CAPTIONS.items() for c in captions])
 def test_plain_captions_in_several_languages_land_in_their_niche(niche, caption):
+    assert niches_of([caption]).loc[0, "niche"] == niche
+
+
+#: Captions above that niches-v3 gets wrong: its seed niches were learned from few weak labels (tech 6,
+#: gaming 9, outdoors 12) and mostly from the seed words themselves (niches_report.md). Strict, so a
+#: model that gets them right says so.
+MISSED = {SEEDED_CAPTIONS["gaming"][0], *SEEDED_CAPTIONS["tech"], SEEDED_CAPTIONS["sport"][1],
+          SEEDED_CAPTIONS["art"][1], SEEDED_CAPTIONS["books"][1], *SEEDED_CAPTIONS["outdoors"]}
+
+
+@pytest.mark.parametrize(("niche", "caption"), [
+    pytest.param(n, c, marks=pytest.mark.xfail(strict=True, reason="niches-v3 misses it")) if c in MISSED else (n, c)
+    for n, captions in SEEDED_CAPTIONS.items() for c in captions])
+def test_captions_of_the_seeded_niches_in_several_languages_land_in_them_not_in_other(niche, caption):
     assert niches_of([caption]).loc[0, "niche"] == niche
 
 

@@ -127,7 +127,7 @@ class TestFrames:
             "contact_link", "authenticity_score", "authenticity_flags", "authenticity_version",
             "collab_stance", "collab_evidence", "paid_posts", "gifted_posts", "affiliate_posts",
             "paid_share", "past_partners",
-            "niches", "niche", "niche_probs", "content_vector", "language", "content_version",
+            "niches", "niche", "niche_probs", "content_vector", "language", "content_version", "niche_version",
         ]
 
 

@@ -17,8 +17,9 @@ from core.brief import Brief
 from core.records import Post, Profile
 from flows.match import rank_warehouse
 from transforms.content_model import CONTENT_VERSION
-from transforms.fit import brief_mask, rank_fit
+from transforms.fit import MODEL_VERSIONS, brief_mask, rank_fit
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
+from transforms.niches import NICHES
 from transforms.score import score_creators
 from transforms.vectors import as_matrix
 from warehouse.db import connect
@@ -46,7 +47,7 @@ PEOPLE = [
 
 def stored_rows(db, brief: Brief | None = None) -> pd.DataFrame:
     """The full stored rows of every creator the brief's SQL filters keep, in the pool's order."""
-    with Warehouse(db).match_read(brief or Brief(text=""), {}, CONTENT_VERSION) as read:
+    with Warehouse(db).match_read(brief or Brief(text=""), {}, MODEL_VERSIONS) as read:
         return read.rows(read.pool["score_row"])
 
 
@@ -212,3 +213,36 @@ def test_ranking_the_pool_with_cosines_in_sql_is_rank_fit_over_the_full_rows(his
     eva = ranked.loc[ranked["creator_id"] == "did:plc:eva", "fit_evidence"]
     if brief.text and len(eva):
         assert "words unknown: scored with another content model" in eva.iloc[0]
+
+
+def test_nine_niche_scores_read_as_unknown_after_migration_019_and_the_match_says_rescore(tmp_path):
+    """Scores stored before 019 hold a nine-niche model's probabilities: 019 widens niche_probs to
+    NICHES and clears them (their order is another taxonomy's) and marks them nine-niches, so a
+    match reads the niche part as unknown and says why instead of misreading nine numbers."""
+    old = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(old))
+    migrate(con, up_to=17)
+    assert con.execute("SELECT data_type FROM information_schema.columns WHERE table_name = 'creator_scores' "
+                       "AND column_name = 'niche_probs'").fetchone() == ("FLOAT[9]",)
+    con.execute("""INSERT INTO creators (platform, creator_id, handle, first_seen_at, last_seen_at)
+        VALUES ('bluesky', 'a', 'a.bsky.social', TIMESTAMPTZ '2024-05-01', TIMESTAMPTZ '2024-05-01'),
+               ('bluesky', 'b', 'b.bsky.social', TIMESTAMPTZ '2024-05-01', TIMESTAMPTZ '2024-05-01')""")
+    con.execute("""INSERT INTO creator_scores (platform, creator_id, run_id, scored_at, is_person, is_latest,
+                                               niches, niche, niche_probs)
+        VALUES ('bluesky', 'a', 'r', TIMESTAMPTZ '2024-05-01', true, true, 'food:0.91|travel:0.05|family:0.02', 'food',
+                [0.01, 0.02, 0.01, 0.0, 0.91, 0.0, 0.0, 0.05, 0.0]::FLOAT[9]),
+               ('bluesky', 'b', 'r', TIMESTAMPTZ '2024-05-01', true, true, NULL, NULL, NULL)""")
+    con.close()
+    with connect(old) as upgraded:
+        rows = upgraded.execute("SELECT creator_id, niches, niche_probs, niche_version FROM creator_scores "
+                                "ORDER BY creator_id").fetchall()
+        width = upgraded.execute("SELECT data_type FROM information_schema.columns WHERE table_name = "
+                                 "'creator_scores' AND column_name = 'niche_probs'").fetchone()
+    assert width == (f"FLOAT[{len(NICHES)}]",)
+    assert rows == [("a", "food:0.91|travel:0.05|family:0.02", None, "nine-niches"), ("b", None, None, None)]
+    ranked = rank_warehouse(old, Brief(text="home cooking and family recipes"))
+    evidence = dict(zip(ranked["handle"], ranked["fit_evidence"], strict=True))
+    assert ranked["fit_niche"].isna().all()
+    assert "niche unknown: scored with another niche model; run scout rescore" in evidence["a.bsky.social"]
+    assert "content unknown: no text to read" in evidence["b.bsky.social"]
+    assert "another niche model" not in evidence["b.bsky.social"]

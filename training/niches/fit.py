@@ -7,7 +7,7 @@ grouped by account by construction."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,20 +70,38 @@ def outer_cv(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int,
              alpha_for: Callable[[int, np.ndarray], tuple[float, list[dict]]]) -> tuple[np.ndarray, list[dict]]:
     """Outer-fold probabilities: fold i's rows scored by a model fitted on the other folds only,
     with the alpha (and its grid table) that ``alpha_for(i, training_rows)`` gives."""
-    p = np.zeros((len(y), k))
+    views, chosen = outer_cv_views(X, y, k, seed, alpha_for, ())
+    return views[0], chosen
+
+
+def outer_cv_views(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int,
+                   alpha_for: Callable[[int, np.ndarray], tuple[float, list[dict]]],
+                   others: Sequence[sparse.csr_matrix]) -> tuple[list[np.ndarray], list[dict]]:
+    """outer_cv's probabilities of X's rows, then those of each matrix in ``others`` (other
+    features of the same rows, e.g. with words removed) from the same fold models."""
+    views = [np.zeros((len(y), k)) for _ in range(1 + len(others))]
     chosen = []
     for i, (tr, te) in enumerate(folds(y, y, FOLDS, seed)):
         alpha, table = alpha_for(i, tr)
-        p[te] = predict(fit(X[tr], y[tr], k, alpha), X[te])
+        model = fit(X[tr], y[tr], k, alpha)
+        for p, view in zip(views, (X, *others), strict=True):
+            p[te] = predict(model, view[te])
         chosen.append({"fold": i + 1, "alpha": alpha, "inner": table})
         print(f"  outer fold {i + 1}: alpha={alpha}", file=sys.stderr)
-    return p, chosen
+    return views, chosen
 
 
 def nested_cv(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int, jobs: int
               ) -> tuple[np.ndarray, list[dict]]:
     """Outer-fold probabilities, each from a model whose alpha was chosen on its own training part."""
-    return outer_cv(X, y, k, seed, lambda i, tr: select_alpha(X[tr], y[tr], k, seed + 1 + i, jobs))
+    views, chosen = nested_cv_views(X, y, k, seed, jobs, ())
+    return views[0], chosen
+
+
+def nested_cv_views(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int, jobs: int,
+                    others: Sequence[sparse.csr_matrix]) -> tuple[list[np.ndarray], list[dict]]:
+    """nested_cv, also scoring ``others`` (outer_cv_views) with each outer fold's model."""
+    return outer_cv_views(X, y, k, seed, lambda i, tr: select_alpha(X[tr], y[tr], k, seed + 1 + i, jobs), others)
 
 
 def replay_outer_cv(X: sparse.csr_matrix, y: np.ndarray, k: int, seed: int, chosen: list[dict]

@@ -4,8 +4,11 @@
 
 Reads creator_topics_dev.csv (accounts and their niche) and instagram_posts_dev.csv (their
 captions) at training time only, builds one document per account with
-transforms.niches.niche_documents (the scorer's own), fits training/niches/fit.py's model and
-writes transforms/models/<MODEL_FILE> plus niches_report.{md,json}. Fixed seeds.
+transforms.niches.niche_documents (the scorer's own), labels the niches the data lacks by the
+seed lexicons (training/niches/seeds.py: accounts of the data's ``other`` only), fits
+training/niches/fit.py's model and writes transforms/models/<MODEL_FILE> plus
+niches_report.{md,json}: nested CV over all labels, the data's nine alone, the new niches with
+their seed words removed from the held-out text, and the sandbox's creators. Fixed seeds.
 """
 
 from __future__ import annotations
@@ -20,9 +23,17 @@ import pandas as pd
 
 from training.args import training_args
 from training.cv import FOLDS, INNER_FOLDS, JOBS
-from training.niches.fit import GRID_ALPHA, nested_cv, select_alpha
+from training.niches.fit import GRID_ALPHA, nested_cv_views, select_alpha
 from training.niches.fit import fit as fit_model
 from training.niches.report import multiclass_metrics, write_report
+from training.niches.sandbox_check import sandbox_accuracy
+from training.niches.seeds import (
+    DOMINANCE,
+    MIN_DISTINCT,
+    seed_labels,
+    seed_lexicons,
+    strip_seeds,
+)
 from transforms.niches import (
     BLOCK_BITS,
     MODEL_FILE,
@@ -37,12 +48,22 @@ from transforms.niches import (
 MODELS = Path(__file__).resolve().parents[2] / "transforms" / "models"
 DEFAULT_DATA = Path("../shared/datasets")
 SEED = 20261207
+#: The labels of the data (its authors'); the other NICHES come from the seed lexicons.
+DATA_NICHES = ("beauty", "family", "fashion", "fitness", "food", "interior", "pet", "travel", "other")
+SEEDED_NICHES = tuple(n for n in NICHES if n not in DATA_NICHES)
 # Made-up captions (not rows of the data) whose scores the report records.
 EXAMPLES = [
     "Sunday roast and homemade apple pie, recipe below #foodie #baking",
     "Sunset in Santorini, next stop Lisbon ✈️ #wanderlust #travel",
     "Leg day done 💪 5x5 squats, protein shake after #fitness #gym",
     "Meet Luna, our golden retriever puppy 🐶 #dogsofinstagram",
+    "Late night ranked grind on stream, new PC setup 🎮 #gaming #twitch",
+    "Review of the new smartphone: camera, battery and the chip inside #tech",
+    "Neues Lied ist draußen! Probe mit der Band heute Abend, Gitarre und Gesang #musik",
+    "Partido de fútbol este domingo, entrenamiento con el equipo #futbol",
+    "Aquarelle du jour, un petit paysage dans mon carnet de croquis #peinture #art",
+    "Ho finito questo romanzo in due giorni, consigli per la prossima lettura? #libri",
+    "Trilha até o pico ao amanhecer, barraca montada e café na montanha #trilha",
 ]
 
 
@@ -77,34 +98,82 @@ def no_bios(dev: DevAccounts) -> pd.Series:
     return pd.Series(pd.NA, index=dev.accounts.index)
 
 
-def load_documents(data: Path) -> tuple[pd.Series, np.ndarray, int]:
-    """One document per account (name + its captions) and the label index; captions count."""
-    dev = read_dev_accounts(data)
-    return account_documents(dev), dev.y, len(dev.posts)
+def account_labels(dev: DevAccounts, docs: pd.Series) -> np.ndarray:
+    """Each account's index in NICHES: its data label, or a seed niche for a clear ``other``."""
+    labels = seed_labels(docs, dev.accounts["category"].astype(str))
+    return pd.Index(NICHES).get_indexer(labels)
+
+
+def weak_label_summary(y: np.ndarray, data_y: np.ndarray) -> dict:
+    """The rule, the lexicons' sizes and how many ``other`` accounts each seed niche took."""
+    lexicons = seed_lexicons()
+    return {"rule": {"min_distinct": MIN_DISTINCT, "dominance": DOMINANCE},
+            "terms": {n: len(lexicons[n]) for n in SEEDED_NICHES},
+            "relabelled": {n: int((y == NICHES.index(n)).sum()) for n in SEEDED_NICHES},
+            "other_before": int((data_y == NICHES.index("other")).sum()),
+            "other_after": int((y == NICHES.index("other")).sum())}
+
+
+def as_data_niches(p: np.ndarray) -> np.ndarray:
+    """Probabilities over DATA_NICHES: each seed niche's folded into ``other``, where the data has it."""
+    out = p[:, [NICHES.index(n) for n in DATA_NICHES]].copy()
+    out[:, DATA_NICHES.index("other")] += p[:, [NICHES.index(n) for n in SEEDED_NICHES]].sum(axis=1)
+    return out
+
+
+def seed_free_agreement(y: np.ndarray, p: np.ndarray, p_stripped: np.ndarray) -> dict:
+    """Per seed niche, how often the out-of-fold top niche is the seed label: on the text as it
+    is, and with every seed term removed from the held-out text (what the model learned beyond
+    the seeds), plus the share that falls back to ``other`` without them."""
+    top, top_stripped = p.argmax(axis=1), p_stripped.argmax(axis=1)
+    out = {}
+    for niche in SEEDED_NICHES:
+        rows = y == NICHES.index(niche)
+        out[niche] = {"n": int(rows.sum()),
+                      "agreement": round(float((top[rows] == NICHES.index(niche)).mean()), 4) if rows.any() else None,
+                      "agreement_seeds_removed":
+                          round(float((top_stripped[rows] == NICHES.index(niche)).mean()), 4) if rows.any() else None,
+                      "other_seeds_removed":
+                          round(float((top_stripped[rows] == NICHES.index("other")).mean()), 4) if rows.any() else None}
+    return out
+
+
+def packaged_checks(path: Path) -> dict:
+    """What the report shows of the weights as saved (int8, as scoring reads them): the
+    EXAMPLES' niches and the sandbox's creators."""
+    packaged = NicheModel.from_bytes(path.read_bytes())
+    shown = top_niches(packaged.probabilities(niche_documents(
+        pd.Series(EXAMPLES), pd.Series(pd.NA, index=range(len(EXAMPLES))), pd.Series([], dtype=str),
+        np.zeros(0, dtype=np.int64))), NICHES)
+    return {"examples": [{"text": t, "niches": n} for t, n in zip(EXAMPLES, shown["niches"], strict=True)],
+            "sandbox": sandbox_accuracy(packaged)}
 
 
 def train(data: Path, out: Path, nested: bool = True, jobs: int = JOBS) -> dict:
     start = time.monotonic()
-    docs, y, captions = load_documents(data)
+    dev = read_dev_accounts(data)
+    docs = account_documents(dev)
+    y = account_labels(dev, docs)
     X = niche_features(docs, BLOCK_BITS)
     k = len(NICHES)
     report: dict = {"version": NICHE_VERSION, "bits": BLOCK_BITS, "seed": SEED,
-                    "data": {"accounts": len(y), "captions": captions}}
+                    "data": {"accounts": len(y), "captions": len(dev.posts)},
+                    "weak_labels": weak_label_summary(y, dev.y)}
     if nested:
-        p, chosen = nested_cv(X, y, k, SEED, jobs)
+        (p, p_stripped), chosen = nested_cv_views(X, y, k, SEED, jobs, (niche_features(strip_seeds(docs), BLOCK_BITS),))
         report["cross_validation"] = {"outer_folds": FOLDS, "inner_folds": INNER_FOLDS, "grid": list(GRID_ALPHA),
-                                      "chosen": chosen, "metrics": multiclass_metrics(y, p, NICHES)}
+                                      "chosen": chosen, "metrics": multiclass_metrics(y, p, NICHES),
+                                      "data_niches": multiclass_metrics(
+                                          pd.Index(DATA_NICHES).get_indexer(dev.accounts["category"]),
+                                          as_data_niches(p), DATA_NICHES),
+                                      "seed_free": seed_free_agreement(y, p, p_stripped)}
     alpha, table = select_alpha(X, y, k, SEED, jobs)
     fitted = fit_model(X, y, k, alpha)
     model = NicheModel(coef=fitted.coef, intercept=fitted.intercept, classes=NICHES, bits=BLOCK_BITS,
                        meta={"alpha": alpha, "seed": SEED})
     model.save(out / MODEL_FILE)
-    packaged = NicheModel.from_bytes((out / MODEL_FILE).read_bytes())  # float16, as scoring reads it
-    shown = top_niches(packaged.probabilities(niche_documents(
-        pd.Series(EXAMPLES), pd.Series(pd.NA, index=range(len(EXAMPLES))), pd.Series([], dtype=str),
-        np.zeros(0, dtype=np.int64))), NICHES)
     report["final"] = {"alpha": alpha, "folds": INNER_FOLDS, "grid": table}
-    report["examples"] = [{"text": t, "niches": n} for t, n in zip(EXAMPLES, shown["niches"], strict=True)]
+    report.update(packaged_checks(out / MODEL_FILE))
     report["seconds"] = round(time.monotonic() - start, 1)
     write_report(report, out, NICHES)
     return report

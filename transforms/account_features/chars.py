@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from scipy import sparse
 
 from transforms._text import (
     _arrow,
@@ -120,3 +121,57 @@ def char_ngram_scores(text: pd.Series, ns: tuple[int, ...], bits: int,
         w[tail[(tail >= 0) & (tail < len(w))]] = 0.0
         total += np.bincount(b.row_of_byte[:len(bucket)], weights=w, minlength=n)
     return total * _window_norm(b.lengths, ns)
+
+
+def char_ngram_rows(text: pd.Series, ns: tuple[int, ...], bits: int) -> sparse.csr_matrix:
+    """Rows x 2**bits: each row's byte n-gram windows (char_ngrams' buckets), 1/sqrt(windows)
+    each, built in row order straight from the byte offsets.
+
+    Cheap by construction: no sort and no summing of repeated buckets (a product with the matrix
+    sums them), and a window that runs past its row's end is an explicit zero, so every row
+    holds len(ns) entries per byte and indptr is the byte offsets times len(ns).
+    """
+    n, width = len(text), 2 ** bits
+    if n == 0:
+        return sparse.csr_matrix((0, width), dtype=np.float32)
+    b = _padded_bytes(text)
+    size, k = len(b.data), len(ns)
+    ends = np.cumsum(b.lengths)
+    buckets = np.zeros((size, k), dtype=np.int32)
+    data = np.empty((size, k), dtype=np.float32)
+    data[:] = np.repeat(_window_norm(b.lengths, ns).astype(np.float32), b.lengths)[:, None]
+    for j, (_, bucket, _) in enumerate(_hashed_windows(b, ns, bits, mask=False)):
+        buckets[:len(bucket), j] = bucket
+    for j, g in enumerate(ns):
+        # windows that run past their row's end start in its last g-1 bytes (a shorter row's
+        # spill lands in the row before's last g-1 bytes, which are past-the-end windows too)
+        tail = (ends[:, None] - np.arange(1, g, dtype=np.int64)[None, :]).ravel()
+        data[tail[tail >= 0], j] = 0.0
+    indptr = np.concatenate([[0], ends * k]).astype(np.int64)
+    return sparse.csr_matrix((data.ravel(), buckets.ravel(), indptr), shape=(n, width))
+
+
+def string_buckets(strings: pa.Array, bits: int) -> np.ndarray:
+    """Each whole string's bucket by the byte hash of char n-grams (the bucket a window of
+    exactly those bytes gets: P**len + the sum of byte * P**(bytes after it), mod 2**64), over
+    the Arrow buffers at once: no Python string is made."""
+    arr = pc.fill_null(strings, "").cast(pa.large_string())
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, dtype=np.int32)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + n + 1]
+    data = (np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+            if arr.buffers()[2] is not None else np.zeros(0, dtype=np.uint8))
+    offsets = offsets - offsets[0]
+    lengths = np.diff(offsets)
+    powers = np.cumprod(np.full(int(lengths.max()) + 1, _HASH_PRIME, dtype=np.uint64))
+    powers = np.concatenate([[np.uint64(1)], powers])  # P**0, P**1, ...
+    h = powers[lengths]
+    if len(data):
+        after = np.repeat(offsets[1:] - 1, lengths)
+        after -= np.arange(len(data))
+        nonempty = lengths > 0  # an empty string adds no bytes, so the others' runs are contiguous
+        h[nonempty] += np.add.reduceat(powers[after] * data, offsets[:-1][nonempty])
+    h *= _HASH_MIX
+    h >>= np.uint64(64 - bits)
+    return h.astype(np.int32)
