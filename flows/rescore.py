@@ -128,8 +128,8 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
                 write_oldest()
         warehouse.finish_run(state.run_id, RunStatus.COMPLETED)
     except BaseException:
-        for pending in scoring:
-            pending.cancel()
+        for pending in scoring:  # a chunk not started yet is dropped (Prefect's future has no cancel)
+            pending.wrapped_future.cancel()
         warehouse.finish_run(state.run_id, RunStatus.FAILED)
         raise
     return {"platform": platform, "run_id": state.run_id, "resumed": state.resumed, "creators": meter.creators}

@@ -7,11 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
+import flows.rescore
 from cli.app import app
 from flows.rescore import rescore
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
@@ -89,6 +93,37 @@ def test_a_chunked_rescore_stores_what_score_creators_gives_on_the_whole_warehou
 
     assert len(stored(db)) == 34
     assert stored(db) == stored(reference)
+
+
+def test_a_chunk_that_fails_marks_the_run_failed_and_a_rerun_scores_everyone(prefect_harness, bakers_db,
+                                                                            monkeypatch):
+    """The first chunk's scoring raises while later chunks are queued: the error reaches the
+    caller (not a failure of the clean-up), the run is marked failed, the queued chunks are
+    dropped, and the next rescore scores every creator once."""
+    db = bakers_db(20)
+    calls = []
+    real = flows.rescore.score_stored
+
+    def first_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("scoring broke")
+        return real(*args, **kwargs)
+
+    @contextmanager
+    def threads(chunks):
+        with ThreadPoolExecutor(1) as pool:  # in this process, so the patched function is the one called
+            yield pool
+
+    monkeypatch.setattr(flows.rescore, "score_stored", first_fails)
+    monkeypatch.setattr(flows.rescore, "_scoring_processes", threads)
+    with pytest.raises(RuntimeError, match="scoring broke"):
+        rescore(db_path=str(db), chunk_size=3)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM runs WHERE flow = 'rescore'").fetchall() == [("failed",)]
+    monkeypatch.setattr(flows.rescore, "score_stored", real)
+    run = rescore(db_path=str(db), chunk_size=3)["runs"][0]
+    assert run["creators"] == 20 and _scores_per_run(db)[run["run_id"]] == 20
 
 
 def test_a_killed_rescore_continues_where_it_stopped(prefect_harness, bakers_db, tmp_path):

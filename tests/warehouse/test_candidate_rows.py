@@ -20,7 +20,7 @@ from transforms.frames import (
     profiles_frame,
     raw_frame,
 )
-from transforms.score import score_creators
+from transforms.score import score_creators, score_stored
 from warehouse.candidate_query import count_candidates, count_held_back
 from warehouse.db import connect
 from warehouse.forget import forget_creator
@@ -145,8 +145,8 @@ def _rescore(db: Path) -> None:
     run = {"flow": "rescore", "platform": "bluesky", "params": {}, "started_at": T0 + timedelta(days=4),
            "finished_at": None, "status": "running"}
     state, _ = wh.open_run("rescore-1", run, "rescore-test")
-    profiles, posts = wh.next_chunk("bluesky", state.run_id, 100)
-    scores = score_creators(profiles, posts, now=state.started_at)
+    chunk = wh.next_chunk("bluesky", state.run_id, 100, state.started_at)
+    scores = score_stored(chunk.profiles, chunk.posts, now=state.started_at)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
     wh.append_scores(state.run_id, {**empty, "scores": scores})
