@@ -93,7 +93,8 @@ def parse_counts(chunk: pd.DataFrame, columns: Sequence[str], first_row: int, pa
             continue
         raw = chunk[column].str.strip()
         digits = raw.str.fullmatch(r"\d+(?:\.0{1,2})?").to_numpy(dtype=bool)
-        numbers = pd.to_numeric(raw.where(digits), errors="coerce").astype("Float64")
+        plain = pa.chunked_array(pa.array(raw.where(digits).array)).combine_chunks()
+        numbers = pd.Series(pd.array(pa.compute.cast(plain, pa.float64()), dtype="Float64"), index=raw.index)
         others = np.flatnonzero(~digits & raw.ne("").to_numpy())
         if others.size:
             texts = raw.iloc[others]

@@ -52,7 +52,7 @@ class MatchInputSummary:
 def _creator_features(chunk: pd.DataFrame, first_row: int, path: Path) -> pd.DataFrame:
     """What ranking reads of one chunk of creators: the person-or-page verdict as ``scout
     classify`` gives it, followers and tier, the bio's collaboration stance, names and bio."""
-    verdict = classify_frame(chunk, threshold=0.5, first_row=first_row, path=path)
+    verdict = classify_frame(chunk, threshold=0.5, first_row=first_row, path=path, evidence=False)
     texts = model_inputs(chunk, passed=("platform",), texts=("display_name", "bio"))
     followers = parse_counts(chunk, ("followers",), first_row, path).get("followers")
     if followers is None:

@@ -41,10 +41,12 @@ _MAX_ROWS_PER_BLOCK = 50_000  # rows scored at once: bounds the n-gram matrices'
 
 
 def score_account_type(
-    df: pd.DataFrame, *, threshold: float = 0.5, assume_clean: bool = False
+    df: pd.DataFrame, *, threshold: float = 0.5, assume_clean: bool = False, evidence: bool = True
 ) -> pd.DataFrame:
-    """account_type, person_probability (0..1), evidence (list[str]) and known_share (how much
-    of the profile the model was shown, account_known.py) per row, same index.
+    """account_type, person_probability (0..1), evidence (list[str]; the column is left out
+    with ``evidence=False``, for a caller that shows none: wording it is a quarter of the
+    time) and known_share (how much of the profile the model was shown, account_known.py)
+    per row, same index.
 
     Reads whichever of these columns exist (all optional, nulls allowed): platform, handle,
     display_name, bio, followers, following, posts / posts_count, is_bot, posts_per_week,
@@ -53,22 +55,23 @@ def score_account_type(
     person_probability >= threshold. ``assume_clean`` skips re-cleaning text that
     normalize_profiles already cleaned.
     """
-    return score_with_model(df, load_model(), threshold=threshold, assume_clean=assume_clean)
+    return score_with_model(df, load_model(), threshold=threshold, assume_clean=assume_clean, evidence=evidence)
 
 
 def score_with_model(
-    df: pd.DataFrame, model: AccountModel, *, threshold: float = 0.5, assume_clean: bool = False
+    df: pd.DataFrame, model: AccountModel, *, threshold: float = 0.5, assume_clean: bool = False,
+    evidence: bool = True,
 ) -> pd.DataFrame:
     """score_account_type with an explicit model (tests, evaluation of a fresh fit); a large
     frame in blocks of rows on worker threads (transforms/row_blocks.py), at most
     _MAX_ROWS_PER_BLOCK rows each (the n-gram matrices of 1M rows at once took +5.65 GiB and
     35 s; in 50k blocks +0.41 GiB and 19.6 s)."""
-    return in_row_blocks(len(df), lambda a, b: _score_frame(df.iloc[a:b], model, threshold, assume_clean),
-                         max_rows=_MAX_ROWS_PER_BLOCK)
+    return in_row_blocks(len(df), lambda a, b: _score_frame(df.iloc[a:b], model, threshold, assume_clean,
+                                                            evidence), max_rows=_MAX_ROWS_PER_BLOCK)
 
 
-def _score_frame(df: pd.DataFrame, model: AccountModel, threshold: float, assume_clean: bool
-                 ) -> pd.DataFrame:
+def _score_frame(df: pd.DataFrame, model: AccountModel, threshold: float, assume_clean: bool,
+                 with_evidence: bool) -> pd.DataFrame:
     learned, fixed, signals, evidence = score_rows(df, model, assume_clean)
     share = known_share(df)
     prob = 1.0 / (1.0 + np.exp(-(shrink(learned, share, model) + fixed)))
@@ -78,7 +81,7 @@ def _score_frame(df: pd.DataFrame, model: AccountModel, threshold: float, assume
         {
             "account_type": pd.array(account_type.astype(object), dtype=STRING),
             "person_probability": pd.array(prob, dtype=FLOAT),
-            "evidence": pd.Series(evidence.lists(), dtype=object, index=df.index),
+            **({"evidence": pd.Series(evidence.lists(), dtype=object, index=df.index)} if with_evidence else {}),
             "known_share": pd.array(share, dtype=FLOAT),
         },
         index=df.index,

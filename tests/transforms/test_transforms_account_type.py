@@ -439,3 +439,12 @@ def test_a_frame_scored_in_blocks_scores_as_in_one_piece(monkeypatch):
     whole = score_account_type(df)
     monkeypatch.setattr(account_type, "_MAX_ROWS_PER_BLOCK", 7)
     pd.testing.assert_frame_equal(score_account_type(df), whole)
+
+
+def test_without_evidence_the_verdicts_are_the_same_and_no_evidence_is_worded():
+    cols = {"handle": ["maya.bakes", "dailymemes"], "display_name": ["Maya Patel", "Daily Memes 😂"],
+            "bio": ["I bake sourdough, mum of 2", "the funniest memes every day"], "followers": [1200, 90000]}
+    full = score_account_type(pd.DataFrame(cols))
+    lean = score_account_type(pd.DataFrame(cols), evidence=False)
+    assert "evidence" not in lean.columns and full["evidence"].map(len).gt(0).all()
+    pd.testing.assert_frame_equal(lean, full.drop(columns="evidence"))
