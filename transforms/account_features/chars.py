@@ -4,6 +4,7 @@ name-like spellings in any script."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -39,8 +40,12 @@ class _Bytes:
     """The UTF-8 bytes of " text " for every row, back to back, and where each row ends."""
 
     data: np.ndarray  # uint8
-    row_of_byte: np.ndarray  # int64, the row each byte belongs to
     lengths: np.ndarray  # bytes per row (0 for NA)
+
+    @cached_property
+    def row_of_byte(self) -> np.ndarray:
+        """int64, the row each byte belongs to (made when asked: char_ngram_rows needs none)."""
+        return np.repeat(np.arange(len(self.lengths), dtype=np.int64), self.lengths)
 
 
 def _padded_bytes(text: pd.Series) -> _Bytes:
@@ -52,7 +57,7 @@ def _padded_bytes(text: pd.Series) -> _Bytes:
     data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
     offsets = offsets - offsets[0]
     lengths = np.diff(offsets)
-    return _Bytes(data, np.repeat(np.arange(n, dtype=np.int64), lengths), lengths)
+    return _Bytes(data, lengths)
 
 
 def _hashed_windows(b: _Bytes, ns: tuple[int, ...], bits: int, mask: bool = True):
