@@ -215,7 +215,10 @@ def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f
         "## Niche model",
         "",
         f"Nested cross-validation (5 outer folds; in each, the L2 strength by 4-fold inner CV on its "
-        f"training part only): **macro-F1 {niche_macro_f1:.3f}**. Per-niche precision and recall, the "
+        f"training part only), over its {len(NICHES)} niches (the seed niches against their seed labels, "
+        f"training/niches/seeds.py): **macro-F1 {niche_macro_f1:.3f}**; the data's own nine labels, and "
+        "how far the seed niches are learned beyond their seed words, are in the model report. Briefs "
+        "and lookalikes below are judged by the data's own labels. Per-niche precision and recall, the "
         "confusion matrix and calibration: [the model report](../transforms/models/niches_report.md). "
         f"The outer folds' predictions were {how}; their macro-F1 is {same}. These out-of-fold "
         "probabilities are every creator's `niche_probs` below: no creator is ranked by a model that "
