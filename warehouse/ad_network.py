@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from warehouse.candidate_rows import refresh_candidates
 
@@ -24,8 +25,10 @@ _RECENT_POSTS = """
 
 
 def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(latest scores with flags, each creator's ``recent`` latest original posts)."""
-    return con.execute(_LATEST_SCORES).df(), con.execute(_RECENT_POSTS, [recent]).df()
+    """(latest scores with flags, each creator's ``recent`` latest original posts); the posts'
+    strings Arrow-backed, not a Python string each (a million creators' posts are tens of millions)."""
+    posts = con.sql(_RECENT_POSTS, params=[recent]).to_arrow_table()
+    return con.execute(_LATEST_SCORES).df(), posts.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
 
 def update_authenticity(con: duckdb.DuckDBPyConnection, changed: pd.DataFrame) -> int:

@@ -21,6 +21,7 @@ from datasketch import MinHash, MinHashLSH
 from transforms._text import clean_text, fold
 from transforms.authenticity.records import by_severity, flag_frame, fmt
 from transforms.engagement import DEFAULT_LAST_N
+from transforms.frames import STRING
 
 #: Each creator's latest original posts compared: those its engagement is measured over.
 RECENT_POSTS = DEFAULT_LAST_N
@@ -42,15 +43,17 @@ SHARED_SHARE = 0.1
 MANY_CREATORS = 3
 
 
-def _shingles(texts: pd.Series) -> list[set[bytes]]:
-    """Word shingles of each text: lower-case, ascii-folded, words of letters and digits."""
+def _shingles(texts: pd.Series) -> tuple[np.ndarray, list[set[bytes]]]:
+    """Positions of the texts with at least MIN_WORDS words (lower-case, ascii-folded, words of
+    letters and digits), and those texts' word shingles. Words are counted in Arrow first, so no
+    Python string or set is made for the many texts too short to compare."""
     words = fold(clean_text(texts)).str.lower().str.replace("https?://[^ ]+|[^a-z0-9 ]", " ", regex=True)
+    long = np.flatnonzero(words.str.count("[a-z0-9]+").fillna(0).to_numpy(dtype=np.int64) >= MIN_WORDS)
     out: list[set[bytes]] = []
-    for text in words.fillna("").tolist():
+    for text in words.iloc[long].tolist():
         w = text.split()
-        out.append({" ".join(w[i:i + SHINGLE_WORDS]).encode() for i in range(len(w) - SHINGLE_WORDS + 1)}
-                   if len(w) >= MIN_WORDS else set())
-    return out
+        out.append({" ".join(w[i:i + SHINGLE_WORDS]).encode() for i in range(len(w) - SHINGLE_WORDS + 1)})
+    return long, out
 
 
 @dataclass(frozen=True)
@@ -64,16 +67,15 @@ class CaptionIndex:
     kept: np.ndarray  #: the positions, among the texts given, of those indexed
 
     @classmethod
-    def build(cls, owners: np.ndarray, texts: pd.Series) -> CaptionIndex:
+    def build(cls, owners: pd.Series, texts: pd.Series) -> CaptionIndex:
         """An index of the texts long enough to compare (the others are left out)."""
-        shingles = _shingles(texts)
-        keep = np.flatnonzero([bool(s) for s in shingles])
-        hashes = list(MinHash.bulk([shingles[i] for i in keep], num_perm=NUM_PERM))
+        keep, shingles = _shingles(texts)
+        hashes = list(MinHash.bulk(shingles, num_perm=NUM_PERM))
         lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
         with lsh.insertion_session() as session:
             for i, h in enumerate(hashes):
                 session.insert(i, h)
-        return cls(np.asarray(owners, dtype=object)[keep], hashes, lsh, keep)
+        return cls(owners.iloc[keep].to_numpy(dtype=object), hashes, lsh, keep)
 
     def copied_by(self, h: MinHash, exclude: set[str]) -> set[str]:
         """Owners (other than ``exclude``) of texts near-identical to the one hashed as ``h``."""
@@ -81,8 +83,9 @@ class CaptionIndex:
                 if self.owners[j] not in exclude and h.jaccard(self.hashes[j]) >= SIMILARITY}
 
 
-def _owner(platform: pd.Series, creator_id: pd.Series) -> np.ndarray:
-    return (platform.astype(str) + "\x1f" + creator_id.astype(str)).to_numpy(dtype=object)
+def _owner(platform: pd.Series, creator_id: pd.Series) -> pd.Series:
+    """"platform\x1fcreator_id", Arrow-backed: no Python string per post."""
+    return (platform.astype(STRING) + "\x1f" + creator_id.astype(STRING)).reset_index(drop=True)
 
 
 def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
@@ -92,13 +95,13 @@ def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFram
     same text wherever it is posted, and across runs, so no creator is judged before its network's
     other members are known. Posts of creators not in ``creators`` count as others' posts only."""
     n = len(creators)
-    row_of = dict(zip(_owner(creators["platform"], creators["creator_id"]), range(n), strict=True))
+    row_of = dict(zip(_owner(creators["platform"], creators["creator_id"]).tolist(), range(n), strict=True))
     original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # a repost is not a copy
-    texts = pd.DataFrame({"owner": _owner(posts["platform"], posts["creator_id"])[original],
-                          "text": posts["text"].to_numpy()[original],
+    texts = pd.DataFrame({"owner": _owner(posts["platform"], posts["creator_id"])[original].reset_index(drop=True),
+                          "text": posts["text"].astype(STRING)[original].reset_index(drop=True),
                           "paid": posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[original]})
     texts = texts.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
-    index = CaptionIndex.build(texts["owner"].to_numpy(), texts["text"])
+    index = CaptionIndex.build(texts["owner"], texts["text"])
     judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
     copied_by: list[set[str]] = [set() for _ in range(n)]
