@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from training.cv import JOBS  # noqa: E402
@@ -31,20 +33,24 @@ from training.eval_fit import (  # noqa: E402
     out_of_fold_content,
     out_of_fold_niche_probs,
     report_markdown,
+    seed_rule_effect,
     with_niche_probs,
 )
 from training.niches.main import (  # noqa: E402
+    DATA_NICHES,
     MODELS,
     SEED,
     account_documents,
     account_labels,
+    as_data_niches,
     no_bios,
     read_dev_accounts,
 )
 from training.niches.report import multiclass_metrics  # noqa: E402
 from transforms.content import content_profile  # noqa: E402
 from transforms.content_model import load_content_model  # noqa: E402
-from transforms.niches import BLOCK_BITS, NICHES, niche_features  # noqa: E402
+from transforms.niche_seeds import seed_niche, with_seed_niches  # noqa: E402
+from transforms.niches import BLOCK_BITS, NICHES, document_words, niche_features  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets"
@@ -78,6 +84,11 @@ def main() -> None:
     labels = account_labels(dev, docs)
     p = out_of_fold_niche_probs(niche_features(docs, BLOCK_BITS), labels, SEED, chosen, args.jobs)
     niche_metrics = multiclass_metrics(labels, p, NICHES)
+    # The seed lexicons' rule as scoring applies it (transforms/niche_seeds.py), on the same readings.
+    rows, tokens = document_words(docs)
+    seeded = with_seed_niches(p, NICHES, rows, tokens)
+    seed_rule = seed_rule_effect(pd.Index(DATA_NICHES).get_indexer(dev.accounts["category"]), DATA_NICHES, p, seeded,
+                                 seed_niche(rows, tokens, len(docs))[0], as_data_niches)
     seconds["out-of-fold niche probabilities"] = time.monotonic() - start
 
     mark = time.monotonic()
@@ -87,7 +98,7 @@ def main() -> None:
 
     mark = time.monotonic()
     profile = content_profile(dev.accounts["display_name"], no_bios(dev), dev.posts["caption"], dev.owner)
-    creators = dev.accounts[["platform", "handle", "followers"]].join(with_niche_probs(profile, p))
+    creators = dev.accounts[["platform", "handle", "followers"]].join(with_niche_probs(profile, seeded))
     seconds["content profiles"] = time.monotonic() - mark
 
     mark = time.monotonic()
@@ -102,7 +113,7 @@ def main() -> None:
         accounts=len(dev.y), captions=len(dev.posts), nested=args.nested, niche_macro_f1=niche_metrics["macro_f1"],
         report_macro_f1=model_report["metrics"]["macro_f1"], briefs=briefs, lookalikes=lookalikes,
         searches=args.searches, lookalike_seed=LOOKALIKE_SEED,
-        content_model=json.loads((MODELS / "content_report.json").read_text())["chosen"],
+        content_model=json.loads((MODELS / "content_report.json").read_text())["chosen"], seed_rule=seed_rule,
         seconds={k: round(v) for k, v in seconds.items()})
     print(text)
     args.out.write_text(text)

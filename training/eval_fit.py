@@ -11,6 +11,7 @@ reads the brief, not a creator.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from training.content.fit import fit_content_model
 from training.cv import FOLDS, JOBS, folds
 from training.markdown import table
 from training.niches.fit import nested_cv, replay_outer_cv
+from training.niches.report import multiclass_metrics
 from transforms.content import text_profile
 from transforms.content_model import CONTENT_VERSION, ContentModel
 from transforms.fit import FIT_VERSION, rank_fit
@@ -195,9 +197,22 @@ def lookalikes_markdown(rows: list[dict]) -> str:
                  ["niche", "base rate", f"mean precision@{TOP_K}", "sd", "min-max", "lift"])
 
 
+def seed_rule_effect(data_y: np.ndarray, data_niches: tuple[str, ...], without: np.ndarray, with_rule: np.ndarray,
+                     picked: np.ndarray, fold_to_data: Callable[[np.ndarray], np.ndarray]) -> dict:
+    """What the seed rule changes on the data's own labels: how often it fires (by label), and
+    macro-F1 and accuracy over the data's niches without and with it."""
+    before = multiclass_metrics(data_y, fold_to_data(without), data_niches)
+    after = multiclass_metrics(data_y, fold_to_data(with_rule), data_niches)
+    fired = picked >= 0
+    return {"fired": int(fired.sum()),
+            "fired_by_label": {n: int((fired & (data_y == j)).sum()) for j, n in enumerate(data_niches)},
+            "nine_without": before["macro_f1"], "nine_with": after["macro_f1"],
+            "accuracy_without": before["accuracy"], "accuracy_with": after["accuracy"]}
+
+
 def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f1: float, report_macro_f1: float,
                     briefs: list[dict], lookalikes: list[dict], searches: int, lookalike_seed: int,
-                    content_model: dict, seconds: dict[str, int]) -> str:
+                    content_model: dict, seed_rule: dict, seconds: dict[str, int]) -> str:
     """docs/fit-report.md: what was measured, how, the figures and what the data could not say."""
     how = ("rerun here in full" if nested else
            "replayed here from the alphas its inner searches chose (recorded in the model report)")
@@ -221,8 +236,19 @@ def report_markdown(*, accounts: int, captions: int, nested: bool, niche_macro_f
         "and lookalikes below are judged by the data's own labels. Per-niche precision and recall, the "
         "confusion matrix and calibration: [the model report](../transforms/models/niches_report.md). "
         f"The outer folds' predictions were {how}; their macro-F1 is {same}. These out-of-fold "
-        "probabilities are every creator's `niche_probs` below: no creator is ranked by a model that "
-        "saw it or its label.",
+        "probabilities, with the seed lexicons' rule applied as scoring applies it, are every "
+        "creator's `niche_probs` below: no creator is ranked by a model that saw it or its label.",
+        "",
+        "### The seed lexicons' rule at scoring time",
+        "",
+        "`transforms/niche_seeds.py` mixes a document's probabilities half and half with a seed niche "
+        "when the lexicons' labelling rule picks one. On these out-of-fold readings it fires for "
+        f"{seed_rule['fired']:,} of {accounts:,} accounts; by the data's label: "
+        + ", ".join(f"{k} {v}" for k, v in seed_rule["fired_by_label"].items()) + ". Over the data's "
+        "nine labels (the seed niches folded into `other`), macro-F1 "
+        f"{seed_rule['nine_without']:.3f} without the rule and {seed_rule['nine_with']:.3f} with it "
+        f"(accuracy {seed_rule['accuracy_without']:.3f} and {seed_rule['accuracy_with']:.3f}): what the "
+        "rule costs on accounts whose labels are not its niches.",
         "",
         f"## Content vectors ({CONTENT_VERSION})",
         "",

@@ -21,7 +21,6 @@ from transforms.niches import (
     document_words,
     load_niche_model,
     niche_documents,
-    niche_features,
     recent_posts,
     top_niches,
 )
@@ -63,7 +62,7 @@ def _content_block(names: pd.Series, bios: pd.Series, post_texts: pd.Series, pos
     vectors = np.full((len(docs), CONTENT_DIM), np.nan, dtype=np.float32)
     if has.any():
         words = document_words(docs[has])
-        probs[has] = model.probabilities_of(niche_features(docs[has], model.bits, words))[:, order]
+        probs[has] = model.read(docs[has], words)[:, order]
         vectors[has] = content.vectors(*words, int(has.sum()))
     top = top_niches(probs, NICHES)
     return pd.DataFrame({

@@ -28,6 +28,7 @@ from transforms._text import _arrow, from_arrow, matches
 from transforms.account_features.chars import char_ngrams
 from transforms.account_features.words import word_ngrams
 from transforms.frames import STRING, to_string
+from transforms.niche_seeds import with_seed_niches
 
 NICHES = ("art", "beauty", "books", "family", "fashion", "fitness", "food", "gaming", "interior", "music",
           "outdoors", "pet", "sport", "tech", "travel", "other")
@@ -139,13 +140,19 @@ class NicheModel:
             return cls(coef=z["coef"].astype(np.float32) * z["scale"], intercept=z["intercept"],
                        classes=tuple(header["classes"]), bits=int(header["bits"]), meta=header["meta"])
 
-    def probabilities(self, docs: pd.Series) -> np.ndarray:
+    def probabilities(self, docs: pd.Series, *, seeds: bool = True) -> np.ndarray:
         """Each niche's probability per document; NaN rows where there is no text."""
         p = np.full((len(docs), len(self.classes)), np.nan)
         has = to_string(docs).notna().to_numpy()
         if has.any():
-            p[has] = self.probabilities_of(niche_features(docs[has], self.bits))
+            p[has] = self.read(docs[has], document_words(docs[has]), seeds=seeds)
         return p
+
+    def read(self, docs: pd.Series, words: tuple[np.ndarray, pa.Array], *, seeds: bool = True) -> np.ndarray:
+        """Probabilities of documents (none missing) whose document_words are ``words``, with the
+        seed lexicons' rule applied (transforms/niche_seeds.py) unless ``seeds`` is False."""
+        p = self.probabilities_of(niche_features(docs, self.bits, words))
+        return with_seed_niches(p, self.classes, *words) if seeds else p
 
     def probabilities_of(self, features: sparse.csr_matrix) -> np.ndarray:
         """The same from niche_features already computed (content_profile reuses them)."""

@@ -6,29 +6,52 @@ turn up in any batch, run or platform; its cost grows with the creators stored (
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from warehouse.candidate_rows import refresh_candidates
 
+CREATOR_BATCH = 50_000  # creators whose posts are read by one query (bounds DuckDB's window)
+
 #: The scores the pass may update: the latest of each creator, where authenticity was scored.
 _LATEST_SCORES = """
     SELECT platform, creator_id, run_id, sponsored_share, authenticity_flags FROM latest_scores
     WHERE authenticity_flags IS NOT NULL ORDER BY platform, creator_id"""
 
+#: Every creator with a latest score, in order: the posts are read a range of them at a time.
+_CREATOR_KEYS = "SELECT platform, creator_id FROM latest_scores ORDER BY platform, creator_id"
+
 _RECENT_POSTS = """
     SELECT p.platform, p.creator_id, p.text, p.is_sponsored, p.is_repost
     FROM posts p SEMI JOIN latest_scores s ON p.platform = s.platform AND p.creator_id = s.creator_id
-    WHERE NOT p.is_repost
-    QUALIFY row_number() OVER (PARTITION BY p.platform, p.creator_id ORDER BY p.published_at DESC NULLS LAST, p.post_id) <= ?"""
+    WHERE NOT p.is_repost AND p.platform = $platform AND p.creator_id BETWEEN $first AND $last
+    QUALIFY row_number() OVER (PARTITION BY p.platform, p.creator_id ORDER BY p.published_at DESC NULLS LAST, p.post_id) <= $recent"""
 
 
-def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(latest scores with flags, each creator's ``recent`` latest original posts); the posts'
-    strings Arrow-backed, not a Python string each (a million creators' posts are tens of millions)."""
-    posts = con.sql(_RECENT_POSTS, params=[recent]).to_arrow_table()
-    return con.execute(_LATEST_SCORES).df(), posts.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.DataFrame, Iterator[pd.DataFrame]]:
+    """(latest scores with flags, each creator's ``recent`` latest original posts in frames of
+    the posts of at most CREATOR_BATCH creators, strings Arrow-backed): read on ``con`` as they
+    are consumed, so a million creators' tens of millions of posts are never in memory at once,
+    in DuckDB or in pandas."""
+    scores = con.execute(_LATEST_SCORES).df()
+    keys = con.sql(_CREATOR_KEYS).to_arrow_table()
+    strings = {pa.string(): pd.StringDtype("pyarrow")}.get
+
+    def frames() -> Iterator[pd.DataFrame]:
+        platforms, ids = keys["platform"].to_pylist(), keys["creator_id"]
+        start = 0
+        while start < len(platforms):  # ranges of one platform's creators
+            stop = min(start + CREATOR_BATCH, len(platforms))
+            stop = start + platforms[start:stop].count(platforms[start])
+            params = {"platform": platforms[start], "first": ids[start].as_py(), "last": ids[stop - 1].as_py(),
+                      "recent": recent}
+            yield con.sql(_RECENT_POSTS, params=params).to_arrow_table().to_pandas(types_mapper=strings)
+            start = stop
+
+    return scores, frames()
 
 
 def update_authenticity(con: duckdb.DuckDBPyConnection, changed: pd.DataFrame) -> int:

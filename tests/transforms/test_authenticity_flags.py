@@ -226,3 +226,19 @@ def test_the_score_is_100_minus_the_severity_penalties_and_flags_are_worst_first
     assert out["authenticity_score"].tolist() == [100 - 15 - 5, 100]
     assert [f["severity"] for f in json.loads(out["authenticity_flags"][0])] == ["medium", "low"]
     assert json.loads(out["authenticity_flags"][1]) == []
+
+
+def test_the_ad_network_pass_over_posts_in_several_frames_flags_what_one_frame_flags():
+    """The warehouse streams a million creators' posts in frames; cut anywhere, even through one
+    creator's posts, the flags are the same as from one frame."""
+    ring = ["ad1", "ad2", "ad3", "ad4"]
+    posts = [p for cid in ring for p in posts_of(cid, organic_likes(4), [7] * 4, sponsored=True,
+                                                 texts=[*TestAdNetwork.ADS, OWN[ring.index(cid)]])]
+    posts += posts_of("own", organic_likes(4), [7] * 4)
+    frame = pd.DataFrame(posts).assign(is_repost=False)
+    scores = score_creators(pd.DataFrame([creator(c) for c in [*ring, "own"]]), frame, now=NOW).assign(run_id="run")
+    whole = rescore_ad_network(scores, frame)
+    for size in (1, 3, 7):
+        parts = (frame.iloc[i:i + size] for i in range(0, len(frame), size))
+        pd.testing.assert_frame_equal(rescore_ad_network(scores, parts), whole)
+    assert len(whole)  # the inputs do flag someone

@@ -73,7 +73,7 @@ def weak_label_lines(weak: dict) -> list[str]:
         "(with board games), music, outdoors (hiking, climbing, nature and gardening), sport "
         "(team, ball, racing and board sports; gym, running and yoga stay fitness) and tech. "
         "There is no labelled data for them, so they are labelled weakly: one seed lexicon per "
-        "niche (training/niches/seed_lexicons.json: en, de, es, fr, it, pt and hashtags), written "
+        "niche (transforms/models/niche_seeds.json: en, de, es, fr, it, pt and hashtags), written "
         "from general knowledge before any row was read for it or any result seen, and not tuned "
         "since. An account its authors labelled `other` takes seed niche N when its text holds at "
         f"least {rule['min_distinct']} distinct seed terms of N and at least {rule['dominance']:g} "

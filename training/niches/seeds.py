@@ -1,5 +1,6 @@
-"""Weak supervision for the niches the labelled data lacks: seed lexicons (seed_lexicons.json,
-written from general knowledge before any row was read) turned into labels and back out of text.
+"""Weak supervision for the niches the labelled data lacks: seed lexicons
+(transforms/models/niche_seeds.json, written from general knowledge before any row was read, and
+applied again at scoring time by transforms/niche_seeds.py) turned into labels and back out of text.
 
 Rule (``seed_labels``): an account the dataset's authors labelled ``other`` becomes niche N when
 its document contains at least MIN_DISTINCT distinct seed terms of N and N's distinct hits are at
@@ -11,25 +12,13 @@ model learned more than the seeds themselves.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-SEED_FILE = Path(__file__).with_name("seed_lexicons.json")
-MIN_DISTINCT = 2
-DOMINANCE = 2.0
-
-
-@cache
-def seed_lexicons(path: Path = SEED_FILE) -> dict[str, tuple[str, ...]]:
-    """Niche -> its distinct seed terms over every language and the hashtags."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    return {niche: tuple(dict.fromkeys(t.lower() for terms in by_language.values() for t in terms))
-            for niche, by_language in raw.items() if not niche.startswith("_")}
+from transforms.niche_seeds import DOMINANCE, MIN_DISTINCT, seed_lexicons
 
 
 def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
@@ -39,8 +28,8 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @cache
-def _patterns(path: Path = SEED_FILE) -> dict[str, re.Pattern[str]]:
-    return {niche: _pattern(terms) for niche, terms in seed_lexicons(path).items()}
+def _patterns() -> dict[str, re.Pattern[str]]:
+    return {niche: _pattern(terms) for niche, terms in seed_lexicons().items()}
 
 
 def seed_hits(docs: pd.Series) -> pd.DataFrame:

@@ -12,6 +12,7 @@ common among real creators, so a post needs MIN_WORDS words to be compared at al
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,19 +42,36 @@ MAX_GROUP = 12
 MIN_SHARED = 2
 SHARED_SHARE = 0.1
 MANY_CREATORS = 3
+#: What the pass reads of each post.
+POST_COLUMNS = ("platform", "creator_id", "text", "is_sponsored", "is_repost")
 
 
-def _shingles(texts: pd.Series) -> tuple[np.ndarray, list[set[bytes]]]:
-    """Positions of the texts with at least MIN_WORDS words (lower-case, ascii-folded, words of
-    letters and digits), and those texts' word shingles. Words are counted in Arrow first, so no
-    Python string or set is made for the many texts too short to compare."""
-    words = fold(clean_text(texts)).str.lower().str.replace("https?://[^ ]+|[^a-z0-9 ]", " ", regex=True)
-    long = np.flatnonzero(words.str.count("[a-z0-9]+").fillna(0).to_numpy(dtype=np.int64) >= MIN_WORDS)
+def _words(texts: pd.Series) -> pd.Series:
+    """Each text lower-case, ascii-folded, as words of letters and digits (URLs left out)."""
+    return fold(clean_text(texts)).str.lower().str.replace("https?://[^ ]+|[^a-z0-9 ]", " ", regex=True)
+
+
+def _shingles(words: pd.Series) -> list[set[bytes]]:
+    """Word shingles of texts already in words (``_words``)."""
     out: list[set[bytes]] = []
-    for text in words.iloc[long].tolist():
+    for text in words.tolist():
         w = text.split()
         out.append({" ".join(w[i:i + SHINGLE_WORDS]).encode() for i in range(len(w) - SHINGLE_WORDS + 1)})
-    return long, out
+    return out
+
+
+def comparable_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """The original posts (platform, creator_id, text, is_sponsored, is_repost) whose text has at
+    least MIN_WORDS words, the only ones compared: owner ("platform\x1fcreator_id"), text, paid and
+    words. Words are counted in Arrow, so no Python string is made for the many short texts."""
+    original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # a repost is not a copy
+    text = posts["text"].astype(STRING)[original].reset_index(drop=True)
+    words = _words(text)
+    long = words.str.count("[a-z0-9]+").fillna(0).to_numpy(dtype=np.int64) >= MIN_WORDS
+    return pd.DataFrame({"owner": _owner(posts["platform"], posts["creator_id"])[original][long],
+                         "text": text[long],
+                         "paid": posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[original][long],
+                         "words": words[long]}).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -64,18 +82,16 @@ class CaptionIndex:
     owners: np.ndarray
     hashes: list[MinHash]
     lsh: MinHashLSH
-    kept: np.ndarray  #: the positions, among the texts given, of those indexed
 
     @classmethod
-    def build(cls, owners: pd.Series, texts: pd.Series) -> CaptionIndex:
-        """An index of the texts long enough to compare (the others are left out)."""
-        keep, shingles = _shingles(texts)
-        hashes = list(MinHash.bulk(shingles, num_perm=NUM_PERM))
+    def build(cls, owners: pd.Series, words: pd.Series) -> CaptionIndex:
+        """An index of texts long enough to compare, given as words (``comparable_posts``)."""
+        hashes = list(MinHash.bulk(_shingles(words), num_perm=NUM_PERM))
         lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
         with lsh.insertion_session() as session:
             for i, h in enumerate(hashes):
                 session.insert(i, h)
-        return cls(owners.iloc[keep].to_numpy(dtype=object), hashes, lsh, keep)
+        return cls(owners.to_numpy(dtype=object), hashes, lsh)
 
     def copied_by(self, h: MinHash, exclude: set[str]) -> set[str]:
         """Owners (other than ``exclude``) of texts near-identical to the one hashed as ``h``."""
@@ -88,24 +104,23 @@ def _owner(platform: pd.Series, creator_id: pd.Series) -> pd.Series:
     return (platform.astype(STRING) + "\x1f" + creator_id.astype(STRING)).reset_index(drop=True)
 
 
-def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
     """ad_network flags for ``creators`` (platform, creator_id, sponsored_share; a flag's row is the
     creator's position), comparing all their original posts (platform, creator_id, text,
-    is_sponsored, is_repost) with each other's at once: across platforms, since a creative is the
-    same text wherever it is posted, and across runs, so no creator is judged before its network's
-    other members are known. Posts of creators not in ``creators`` count as others' posts only."""
+    is_sponsored, is_repost; one frame, or frames one after another, so a million creators' posts
+    need not be in memory at once) with each other's at once: across platforms, since a creative is
+    the same text wherever it is posted, and across runs, so no creator is judged before its
+    network's other members are known. Posts of creators not in ``creators`` count as others' posts only."""
     n = len(creators)
     row_of = dict(zip(_owner(creators["platform"], creators["creator_id"]).tolist(), range(n), strict=True))
-    original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # a repost is not a copy
-    texts = pd.DataFrame({"owner": _owner(posts["platform"], posts["creator_id"])[original].reset_index(drop=True),
-                          "text": posts["text"].astype(STRING)[original].reset_index(drop=True),
-                          "paid": posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[original]})
-    texts = texts.dropna(subset=["text"]).drop_duplicates(["owner", "text"], ignore_index=True)
-    index = CaptionIndex.build(texts["owner"], texts["text"])
+    parts = [comparable_posts(p) for p in ([posts] if isinstance(posts, pd.DataFrame) else posts)]
+    texts = pd.concat(parts, ignore_index=True) if parts else comparable_posts(pd.DataFrame(columns=POST_COLUMNS))
+    texts = texts.drop_duplicates(["owner", "text"], ignore_index=True)
+    index = CaptionIndex.build(texts["owner"], texts["words"])
     judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
     copied_by: list[set[str]] = [set() for _ in range(n)]
-    for owner, h, is_paid in zip(index.owners, index.hashes, texts["paid"].to_numpy()[index.kept], strict=True):
+    for owner, h, is_paid in zip(index.owners, index.hashes, texts["paid"].to_numpy(), strict=True):
         row = row_of.get(owner)
         if row is None:
             continue

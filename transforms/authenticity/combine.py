@@ -8,6 +8,7 @@ JSON list of {name, severity, value, threshold, evidence}, worst first.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,10 +83,10 @@ def authenticity_columns(flags: pd.DataFrame, n: int) -> pd.DataFrame:
     })
 
 
-def rescore_ad_network(scores: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+def rescore_ad_network(scores: pd.DataFrame, posts: pd.DataFrame | Iterable[pd.DataFrame]) -> pd.DataFrame:
     """The ad_network check over every creator at once, applied to their stored scores: ``scores``
     (platform, creator_id, run_id, sponsored_share, authenticity_flags JSON) with their recent
-    ``posts`` (platform, creator_id, text, is_sponsored, is_repost). Returns the rows of ``scores``
+    ``posts`` (platform, creator_id, text, is_sponsored, is_repost; one frame or several). Returns the rows of ``scores``
     whose flags change (platform, creator_id, run_id, authenticity_score, authenticity_flags), the
     other flags kept as stored."""
     scores = scores.reset_index(drop=True)
