@@ -38,6 +38,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
+from flows.rescore import DEFAULT_CHUNK  # noqa: E402
 from warehouse.warehouse import Warehouse  # noqa: E402
 
 BIOS = ["I bake sourdough at home, mum of two.", "Daily memes and facts, DM for promo",
@@ -223,7 +224,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--creators", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--posts", type=int, default=30)
-    parser.add_argument("--chunk", type=int, default=20_000)  # the CLI's default
+    parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK)  # the CLI's default
     args = parser.parse_args()
     from flows.shared_server import stop_shared_server, use_prefect_api
 

@@ -25,7 +25,7 @@ def rescore(
         "--platform", "-p", help="Only these platforms (repeatable or comma-separated; default: every stored one).")] = None,
     tier_scheme: Annotated[str, typer.Option(help="Tier scheme: default, later_fohr, hypeauditor_legacy.")] = "default",
     threshold: ThresholdOption = 0.5,
-    chunk: Annotated[int, typer.Option("--chunk", help="Creators read and scored at a time (1-500,000).")] = 20_000,
+    chunk: Annotated[int, typer.Option("--chunk", help="Creators read and scored at a time (1-500,000).")] = 10_000,
     db: DbOption = DEFAULT_DB,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's INFO logs.")] = False,
 ) -> None:
