@@ -19,6 +19,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -44,8 +45,6 @@ def _term_tokens() -> tuple[pa.Array, np.ndarray, np.ndarray, tuple[str, ...]]:
     """The tokens of every term of one or two words as document_words spells them (digits as
     0), and '#' + token for one-word terms; each token's term id; each term's niche id; and the
     niches' order."""
-    import pandas as pd
-
     niches = tuple(seed_lexicons())
     terms = [(t, k) for k, n in enumerate(niches) for t in seed_lexicons()[n] if 1 <= len(t.split()) <= 2]
     rows, tokens = word_ngrams(pd.Series([t for t, _ in terms], dtype=STRING), 2)

@@ -32,7 +32,7 @@ from transforms.niche_seeds import with_seed_niches
 
 NICHES = ("art", "beauty", "books", "family", "fashion", "fitness", "food", "gaming", "interior", "music",
           "outdoors", "pet", "sport", "tech", "travel", "other")
-NICHE_VERSION = "niches-v3"  # niches-v2 is the nine-niche model of branch s3-fastniche
+NICHE_VERSION = "niches-v3"  # (niches-v2 was a nine-niche experiment, never shipped)
 MODEL_FILE = f"niches_{NICHE_VERSION}.npz"
 BLOCK_BITS = 17  # word n-grams and char n-grams get 2**17 buckets each
 CHAR_NS = (3, 4, 5)
