@@ -101,7 +101,7 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
          "finished_at": None, "status": RunStatus.RUNNING},
         fingerprint("rescore", {"platform": platform, **params}),
     )
-    benchmarks = warehouse.scoring_inputs(platform, state.started_at)["benchmarks"]
+    benchmarks = warehouse.tier_benchmarks(platform)
     sizes = [len(chunk) for chunk in in_batches(range(warehouse.unscored(platform, state.run_id)), chunk_size)]
     meter = ProgressMeter(f"rescore {platform}", sizes, get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),

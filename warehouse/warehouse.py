@@ -12,7 +12,7 @@ once per batch, and a reader still waits at most about ``HOLD_SECONDS`` and one 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +41,7 @@ from warehouse.rescore import (
     stored_platforms,
     unscored_count,
 )
-from warehouse.scoring_inputs import scoring_inputs
+from warehouse.scoring_inputs import scoring_inputs, tier_benchmarks
 
 #: Longest a write connection is kept across batches before it is closed to let others in.
 HOLD_SECONDS = 5.0
@@ -133,7 +133,14 @@ class Warehouse:
         with self.writer() as con:
             return scoring_inputs(con, platform, now)
 
-    def rescore_latest(self, rescore: Callable[[pd.DataFrame, pd.DataFrame], pd.DataFrame], *, recent: int) -> int:
+    def tier_benchmarks(self, platform: str) -> pd.DataFrame:
+        """The platform's tier benchmarks alone: a rescore reads each chunk's own snapshots, not
+        the whole platform's (empty for a warehouse not yet created)."""
+        with self.writer() as con:
+            return tier_benchmarks(con, platform)
+
+    def rescore_latest(self, rescore: Callable[[pd.DataFrame, Iterable[pd.DataFrame]], pd.DataFrame], *,
+                       recent: int) -> int:
         """The ad-network pass in one transaction: ``rescore(latest scores, each creator's ``recent``
         original posts)`` gives the scores whose flags change, written back; how many changed."""
         with self.writer() as con, transaction(con, "Updating the ad-network flags"):
