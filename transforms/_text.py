@@ -60,8 +60,9 @@ def fold(s: pd.Series) -> pd.Series:
 
 
 def _arrow(s: pd.Series) -> pa.ChunkedArray:
-    """The Arrow buffers behind an Arrow-backed string Series (no copy)."""
-    arr = pa.array(s.array)  # via __arrow_array__
+    """The Arrow buffers behind an Arrow-backed string Series (no copy); any other Series
+    converted, NaN read as null."""
+    arr = pa.array(s.array, from_pandas=True)  # via __arrow_array__ when Arrow-backed
     return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
 
 
