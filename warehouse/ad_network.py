@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
+from warehouse.arrow_frames import arrow_frame
 from warehouse.candidate_rows import refresh_candidates
 
 CREATOR_BATCH = 50_000  # creators whose posts are read by one query (bounds DuckDB's window)
@@ -38,7 +38,6 @@ def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.Data
     in DuckDB or in pandas."""
     scores = con.execute(_LATEST_SCORES).df()
     keys = con.sql(_CREATOR_KEYS).to_arrow_table()
-    strings = {pa.string(): pd.StringDtype("pyarrow")}.get
 
     def frames() -> Iterator[pd.DataFrame]:
         platforms, ids = keys["platform"].to_pylist(), keys["creator_id"]
@@ -48,7 +47,7 @@ def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.Data
             stop = start + platforms[start:stop].count(platforms[start])
             params = {"platform": platforms[start], "first": ids[start].as_py(), "last": ids[stop - 1].as_py(),
                       "recent": recent}
-            yield con.sql(_RECENT_POSTS, params=params).to_arrow_table().to_pandas(types_mapper=strings)
+            yield arrow_frame(con.sql(_RECENT_POSTS, params=params).to_arrow_table())
             start = stop
 
     return scores, frames()

@@ -31,6 +31,7 @@ import pyarrow as pa
 from core.brief import Brief
 from core.errors import WarehouseInputError
 from core.identity import split_ref
+from warehouse.arrow_frames import arrow_frame
 from warehouse.forget import PARTIAL_HANDLES, HandleNotResolved, resolve_handle
 
 #: The columns a match row shows (and a seed is compared by).
@@ -79,20 +80,7 @@ def _filters(brief: Brief) -> tuple[str, dict[str, Any]]:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
-    return _pandas(con.sql(sql, params=params or None).to_arrow_table())
-
-
-def _pandas(table: pa.Table) -> pd.DataFrame:
-    """Strings as Arrow-backed strings, lists as Arrow lists, numbers as nullable numbers."""
-
-    def types(t: pa.DataType) -> Any:
-        if pa.types.is_string(t) or pa.types.is_large_string(t):
-            return pd.StringDtype("pyarrow")
-        if pa.types.is_list(t) or pa.types.is_fixed_size_list(t):
-            return pd.ArrowDtype(t)
-        return None
-
-    return table.to_pandas(types_mapper=types)
+    return arrow_frame(con.sql(sql, params=params or None).to_arrow_table())
 
 
 #: The column naming the model that made each vector column.
@@ -149,7 +137,7 @@ class MatchRead:
         finally:
             self._con.unregister("shown_rows")
         at = pd.Index(found["score_row"].to_numpy()).get_indexer(wanted)
-        return _pandas(found.drop_columns("score_row").take(pa.array(at)))
+        return arrow_frame(found.drop_columns("score_row").take(pa.array(at)))
 
 
 def _resolve_seed(con: duckdb.DuckDBPyConnection, ref: str) -> tuple[str, list[str]]:
