@@ -76,10 +76,17 @@ def seed_niche(rows: np.ndarray, tokens: pa.Array, n: int) -> tuple[np.ndarray, 
     pairs = np.unique(np.stack([rows[hit], term[at[hit].astype(np.int64)]]), axis=1)  # distinct terms
     counts = np.zeros((n, len(niches)), dtype=np.int64)
     np.add.at(counts, (pairs[0], niche_of_term[pairs[1]]), 1)
+    return clear_niche(counts), niches
+
+
+def clear_niche(counts: np.ndarray) -> np.ndarray:
+    """The rule on distinct-term counts (documents x seed niches): per document the column of
+    the niche with at least MIN_DISTINCT terms and DOMINANCE times any other's, -1 for none."""
     ordered = np.sort(counts, axis=1)
-    top, runner_up = ordered[:, -1], ordered[:, -2]
+    top = ordered[:, -1]
+    runner_up = ordered[:, -2] if counts.shape[1] > 1 else np.zeros(len(counts), dtype=counts.dtype)
     clear = (top >= MIN_DISTINCT) & (top >= DOMINANCE * runner_up)
-    return np.where(clear, counts.argmax(axis=1), -1), niches
+    return np.where(clear, counts.argmax(axis=1), -1)
 
 
 def with_seed_niches(probs: np.ndarray, classes: tuple[str, ...], rows: np.ndarray, tokens: pa.Array

@@ -27,13 +27,8 @@ from training.niches.fit import GRID_ALPHA, nested_cv_views, select_alpha
 from training.niches.fit import fit as fit_model
 from training.niches.report import multiclass_metrics, write_report
 from training.niches.sandbox_check import sandbox_accuracy
-from training.niches.seeds import (
-    DOMINANCE,
-    MIN_DISTINCT,
-    seed_labels,
-    seed_lexicons,
-    strip_seeds,
-)
+from training.niches.seeds import seed_labels, seed_lexicons, strip_seeds
+from transforms.niche_seeds import DOMINANCE, MIN_DISTINCT
 from transforms.niches import (
     BLOCK_BITS,
     MODEL_FILE,

@@ -18,7 +18,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from transforms.niche_seeds import DOMINANCE, MIN_DISTINCT, seed_lexicons
+from transforms.niche_seeds import clear_niche, seed_lexicons
 
 
 def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
@@ -43,15 +43,10 @@ def seed_labels(docs: pd.Series, labels: pd.Series, unlabelled: str = "other") -
     """``labels`` with each ``unlabelled`` account whose text clearly hits one seed niche
     (the module's rule) relabelled to that niche."""
     hits = seed_hits(docs[labels == unlabelled])
-    counts = hits.to_numpy()
-    if not len(counts):
-        return labels.copy()
-    best = counts.argmax(axis=1)
-    top = counts.max(axis=1)
-    runner_up = np.sort(counts, axis=1)[:, -2] if counts.shape[1] > 1 else np.zeros(len(counts))
-    clear = (top >= MIN_DISTINCT) & (top >= DOMINANCE * runner_up)
+    picked = clear_niche(hits.to_numpy()) if len(hits) else np.zeros(0, dtype=np.int64)
     out = labels.copy()
-    out.loc[hits.index[clear]] = np.asarray(hits.columns)[best[clear]]
+    clear = picked >= 0
+    out.loc[hits.index[clear]] = np.asarray(hits.columns)[picked[clear]]
     return out
 
 
