@@ -16,7 +16,6 @@ Not a test: it prints figures (human lines and BENCH lines) and asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import sys
@@ -37,6 +36,8 @@ os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="scout-bench-prefe
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+from figures import emit  # noqa: E402
 
 from flows.rescore import DEFAULT_CHUNK  # noqa: E402
 from warehouse.warehouse import Warehouse  # noqa: E402
@@ -171,8 +172,7 @@ def content_share(db: Path, chunk: int) -> dict[str, float]:
 
 
 def bench_line(figure: str, value: float, unit: str, command: str, **extra: Any) -> None:
-    print("BENCH " + json.dumps({"figure": figure, "value": round(value, 4), "unit": unit, "command": command,
-                                 **extra}))
+    emit(figure, round(value, 4), unit, command=command, **extra)
 
 
 def run(creators: int, posts: int, chunk: int, command: str) -> None:
