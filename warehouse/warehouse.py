@@ -46,6 +46,12 @@ from warehouse.scoring_inputs import scoring_inputs, tier_benchmarks
 #: Longest a write connection is kept across batches before it is closed to let others in.
 HOLD_SECONDS = 5.0
 
+#: Checkpoint vacuum tasks on a batch writer: none. DuckDB's vacuum merges the small row group a
+#: checkpoint appends into the ones before it (up to 122,880 rows), so with it every checkpoint of
+#: a discover rewrites, and holds in memory, every raw body stored so far: a peak that grows with
+#: the table. Batches only append (the few rows they delete are compacted by a later checkpoint).
+BATCH_WRITER_VACUUM_TASKS = 0
+
 
 class Warehouse:
     """The warehouse at ``path`` (``$SCOUT_DB`` or the default when None), opened with the entry
@@ -187,10 +193,10 @@ class Warehouse:
         ``HOLD_SECONDS`` already, closed at once after a failure); otherwise one of its own."""
         if not self._keep_open:
             with self.writer() as con:
-                yield con
+                yield _appending(con)
             return
         try:
-            yield self._hold()
+            yield _appending(self._hold())
         except BaseException:
             self.release()
             raise
@@ -238,3 +244,10 @@ class Warehouse:
         with self.writer() as con:
             return append_scores(con, run_id, next_batch_no(con, run_id), frames)
 
+
+def _appending(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """``con`` set up for batches that append: its checkpoints (every ``release`` and its close)
+    write each batch's rows as they are instead of rewriting the table's earlier row groups with
+    them (``BATCH_WRITER_VACUUM_TASKS``). The setting lasts as long as the connection."""
+    con.execute(f"SET max_vacuum_tasks = {BATCH_WRITER_VACUUM_TASKS}")
+    return con
