@@ -394,6 +394,7 @@ def discover(
                 run.complete(n, batch, future)  # its bodies go once it is stored
                 meter.batch_done(len(batch), reused=n in state.batches)
             raise_if_interrupted()
+            warehouse.release()  # the pass below holds every stored post: not on top of the batches' buffers
             warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other
             totals = run.finish(RunStatus.COMPLETED)
     except KeyboardInterrupt:
