@@ -12,8 +12,9 @@ common among real creators, so a post needs MIN_WORDS words to be compared at al
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -74,29 +75,54 @@ def comparable_posts(posts: pd.DataFrame) -> pd.DataFrame:
                          "words": words[long]}).reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class CaptionIndex:
-    """MinHashes of texts with their owners ("platform\x1fcreator_id") in an LSH index, built over
-    every creator's recent posts at once."""
+#: Texts hashed at once: their shingle sets are the pass's largest transient objects.
+HASH_CHUNK = 2_000
 
-    owners: np.ndarray
-    hashes: list[MinHash]
-    lsh: MinHashLSH
 
-    @classmethod
-    def build(cls, owners: pd.Series, words: pd.Series) -> CaptionIndex:
-        """An index of texts long enough to compare, given as words (``comparable_posts``)."""
-        hashes = list(MinHash.bulk(_shingles(words), num_perm=NUM_PERM))
+@dataclass
+class Captions:
+    """Every comparable text's MinHash with its owner ("platform\x1fcreator_id") and whether it is
+    paid, gathered frame by frame: the texts and their words are dropped once hashed, so what the
+    pass keeps per post is one MinHash, not the text, its words and an LSH entry."""
+
+    owners: list[str] = field(default_factory=list)
+    hashes: list[MinHash] = field(default_factory=list)
+    paid: list[bool] = field(default_factory=list)
+    _seen: set[bytes] = field(default_factory=set)
+
+    def add(self, posts: pd.DataFrame) -> None:
+        """One frame's comparable posts, each (owner, text) once over every frame (the first kept)."""
+        texts = comparable_posts(posts)
+        texts = texts[self._first_seen(texts["owner"].tolist(), texts["text"].tolist())].reset_index(drop=True)
+        for start in range(0, len(texts), HASH_CHUNK):
+            self.hashes += MinHash.bulk(_shingles(texts["words"].iloc[start:start + HASH_CHUNK]), num_perm=NUM_PERM)
+        self.owners += texts["owner"].tolist()
+        self.paid += texts["paid"].to_numpy(dtype=bool).tolist()
+
+    def _first_seen(self, owners: list[str], texts: list[str]) -> np.ndarray:
+        """Which (owner, text) pairs no earlier row or frame had; a 128-bit digest of each pair is
+        remembered, not the text."""
+        fresh = []
+        for owner, text in zip(owners, texts, strict=True):
+            key = hashlib.blake2b(f"{owner}\x1e{text}".encode(), digest_size=16).digest()
+            fresh.append(key not in self._seen)
+            self._seen.add(key)
+        return np.array(fresh, dtype=bool)
+
+    def copied_by(self, queried: list[int]) -> dict[int, set[str]]:
+        """For each text of ``queried`` (positions), the owners other than its own of texts
+        near-identical to it. LSH buckets and the Jaccard estimate are symmetric, so an index of
+        the queried texts alone, probed with every text, finds what an index of every text would."""
         lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
         with lsh.insertion_session() as session:
-            for i, h in enumerate(hashes):
-                session.insert(i, h)
-        return cls(owners.to_numpy(dtype=object), hashes, lsh)
-
-    def copied_by(self, h: MinHash, exclude: set[str]) -> set[str]:
-        """Owners (other than ``exclude``) of texts near-identical to the one hashed as ``h``."""
-        return {self.owners[j] for j in self.lsh.query(h)
-                if self.owners[j] not in exclude and h.jaccard(self.hashes[j]) >= SIMILARITY}
+            for i in queried:
+                session.insert(i, self.hashes[i])
+        found: dict[int, set[str]] = {i: set() for i in queried}
+        for j, h in enumerate(self.hashes):
+            for i in lsh.query(h):
+                if self.owners[j] != self.owners[i] and self.hashes[i].jaccard(h) >= SIMILARITY:
+                    found[i].add(self.owners[j])
+        return found
 
 
 def _owner(platform: pd.Series, creator_id: pd.Series) -> pd.Series:
@@ -113,24 +139,22 @@ def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame | Iterable[pd.D
     network's other members are known. Posts of creators not in ``creators`` count as others' posts only."""
     n = len(creators)
     row_of = dict(zip(_owner(creators["platform"], creators["creator_id"]).tolist(), range(n), strict=True))
-    parts = [comparable_posts(p) for p in ([posts] if isinstance(posts, pd.DataFrame) else posts)]
-    texts = pd.concat(parts, ignore_index=True) if parts else comparable_posts(pd.DataFrame(columns=POST_COLUMNS))
-    texts = texts.drop_duplicates(["owner", "text"], ignore_index=True)
-    index = CaptionIndex.build(texts["owner"], texts["words"])
+    captions = Captions()
+    for part in ([posts] if isinstance(posts, pd.DataFrame) else posts):
+        captions.add(part)
     judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
     copied_by: list[set[str]] = [set() for _ in range(n)]
-    for owner, h, is_paid in zip(index.owners, index.hashes, texts["paid"].to_numpy(), strict=True):
-        row = row_of.get(owner)
-        if row is None:
-            continue
-        judged[row] += 1
-        if not is_paid:
-            continue
-        others = index.copied_by(h, {owner})
+    rows = [row_of.get(owner) for owner in captions.owners]
+    for row in rows:
+        if row is not None:
+            judged[row] += 1
+    queried = [i for i, (row, is_paid) in enumerate(zip(rows, captions.paid, strict=True))
+               if row is not None and is_paid]  # a judged creator's own sponsored posts
+    for i, others in captions.copied_by(queried).items():
         if 1 <= len(others) <= MAX_GROUP:
-            shared[row] += 1
-            copied_by[row] |= others
+            shared[rows[i]] += 1
+            copied_by[rows[i]] |= others
     n_others = np.array([len(s) for s in copied_by], dtype=np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(judged > 0, shared / np.maximum(judged, 1), np.nan)
