@@ -37,7 +37,6 @@ from core.processes import exit_with_parent
 from core.records import utcnow
 from core.settings import Settings
 from flows.discover import fingerprint
-from flows.fetching import in_batches
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
 from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
@@ -93,7 +92,8 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
 
     Chunks are read ahead in creator_id order and scored in other processes, one task each; the
     flow writes each chunk's scores in order as they come back, so at most ``_AHEAD`` chunks are
-    held at once and the writer never waits for a chunk that is still being read."""
+    held at once and the writer never waits for a chunk that is still being read. Reads and
+    writes share one connection, closed every few seconds to let readers in."""
     started_at = utcnow()
     state, _ = warehouse.open_run(
         f"{flow_run_id}:{platform}",
@@ -102,8 +102,8 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
         fingerprint("rescore", {"platform": platform, **params}),
     )
     benchmarks = warehouse.tier_benchmarks(platform)
-    sizes = [len(chunk) for chunk in in_batches(range(warehouse.unscored(platform, state.run_id)), chunk_size)]
-    meter = ProgressMeter(f"rescore {platform}", sizes, get_run_logger().info)
+    spans = warehouse.chunk_ranges(platform, state.run_id, chunk_size)
+    meter = ProgressMeter(f"rescore {platform}", [span.creators for span in spans], get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
     scoring: deque[PrefectFuture[pd.DataFrame]] = deque()  # in chunk order
@@ -114,11 +114,11 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
         meter.batch_done(len(scores))
 
     try:
-        with _scoring_processes(len(sizes)) as processes:
-            after = None
-            while chunk := warehouse.next_chunk(platform, state.run_id, chunk_size, state.started_at, after):
+        with _scoring_processes(len(spans)) as processes, warehouse.keeping_open():
+            for span in spans:
                 raise_if_interrupted()
-                after = chunk.last_creator_id
+                if (chunk := warehouse.read_chunk(platform, state.run_id, span, state.started_at)) is None:
+                    continue  # forgotten since the ranges were cut
                 scoring.append(score_chunk.submit(quote(chunk), state.started_at, params["tier_scheme"],
                                                   params["person_threshold"], quote(benchmarks), quote(processes)))
                 if len(scoring) >= _AHEAD:
