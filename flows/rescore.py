@@ -4,9 +4,10 @@ with today's models and rules, without fetching anything.
 Per platform, one run (flow 'rescore') reads the creators in chunks (``chunk_size`` creators and
 their posts, as Arrow), scores each chunk in one task and appends the scores under the run, so
 memory is bounded by the chunk whatever the warehouse's size, and the previous verdicts stay
-(``latest_scores`` now shows the new ones). Rerunning with the same options continues a stopped
-rescore: the creators it scored are skipped. Once every platform is done, the ad-network pass
-runs over the whole warehouse, as after a discover.
+(``latest_scores`` shows the new ones once the platform is done). Rerunning with the same options continues a stopped
+rescore: the creators it scored are skipped. A platform's new scores become the latest together,
+once all its chunks are written (a stopped rescore leaves the previous verdicts showing). Once
+every platform is done, the ad-network pass runs over the whole warehouse, as after a discover.
 
 Not re-derived: the avatar face signal (``discover --faces`` fetches avatars; a rescore does not)
 and the stored posts' own ``collab_kind`` (scoring derives it again, the posts table keeps the
@@ -126,6 +127,7 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
             while scoring:
                 raise_if_interrupted()
                 write_oldest()
+        warehouse.publish_scores(state.run_id)
         warehouse.finish_run(state.run_id, RunStatus.COMPLETED)
     except BaseException:
         for pending in scoring:  # a chunk not started yet is dropped (Prefect's future has no cancel)

@@ -1,5 +1,6 @@
 """What ``scout rescore`` reads and writes: the stored creators of one platform, a chunk at a
-time with their posts, and each chunk's new scores appended under the rescore's own run.
+time with their posts, and each chunk's new scores appended under the rescore's own run, then
+published all at once.
 
 A chunk is the next ``size`` creators (by creator_id) that the run has not scored yet, so memory
 is bounded by the chunk, not the warehouse, and a rescore that was stopped continues where it
@@ -15,6 +16,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from warehouse.candidate_rows import refresh_candidates
+from warehouse.db import transaction
+from warehouse.latest import mark_latest
 from warehouse.load import load_batch
 from warehouse.manifest import record_fetched
 from warehouse.scoring_inputs import snapshot_history
@@ -111,9 +115,20 @@ def append_scores(
     con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int, frames: dict[str, pd.DataFrame],
 ) -> dict[str, int]:
     """One chunk's scores, appended under the run as batch ``batch_no`` (recorded in the run
-    manifest like a discover batch; creators forgotten meanwhile are dropped by the load)."""
+    manifest like a discover batch; creators forgotten meanwhile are dropped by the load), not
+    yet published: ``latest_scores`` and the candidates show them once ``publish_scores`` runs."""
     refs = frames["scores"]["creator_id"].astype(str).tolist()
     counts = {"creators": len(refs)}
     record_fetched(con, run_id, batch_no, [], counts, None)
     return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"], posts=frames["posts"],
-                      scores=frames["scores"], errors=frames["errors"], counts=counts)
+                      scores=frames["scores"], errors=frames["errors"], counts=counts, publish=False)
+
+
+def publish_scores(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Every score the run appended becomes its creator's latest (where it is the newest) and
+    the candidates follow, in one transaction: readers see the old verdicts or the new, never a
+    warehouse half rescored, and one pass over the run costs a fraction of one per chunk."""
+    touched = "(SELECT platform, creator_id FROM creator_scores WHERE run_id = $run_id)"
+    with transaction(con, f"Publishing the scores of run {run_id}"):
+        mark_latest(con, touched, {"run_id": run_id})
+        refresh_candidates(con, touched, {"run_id": run_id})

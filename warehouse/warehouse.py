@@ -39,6 +39,7 @@ from warehouse.rescore import (
     append_scores,
     chunk_ranges,
     next_batch_no,
+    publish_scores,
     read_chunk,
     stored_platforms,
 )
@@ -239,4 +240,9 @@ class Warehouse:
         inside ``keeping_open``)."""
         with self._batch_writer() as con:
             return append_scores(con, run_id, next_batch_no(con, run_id), frames)
+
+    def publish_scores(self, run_id: str) -> None:
+        """The run's appended scores made the latest, with the candidates, in one transaction."""
+        with self.writer() as con:
+            publish_scores(con, run_id)
 

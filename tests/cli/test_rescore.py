@@ -37,6 +37,11 @@ def _latest(db: Path) -> list[tuple]:
         return con.execute(f"SELECT creator_id, {STABLE} FROM latest_scores ORDER BY creator_id").fetchall()
 
 
+def _latest_runs(db: Path) -> list[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [r for (r,) in con.execute("SELECT DISTINCT run_id FROM latest_scores ORDER BY 1").fetchall()]
+
+
 def _scores_per_run(db: Path) -> dict[str, int]:
     with duckdb.connect(str(db), read_only=True) as con:
         return dict(con.execute("SELECT run_id, count(*) FROM creator_scores GROUP BY 1").fetchall())
@@ -87,6 +92,7 @@ def test_a_chunked_rescore_stores_what_score_creators_gives_on_the_whole_warehou
                             authenticity=AuthenticityContext(**whole.scoring_inputs("bluesky", started_at)))
     whole.append_scores(state.run_id, {"profiles": profiles_frame([], started_at), "posts": posts_frame([], started_at),
                                        "errors": errors_frame([]), "scores": scores})
+    whole.publish_scores(state.run_id)
     whole.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)
 
     def stored(path: Path) -> list[tuple]:
@@ -137,11 +143,13 @@ def test_a_killed_rescore_continues_where_it_stopped(prefect_harness, bakers_db,
     killed = subprocess.run(scout, env={**env, "SCOUT_FAULT_KILL_AT": "load:2"}, capture_output=True, text=True,
                             timeout=300)
     assert killed.returncode == -9, killed.stderr
+    assert _latest_runs(db) == ["bakers"]  # a stopped rescore shows none of its scores yet
     rerun = subprocess.run(scout, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert "continued a stopped rescore" in rerun.stdout
     per_run = _scores_per_run(db)
     assert sorted(per_run.values()) == [20, 20], per_run  # the stopped run finished, nobody twice
+    assert _latest_runs(db) == sorted(set(per_run) - {"bakers"})  # then all of them at once
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path, bakers_db):

@@ -151,6 +151,7 @@ def _rescore(db: Path) -> None:
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
     wh.append_scores(state.run_id, {**empty, "scores": scores})
+    wh.publish_scores(state.run_id)
 
 
 def _table(db: Path, sql: str = "SELECT * FROM candidate_rows ORDER BY platform, creator_id") -> list[tuple]:
