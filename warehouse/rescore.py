@@ -2,9 +2,10 @@
 time with their posts, and each chunk's new scores appended under the rescore's own run, then
 published all at once.
 
-A chunk is the next ``size`` creators (by creator_id) that the run has not scored yet, so memory
-is bounded by the chunk, not the warehouse, and a rescore that was stopped continues where it
-was: the creators it scored already are skipped. Every function takes the caller's connection.
+The creators the run has not scored yet are cut once into creator_id ranges of ``size``, and a
+chunk is one range, so memory is bounded by the chunk, not the warehouse, and a rescore that was
+stopped continues where it was: the creators it scored already are skipped. Every function takes
+the caller's connection.
 """
 
 from __future__ import annotations
