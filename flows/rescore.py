@@ -4,9 +4,10 @@ with today's models and rules, without fetching anything.
 Per platform, one run (flow 'rescore') reads the creators in chunks (``chunk_size`` creators and
 their posts, as Arrow), scores each chunk in one task and appends the scores under the run, so
 memory is bounded by the chunk whatever the warehouse's size, and the previous verdicts stay
-(``latest_scores`` now shows the new ones). Rerunning with the same options continues a stopped
-rescore: the creators it scored are skipped. Once every platform is done, the ad-network pass
-runs over the whole warehouse, as after a discover.
+(``latest_scores`` shows the new ones once the platform is done). Rerunning with the same options continues a stopped
+rescore: the creators it scored are skipped. A platform's new scores become the latest together,
+once all its chunks are written (a stopped rescore leaves the previous verdicts showing). Once
+every platform is done, the ad-network pass runs over the whole warehouse, as after a discover.
 
 Not re-derived: the avatar face signal (``discover --faces`` fetches avatars; a rescore does not)
 and the stored posts' own ``collab_kind`` (scoring derives it again, the posts table keeps the
@@ -37,7 +38,6 @@ from core.processes import exit_with_parent
 from core.records import utcnow
 from core.settings import Settings
 from flows.discover import fingerprint
-from flows.fetching import in_batches
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
 from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
@@ -93,7 +93,8 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
 
     Chunks are read ahead in creator_id order and scored in other processes, one task each; the
     flow writes each chunk's scores in order as they come back, so at most ``_AHEAD`` chunks are
-    held at once and the writer never waits for a chunk that is still being read."""
+    held at once and the writer never waits for a chunk that is still being read. Reads and
+    writes share one connection, closed every few seconds to let readers in."""
     started_at = utcnow()
     state, _ = warehouse.open_run(
         f"{flow_run_id}:{platform}",
@@ -102,8 +103,8 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
         fingerprint("rescore", {"platform": platform, **params}),
     )
     benchmarks = warehouse.tier_benchmarks(platform)
-    sizes = [len(chunk) for chunk in in_batches(range(warehouse.unscored(platform, state.run_id)), chunk_size)]
-    meter = ProgressMeter(f"rescore {platform}", sizes, get_run_logger().info)
+    spans = warehouse.chunk_ranges(platform, state.run_id, chunk_size)
+    meter = ProgressMeter(f"rescore {platform}", [span.creators for span in spans], get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
     scoring: deque[PrefectFuture[pd.DataFrame]] = deque()  # in chunk order
@@ -114,11 +115,11 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
         meter.batch_done(len(scores))
 
     try:
-        with _scoring_processes(len(sizes)) as processes:
-            after = None
-            while chunk := warehouse.next_chunk(platform, state.run_id, chunk_size, state.started_at, after):
+        with _scoring_processes(len(spans)) as processes, warehouse.keeping_open():
+            for span in spans:
                 raise_if_interrupted()
-                after = chunk.last_creator_id
+                if (chunk := warehouse.read_chunk(platform, state.run_id, span, state.started_at)) is None:
+                    continue  # forgotten since the ranges were cut
                 scoring.append(score_chunk.submit(quote(chunk), state.started_at, params["tier_scheme"],
                                                   params["person_threshold"], quote(benchmarks), quote(processes)))
                 if len(scoring) >= _AHEAD:
@@ -126,6 +127,7 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
             while scoring:
                 raise_if_interrupted()
                 write_oldest()
+        warehouse.publish_scores(state.run_id)
         warehouse.finish_run(state.run_id, RunStatus.COMPLETED)
     except BaseException:
         for pending in scoring:  # a chunk not started yet is dropped (Prefect's future has no cancel)

@@ -84,12 +84,30 @@ def _hash_tokens(tokens: np.ndarray, bits: int) -> np.ndarray:
     return (h >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def _normalised(rows: np.ndarray, cols: np.ndarray, n: int, width: int) -> sparse.csr_matrix:
-    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, width))
-    m.sum_duplicates()
-    m.data = np.sqrt(m.data)  # damp repeated hashtags
-    norm = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    return sparse.diags(np.where(norm > 0, 1.0 / np.maximum(norm, 1e-12), 0.0)) @ m
+def _token_buckets(tokens: pa.Array, bits: int) -> np.ndarray:
+    """_hash_tokens of Arrow strings, each distinct token hashed once."""
+    encoded = tokens.dictionary_encode()
+    buckets = _hash_tokens(np.asarray(encoded.dictionary.to_pylist(), dtype=object), bits)
+    return buckets[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def _normalised(rows: np.ndarray, cols: np.ndarray, n: int, bits: int) -> sparse.csr_matrix:
+    """n x 2**bits: square roots of the (row, col) counts (damping repeated hashtags), each row
+    scaled to unit length (its squared length is the sum of its counts, its number of tokens).
+    Counted by sorting one int64 key per token, cheaper than scipy's duplicate summing."""
+    key = np.left_shift(rows, bits, dtype=np.int64)
+    key |= cols
+    key.sort()
+    new = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    counts = np.diff(first, append=len(key))
+    unique = key[first]
+    row, col = unique >> bits, unique & ((1 << bits) - 1)
+    tokens = np.bincount(row, weights=counts, minlength=n)
+    scale = np.where(tokens > 0, 1.0 / np.sqrt(np.maximum(tokens, 1)), 0.0)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=n))])
+    return sparse.csr_matrix((np.sqrt(counts) * scale[row], col, indptr), shape=(n, 1 << bits))
 
 
 def document_words(docs: pd.Series) -> tuple[np.ndarray, pa.Array]:
@@ -98,18 +116,22 @@ def document_words(docs: pd.Series) -> tuple[np.ndarray, pa.Array]:
     return word_ngrams(to_string(docs).reset_index(drop=True), 2)
 
 
-def niche_features(docs: pd.Series, bits: int = BLOCK_BITS,
-                   words: tuple[np.ndarray, pa.Array] | None = None) -> sparse.csr_matrix:
-    """[word 1-2 grams | char 3-5 grams] hashed, each block L2-normalised: n x 2**(bits+1).
+def niche_blocks(docs: pd.Series, bits: int = BLOCK_BITS, words: tuple[np.ndarray, pa.Array] | None = None
+                 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """(word 1-2 grams, char 3-5 grams) hashed, each n x 2**bits and L2-normalised by row.
     ``words``: document_words(docs) when the caller already has them."""
-    n, width = len(docs), 2 ** bits
+    n = len(docs)
     docs = to_string(docs).reset_index(drop=True)
     w_rows, tokens = words if words is not None else document_words(docs)
-    words = _normalised(w_rows, _hash_tokens(np.asarray(tokens.to_pylist(), dtype=object), bits),
-                        n, width)
     c_rows, c_buckets, _ = char_ngrams(docs, CHAR_NS, bits)
-    chars = _normalised(c_rows, c_buckets, n, width)
-    return sparse.hstack([words, chars], format="csr")
+    return _normalised(w_rows, _token_buckets(tokens, bits), n, bits), _normalised(c_rows, c_buckets, n, bits)
+
+
+def niche_features(docs: pd.Series, bits: int = BLOCK_BITS,
+                   words: tuple[np.ndarray, pa.Array] | None = None) -> sparse.csr_matrix:
+    """[word 1-2 grams | char 3-5 grams] as one matrix (niche_blocks side by side, n x
+    2**(bits+1)): what training fits on."""
+    return sparse.hstack(niche_blocks(docs, bits, words), format="csr")
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,12 +173,10 @@ class NicheModel:
     def read(self, docs: pd.Series, words: tuple[np.ndarray, pa.Array], *, seeds: bool = True) -> np.ndarray:
         """Probabilities of documents (none missing) whose document_words are ``words``, with the
         seed lexicons' rule applied (transforms/niche_seeds.py) unless ``seeds`` is False."""
-        p = self.probabilities_of(niche_features(docs, self.bits, words))
+        word_block, char_block = niche_blocks(docs, self.bits, words)
+        width = word_block.shape[1]  # each block against its half of the weights: no stacked copy
+        p = ovr_probabilities(word_block @ self.coef[:width] + char_block @ self.coef[width:] + self.intercept)
         return with_seed_niches(p, self.classes, *words) if seeds else p
-
-    def probabilities_of(self, features: sparse.csr_matrix) -> np.ndarray:
-        """The same from niche_features already computed (content_profile reuses them)."""
-        return ovr_probabilities(features @ self.coef + self.intercept)
 
 
 def ovr_probabilities(z: np.ndarray) -> np.ndarray:

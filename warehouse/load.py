@@ -175,18 +175,20 @@ def load_batch(
     errors: pd.DataFrame,
     counts: Mapping[str, Any],
     lineage: pd.DataFrame | None = None,
+    publish: bool = True,
 ) -> dict[str, int]:
     """Phase 2 of a batch: its records loaded and the batch marked 'loaded', in one transaction.
 
     Reloading a batch replaces its snapshots, scores, lineage and errors (per run and creator, or
     per run and batch), so a resumed batch never duplicates. ``counts`` (the fetch side) are stored
-    with the load counts in ``run_batches.counts``.
+    with the load counts in ``run_batches.counts``. ``publish`` False leaves the batch's scores out
+    of ``latest_scores`` and the candidates until the run publishes them (``publish_scores``).
     """
     require_run_id(run_id)
     frames = _checked_frames(profiles, posts, scores, errors, lineage=lineage)
     with transaction(con, f"Loading batch {batch_no} of run {run_id}"), \
             _registered(con, merge_aliases(con, _honour_tombstones(con, frames))):
-        loaded = _load_all(con, run_id, batch_no)
+        loaded = _load_all(con, run_id, batch_no, publish)
         record_loaded(con, run_id, batch_no, {**counts, **loaded})
         fault_point("load", batch_no)
     return loaded
@@ -255,8 +257,10 @@ _INSERT_RAW = (
 )
 
 
-def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None) -> dict[str, int]:
-    """Every write of a run (``batch_no`` None) or of one batch, in dependency order.
+def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None, publish: bool = True
+              ) -> dict[str, int]:
+    """Every write of a run (``batch_no`` None) or of one batch, in dependency order; ``publish``
+    False: the scores' latest marks and candidate rows are left to ``publish_scores``.
 
     The caller owns the transaction and registered the frames; raw bodies are written only when
     an ``in_raw`` frame is given (a batch stored its bodies already, in phase 1).
@@ -298,15 +302,16 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None)
         f"WHERE {mine['creator_scores']} UNION SELECT platform, creator_id FROM stg_scores", params)
     con.execute(f"DELETE FROM creator_scores WHERE {mine['creator_scores']}", params)
     con.execute("INSERT INTO creator_scores BY NAME SELECT *, $run_id AS run_id FROM stg_scores", params)
-    mark_latest(con, "touched_scores")
+    if publish:
+        mark_latest(con, "touched_scores")
 
     if with_lineage:
         con.execute(f"DELETE FROM creator_lineage WHERE {mine['creator_lineage']}", params)
         con.execute("INSERT INTO creator_lineage BY NAME SELECT *, $run_id AS run_id FROM stg_lineage", params)
 
     # What a candidate shows comes from its creator row, latest score and lineage: all three moved.
-    refresh_candidates(con, "(SELECT platform, creator_id FROM touched_scores UNION SELECT platform, creator_id "
-                            f"FROM stg_profiles{' UNION SELECT platform, creator_id FROM stg_lineage' if with_lineage else ''})")
+    moved = [*(["touched_scores"] if publish else []), "stg_profiles", *(["stg_lineage"] if with_lineage else [])]
+    refresh_candidates(con, "(" + " UNION ".join(f"SELECT platform, creator_id FROM {t}" for t in moved) + ")")
 
     if with_raw:
         con.execute(_INSERT_RAW, batch)

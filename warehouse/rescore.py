@@ -1,9 +1,11 @@
 """What ``scout rescore`` reads and writes: the stored creators of one platform, a chunk at a
-time with their posts, and each chunk's new scores appended under the rescore's own run.
+time with their posts, and each chunk's new scores appended under the rescore's own run, then
+published all at once.
 
-A chunk is the next ``size`` creators (by creator_id) that the run has not scored yet, so memory
-is bounded by the chunk, not the warehouse, and a rescore that was stopped continues where it
-was: the creators it scored already are skipped. Every function takes the caller's connection.
+The creators the run has not scored yet are cut once into creator_id ranges of ``size``, and a
+chunk is one range, so memory is bounded by the chunk, not the warehouse, and a rescore that was
+stopped continues where it was: the creators it scored already are skipped. Every function takes
+the caller's connection.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from warehouse.candidate_rows import refresh_candidates
+from warehouse.db import transaction
+from warehouse.latest import mark_latest
 from warehouse.load import load_batch
 from warehouse.manifest import record_fetched
 from warehouse.scoring_inputs import snapshot_history
@@ -32,45 +37,56 @@ def stored_platforms(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [p for (p,) in con.execute("SELECT DISTINCT platform FROM creators ORDER BY 1").fetchall()]
 
 
-def unscored_count(con: duckdb.DuckDBPyConnection, platform: str, run_id: str) -> int:
-    """How many creators of ``platform`` the run has still to score."""
-    row = con.execute(
-        f"SELECT count(*) FROM creators c WHERE platform = $platform AND {_NOT_SCORED}",
-        {"platform": platform, "run_id": run_id},
-    ).fetchone()
-    return int(row[0]) if row else 0
-
-
 _NOT_SCORED = """NOT EXISTS (SELECT 1 FROM creator_scores s WHERE s.run_id = $run_id
     AND s.platform = c.platform AND s.creator_id = c.creator_id)"""
 
 
 @dataclass(frozen=True, slots=True)
+class ChunkRange:
+    """A chunk's creators as a creator_id range (both ends included): every read of the chunk is
+    a range filter, which DuckDB answers from each row group's min/max without a full scan."""
+
+    first: str
+    last: str
+    creators: int
+
+
+def chunk_ranges(con: duckdb.DuckDBPyConnection, platform: str, run_id: str, size: int) -> list[ChunkRange]:
+    """The creators of ``platform`` the run has not scored yet, cut in creator_id order into
+    ranges of ``size`` creators: one query, so later reads need no ordering or anti-join over
+    the whole table (at 1M creators, reading a chunk took 0.9 s without it)."""
+    rows = con.execute(
+        f"""SELECT min(creator_id), max(creator_id), count(*) FROM (
+                SELECT creator_id, (row_number() OVER (ORDER BY creator_id) - 1) // $size AS chunk
+                FROM creators c WHERE platform = $platform AND {_NOT_SCORED})
+            GROUP BY chunk ORDER BY chunk""",
+        {"platform": platform, "run_id": run_id, "size": size},
+    ).fetchall()
+    return [ChunkRange(first, last, int(n)) for first, last, n in rows]
+
+
+@dataclass(frozen=True, slots=True)
 class Chunk:
-    """The next creators to score, as read: profiles and posts as Arrow (turned into frames where
-    they are scored, so only Arrow buffers cross to a scoring process), and those creators' own
-    follower snapshots (the authenticity history; the whole platform's would be merged per chunk)."""
+    """The creators of one range to score, as read: profiles and posts as Arrow (turned into
+    frames where they are scored, so only Arrow buffers cross to a scoring process), and those
+    creators' own follower snapshots (the authenticity history; the whole platform's would be
+    merged per chunk)."""
 
     profiles: pa.Table
     posts: pa.Table
     snapshots: pd.DataFrame
 
-    @property
-    def last_creator_id(self) -> str:
-        """Where the following chunk starts (creators are read in creator_id order)."""
-        return str(self.profiles["creator_id"][-1])
 
-
-def next_chunk(
-    con: duckdb.DuckDBPyConnection, platform: str, run_id: str, size: int, now: datetime, after: str | None = None,
+def read_chunk(
+    con: duckdb.DuckDBPyConnection, platform: str, run_id: str, span: ChunkRange, now: datetime,
 ) -> Chunk | None:
-    """The next ``size`` creators the run has not scored (with creator_id above ``after``, so
-    chunks can be read ahead of their scores being written), or None when none is left; posts
-    carry no ``collab_kind``, so scoring derives it again with today's rules."""
-    params = {"platform": platform, "run_id": run_id, "size": size, "after": after}
+    """The creators of ``span`` the run has not scored (None when none is left: all forgotten
+    or scored since the ranges were cut), with their posts and snapshots. Posts carry no
+    ``collab_kind``, so scoring derives it again with today's rules."""
+    params = {"platform": platform, "run_id": run_id, "first": span.first, "last": span.last}
     profiles = con.sql(
         f"SELECT {_PROFILE_COLUMNS} FROM creators c WHERE platform = $platform "
-        f"AND ($after IS NULL OR creator_id > $after) AND {_NOT_SCORED} ORDER BY creator_id LIMIT $size",
+        f"AND creator_id BETWEEN $first AND $last AND {_NOT_SCORED} ORDER BY creator_id",
         params=params,
     ).to_arrow_table()
     if profiles.num_rows == 0:
@@ -79,9 +95,12 @@ def next_chunk(
     try:
         posts = con.sql(
             f"SELECT {_POST_COLUMNS} FROM posts p SEMI JOIN rescore_chunk k "
-            "ON p.platform = k.platform AND p.creator_id = k.creator_id",
+            "ON p.platform = k.platform AND p.creator_id = k.creator_id "
+            "WHERE p.platform = $platform AND p.creator_id BETWEEN $first AND $last",
+            params={"platform": platform, "first": span.first, "last": span.last},
         ).to_arrow_table()
-        snapshots = snapshot_history(con, platform, now, of_creators="rescore_chunk")
+        snapshots = snapshot_history(con, platform, now, of_creators="rescore_chunk",
+                                     between=(span.first, span.last))
     finally:
         con.unregister("rescore_chunk")
     return Chunk(profiles, posts, snapshots)
@@ -97,9 +116,20 @@ def append_scores(
     con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int, frames: dict[str, pd.DataFrame],
 ) -> dict[str, int]:
     """One chunk's scores, appended under the run as batch ``batch_no`` (recorded in the run
-    manifest like a discover batch; creators forgotten meanwhile are dropped by the load)."""
+    manifest like a discover batch; creators forgotten meanwhile are dropped by the load), not
+    yet published: ``latest_scores`` and the candidates show them once ``publish_scores`` runs."""
     refs = frames["scores"]["creator_id"].astype(str).tolist()
     counts = {"creators": len(refs)}
     record_fetched(con, run_id, batch_no, [], counts, None)
     return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"], posts=frames["posts"],
-                      scores=frames["scores"], errors=frames["errors"], counts=counts)
+                      scores=frames["scores"], errors=frames["errors"], counts=counts, publish=False)
+
+
+def publish_scores(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Every score the run appended becomes its creator's latest (where it is the newest) and
+    the candidates follow, in one transaction: readers see the old verdicts or the new, never a
+    warehouse half rescored, and one pass over the run costs a fraction of one per chunk."""
+    touched = "(SELECT platform, creator_id FROM creator_scores WHERE run_id = $run_id)"
+    with transaction(con, f"Publishing the scores of run {run_id}"):
+        mark_latest(con, touched, {"run_id": run_id})
+        refresh_candidates(con, touched, {"run_id": run_id})

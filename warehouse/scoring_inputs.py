@@ -20,17 +20,19 @@ def tier_benchmarks(con: duckdb.DuckDBPyConnection, platform: str) -> pd.DataFra
 
 def snapshot_history(
     con: duckdb.DuckDBPyConnection, platform: str, now: datetime, days: int = HISTORY_DAYS,
-    of_creators: str | None = None,
+    of_creators: str | None = None, between: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
     """platform, creator_id, observed_at, followers of the platform's snapshots of the ``days`` before
     ``now``; with ``of_creators`` (a registered relation of ours with platform and creator_id, never
-    user input), only those creators' snapshots."""
+    user input), only those creators' snapshots; ``between`` (first, last creator_id) narrows the
+    scan to that range first."""
     only = "" if of_creators is None else \
         f"SEMI JOIN {of_creators} k ON s.platform = k.platform AND s.creator_id = k.creator_id "
+    span = "" if between is None else " AND s.creator_id BETWEEN ? AND ?"
     return con.execute(
         f"SELECT s.platform, s.creator_id, s.observed_at, s.followers FROM creator_snapshots s {only}"
-        "WHERE s.platform = ? AND s.observed_at >= ? - to_days(?) ORDER BY s.creator_id, s.observed_at",
-        [platform, now, days],
+        f"WHERE s.platform = ? AND s.observed_at >= ? - to_days(?){span} ORDER BY s.creator_id, s.observed_at",
+        [platform, now, days, *(between or ())],
     ).df()
 
 

@@ -35,11 +35,13 @@ from warehouse.matching import MatchRead, seed_frame
 from warehouse.queries import batch_raw_responses, run_counts
 from warehouse.rescore import (
     Chunk,
+    ChunkRange,
     append_scores,
+    chunk_ranges,
     next_batch_no,
-    next_chunk,
+    publish_scores,
+    read_chunk,
     stored_platforms,
-    unscored_count,
 )
 from warehouse.scoring_inputs import scoring_inputs, tier_benchmarks
 
@@ -229,20 +231,26 @@ class Warehouse:
         with self.reader() as con:
             return stored_platforms(con)
 
-    def unscored(self, platform: str, run_id: str) -> int:
+    def chunk_ranges(self, platform: str, run_id: str, size: int) -> list[ChunkRange]:
+        """The creators the run has still to score, as creator_id ranges of ``size`` creators."""
         with self.reader() as con:
-            return unscored_count(con, platform, run_id)
+            return chunk_ranges(con, platform, run_id, size)
 
-    def next_chunk(self, platform: str, run_id: str, size: int, now: datetime, after: str | None = None
-                   ) -> Chunk | None:
-        """The next ``size`` creators the run has not scored (after creator_id ``after``), or None."""
+    def read_chunk(self, platform: str, run_id: str, span: ChunkRange, now: datetime) -> Chunk | None:
+        """The unscored creators of ``span`` with their posts and snapshots, or None."""
         with self.reader() as con:
-            return next_chunk(con, platform, run_id, size, now, after)
+            return read_chunk(con, platform, run_id, span, now)
 
     def append_scores(self, run_id: str, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
-        """A chunk's scores appended under the run, as its next batch."""
-        with self.writer() as con:
+        """A chunk's scores appended under the run, as its next batch (on the held connection
+        inside ``keeping_open``)."""
+        with self._batch_writer() as con:
             return append_scores(con, run_id, next_batch_no(con, run_id), frames)
+
+    def publish_scores(self, run_id: str) -> None:
+        """The run's appended scores made the latest, with the candidates, in one transaction."""
+        with self.writer() as con:
+            publish_scores(con, run_id)
 
 
 def _appending(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -24,15 +25,21 @@ from transforms.frames import errors_frame, posts_frame, profiles_frame
 from transforms.niches import NICHE_VERSION, NICHES
 from transforms.score import score_creators
 from warehouse.manifest import RunStatus
-from warehouse.rescore import next_chunk
+from warehouse.rescore import chunk_ranges, read_chunk
 from warehouse.warehouse import Warehouse
 
+T0 = datetime(2024, 5, 1, 12, tzinfo=UTC)
 STABLE = "tier, er_median, account_type, round(person_probability, 9), niche, collab_stance"
 
 
 def _latest(db: Path) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(f"SELECT creator_id, {STABLE} FROM latest_scores ORDER BY creator_id").fetchall()
+
+
+def _latest_runs(db: Path) -> list[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [r for (r,) in con.execute("SELECT DISTINCT run_id FROM latest_scores ORDER BY 1").fetchall()]
 
 
 def _scores_per_run(db: Path) -> dict[str, int]:
@@ -79,11 +86,13 @@ def test_a_chunked_rescore_stores_what_score_creators_gives_on_the_whole_warehou
                                               "started_at": started_at, "finished_at": None,
                                               "status": RunStatus.RUNNING}, "whole")
     with whole.reader() as con:
-        everyone = next_chunk(con, "bluesky", state.run_id, 10**6, started_at)
+        (span,) = chunk_ranges(con, "bluesky", state.run_id, 10**6)
+        everyone = read_chunk(con, "bluesky", state.run_id, span, started_at)
     scores = score_creators(everyone.profiles.to_pandas(), everyone.posts.to_pandas(), now=started_at,
                             authenticity=AuthenticityContext(**whole.scoring_inputs("bluesky", started_at)))
     whole.append_scores(state.run_id, {"profiles": profiles_frame([], started_at), "posts": posts_frame([], started_at),
                                        "errors": errors_frame([]), "scores": scores})
+    whole.publish_scores(state.run_id)
     whole.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)
 
     def stored(path: Path) -> list[tuple]:
@@ -134,11 +143,13 @@ def test_a_killed_rescore_continues_where_it_stopped(prefect_harness, bakers_db,
     killed = subprocess.run(scout, env={**env, "SCOUT_FAULT_KILL_AT": "load:2"}, capture_output=True, text=True,
                             timeout=300)
     assert killed.returncode == -9, killed.stderr
+    assert _latest_runs(db) == ["bakers"]  # a stopped rescore shows none of its scores yet
     rerun = subprocess.run(scout, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert "continued a stopped rescore" in rerun.stdout
     per_run = _scores_per_run(db)
     assert sorted(per_run.values()) == [20, 20], per_run  # the stopped run finished, nobody twice
+    assert _latest_runs(db) == sorted(set(per_run) - {"bakers"})  # then all of them at once
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path, bakers_db):
@@ -167,3 +178,26 @@ def test_rescore_gives_scores_of_another_niche_model_this_ones_niches(prefect_ha
     assert len(rows) == 6
     assert {(version, width) for version, width, _ in rows} == {(NICHE_VERSION, len(NICHES))}
     assert all(niche in NICHES for _, _, niche in rows)
+
+
+def test_chunk_ranges_cut_the_unscored_creators_in_order_and_a_read_skips_the_scored(bakers_db):
+    db = bakers_db(30, bought=3)
+    wh = Warehouse(db)
+    with wh.reader() as con:
+        ids = [i for (i,) in con.execute("SELECT creator_id FROM creators ORDER BY creator_id").fetchall()]
+        spans = chunk_ranges(con, "bluesky", "no-such-run", 7)
+    assert [s.creators for s in spans] == [7, 7, 7, 7, 5]
+    assert [(s.first, s.last) for s in spans] == [(ids[i], ids[min(i + 6, 32)]) for i in range(0, 33, 7)]
+    with wh.reader() as con:
+        chunk = read_chunk(con, "bluesky", "no-such-run", spans[1], T0)
+        posts_of = con.execute("SELECT count(*) FROM posts WHERE creator_id BETWEEN ? AND ?",
+                               [spans[1].first, spans[1].last]).fetchone()[0]
+    assert chunk.profiles["creator_id"].to_pylist() == ids[7:14]
+    assert chunk.posts.num_rows == posts_of and set(chunk.posts["creator_id"].to_pylist()) <= set(ids[7:14])
+    # every creator of the range scored by the run already: nothing left to read there
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE creator_scores SET run_id = 'no-such-run' WHERE creator_id BETWEEN ? AND ?",
+                    [spans[1].first, spans[1].last])
+    with wh.reader() as con:
+        assert read_chunk(con, "bluesky", "no-such-run", spans[1], T0) is None
+        assert [s.creators for s in chunk_ranges(con, "bluesky", "no-such-run", 7)] == [7, 7, 7, 5]

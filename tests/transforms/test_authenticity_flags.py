@@ -12,6 +12,7 @@ import pytest
 from transforms.authenticity import (
     AUTHENTICITY_VERSION,
     AuthenticityContext,
+    ad_network,
     rescore_ad_network,
 )
 from transforms.authenticity.benchmarks import MIN_BENCHMARK_CREATORS
@@ -242,3 +243,33 @@ def test_the_ad_network_pass_over_posts_in_several_frames_flags_what_one_frame_f
         parts = (frame.iloc[i:i + size] for i in range(0, len(frame), size))
         pd.testing.assert_frame_equal(rescore_ad_network(scores, parts), whole)
     assert len(whole)  # the inputs do flag someone
+
+
+def _word_counts(texts: pd.Series) -> np.ndarray:
+    return ad_network._words(texts).str.count("[a-z0-9]+").fillna(0).to_numpy(dtype=np.int64)
+
+
+def test_no_non_ascii_character_makes_more_words_than_the_long_text_bound_allows():
+    every = pd.Series([chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF], dtype="string[pyarrow]")
+    assert _word_counts(every).max() == ad_network.WORDS_PER_CHARACTER
+
+
+def test_the_long_text_bound_never_drops_a_text_the_cleaning_would_keep():
+    rng = np.random.default_rng(7)
+    pieces = ["glow", "Serum", "20%", "code:GLOW20", "https://ex.am/ple?x=1", "José", "ＦＵＬＬ", "ﬁne", "⅓", "℅",
+              "😀", "a😀b", "e\u0301", "zero\u200bwidth", "\u00a0", "\t", "\n", "’s", "--", "日本語", "١٢٣", "𝓜𝓪𝔂𝓪"]
+    texts = pd.Series([" ".join(rng.choice(pieces, size=rng.integers(1, 30))) for _ in range(3000)] + [None, ""],
+                      dtype="string[pyarrow]")
+    counts = _word_counts(texts)
+    assert ((counts >= ad_network.MIN_WORDS) <= ad_network._may_be_long(texts)).all()
+    assert 0.2 < (counts >= ad_network.MIN_WORDS).mean() < 0.8  # both sides of the bound are tried
+
+
+def test_comparable_posts_keep_each_text_with_its_owner_when_reposts_come_first():
+    ads = TestAdNetwork.ADS
+    posts = pd.DataFrame({"platform": "instagram", "creator_id": ["page", "own", "short", "own"],
+                          "text": [ads[0], ads[1], "good morning", ads[2]], "is_sponsored": [True, True, False, False],
+                          "is_repost": [True, False, False, False]}, index=[10, 20, 30, 40])
+    out = ad_network.comparable_posts(posts)
+    assert out["owner"].tolist() == ["instagram\x1fown"] * 2
+    assert out["text"].tolist() == [ads[1], ads[2]] and out["paid"].tolist() == [True, False]

@@ -145,11 +145,13 @@ def _rescore(db: Path) -> None:
     run = {"flow": "rescore", "platform": "bluesky", "params": {}, "started_at": T0 + timedelta(days=4),
            "finished_at": None, "status": "running"}
     state, _ = wh.open_run("rescore-1", run, "rescore-test")
-    chunk = wh.next_chunk("bluesky", state.run_id, 100, state.started_at)
+    (span,) = wh.chunk_ranges("bluesky", state.run_id, 100)
+    chunk = wh.read_chunk("bluesky", state.run_id, span, state.started_at)
     scores = score_stored(chunk.profiles, chunk.posts, now=state.started_at)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
     wh.append_scores(state.run_id, {**empty, "scores": scores})
+    wh.publish_scores(state.run_id)
 
 
 def _table(db: Path, sql: str = "SELECT * FROM candidate_rows ORDER BY platform, creator_id") -> list[tuple]:

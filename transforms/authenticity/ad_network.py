@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from datasketch import MinHash, MinHashLSH
 
-from transforms._text import clean_text, fold
+from transforms._text import _arrow, clean_text, fold
 from transforms.authenticity.records import by_severity, flag_frame, fmt
 from transforms.engagement import DEFAULT_LAST_N
 from transforms.frames import STRING
@@ -52,6 +53,42 @@ def _words(texts: pd.Series) -> pd.Series:
     return fold(clean_text(texts)).str.lower().str.replace("https?://[^ ]+|[^a-z0-9 ]", " ", regex=True)
 
 
+#: The most words ``_words`` makes of one non-ASCII character ('⅓' -> "1 3"), checked over every
+#: code point by tests/transforms/test_authenticity_flags.py.
+WORDS_PER_CHARACTER = 2
+
+
+def _may_be_long(texts: pd.Series) -> np.ndarray:
+    """Whether a text can have MIN_WORDS words once in ``_words``, from a bound read off its UTF-8
+    bytes without cleaning: its runs of ASCII letters and digits (cleaning and folding only join
+    or drop them) plus WORDS_PER_CHARACTER per non-ASCII character (each has a continuation
+    byte). Most captions are short, so most texts skip the cleaning, which was most of the pass."""
+    arr = _arrow(texts).combine_chunks().cast(pa.large_string())
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] if len(arr) else np.zeros(0, np.uint8)
+    offsets = offsets - offsets[0]
+    alnum = _ASCII_ALNUM[data]
+    starts = alnum.copy()
+    starts[1:] &= ~alnum[:-1]
+    first = offsets[:-1][np.diff(offsets) > 0]
+    starts[first] = alnum[first]  # a row's first byte starts a run whatever ended the row before
+    bound = _per_row(starts, offsets) + WORDS_PER_CHARACTER * _per_row((data & 0xC0) == 0x80, offsets)
+    return (bound >= MIN_WORDS) & arr.is_valid().to_numpy(zero_copy_only=False)
+
+
+_ASCII_ALNUM = np.zeros(256, dtype=bool)
+_ASCII_ALNUM[[*b"0123456789", *b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *b"abcdefghijklmnopqrstuvwxyz"]] = True
+
+
+def _per_row(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """How many of each row's bytes (rows cut at ``offsets``) are flagged."""
+    out = np.zeros(len(offsets) - 1, dtype=np.int64)
+    filled = np.diff(offsets) > 0  # reduceat sums from each start to the next: empty rows left out
+    if filled.any():
+        out[filled] = np.add.reduceat(flags, offsets[:-1][filled], dtype=np.int64)
+    return out
+
+
 def _shingles(words: pd.Series) -> list[set[bytes]]:
     """Word shingles of texts already in words (``_words``)."""
     out: list[set[bytes]] = []
@@ -64,15 +101,18 @@ def _shingles(words: pd.Series) -> list[set[bytes]]:
 def comparable_posts(posts: pd.DataFrame) -> pd.DataFrame:
     """The original posts (platform, creator_id, text, is_sponsored, is_repost) whose text has at
     least MIN_WORDS words, the only ones compared: owner ("platform\x1fcreator_id"), text, paid and
-    words. Words are counted in Arrow, so no Python string is made for the many short texts."""
+    words. Words are counted in Arrow, so no Python string is made for the many short texts, and
+    only texts that may be long enough are cleaned."""
+    text = posts["text"].astype(STRING).reset_index(drop=True)
     original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # a repost is not a copy
-    text = posts["text"].astype(STRING)[original].reset_index(drop=True)
-    words = _words(text)
+    read = np.flatnonzero(original & _may_be_long(text))
+    words = _words(text.iloc[read].reset_index(drop=True))
     long = words.str.count("[a-z0-9]+").fillna(0).to_numpy(dtype=np.int64) >= MIN_WORDS
-    return pd.DataFrame({"owner": _owner(posts["platform"], posts["creator_id"])[original][long],
-                         "text": text[long],
-                         "paid": posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[original][long],
-                         "words": words[long]}).reset_index(drop=True)
+    kept = read[long]
+    return pd.DataFrame({"owner": _owner(posts["platform"], posts["creator_id"]).iloc[kept].reset_index(drop=True),
+                         "text": text.iloc[kept].reset_index(drop=True),
+                         "paid": posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[kept],
+                         "words": words[long].reset_index(drop=True)})
 
 
 #: Texts hashed at once: their shingle sets are the pass's largest transient objects.

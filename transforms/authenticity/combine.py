@@ -88,11 +88,18 @@ def rescore_ad_network(scores: pd.DataFrame, posts: pd.DataFrame | Iterable[pd.D
     (platform, creator_id, run_id, sponsored_share, authenticity_flags JSON) with their recent
     ``posts`` (platform, creator_id, text, is_sponsored, is_repost; one frame or several). Returns the rows of ``scores``
     whose flags change (platform, creator_id, run_id, authenticity_score, authenticity_flags), the
-    other flags kept as stored."""
+    other flags kept as stored. Only creators flagged before or now can change, so only their
+    flags are read and written again (at a million creators, the others were most of the pass)."""
     scores = scores.reset_index(drop=True)
+    network = ad_network_flags(scores, posts)
+    was_flagged = scores["authenticity_flags"].str.contains('"ad_network"', regex=False)
+    touched = np.union1d(np.flatnonzero(was_flagged.to_numpy(dtype=bool, na_value=False)),
+                         network["row"].to_numpy(dtype=np.int64))
+    scores = scores.iloc[touched].reset_index(drop=True)
+    network = network.assign(row=np.searchsorted(touched, network["row"].to_numpy(dtype=np.int64)))
     stored = pd.DataFrame([{"row": row, **flag} for row, text in enumerate(scores["authenticity_flags"])
                            for flag in json.loads(text) if flag["name"] != "ad_network"], columns=empty_flags().columns)
-    flags = pd.concat([empty_flags(), stored, ad_network_flags(scores, posts)], ignore_index=True)
+    flags = pd.concat([empty_flags(), stored, network], ignore_index=True)
     columns = authenticity_columns(flags, len(scores))
     changed = columns["authenticity_flags"].to_numpy() != scores["authenticity_flags"].to_numpy(dtype=object)
     key = scores.loc[changed, ["platform", "creator_id", "run_id"]].reset_index(drop=True)
