@@ -117,6 +117,8 @@ def comparable_posts(posts: pd.DataFrame) -> pd.DataFrame:
 
 #: Texts hashed at once: their shingle sets are the pass's largest transient objects.
 HASH_CHUNK = 2_000
+#: Posts of a frame cleaned at once (a frame holds up to CREATOR_BATCH creators' posts).
+POST_CHUNK = 10_000
 
 
 @dataclass
@@ -181,7 +183,8 @@ def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame | Iterable[pd.D
     row_of = dict(zip(_owner(creators["platform"], creators["creator_id"]).tolist(), range(n), strict=True))
     captions = Captions()
     for part in ([posts] if isinstance(posts, pd.DataFrame) else posts):
-        captions.add(part)
+        for start in range(0, len(part), POST_CHUNK):  # cleaning's transient arrays stay this size
+            captions.add(part.iloc[start:start + POST_CHUNK])
     judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
     copied_by: list[set[str]] = [set() for _ in range(n)]
