@@ -44,8 +44,6 @@ MAX_GROUP = 12
 MIN_SHARED = 2
 SHARED_SHARE = 0.1
 MANY_CREATORS = 3
-#: What the pass reads of each post.
-POST_COLUMNS = ("platform", "creator_id", "text", "is_sponsored", "is_repost")
 
 
 def _words(texts: pd.Series) -> pd.Series:
