@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from datasketch import MinHash, MinHashLSH
 
-from transforms._text import _arrow, clean_text, fold
+from transforms._text import clean_text, fold
+from transforms.account_features.values import byte_view, per_row
 from transforms.authenticity.records import by_severity, flag_frame, fmt
 from transforms.engagement import DEFAULT_LAST_N
 from transforms.frames import STRING
@@ -60,31 +60,21 @@ def _may_be_long(texts: pd.Series) -> np.ndarray:
     """Whether a text can have MIN_WORDS words once in ``_words``, from a bound read off its UTF-8
     bytes without cleaning: its runs of ASCII letters and digits (cleaning and folding only join
     or drop them) plus WORDS_PER_CHARACTER per non-ASCII character (each has a continuation
-    byte). Most captions are short, so most texts skip the cleaning, which was most of the pass."""
-    arr = _arrow(texts).combine_chunks().cast(pa.large_string())
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]] if len(arr) else np.zeros(0, np.uint8)
-    offsets = offsets - offsets[0]
+    byte). Most captions are short, so most texts skip the cleaning, which was most of the pass.
+    NA reads as "" (never long)."""
+    data, offsets = byte_view(texts)
     alnum = _ASCII_ALNUM[data]
     starts = alnum.copy()
     starts[1:] &= ~alnum[:-1]
     first = offsets[:-1][np.diff(offsets) > 0]
     starts[first] = alnum[first]  # a row's first byte starts a run whatever ended the row before
-    bound = _per_row(starts, offsets) + WORDS_PER_CHARACTER * _per_row((data & 0xC0) == 0x80, offsets)
-    return (bound >= MIN_WORDS) & arr.is_valid().to_numpy(zero_copy_only=False)
+    bound = (per_row(offsets, np.flatnonzero(starts))
+             + WORDS_PER_CHARACTER * per_row(offsets, np.flatnonzero((data & 0xC0) == 0x80)))
+    return bound >= MIN_WORDS
 
 
 _ASCII_ALNUM = np.zeros(256, dtype=bool)
 _ASCII_ALNUM[[*b"0123456789", *b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *b"abcdefghijklmnopqrstuvwxyz"]] = True
-
-
-def _per_row(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """How many of each row's bytes (rows cut at ``offsets``) are flagged."""
-    out = np.zeros(len(offsets) - 1, dtype=np.int64)
-    filled = np.diff(offsets) > 0  # reduceat sums from each start to the next: empty rows left out
-    if filled.any():
-        out[filled] = np.add.reduceat(flags, offsets[:-1][filled], dtype=np.int64)
-    return out
 
 
 def _shingles(words: pd.Series) -> list[set[bytes]]:
