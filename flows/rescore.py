@@ -3,11 +3,11 @@ with today's models and rules, without fetching anything.
 
 Per platform, one run (flow 'rescore') reads the creators in chunks (``chunk_size`` creators and
 their posts, as Arrow), scores each chunk in one task and appends the scores under the run, so
-memory is bounded by the chunk whatever the warehouse's size, and the previous verdicts stay
-(``latest_scores`` shows the new ones once the platform is done). Rerunning with the same options continues a stopped
-rescore: the creators it scored are skipped. A platform's new scores become the latest together,
-once all its chunks are written (a stopped rescore leaves the previous verdicts showing). Once
-every platform is done, the ad-network pass runs over the whole warehouse, as after a discover.
+memory is bounded by the chunk whatever the warehouse's size, and the previous verdicts stay.
+Rerunning with the same options continues a stopped rescore: the creators it scored are skipped.
+A platform's new scores become the latest together, once all its chunks are written (a stopped
+rescore leaves the previous verdicts showing). Once every platform is done, the ad-network pass
+runs over the whole warehouse, as after a discover.
 
 Not re-derived: the avatar face signal (``discover --faces`` fetches avatars; a rescore does not)
 and the stored posts' own ``collab_kind`` (scoring derives it again, the posts table keeps the
@@ -50,7 +50,7 @@ from warehouse.manifest import RunStatus
 from warehouse.rescore import Chunk
 from warehouse.warehouse import Warehouse
 
-DEFAULT_CHUNK = 10_000  # creators per chunk: 1M creators of 30 posts peak at 3.3 GiB in all (20,000: about 4.7)
+DEFAULT_CHUNK = 10_000  # creators per chunk: 1M creators of 30 posts peak at 3.6 GiB in all (20,000: about 4.7)
 MAX_CHUNK = 500_000
 # Scoring is CPU-bound pandas: one process per core of the 2-core machine it is sized for, while
 # the flow reads the next chunk and writes the last one's scores (the single writer).

@@ -297,9 +297,10 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None,
     con.execute(_upsert(con, "posts", last_run_id=False), params)
 
     # Whose latest score may change: the creators whose scores of this run are replaced or added.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE touched_scores AS SELECT platform, creator_id FROM creator_scores "
-        f"WHERE {mine['creator_scores']} UNION SELECT platform, creator_id FROM stg_scores", params)
+    if publish:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE touched_scores AS SELECT platform, creator_id FROM creator_scores "
+            f"WHERE {mine['creator_scores']} UNION SELECT platform, creator_id FROM stg_scores", params)
     con.execute(f"DELETE FROM creator_scores WHERE {mine['creator_scores']}", params)
     con.execute("INSERT INTO creator_scores BY NAME SELECT *, $run_id AS run_id FROM stg_scores", params)
     if publish:
