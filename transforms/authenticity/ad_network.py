@@ -89,15 +89,17 @@ def _shingles(words: pd.Series) -> list[set[bytes]]:
 def comparable_posts(posts: pd.DataFrame) -> pd.DataFrame:
     """The original posts (platform, creator_id, text, is_sponsored, is_repost) whose text has at
     least MIN_WORDS words, the only ones compared: owner ("platform\x1fcreator_id"), text, paid and
-    words. Words are counted in Arrow, so no Python string is made for the many short texts, and
-    only texts that may be long enough are cleaned."""
+    words. Words are bounded in numpy, so no Python string is made for the many short texts, and
+    only texts that may be long enough are cleaned, CLEAN_CHUNK at a time."""
     text = posts["text"].astype(STRING).reset_index(drop=True)
     original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # a repost is not a copy
     read = np.flatnonzero(original & _may_be_long(text))
-    words = _words(text.iloc[read].reset_index(drop=True))
+    words = [_words(text.iloc[read[start:start + CLEAN_CHUNK]].reset_index(drop=True))
+             for start in range(0, len(read), CLEAN_CHUNK)]
+    words = pd.concat(words, ignore_index=True) if words else pd.Series([], dtype=STRING)
     long = words.str.count("[a-z0-9]+").fillna(0).to_numpy(dtype=np.int64) >= MIN_WORDS
     kept = read[long]
-    return pd.DataFrame({"owner": _owner(posts["platform"], posts["creator_id"]).iloc[kept].reset_index(drop=True),
+    return pd.DataFrame({"owner": _owner(posts["platform"].iloc[kept], posts["creator_id"].iloc[kept]),
                          "text": text.iloc[kept].reset_index(drop=True),
                          "paid": posts["is_sponsored"].to_numpy(dtype=bool, na_value=False)[kept],
                          "words": words[long].reset_index(drop=True)})
@@ -105,8 +107,11 @@ def comparable_posts(posts: pd.DataFrame) -> pd.DataFrame:
 
 #: Texts hashed at once: their shingle sets are the pass's largest transient objects.
 HASH_CHUNK = 2_000
-#: Posts of a frame cleaned at once (a frame holds up to CREATOR_BATCH creators' posts).
-POST_CHUNK = 10_000
+#: Posts of a frame bounded at once (a frame holds up to CREATOR_BATCH creators' posts): the
+#: bound's byte arrays stay this size, and a piece costs one call's overhead, not one per 10,000.
+POST_CHUNK = 200_000
+#: Texts that may be long cleaned at once: cleaning's transient arrays stay this size.
+CLEAN_CHUNK = 10_000
 
 
 @dataclass
@@ -171,7 +176,7 @@ def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame | Iterable[pd.D
     row_of = dict(zip(_owner(creators["platform"], creators["creator_id"]).tolist(), range(n), strict=True))
     captions = Captions()
     for part in ([posts] if isinstance(posts, pd.DataFrame) else posts):
-        for start in range(0, len(part), POST_CHUNK):  # cleaning's transient arrays stay this size
+        for start in range(0, len(part), POST_CHUNK):
             captions.add(part.iloc[start:start + POST_CHUNK])
     judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
