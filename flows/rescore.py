@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
@@ -60,9 +61,9 @@ _AHEAD = SCORING_PROCESSES + 1  # chunks read and not yet written: one waits whi
 
 @task(cache_policy=NO_CACHE)
 def score_chunk(chunk: Chunk, now: datetime, tier_scheme: str, person_threshold: float,
-                benchmarks: pd.DataFrame, processes: Executor | None) -> pd.DataFrame:
-    """One chunk's scores, in one of ``processes`` (None: in this process): the same pure
-    transforms a discover batch goes through."""
+                benchmarks: pd.DataFrame, processes: Executor | None) -> pa.Table:
+    """One chunk's scores as Arrow, in one of ``processes`` (None: in this process): the same
+    pure transforms a discover batch goes through."""
     context = AuthenticityContext(benchmarks=benchmarks, snapshots=chunk.snapshots)
     kwargs = {"now": now, "tier_scheme": get_scheme(tier_scheme), "person_threshold": person_threshold,
               "authenticity": context}
@@ -107,7 +108,7 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
     meter = ProgressMeter(f"rescore {platform}", [span.creators for span in spans], get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
-    scoring: deque[PrefectFuture[pd.DataFrame]] = deque()  # in chunk order
+    scoring: deque[PrefectFuture[pa.Table]] = deque()  # in chunk order
 
     def write_oldest() -> None:
         scores = scoring.popleft().result()

@@ -32,7 +32,7 @@ from transforms.engagement import (
     engagement_from_positions,
     er_sample,
 )
-from transforms.frames import BOOL, SCORE_DTYPES, UTC_TS, as_utc, conform
+from transforms.frames import BOOL, SCORE_DTYPES, UTC_TS, arrow_table, as_utc, conform
 from transforms.niches import NICHE_VERSION
 from transforms.normalize import normalize_posts, normalize_profiles
 from transforms.tiers import DEFAULT, TierScheme, assign_tier, resolve_scheme
@@ -149,9 +149,11 @@ def score_creators(
 def score_stored(
     profiles: pa.Table, posts: pa.Table, *, now: datetime, tier_scheme: TierScheme | str = DEFAULT,
     person_threshold: float = 0.5, authenticity: AuthenticityContext | None = None,
-) -> pd.DataFrame:
-    """score_creators over stored profiles and posts read as Arrow (a rescore's chunk): the
-    frames are made where they are scored, so a scoring process is sent Arrow buffers. Stored
-    posts need no ``collab_kind``: normalize_posts reads it again with today's rules."""
-    return score_creators(profiles.to_pandas(), posts.to_pandas(), now=now, tier_scheme=tier_scheme,
-                          person_threshold=person_threshold, authenticity=authenticity)
+) -> pa.Table:
+    """score_creators over stored profiles and posts read as Arrow (a rescore's chunk), the
+    scores as Arrow too (transforms.frames.arrow_table): a scoring process is sent Arrow buffers
+    and sends Arrow buffers back, which the warehouse stages as they are. Stored posts need no
+    ``collab_kind``: normalize_posts reads it again with today's rules."""
+    scores = score_creators(profiles.to_pandas(), posts.to_pandas(), now=now, tier_scheme=tier_scheme,
+                            person_threshold=person_threshold, authenticity=authenticity)
+    return arrow_table(scores, SCORE_DTYPES)

@@ -82,6 +82,21 @@ def _fixed(arr: pa.Array, width: int) -> pa.FixedSizeListArray:
     return arr.cast(pa.list_(pa.float32(), width))
 
 
+def arrow_vectors(s: pd.Series) -> pa.Array:
+    """The Arrow form of a vector column (as_vectors' or to_vectors'): fixed-size float32 lists of
+    the first known vector's width, null where a vector is missing, built from one matrix with no
+    Python object per row; variable lists when the widths differ (or no vector is known)."""
+    values = s.to_numpy(dtype=object)
+    known = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    width = len(values[known][0]) if known.any() else 0
+    if not width or not _all_arrays(values, width):
+        return pa.array([None if v is None else np.asarray(v, dtype=np.float32) for v in values],
+                        pa.list_(pa.float32()))
+    matrix = np.zeros((len(values), width), dtype=np.float32)
+    matrix[known] = np.stack(values[known])
+    return pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel()), width, mask=pa.array(~known))
+
+
 def as_vectors(matrix: np.ndarray, index: pd.Index | None = None) -> pd.Series:
     """The column form of a matrix: one float32 array per row, None for a row with a NaN."""
     matrix = np.asarray(matrix, dtype=np.float32)

@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from core.settings import Settings
 from warehouse.aliases import merge_aliases
@@ -171,7 +172,7 @@ def load_batch(
     batch_no: int,
     profiles: pd.DataFrame,
     posts: pd.DataFrame,
-    scores: pd.DataFrame,
+    scores: pd.DataFrame | pa.Table,
     errors: pd.DataFrame,
     counts: Mapping[str, Any],
     lineage: pd.DataFrame | None = None,
@@ -367,7 +368,7 @@ def require_run_id(run_id: Any) -> None:
 
 
 def _checked_frames(
-    profiles: pd.DataFrame, posts: pd.DataFrame, scores: pd.DataFrame, errors: pd.DataFrame,
+    profiles: pd.DataFrame, posts: pd.DataFrame, scores: pd.DataFrame | pa.Table, errors: pd.DataFrame,
     raw_responses: pd.DataFrame | None = None, lineage: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The input frames by staging name, each checked against its column contract."""

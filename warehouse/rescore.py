@@ -113,13 +113,13 @@ def next_batch_no(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
 
 
 def append_scores(
-    con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int, frames: dict[str, pd.DataFrame],
+    con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int, frames: dict[str, pd.DataFrame | pa.Table],
 ) -> dict[str, int]:
-    """One chunk's scores, appended under the run as batch ``batch_no`` (recorded in the run
-    manifest like a discover batch; creators forgotten meanwhile are dropped by the load), not
-    yet published: ``latest_scores`` and the candidates show them once ``publish_scores`` runs."""
-    refs = frames["scores"]["creator_id"].astype(str).tolist()
-    counts = {"creators": len(refs)}
+    """One chunk's scores (a frame, or score_stored's Arrow table), appended under the run as
+    batch ``batch_no`` (recorded in the run manifest like a discover batch; creators forgotten
+    meanwhile are dropped by the load), not yet published: ``latest_scores`` and the candidates
+    show them once ``publish_scores`` runs."""
+    counts = {"creators": len(frames["scores"])}
     record_fetched(con, run_id, batch_no, [], counts, None)
     return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"], posts=frames["posts"],
                       scores=frames["scores"], errors=frames["errors"], counts=counts, publish=False)

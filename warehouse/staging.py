@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from core.errors import WarehouseError
 from warehouse.migrate import migrate
@@ -100,11 +101,13 @@ def input_columns(frame: str) -> tuple[str, ...]:
     return _reference_schema()[frame]
 
 
-def require_columns(frame: str, df: pd.DataFrame) -> None:
+def require_columns(frame: str, df: pd.DataFrame | pa.Table) -> None:
     """Fail before touching the database when a frame does not follow the contract."""
-    if not isinstance(df, pd.DataFrame):
-        raise WarehouseError(f"The {frame} input must be a pandas DataFrame, not {type(df).__name__}.")
-    missing = [c for c in input_columns(frame) if c not in df.columns]
+    if not isinstance(df, pd.DataFrame | pa.Table):
+        raise WarehouseError(f"The {frame} input must be a pandas DataFrame or an Arrow table, "
+                             f"not {type(df).__name__}.")
+    names = set(df.column_names if isinstance(df, pa.Table) else df.columns)
+    missing = [c for c in input_columns(frame) if c not in names]
     if missing:
         raise WarehouseError(f"The {frame} frame is missing column(s) {', '.join(missing)}.")
 

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from core.identity import body_ids, handle_keys
 from core.records import RawResponse, ScrapeError
@@ -58,7 +59,8 @@ def revealed_ids(profiles: pd.DataFrame, gone: pd.DataFrame) -> dict[tuple[str, 
 
 
 def drop_tombstoned(frames: dict[str, Any], gone: pd.DataFrame) -> tuple[dict[str, Any], int]:
-    """``frames`` (profiles, posts, scores, ...) without tombstoned creators; and how many went.
+    """``frames`` (profiles, posts, scores, ...; DataFrames or Arrow tables) without tombstoned
+    creators; and how many went.
 
     A profile matches by handle or id; every row with a matching (platform, creator_id) goes
     from every frame, so posts of a creator seen by handle go with the profile.
@@ -80,14 +82,17 @@ def drop_tombstoned(frames: dict[str, Any], gone: pd.DataFrame) -> tuple[dict[st
     ]).drop_duplicates()
     out: dict[str, Any] = {}
     dropped: set[tuple[str, str]] = set()
+    key = ["platform", "creator_id"]
     for name, frame in frames.items():
-        if not isinstance(frame, pd.DataFrame) or not {"platform", "creator_id"} <= set(frame.columns):
+        arrow = isinstance(frame, pa.Table)  # a rescore's scores come as Arrow
+        columns = frame.column_names if arrow else frame.columns if isinstance(frame, pd.DataFrame) else ()
+        if not set(key) <= set(columns):
             out[name] = frame
             continue
-        keys = pd.MultiIndex.from_frame(frame[["platform", "creator_id"]].astype(str))
+        keys = pd.MultiIndex.from_frame((frame.select(key).to_pandas() if arrow else frame[key]).astype(str))
         mask = keys.isin(pd.MultiIndex.from_frame(doomed))
         dropped.update(keys[mask])
-        out[name] = frame[~mask].reset_index(drop=True)
+        out[name] = frame.filter(pa.array(~mask)) if arrow else frame[~mask].reset_index(drop=True)
     return out, len(dropped)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.brief import Brief
 from core.records import RawResponse
@@ -241,7 +242,7 @@ class Warehouse:
         with self.reader() as con:
             return read_chunk(con, platform, run_id, span, now)
 
-    def append_scores(self, run_id: str, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
+    def append_scores(self, run_id: str, frames: dict[str, pd.DataFrame | pa.Table]) -> dict[str, int]:
         """A chunk's scores appended under the run, as its next batch (on the held connection
         inside ``keeping_open``)."""
         with self._batch_writer() as con:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -169,11 +170,14 @@ def test_rows_and_bodies_of_tombstoned_creators_are_dropped() -> None:
     posts = pd.DataFrame({"platform": ["bluesky", "bluesky", "bluesky", "mastodon"],
                           "creator_id": ["did:plc:new", "did:plc:alice", "did:plc:carol", "7"],
                           "post_id": ["p1", "p2", "p3", "p4"]})
-    frames, dropped = drop_tombstoned({"profiles": profiles, "posts": posts, "note": "kept"}, GONE)
+    scores = pa.table({"platform": ["mastodon", "bluesky", "bluesky"],  # a rescore's scores are Arrow
+                       "creator_id": ["7", "did:plc:carol", "did:plc:alice"], "er_median": [0.1, 0.2, 0.3]})
+    frames, dropped = drop_tombstoned({"profiles": profiles, "posts": posts, "scores": scores, "note": "kept"}, GONE)
     # by handle (the renamed id did:plc:new), by the remembered id, and on mastodon by handle
     assert dropped == 3
     assert frames["profiles"]["creator_id"].tolist() == ["did:plc:carol"]
     assert frames["posts"]["post_id"].tolist() == ["p3"]
+    assert frames["scores"].to_pylist() == [{"platform": "bluesky", "creator_id": "did:plc:carol", "er_median": 0.2}]
     assert frames["note"] == "kept"
     raws = pd.DataFrame({"platform": ["bluesky"] * 3 + ["mastodon"],
                          "request_key": ["search", "carol.bsky.social", "did:plc:alice", "x"],
