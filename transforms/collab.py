@@ -41,10 +41,11 @@ def _readable(text: pd.Series, traps: str) -> pd.Series:
     return text.str.lower().str.replace(traps, " ", regex=True)
 
 
-def _first_signal(text: pd.Series, signals: tuple[tuple[str, str, str], ...], default: str
-                  ) -> tuple[pd.Series, pd.Series, dict[str, np.ndarray]]:
-    """The verdict of the first signal that matches each row, the words that matched, and every
-    signal's own hits (what the evaluation reports per signal)."""
+def _first_signal(text: pd.Series, signals: tuple[tuple[str, str, str], ...], default: str,
+                  evidence_too: bool = True) -> tuple[pd.Series, pd.Series, dict[str, np.ndarray]]:
+    """The verdict of the first signal that matches each row, the words that matched (all NA
+    unless ``evidence_too``: extracting them is most of the cost when only verdicts are wanted),
+    and every signal's own hits (what the evaluation reports per signal)."""
     verdict = np.full(len(text), default, dtype=object)
     evidence = pd.Series(pd.NA, index=text.index, dtype=STRING)
     decided = np.zeros(len(text), dtype=bool)
@@ -57,11 +58,13 @@ def _first_signal(text: pd.Series, signals: tuple[tuple[str, str, str], ...], de
         hit[candidates] = matches(some, pattern).to_numpy()
         hits[name] = hit
         new = hit & ~decided
-        if new.any():
-            verdict[new] = label
+        if not new.any():
+            continue
+        verdict[new] = label
+        decided |= new
+        if evidence_too:
             found = extract(text[new], pattern).str.strip()
             evidence[new] = ('"' + found + '" (' + name + ")").to_numpy()
-            decided |= new
     return pd.Series(verdict, index=text.index, dtype=STRING), evidence, hits
 
 
@@ -111,11 +114,11 @@ def post_signal_hits(text: pd.Series) -> dict[str, np.ndarray]:
     return _post_kinds(_readable(text, POST_TRAPS), None)[2]
 
 
-def _post_kinds(readable: pd.Series, platform_paid: pd.Series | None
+def _post_kinds(readable: pd.Series, platform_paid: pd.Series | None, evidence_too: bool = True
                 ) -> tuple[pd.Series, pd.Series, dict[str, np.ndarray]]:
-    """Each post's kind, the words that decided it and every signal's hits; partners are not
-    read here (a rescore needs only the kind of 30M posts, and the partners of a few)."""
-    kind, evidence, hits = _first_signal(readable, POST_SIGNALS, "organic")
+    """Each post's kind, the words that decided it (see _first_signal) and every signal's hits;
+    partners are not read here (a rescore needs only the kind of 30M posts, and the partners of a few)."""
+    kind, evidence, hits = _first_signal(readable, POST_SIGNALS, "organic", evidence_too)
     if platform_paid is not None:
         flagged = platform_paid.fillna(False).to_numpy(dtype=bool) & kind.ne("paid").to_numpy()
         kind[flagged] = "paid"
@@ -129,7 +132,7 @@ def with_collab_kind(posts: pd.DataFrame) -> pd.DataFrame:
     if not missing.any():
         return posts
     readable = _readable(posts["text"][missing], POST_TRAPS)
-    kinds = _post_kinds(readable, posts["is_sponsored"][missing])[0]
+    kinds = _post_kinds(readable, posts["is_sponsored"][missing], evidence_too=False)[0]
     out = posts.copy()
     if "collab_kind" not in out:
         out["collab_kind"] = pd.Series(pd.NA, index=out.index, dtype=STRING)
