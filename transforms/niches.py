@@ -94,9 +94,11 @@ def _token_buckets(tokens: pa.Array, bits: int) -> np.ndarray:
 def _normalised(rows: np.ndarray, cols: np.ndarray, n: int, bits: int) -> sparse.csr_matrix:
     """n x 2**bits: square roots of the (row, col) counts (damping repeated hashtags), each row
     scaled to unit length (its squared length is the sum of its counts, its number of tokens).
-    Counted by sorting one int64 key per token, cheaper than scipy's duplicate summing."""
-    key = np.left_shift(rows, bits, dtype=np.int64)
-    key |= cols
+    Counted by sorting one key per token, cheaper than scipy's duplicate summing; the key is 32
+    bits wide when (row, col) fits in them (a chunk of creators), which halves the sort's work."""
+    dtype = np.uint32 if n << bits <= 1 << 32 else np.int64
+    key = np.left_shift(rows.astype(dtype, copy=False), bits, dtype=dtype)
+    key |= cols.astype(dtype, copy=False)
     key.sort()
     new = np.ones(len(key), dtype=bool)
     np.not_equal(key[1:], key[:-1], out=new[1:])
