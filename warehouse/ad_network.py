@@ -7,9 +7,12 @@ turn up in any batch, run or platform; its cost grows with the creators stored (
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from warehouse.arrow_frames import arrow_frame
 from warehouse.candidate_rows import refresh_candidates
@@ -26,7 +29,9 @@ _CREATOR_KEYS = "SELECT platform, creator_id FROM latest_scores ORDER BY platfor
 
 _RECENT_POSTS = """
     SELECT p.platform, p.creator_id, p.text, p.is_sponsored, p.is_repost
-    FROM posts p SEMI JOIN latest_scores s ON p.platform = s.platform AND p.creator_id = s.creator_id
+    FROM posts p SEMI JOIN (SELECT platform, creator_id FROM latest_scores  -- the range here too: a
+                            WHERE platform = $platform AND creator_id BETWEEN $first AND $last) s  -- third faster
+      ON p.platform = s.platform AND p.creator_id = s.creator_id
     WHERE NOT p.is_repost AND p.platform = $platform AND p.creator_id BETWEEN $first AND $last
     QUALIFY row_number() OVER (PARTITION BY p.platform, p.creator_id ORDER BY p.published_at DESC NULLS LAST, p.post_id) <= $recent"""
 
@@ -38,17 +43,29 @@ def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.Data
     in DuckDB or in pandas."""
     scores = con.execute(_LATEST_SCORES).df()
     keys = con.sql(_CREATOR_KEYS).to_arrow_table()
+    platforms, ids = keys["platform"].to_pylist(), keys["creator_id"]
+    ranges = []
+    start = 0
+    while start < len(platforms):  # ranges of one platform's creators
+        stop = min(start + CREATOR_BATCH, len(platforms))
+        stop = start + platforms[start:stop].count(platforms[start])
+        ranges.append({"platform": platforms[start], "first": ids[start].as_py(), "last": ids[stop - 1].as_py(),
+                       "recent": recent})
+        start = stop
+
+    def read(params: dict[str, Any]) -> pa.Table:
+        return con.sql(_RECENT_POSTS, params=params).to_arrow_table()
 
     def frames() -> Iterator[pd.DataFrame]:
-        platforms, ids = keys["platform"].to_pylist(), keys["creator_id"]
-        start = 0
-        while start < len(platforms):  # ranges of one platform's creators
-            stop = min(start + CREATOR_BATCH, len(platforms))
-            stop = start + platforms[start:stop].count(platforms[start])
-            params = {"platform": platforms[start], "first": ids[start].as_py(), "last": ids[stop - 1].as_py(),
-                      "recent": recent}
-            yield arrow_frame(con.sql(_RECENT_POSTS, params=params).to_arrow_table())
-            start = stop
+        """The next range is read on a second thread while the caller works on this one (DuckDB
+        releases the GIL); ``con`` is only ever used by one thread at a time."""
+        with ThreadPoolExecutor(1, thread_name_prefix="ad-network-read") as reader:
+            ahead = [reader.submit(read, params) for params in ranges[:1]]
+            for params in ranges[1:] + [None]:
+                table = ahead.pop().result()
+                if params is not None:
+                    ahead.append(reader.submit(read, params))
+                yield arrow_frame(table)
 
     return scores, frames()
 

@@ -14,6 +14,7 @@ from transforms.authenticity import rescore_ad_network
 from transforms.authenticity.ad_network import RECENT_POSTS
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.score import score_creators
+from warehouse import ad_network
 from warehouse.load import load_run
 from warehouse.warehouse import Warehouse
 
@@ -76,9 +77,12 @@ ADS = ["Try the new GlowSkin serum today, use my code GLOW20 for twenty percent 
        "GlowSkin night cream changed my routine, link in bio for the spring sale and free shipping #beauty"]
 
 
-def test_the_ad_network_pass_meets_members_stored_by_other_runs_and_platforms(tmp_path):
+@pytest.mark.parametrize("creators_a_read", [1, ad_network.CREATOR_BATCH])
+def test_the_ad_network_pass_meets_members_stored_by_other_runs_and_platforms(tmp_path, monkeypatch, creators_a_read):
     """Members loaded by different runs on different platforms are flagged once the later run's
-    pass runs, the earlier one's stored score included; a second pass changes nothing."""
+    pass runs, the earlier one's stored score included; a second pass changes nothing. The same
+    when each creator's posts are read on their own (each read made while the last is worked on)."""
+    monkeypatch.setattr(ad_network, "CREATOR_BATCH", creators_a_read)
     db = tmp_path / "scout.duckdb"
     load_day(db, 0, {"ad1": 2000}, platform="bluesky", texts=ADS)
     load_day(db, 1, {"ad2": 3000, "ad3": 2500}, texts=[a.upper() for a in ADS])
