@@ -28,6 +28,7 @@ from scipy import sparse
 
 from transforms._text import _arrow
 from transforms.frames import STRING, to_string
+from transforms.pair_counts import pair_counts
 
 MIN_CHARS = 20  # below this many characters a short bio ("hi!", a name) says nothing reliable
 MIN_CONFIDENCE = 0.5  # the winner's normalised probability (py3langid's norm_probs)
@@ -98,10 +99,7 @@ def _feature_counts(data: np.ndarray, start: np.ndarray, length: np.ndarray, a: 
         feats.append(f[hit])
     r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     c = np.concatenate(feats) if feats else np.zeros(0, dtype=np.int64)
-    counts = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)),
-                               shape=(len(length), a.ptc.shape[0]))
-    counts.sum_duplicates()
-    return counts
+    return pair_counts(r, c, len(length), a.ptc.shape[0], np.float32)
 
 
 def language_probabilities(texts: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:

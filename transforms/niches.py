@@ -29,6 +29,7 @@ from transforms.account_features.chars import char_ngrams
 from transforms.account_features.words import word_ngrams
 from transforms.frames import STRING, to_string
 from transforms.niche_seeds import with_seed_niches
+from transforms.pair_counts import pair_counts
 
 NICHES = ("art", "beauty", "books", "family", "fashion", "fitness", "food", "gaming", "interior", "music",
           "outdoors", "pet", "sport", "tech", "travel", "other")
@@ -93,23 +94,13 @@ def _token_buckets(tokens: pa.Array, bits: int) -> np.ndarray:
 
 def _normalised(rows: np.ndarray, cols: np.ndarray, n: int, bits: int) -> sparse.csr_matrix:
     """n x 2**bits: square roots of the (row, col) counts (damping repeated hashtags), each row
-    scaled to unit length (its squared length is the sum of its counts, its number of tokens).
-    Counted by sorting one key per token, cheaper than scipy's duplicate summing; the key is 32
-    bits wide when (row, col) fits in them (a chunk of creators), which halves the sort's work."""
-    dtype = np.uint32 if n << bits <= 1 << 32 else np.int64
-    key = np.left_shift(rows.astype(dtype, copy=False), bits, dtype=dtype)
-    key |= cols.astype(dtype, copy=False)
-    key.sort()
-    new = np.ones(len(key), dtype=bool)
-    np.not_equal(key[1:], key[:-1], out=new[1:])
-    first = np.flatnonzero(new)
-    counts = np.diff(first, append=len(key))
-    unique = key[first]
-    row, col = unique >> bits, unique & ((1 << bits) - 1)
-    tokens = np.bincount(row, weights=counts, minlength=n)
+    scaled to unit length (its squared length is the sum of its counts, its number of tokens)."""
+    m = pair_counts(rows, cols, n, 1 << bits)
+    row = np.repeat(np.arange(n), np.diff(m.indptr))
+    tokens = np.bincount(row, weights=m.data, minlength=n)
     scale = np.where(tokens > 0, 1.0 / np.sqrt(np.maximum(tokens, 1)), 0.0)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=n))])
-    return sparse.csr_matrix((np.sqrt(counts) * scale[row], col, indptr), shape=(n, 1 << bits))
+    m.data = np.sqrt(m.data) * scale[row]
+    return m
 
 
 def document_words(docs: pd.Series) -> tuple[np.ndarray, pa.Array]:
