@@ -60,12 +60,13 @@ def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.Data
         """The next range is read on a second thread while the caller works on this one (DuckDB
         releases the GIL); ``con`` is only ever used by one thread at a time."""
         with ThreadPoolExecutor(1, thread_name_prefix="ad-network-read") as reader:
-            ahead = [reader.submit(read, params) for params in ranges[:1]]
-            for params in ranges[1:] + [None]:
-                table = ahead.pop().result()
-                if params is not None:
-                    ahead.append(reader.submit(read, params))
+            ahead = reader.submit(read, ranges[0]) if ranges else None
+            for following in ranges[1:]:
+                table = ahead.result()
+                ahead = reader.submit(read, following)
                 yield arrow_frame(table)
+            if ahead is not None:
+                yield arrow_frame(ahead.result())
 
     return scores, frames()
 
