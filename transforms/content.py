@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
+from transforms._text import _arrow
 from transforms.content_model import CONTENT_DIM, ContentModel, load_content_model
+from transforms.frames import to_string
 from transforms.language import main_language
 from transforms.niches import (
     NICHES,
@@ -28,11 +31,12 @@ from transforms.row_blocks import in_row_blocks
 from transforms.vectors import as_vectors
 
 CONTENT_COLUMNS = ("niches", "niche", "niche_probs", "content_vector", "language")
-#: Creators read at once. Their character n-grams are the largest arrays of a rescore (about 900
-#: per creator); in blocks this size each array stays under the allocator's mmap threshold (32 MB)
-#: and its memory is reused instead of faulted in afresh: a 10,000-creator chunk's content took
-#: 0.9 to 1.9 s of CPU in one block and 0.93 to 1.0 s in blocks of 2,500 (bench/README.md).
-BLOCK_ROWS = 2_500
+#: Text read at once, in bytes (about 5,000 creators with a bio and 8 captions). Character n-grams
+#: are the largest arrays of a rescore (about 3 per byte); in blocks this size their memory is
+#: reused instead of faulted in afresh: a 10,000-creator chunk's content took 0.9 to 1.9 s of CPU
+#: in one block and 0.6 to 0.9 s in two. Sized by bytes, not creators, so that short texts (names
+#: and bios alone) are not cut into many small blocks, each paying the fixed cost of a call.
+BLOCK_BYTES = 1_500_000
 
 
 def content_profile(names: pd.Series, bios: pd.Series, post_texts: pd.Series,
@@ -43,8 +47,8 @@ def content_profile(names: pd.Series, bios: pd.Series, post_texts: pd.Series,
     creator row of post i, -1 to skip it. No text at all: every column NA/None (a text with no
     word in the vocabulary: content_vector None). The result has a fresh RangeIndex, one row per
     name in the input order. ``content``: the content model, the packaged one by default (an
-    evaluation passes one that never saw the creators). A frame is read in blocks of at most
-    BLOCK_ROWS creators, a large one on worker threads (transforms/row_blocks.py)."""
+    evaluation passes one that never saw the creators). A frame is read in blocks of about
+    BLOCK_BYTES of text, a large one on worker threads (transforms/row_blocks.py)."""
     owner = np.asarray(post_owner)
     texts = post_texts.reset_index(drop=True)
 
@@ -53,7 +57,13 @@ def content_profile(names: pd.Series, bios: pd.Series, post_texts: pd.Series,
         return _content_block(names.iloc[start:stop], bios.iloc[start:stop], texts.iloc[mine],
                               owner[mine] - start, content).set_axis(pd.RangeIndex(start, stop))
 
-    return in_row_blocks(len(names), block, max_rows=BLOCK_ROWS)
+    read = _text_bytes(names, bios, texts.iloc[np.flatnonzero(owner >= 0)])
+    return in_row_blocks(len(names), block, max_rows=max(1, BLOCK_BYTES * len(names) // max(read, 1)))
+
+
+def _text_bytes(*texts: pd.Series) -> int:
+    """The UTF-8 bytes of all these texts together (NA: none)."""
+    return sum(int(pc.sum(pc.binary_length(_arrow(to_string(t)))).as_py() or 0) for t in texts)
 
 
 def _content_block(names: pd.Series, bios: pd.Series, post_texts: pd.Series, post_owner: np.ndarray,

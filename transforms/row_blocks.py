@@ -23,6 +23,7 @@ def in_row_blocks(n: int, score: Callable[[int, int], pd.DataFrame], *, max_rows
     the memory one block takes), concatenated in row order."""
     workers = max(1, min(MAX_WORKERS, os.cpu_count() or 1, n // MIN_ROWS_PER_WORKER))
     blocks = max(workers, -(-n // max_rows) if max_rows else 1)
+    blocks = -(-blocks // workers) * workers  # as many blocks on each worker
     if blocks < 2:
         return score(0, n)
     bounds = np.linspace(0, n, blocks + 1).astype(int)

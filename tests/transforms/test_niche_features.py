@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 from scipy import sparse
 
-from transforms import row_blocks
+from transforms import content, row_blocks
 from transforms.account_features.chars import (
     char_ngram_rows,
     char_ngrams,
@@ -67,13 +67,29 @@ def test_content_profile_in_blocks_of_creators_is_the_same_as_in_one_piece(monke
     whole = content_profile(names, bios, posts, owner)
     monkeypatch.setattr(row_blocks, "MIN_ROWS_PER_WORKER", 7)
     monkeypatch.setattr(row_blocks.os, "cpu_count", lambda: 4)
-    blocks = content_profile(names, bios, posts, owner)
-    assert blocks.index.equals(pd.RangeIndex(n))
-    for column in ("niches", "niche", "language"):
-        pd.testing.assert_series_equal(blocks[column], whole[column])
-    for column in ("niche_probs", "content_vector"):
-        np.testing.assert_array_equal(as_matrix(blocks[column], len(whole[column].dropna().iloc[0])),
-                                      as_matrix(whole[column], len(whole[column].dropna().iloc[0])))
+    on_threads = content_profile(names, bios, posts, owner)
+    monkeypatch.setattr(content, "BLOCK_BYTES", 300)  # a few creators' text a block
+    by_bytes = content_profile(names, bios, posts, owner)
+    for blocks in (on_threads, by_bytes):
+        assert blocks.index.equals(pd.RangeIndex(n))
+        for column in ("niches", "niche", "language"):
+            pd.testing.assert_series_equal(blocks[column], whole[column])
+        for column in ("niche_probs", "content_vector"):
+            np.testing.assert_array_equal(as_matrix(blocks[column], len(whole[column].dropna().iloc[0])),
+                                          as_matrix(whole[column], len(whole[column].dropna().iloc[0])))
+
+
+def test_row_blocks_are_as_many_on_each_worker_and_cover_every_row_once(monkeypatch):
+    monkeypatch.setattr(row_blocks, "MIN_ROWS_PER_WORKER", 10)
+    monkeypatch.setattr(row_blocks.os, "cpu_count", lambda: 2)
+    seen: list[tuple[int, int]] = []
+
+    def score(start: int, stop: int) -> pd.DataFrame:
+        seen.append((start, stop))
+        return pd.DataFrame({"row": range(start, stop)}, index=range(start, stop))
+
+    out = row_blocks.in_row_blocks(100, score, max_rows=40)  # 3 blocks needed, 4 made: 2 a worker
+    assert len(seen) == 4 and out["row"].tolist() == list(range(100))
 
 
 def test_a_vector_column_becomes_a_matrix_with_nan_rows_for_missing_or_broken_vectors():
