@@ -94,9 +94,9 @@ def comparable_posts(posts: pd.DataFrame) -> pd.DataFrame:
     text = posts["text"].astype(STRING).reset_index(drop=True)
     original = ~posts["is_repost"].to_numpy(dtype=bool, na_value=False)  # a repost is not a copy
     read = np.flatnonzero(original & _may_be_long(text))
-    words = [_words(text.iloc[read[start:start + CLEAN_CHUNK]].reset_index(drop=True))
-             for start in range(0, len(read), CLEAN_CHUNK)]
-    words = pd.concat(words, ignore_index=True) if words else pd.Series([], dtype=STRING)
+    pieces = [_words(text.iloc[read[start:start + CLEAN_CHUNK]].reset_index(drop=True))
+              for start in range(0, len(read), CLEAN_CHUNK)]
+    words = pd.concat(pieces, ignore_index=True) if pieces else pd.Series([], dtype=STRING)
     long = words.str.count("[a-z0-9]+").fillna(0).to_numpy(dtype=np.int64) >= MIN_WORDS
     kept = read[long]
     return pd.DataFrame({"owner": _owner(posts["platform"].iloc[kept], posts["creator_id"].iloc[kept]),
