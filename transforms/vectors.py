@@ -92,9 +92,7 @@ def arrow_vectors(s: pd.Series) -> pa.Array:
     if not width or not _all_arrays(values, width):
         return pa.array([None if v is None else np.asarray(v, dtype=np.float32) for v in values],
                         pa.list_(pa.float32()))
-    matrix = np.zeros((len(values), width), dtype=np.float32)
-    matrix[known] = np.stack(values[known])
-    return pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel()), width, mask=pa.array(~known))
+    return pa.FixedSizeListArray.from_arrays(pa.array(as_matrix(s, width).ravel()), width, mask=pa.array(~known))
 
 
 def as_vectors(matrix: np.ndarray, index: pd.Index | None = None) -> pd.Series:

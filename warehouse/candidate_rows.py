@@ -22,6 +22,8 @@ def refresh_candidates(con: duckdb.DuckDBPyConnection, touched: str, params: dic
     derivation says of them now: a creator no longer a candidate loses its row."""
     con.execute("CREATE OR REPLACE TEMP TABLE candidate_keys AS "
                 f"SELECT DISTINCT platform, creator_id FROM {touched}", params or {})
+    if not con.execute("SELECT count(*) FROM candidate_keys").fetchone()[0]:
+        return  # nothing moved (a rescore's chunk): the derivation need not run
     con.execute("DELETE FROM candidate_rows WHERE (platform, creator_id) IN "
                 "(SELECT platform, creator_id FROM candidate_keys)")
     con.execute("INSERT INTO candidate_rows BY NAME SELECT * FROM candidate_source('candidate_keys')")

@@ -312,10 +312,9 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None,
         con.execute("INSERT INTO creator_lineage BY NAME SELECT *, $run_id AS run_id FROM stg_lineage", params)
 
     # What a candidate shows comes from its creator row, latest score and lineage: all three moved
-    # (nothing did for a rescore's chunk: its scores wait for publish_scores, it brings no profiles).
+    # (a rescore's chunk moves none: its scores wait for publish_scores, it brings no profiles).
     moved = [*(["touched_scores"] if publish else []), "stg_profiles", *(["stg_lineage"] if with_lineage else [])]
-    if publish or with_lineage or _count(con, "stg_profiles"):
-        refresh_candidates(con, "(" + " UNION ".join(f"SELECT platform, creator_id FROM {t}" for t in moved) + ")")
+    refresh_candidates(con, "(" + " UNION ".join(f"SELECT platform, creator_id FROM {t}" for t in moved) + ")")
 
     if with_raw:
         con.execute(_INSERT_RAW, batch)

@@ -91,10 +91,11 @@ class Warehouse:
             yield con
 
     def _hold(self) -> duckdb.DuckDBPyConnection:
-        """The write connection kept open for the next calls, until ``release``."""
+        """The write connection kept open for the next batches (set up by ``_appending`` once,
+        when opened), until ``release``."""
         if self._held is None:
-            self._held = self._holding.enter_context(
-                connect(self.path, upgrade=not self._migrated, config=self.config))
+            self._held = _appending(self._holding.enter_context(
+                connect(self.path, upgrade=not self._migrated, config=self.config)))
             self._migrated = True
             self._held_since = time.monotonic()
         return self._held
@@ -199,7 +200,7 @@ class Warehouse:
                 yield _appending(con)
             return
         try:
-            yield _appending(self._hold())
+            yield self._hold()
         except BaseException:
             self.release()
             raise
