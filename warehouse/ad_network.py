@@ -28,14 +28,21 @@ _LATEST_SCORES = """
 _CREATOR_KEYS = "SELECT platform, creator_id FROM latest_scores ORDER BY platform, creator_id"
 
 #: One range's creators' ``recent`` latest original posts; the latest scores are cut to the range
-#: too (joined whole, they made each read a third slower at 1M creators).
+#: too (joined whole, they made each read a third slower at 1M creators). Only the creators with
+#: more than ``recent`` such posts are ranked: numbering every post cost twice the read (0.73 s
+#: of CPU against 0.34 s for 50,000 creators with 30 posts each).
 _RECENT_POSTS = """
-    SELECT p.platform, p.creator_id, p.text, p.is_sponsored, p.is_repost
-    FROM posts p SEMI JOIN (SELECT platform, creator_id FROM latest_scores
-                            WHERE platform = $platform AND creator_id BETWEEN $first AND $last) s
-      ON p.platform = s.platform AND p.creator_id = s.creator_id
-    WHERE NOT p.is_repost AND p.platform = $platform AND p.creator_id BETWEEN $first AND $last
-    QUALIFY row_number() OVER (PARTITION BY p.platform, p.creator_id ORDER BY p.published_at DESC NULLS LAST, p.post_id) <= $recent"""
+    WITH mine AS (
+        SELECT p.platform, p.creator_id, p.text, p.is_sponsored, p.is_repost, p.published_at, p.post_id
+        FROM posts p SEMI JOIN (SELECT platform, creator_id FROM latest_scores
+                                WHERE platform = $platform AND creator_id BETWEEN $first AND $last) s
+          ON p.platform = s.platform AND p.creator_id = s.creator_id
+        WHERE NOT p.is_repost AND p.platform = $platform AND p.creator_id BETWEEN $first AND $last),
+    ranked AS (SELECT platform, creator_id FROM mine GROUP BY ALL HAVING count(*) > $recent)
+    SELECT platform, creator_id, text, is_sponsored, is_repost FROM mine ANTI JOIN ranked USING (platform, creator_id)
+    UNION ALL
+    SELECT platform, creator_id, text, is_sponsored, is_repost FROM mine SEMI JOIN ranked USING (platform, creator_id)
+    QUALIFY row_number() OVER (PARTITION BY platform, creator_id ORDER BY published_at DESC NULLS LAST, post_id) <= $recent"""
 
 
 def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.DataFrame, Iterator[pd.DataFrame]]:

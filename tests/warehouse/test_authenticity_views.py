@@ -94,3 +94,18 @@ def test_the_ad_network_pass_meets_members_stored_by_other_runs_and_platforms(tm
     assert all('"ad_network"' in rows[cid] and "by 2 other creators" in rows[cid] for cid in ["ad1", "ad2", "ad3"])
     assert '"ad_network"' not in rows["plain"]
     assert wh.rescore_latest(rescore_ad_network, recent=RECENT_POSTS) == 0
+
+
+def test_the_ad_network_pass_reads_each_creators_newest_original_posts_only(tmp_path):
+    """A creator with more than ``recent`` original posts gives its newest ``recent``, one with
+    fewer gives them all, on every platform."""
+    db = tmp_path / "scout.duckdb"
+    load_day(db, 0, {"ana": 2000, "bo": 3000})  # five posts each, "... number 0" the newest
+    load_day(db, 0, {"cy": 2000}, platform="bluesky", texts=ADS)
+    with duckdb.connect(str(db), read_only=True) as con:
+        scores, frames = ad_network.network_inputs(con, 3)
+        posts = pd.concat(list(frames), ignore_index=True)
+    assert len(scores) == 3
+    read = posts.groupby("creator_id")["text"].agg(sorted).to_dict()
+    assert read == {"ana": [f"ana says hello number {k}" for k in range(3)],
+                    "bo": [f"bo says hello number {k}" for k in range(3)], "cy": sorted(ADS)}
