@@ -273,6 +273,7 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None,
     for frame in ("profiles", "posts", "scores", "errors", *(("raw",) if with_raw else ()),
                   *(("lineage",) if with_lineage else ())):
         stage(con, frame)
+    staged = {frame: _count(con, f"stg_{frame}") for frame in ("profiles", "posts", "scores", "errors")}
     # A whole run replaces its partitions; a batch replaces only its own creators and errors.
     mine = {
         table: f"{table}.run_id = $run_id" if batch_no is None else
@@ -282,8 +283,11 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None,
                               ("creator_lineage", "stg_lineage"))
     }
 
-    creators_new, creators_updated = _new_and_existing(con, run_id, "stg_profiles", "creators", "creator_id")
-    con.execute(_upsert(con, "profiles", last_run_id=True), params)
+    # An empty frame (a rescore's chunk brings scores alone) upserts nothing: its statements are skipped.
+    creators_new, creators_updated = (0, 0)
+    if staged["profiles"]:
+        creators_new, creators_updated = _new_and_existing(con, run_id, "stg_profiles", "creators", "creator_id")
+        con.execute(_upsert(con, "profiles", last_run_id=True), params)
     con.execute(f"DELETE FROM creator_snapshots WHERE {mine['creator_snapshots']}", params)
     con.execute(
         """
@@ -294,8 +298,10 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None,
         params,
     )
 
-    posts_new, posts_updated = _new_and_existing(con, run_id, "stg_posts", "posts", "post_id")
-    con.execute(_upsert(con, "posts", last_run_id=False), params)
+    posts_new, posts_updated = (0, 0)
+    if staged["posts"]:
+        posts_new, posts_updated = _new_and_existing(con, run_id, "stg_posts", "posts", "post_id")
+        con.execute(_upsert(con, "posts", last_run_id=False), params)
 
     # Whose latest score may change: the creators whose scores of this run are replaced or added.
     if publish:
@@ -334,10 +340,10 @@ def _load_all(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int | None,
         "creators_updated": creators_updated,
         "posts_new": posts_new,
         "posts_updated": posts_updated,
-        "snapshots": _count(con, "stg_profiles"),
-        "scores": _count(con, "stg_scores"),
+        "snapshots": staged["profiles"],
+        "scores": staged["scores"],
         "raw_responses": _count(con, "stg_raw") if with_raw else 0,
-        "errors": _count(con, "stg_errors"),
+        "errors": staged["errors"],
     }
 
 

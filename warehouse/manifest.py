@@ -165,11 +165,14 @@ def record_fetched(
 
 
 def record_loaded(con: duckdb.DuckDBPyConnection, run_id: str, batch_no: int, counts: Mapping[str, Any]) -> None:
-    """Mark a batch 'loaded', with its fetch and load counts."""
+    """Mark a batch 'loaded', with its fetch and load counts; a batch that fetched nothing (a
+    rescore's chunk) is recorded here, in its load's transaction, instead of in one of its own."""
     con.execute(
-        "UPDATE run_batches SET status = ?, counts = CAST(? AS JSON), loaded_at = now() "
-        "WHERE run_id = ? AND batch_no = ?",
-        [BatchStatus.LOADED, json.dumps(dict(counts)), run_id, batch_no],
+        "INSERT INTO run_batches (run_id, batch_no, refs, status, counts, fetched_at, loaded_at) "
+        "VALUES ($run_id, $batch_no, CAST('[]' AS JSON), $status, CAST($counts AS JSON), now(), now()) "
+        "ON CONFLICT (run_id, batch_no) DO UPDATE SET status = excluded.status, counts = excluded.counts, "
+        "loaded_at = excluded.loaded_at",
+        {"run_id": run_id, "batch_no": batch_no, "status": BatchStatus.LOADED, "counts": json.dumps(dict(counts))},
     )
 
 

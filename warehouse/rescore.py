@@ -21,7 +21,6 @@ from warehouse.candidate_rows import refresh_candidates
 from warehouse.db import transaction
 from warehouse.latest import mark_latest
 from warehouse.load import load_batch
-from warehouse.manifest import record_fetched
 from warehouse.scoring_inputs import snapshot_history
 
 _PROFILE_COLUMNS = """platform, creator_id, handle, display_name, bio, followers, following, posts_count,
@@ -119,10 +118,9 @@ def append_scores(
     batch ``batch_no`` (recorded in the run manifest like a discover batch; creators forgotten
     meanwhile are dropped by the load), not yet published: ``latest_scores`` and the candidates
     show them once ``publish_scores`` runs."""
-    counts = {"creators": len(frames["scores"])}
-    record_fetched(con, run_id, batch_no, [], counts, None)
     return load_batch(con, run_id=run_id, batch_no=batch_no, profiles=frames["profiles"], posts=frames["posts"],
-                      scores=frames["scores"], errors=frames["errors"], counts=counts, publish=False)
+                      scores=frames["scores"], errors=frames["errors"], counts={"creators": len(frames["scores"])},
+                      publish=False)
 
 
 def publish_scores(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
