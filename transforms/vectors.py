@@ -23,10 +23,26 @@ def _as_array(value: object) -> np.ndarray | None:
 
 
 def to_vectors(s: pd.Series) -> pd.Series:
-    """An object column of float32 arrays, None for missing (lists and arrays both accepted)."""
+    """An object column of float32 arrays, None for missing (lists and arrays both accepted).
+    A column that is that already (as_vectors made it) is returned as it is: converting each
+    row again was a tenth of a second per 10,000 creators scored."""
     if isinstance(s.dtype, pd.ArrowDtype):
-        s = as_vectors(as_matrix(s), s.index)
+        return as_vectors(as_matrix(s), s.index)
+    if s.dtype == object and _float32_vectors(s.to_numpy(dtype=object)):
+        return s
     return pd.Series([_as_array(v) for v in s.tolist()], index=s.index, dtype=object)
+
+
+def _float32_vectors(values: np.ndarray) -> bool:
+    """Whether every value is None or a 1-d float32 array of one width without NaN."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return True
+    width = known[0].shape if type(known[0]) is np.ndarray else None
+    if width is None or len(width) != 1 or not all(
+            type(v) is np.ndarray and v.dtype == np.float32 and v.shape == width for v in known):
+        return False
+    return not np.isnan(np.stack(known)).any()
 
 
 def as_matrix(s: pd.Series | Sequence, width: int | None = None) -> np.ndarray:

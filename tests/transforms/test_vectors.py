@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 
 from transforms.frames import VECTOR, arrow_table
-from transforms.vectors import arrow_vectors, as_matrix, as_vectors
+from transforms.vectors import arrow_vectors, as_matrix, as_vectors, to_vectors
 
 
 def test_arrow_vectors_keep_every_value_and_every_missing_row() -> None:
@@ -54,3 +54,14 @@ def test_an_arrow_table_stages_in_duckdb_as_the_frame_does() -> None:
             con.unregister("src")
     assert rows[0] == rows[1]
     assert rows[1][2][5] is None and rows[1][0][5] == [np.float32(0.1), np.float32(0.9)]
+
+
+def test_to_vectors_keeps_a_column_as_vectors_made_and_converts_any_other() -> None:
+    made = as_vectors(np.array([[1, 2], [np.nan, 0], [3, 4]], dtype=np.float32))
+    assert to_vectors(made) is made  # float32, one width, no NaN: nothing to convert
+    mixed = pd.Series([np.array([1.0, 2.0]), [3, 4], np.array([np.nan, 1.0], dtype=np.float32), None], dtype=object)
+    out = to_vectors(mixed).tolist()
+    assert [None if v is None else (v.dtype, v.tolist()) for v in out] == [
+        (np.float32, [1.0, 2.0]), (np.float32, [3.0, 4.0]), None, None]
+    wider = pd.Series([np.zeros(2, np.float32), np.array([np.nan] * 3, np.float32)], dtype=object)
+    assert to_vectors(wider).tolist()[1] is None  # a NaN in a later row is still found
