@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from transforms._text import extract, fold, matches
+from transforms._text import _arrow, extract, fold, from_arrow, matches
 from transforms.collab_words import (
     BIO_SIGNALS,
     BIO_TRAPS,
@@ -77,19 +77,33 @@ def bio_stance(bio: pd.Series) -> pd.DataFrame:
 
 
 def _partners(text: pd.Series, commercial: np.ndarray, own_handle: pd.Series | None) -> pd.Series:
-    """The @accounts a commercial post names (spouses and photo credits already blanked), the
-    creator's own handle left out, as "@a @b"; NA for organic posts."""
+    """The @accounts a commercial post names (spouses and photo credits already blanked), each
+    once in the order named, the creator's own handle left out, as "@a @b"; NA for organic posts.
+    In Arrow kernels: a mention is what follows an "@" up to its last handle character (MENTION's
+    matches), so no Python list is made per post."""
     out = pd.Series(pd.NA, index=text.index, dtype=STRING)
     if not commercial.any():
         return out
-    found = text[commercial].str.findall(MENTION)
-    own = [None] * len(found) if own_handle is None else (
-        "@" + fold(own_handle[commercial]).str.lower().str.lstrip("@")).tolist()
-    names = []
-    for mentions, me in zip(found.tolist(), own, strict=True):
-        named = dict.fromkeys(m.rstrip(".") for m in (mentions if isinstance(mentions, list) else []))
-        names.append(" ".join(m for m in named if m != me) or pd.NA)
-    out[commercial] = pd.array(names, dtype=STRING)
+    picked = np.flatnonzero(commercial)
+    after_at = pc.list_slice(pc.split_pattern(_arrow(text.iloc[picked]).combine_chunks(), "@"), 1)
+    post = pc.list_parent_indices(after_at).to_numpy()
+    matched = pc.extract_regex(pc.list_flatten(after_at), f"^(?P<handle>{MENTION.removeprefix('@')})")
+    handle = matched.field("handle")  # "" where nothing matched: matched itself is null there
+    keep = matched.is_valid().to_numpy(zero_copy_only=False)
+    if own_handle is not None:
+        own = _arrow(fold(own_handle.iloc[picked]).str.lower().str.lstrip("@")).combine_chunks()
+        mine = pc.equal(handle, pc.take(own.cast(handle.type), pa.array(post)))
+        keep &= ~pc.fill_null(mine, False).to_numpy(zero_copy_only=False)
+    found = pd.DataFrame({"post": post[keep], "handle": from_arrow(handle.filter(pa.array(keep)),
+                                                                    pd.RangeIndex(int(keep.sum())))})
+    found = found.drop_duplicates()  # the first time a post names an account
+    offsets = np.zeros(len(picked) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(found["post"].to_numpy(), minlength=len(picked)), out=offsets[1:])
+    large = pa.large_string()
+    names = pc.binary_join_element_wise(pa.scalar("@", large), _arrow(found["handle"]).combine_chunks(),
+                                        pa.scalar("", large))
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), names), pa.scalar(" ", large))
+    out.iloc[picked] = from_arrow(joined, pd.RangeIndex(len(picked))).replace("", pd.NA).to_numpy()
     return out
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from core.records import Post, Profile
-from transforms.collab import bio_stance, post_collab
+from transforms.collab import _partners, bio_stance, post_collab
+from transforms.collab_words import MENTION
 from transforms.frames import STRING, posts_frame, profiles_frame
 from transforms.score import score_creators
 
@@ -117,3 +121,21 @@ def test_score_creators_counts_each_creators_history_and_partners():
     assert ana["past_partners"] == "@flour, @oven, @shop"
     assert (bo["collab_stance"], bo["paid_posts"], bo["paid_share"]) == ("unknown", 0, 0.0)
     assert pd.isna(bo["past_partners"])
+
+
+def _named(text: str | None, own: str | None) -> str | None:
+    """What a post names, read the plain way: every MENTION match once, in order, but the own handle."""
+    names = dict.fromkeys(re.findall(MENTION, text or ""))
+    return " ".join(n for n in names if own is None or n != "@" + own) or None
+
+
+def test_partners_are_every_mention_once_in_order_but_the_creators_own():
+    rng = random.Random(7)
+    pieces = [*"ab_.@ 1x,", "é", "@brand", " @a.b. ", "@@", "x@y.com", "@_", "@.", "@..z", "🙂"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)] + [None, ""]
+    own = [rng.choice(["brand", "a.b", "y.com", "_", None]) for _ in texts]
+    commercial = np.array([rng.random() < 0.8 for _ in texts])
+    got = _partners(pd.Series(texts, dtype=STRING), commercial, pd.Series(own, dtype=STRING)).tolist()
+    expected = [_named(t, o) if c else None for t, o, c in zip(texts, own, commercial, strict=True)]
+    assert [None if pd.isna(g) else g for g in got] == expected
+    assert sum(e is not None for e in expected) > 1000  # the texts name accounts often enough to tell
