@@ -114,10 +114,12 @@ def byte_view(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return data, offsets - offsets[0]
 
 
-def per_row(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """How many of the byte positions fall in each row."""
-    rows = np.searchsorted(offsets, positions, side="right") - 1
-    return np.bincount(rows, minlength=len(offsets) - 1).astype(np.float64)
+def per_row(offsets: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each row's sum of its bytes' ``weights`` (a mask counts the bytes it marks): a running
+    sum read at the row bounds (finding each marked byte's row by binary search cost twice as much)."""
+    running = np.zeros(len(weights) + 1, dtype=np.int64)
+    np.cumsum(weights, out=running[1:])
+    return (running[offsets[1:]] - running[offsets[:-1]]).astype(np.float64)
 
 
 def count_bytes(text: pd.Series, *charsets: str) -> list[np.ndarray]:
@@ -128,10 +130,9 @@ def count_bytes(text: pd.Series, *charsets: str) -> list[np.ndarray]:
     data, offsets = byte_view(text)
     out = []
     for chars in charsets:
-        table = np.zeros(256, dtype=np.int32)
-        table[np.frombuffer(chars.encode("ascii"), dtype=np.uint8)] = 1
-        total = np.r_[0, np.cumsum(table[data])]
-        out.append((total[offsets[1:]] - total[offsets[:-1]]).astype(np.float64))
+        table = np.zeros(256, dtype=bool)
+        table[np.frombuffer(chars.encode("ascii"), dtype=np.uint8)] = True
+        out.append(per_row(offsets, table[data]))
     return out
 
 
@@ -140,8 +141,7 @@ def n_words(text: pd.Series) -> np.ndarray:
     if len(text) == 0:
         return np.zeros(0)
     data, offsets = byte_view(text)
-    return np.where(text.notna().to_numpy(), per_row(offsets, np.flatnonzero(data == 32)) + 1,
-                    0.0)
+    return np.where(text.notna().to_numpy(), per_row(offsets, data == 32) + 1, 0.0)
 
 
 def mostly_capitalised(cased: pd.Series, min_words: int) -> np.ndarray:
@@ -153,12 +153,12 @@ def mostly_capitalised(cased: pd.Series, min_words: int) -> np.ndarray:
         return np.zeros(0, dtype=bool)
     data, offsets = byte_view(cased)
     space = data == 32
-    n_words = np.where(cased.notna().to_numpy(), per_row(offsets, np.flatnonzero(space)) + 1, 0)
+    n_words = np.where(cased.notna().to_numpy(), per_row(offsets, space) + 1, 0)
     upper = (data >= 65) & (data <= 90)
     starts_word = np.zeros(len(data), dtype=bool)
     starts_word[1:] = space[:-1]
     starts_word[offsets[:-1][offsets[:-1] < offsets[1:]]] = True
-    capitals = per_row(offsets, np.flatnonzero(upper & starts_word))
+    capitals = per_row(offsets, upper & starts_word)
     return (n_words >= min_words) & (capitals >= 0.6 * n_words)
 
 

@@ -68,8 +68,8 @@ def _may_be_long(texts: pd.Series) -> np.ndarray:
     starts[1:] &= ~alnum[:-1]
     first = offsets[:-1][np.diff(offsets) > 0]
     starts[first] = alnum[first]  # a row's first byte starts a run whatever ended the row before
-    bound = (per_row(offsets, np.flatnonzero(starts))
-             + WORDS_PER_CHARACTER * per_row(offsets, np.flatnonzero((data & 0xC0) == 0x80)))
+    continuation = (data & 0xC0) == 0x80
+    bound = per_row(offsets, starts + np.uint8(WORDS_PER_CHARACTER) * continuation)
     return bound >= MIN_WORDS
 
 
