@@ -3,9 +3,9 @@
 
 Decided once a run's records are loaded, over every creator's latest score and recent posts in
 the warehouse (``rescore_ad_network`` in combine.py), not batch by batch: an ad network's members
-turn up in any batch, run or platform. Texts are cleaned and folded (``transforms._text``, the vectorised core.text cleaner), cut into
-word shingles and compared by MinHash/LSH (``datasketch``), so the cost grows with the posts, not
-with their pairs.
+turn up in any batch, run or platform. Texts are cleaned and folded (``transforms._text``, the
+vectorised core.text cleaner), cut into word shingles and compared by MinHash/LSH (``datasketch``),
+so the cost grows with the posts, not with their pairs.
 Posts carry no thumbnail, so image matches are not made. Template-like short captions are
 common among real creators, so a post needs MIN_WORDS words to be compared at all.
 """
@@ -13,6 +13,7 @@ common among real creators, so a post needs MIN_WORDS words to be compared at al
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -181,7 +182,7 @@ def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame | Iterable[pd.D
             captions.add(part.iloc[start:start + POST_CHUNK])
     judged = np.zeros(n, dtype=np.int64)
     shared = np.zeros(n, dtype=np.int64)
-    copied_by: list[set[str]] = [set() for _ in range(n)]
+    copied_by: dict[int, set[str]] = defaultdict(set)  # rows with shared posts only (1M empty sets: 1.3 s)
     rows = [row_of.get(owner) for owner in captions.owners]
     for row in rows:
         if row is not None:
@@ -192,7 +193,8 @@ def ad_network_flags(creators: pd.DataFrame, posts: pd.DataFrame | Iterable[pd.D
         if 1 <= len(others) <= MAX_GROUP:
             shared[rows[i]] += 1
             copied_by[rows[i]] |= others
-    n_others = np.array([len(s) for s in copied_by], dtype=np.int64)
+    n_others = np.zeros(n, dtype=np.int64)
+    n_others[list(copied_by)] = [len(others) for others in copied_by.values()]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(judged > 0, shared / np.maximum(judged, 1), np.nan)
     flagged = (shared >= MIN_SHARED) & (share >= SHARED_SHARE)
