@@ -127,9 +127,9 @@ def stage(con: duckdb.DuckDBPyConnection, frame: str) -> None:
 
 def _repeats(con: duckdb.DuckDBPyConnection, typed: str, key: tuple[str, ...]) -> bool:
     """Whether two typed rows share a key (NULLs equal, as the ranking's partitions treat them)."""
-    row = con.execute(f"{typed}SELECT EXISTS (SELECT 1 FROM typed GROUP BY {', '.join(key)} "
-                      "HAVING count(*) > 1)").fetchone()
-    return bool(row and row[0])
+    [(repeats,)] = con.execute(f"{typed}SELECT EXISTS (SELECT 1 FROM typed GROUP BY {', '.join(key)} "
+                               "HAVING count(*) > 1)").fetchall()  # fetched to the end: the connection is free
+    return bool(repeats)
 
 
 def _cast(column: Column) -> str:

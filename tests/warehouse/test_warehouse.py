@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -28,6 +29,7 @@ from warehouse.forget import forget_creator
 from warehouse.load import load_run
 from warehouse.migrate import available, migrate, views
 from warehouse.queries import candidates, run_summary, table_counts
+from warehouse.staging import stage
 
 T0 = pd.Timestamp("2024-05-01T12:00:00Z")
 T1 = pd.Timestamp("2024-05-08T12:00:00Z")
@@ -286,6 +288,24 @@ def test_empty_frames_load(db: Path) -> None:
     assert stored[0] == "ok"
     assert json.loads(stored[1]) == {"limit": 10, "query": ["cats"]}
     assert json.loads(stored[2]) == counts
+
+
+def test_staging_keeps_the_latest_row_of_a_repeated_key_and_every_row_otherwise() -> None:
+    """Ranking runs only when a key repeats; either way the staged rows are one per key, the
+    latest observation kept (a NULL key is one key, as the ranking's partitions have it)."""
+    con = duckdb.connect(":memory:")
+    migrate(con)
+    unique = profiles_frame()
+    con.register("in_profiles", unique)
+    stage(con, "profiles")
+    assert con.execute("SELECT count(*) FROM stg_profiles").fetchall() == [(len(unique),)]
+    repeated = pd.concat([profiles_frame(observed=T1, followers_bump=10), unique,
+                          profiles_frame().assign(creator_id=None).iloc[:2]], ignore_index=True)
+    con.register("in_profiles", repeated)
+    stage(con, "profiles")
+    rows = con.execute("SELECT creator_id, followers FROM stg_profiles ORDER BY ALL").fetchall()
+    latest = sorted(zip(unique["creator_id"], unique["followers"] + 10, strict=True))
+    assert [r for r in rows if r[0] is not None] == latest and sum(r[0] is None for r in rows) == 1
 
 
 def test_failed_load_midway_rolls_back_everything(db: Path) -> None:
