@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -31,6 +33,7 @@ from transforms.account_features import (
     values,
     words,
 )
+from transforms.account_features.values import byte_view, per_row
 
 PYTHON_ONLY = re.compile(r"\\[bBwWsSdDuUNZ]|\(\?[=!]|\(\?<[=!]|\\[1-9]")
 
@@ -66,3 +69,12 @@ def test_patterns_were_collected():
 def test_pattern_is_re2_and_fast_path(name, pattern):
     assert not PYTHON_ONLY.search(pattern), f"{name} uses a Python-only or slow construct"
     pc.match_substring_regex(pa.array(["x", "é ü 😂"]), pattern)  # raises if RE2 rejects it
+
+
+def test_per_row_sums_each_rows_bytes_empty_rows_included() -> None:
+    texts = pd.Series(["", "ab1", None, "", "x y", "é", ""], dtype="string")
+    data, offsets = byte_view(texts)
+    weights = np.frombuffer(b"".join(t.encode() for t in texts.fillna("")), dtype=np.uint8) >= ord("a")
+    assert per_row(offsets, weights).tolist() == [0, 2, 0, 0, 2, 2, 0]
+    assert per_row(offsets, weights.astype(np.uint8) * 3).tolist() == [0, 6, 0, 0, 6, 6, 0]
+    assert per_row(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=bool)).tolist() == []
