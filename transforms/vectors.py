@@ -34,15 +34,14 @@ def to_vectors(s: pd.Series) -> pd.Series:
 
 
 def _float32_vectors(values: np.ndarray) -> bool:
-    """Whether every value is None or a 1-d float32 array of one width without NaN."""
+    """Whether every value is None or a 1-d float32 array of one width (_all_arrays) without NaN."""
     known = [v for v in values if v is not None]
     if not known:
         return True
-    width = known[0].shape if type(known[0]) is np.ndarray else None
-    if width is None or len(width) != 1 or not all(
-            type(v) is np.ndarray and v.dtype == np.float32 and v.shape == width for v in known):
+    if type(known[0]) is not np.ndarray or known[0].ndim != 1 or not _all_arrays(values, len(known[0])):
         return False
-    return not np.isnan(np.stack(known)).any()
+    stacked = np.stack(known)  # float64 if any value is
+    return stacked.dtype == np.float32 and not np.isnan(stacked).any()
 
 
 def as_matrix(s: pd.Series | Sequence, width: int | None = None) -> np.ndarray:
