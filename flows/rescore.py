@@ -35,6 +35,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from core.memory import keep_freed_memory
 from core.processes import exit_with_parent
 from core.records import utcnow
 from core.settings import Settings
@@ -72,6 +73,12 @@ def score_chunk(chunk: Chunk, now: datetime, tier_scheme: str, person_threshold:
     return processes.submit(score_stored, chunk.profiles, chunk.posts, **kwargs).result()
 
 
+def _start_scoring_process(parent_pid: int) -> None:
+    """A scoring process ends with the flow's and keeps the memory one chunk frees for the next."""
+    exit_with_parent(parent_pid)
+    keep_freed_memory()
+
+
 @contextmanager
 def _scoring_processes(chunks: int) -> Iterator[Executor | None]:
     """Processes to score in when there is more than one chunk (spawned: the flow's threads are
@@ -81,7 +88,7 @@ def _scoring_processes(chunks: int) -> Iterator[Executor | None]:
         yield None
         return
     processes = ProcessPoolExecutor(min(SCORING_PROCESSES, chunks), mp_context=get_context("spawn"),
-                                    initializer=exit_with_parent, initargs=(os.getpid(),))
+                                    initializer=_start_scoring_process, initargs=(os.getpid(),))
     try:
         yield processes
     finally:
