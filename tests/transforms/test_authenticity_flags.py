@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from datasketch import MinHash
 
 from transforms.authenticity import (
     AUTHENTICITY_VERSION,
@@ -273,3 +274,20 @@ def test_comparable_posts_keep_each_text_with_its_owner_when_reposts_come_first(
     out = ad_network.comparable_posts(posts)
     assert out["owner"].tolist() == ["instagram\x1fown"] * 2
     assert out["text"].tolist() == [ads[1], ads[2]] and out["paid"].tolist() == [True, False]
+
+
+def test_captions_keep_each_texts_minhash_values_and_estimate_jaccard_as_minhash_does():
+    """The pass keeps signatures as rows of one array, not MinHash objects: the same values, in
+    the order added over frames, a repeated (owner, text) kept once."""
+    ads = TestAdNetwork.ADS
+    frame = pd.DataFrame({"platform": "instagram", "creator_id": ["a", "b", "a"], "text": [ads[0], ads[1], ads[0]],
+                          "is_sponsored": True, "is_repost": False})
+    captions = ad_network.Captions()
+    captions.add(frame.iloc[:2])
+    captions.add(frame.iloc[2:])  # "a" posting ads[0] again: not a new text
+    signatures = captions.signatures()
+    expected = MinHash.bulk(ad_network._shingles(ad_network._words(pd.Series(ads[:2], dtype="string"))),
+                            num_perm=ad_network.NUM_PERM)
+    assert signatures.shape == (2, ad_network.NUM_PERM) and captions.owners == ["instagram\x1fa", "instagram\x1fb"]
+    assert (signatures == np.array([m.hashvalues for m in expected])).all()
+    assert ad_network._jaccard(signatures[0], signatures[1]) == expected[0].jaccard(expected[1])

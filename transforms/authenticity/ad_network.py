@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from transforms._text import clean_text, fold
 from transforms.account_features.values import byte_view, per_row
@@ -118,13 +118,14 @@ CLEAN_CHUNK = 10_000
 
 @dataclass
 class Captions:
-    """Every comparable text's MinHash with its owner ("platform\x1fcreator_id") and whether it is
-    paid, gathered frame by frame: the texts and their words are dropped once hashed, so what the
-    pass keeps per post is one MinHash, not the text, its words and an LSH entry."""
+    """Every comparable text's MinHash signature with its owner ("platform\x1fcreator_id") and
+    whether it is paid, gathered frame by frame: the texts and their words are dropped once hashed,
+    and a signature is kept as a row of NUM_PERM 32-bit hash values in one array, where a MinHash
+    object per post also carried its own array header, attributes and dict."""
 
     owners: list[str] = field(default_factory=list)
-    hashes: list[MinHash] = field(default_factory=list)
     paid: list[bool] = field(default_factory=list)
+    _blocks: list[np.ndarray] = field(default_factory=list)  # HASH_CHUNK x NUM_PERM uint32 each
     _seen: set[bytes] = field(default_factory=set)
 
     def add(self, posts: pd.DataFrame) -> None:
@@ -132,7 +133,8 @@ class Captions:
         texts = comparable_posts(posts)
         texts = texts[self._first_seen(texts["owner"].tolist(), texts["text"].tolist())].reset_index(drop=True)
         for start in range(0, len(texts), HASH_CHUNK):
-            self.hashes += MinHash.bulk(_shingles(texts["words"].iloc[start:start + HASH_CHUNK]), num_perm=NUM_PERM)
+            hashes = MinHash.bulk(_shingles(texts["words"].iloc[start:start + HASH_CHUNK]), num_perm=NUM_PERM)
+            self._blocks.append(np.array([h.hashvalues for h in hashes], dtype=np.uint32).reshape(-1, NUM_PERM))
         self.owners += texts["owner"].tolist()
         self.paid += texts["paid"].to_numpy(dtype=bool).tolist()
 
@@ -146,20 +148,36 @@ class Captions:
             self._seen.add(key)
         return np.array(fresh, dtype=bool)
 
+    def signatures(self) -> np.ndarray:
+        """Every text's signature, one row each in the order added (the blocks joined once)."""
+        if len(self._blocks) != 1:
+            self._blocks = [np.concatenate(self._blocks) if self._blocks else np.zeros((0, NUM_PERM), np.uint32)]
+        return self._blocks[0]
+
     def copied_by(self, queried: list[int]) -> dict[int, set[str]]:
         """For each text of ``queried`` (positions), the owners other than its own of texts
         near-identical to it. LSH buckets and the Jaccard estimate are symmetric, so an index of
         the queried texts alone, probed with every text, finds what an index of every text would."""
+        signatures = self.signatures()
         lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
         with lsh.insertion_session() as session:
             for i in queried:
-                session.insert(i, self.hashes[i])
+                session.insert(i, LeanMinHash(seed=MINHASH_SEED, hashvalues=signatures[i], scheme=MINHASH_SCHEME))
         found: dict[int, set[str]] = {i: set() for i in queried}
-        for j, h in enumerate(self.hashes):
-            for i in lsh.query(h):
-                if self.owners[j] != self.owners[i] and self.hashes[i].jaccard(h) >= SIMILARITY:
+        for j, signature in enumerate(signatures):
+            for i in lsh.query(LeanMinHash(seed=MINHASH_SEED, hashvalues=signature, scheme=MINHASH_SCHEME)):
+                if self.owners[j] != self.owners[i] and _jaccard(signatures[i], signature) >= SIMILARITY:
                     found[i].add(self.owners[j])
         return found
+
+
+MINHASH_SEED = 1  # datasketch's default, which MinHash.bulk hashed with ...
+MINHASH_SCHEME = MinHash(num_perm=NUM_PERM).scheme  # ... and the permutation scheme it used
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """MinHash's Jaccard estimate: the share of equal hash values."""
+    return float(np.count_nonzero(a == b)) / len(a)
 
 
 def _owner(platform: pd.Series, creator_id: pd.Series) -> pd.Series:
