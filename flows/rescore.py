@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
@@ -39,6 +40,7 @@ from core.memory import keep_freed_memory
 from core.processes import exit_with_parent
 from core.records import utcnow
 from core.settings import Settings
+from flows.chunk_files import ChunkFiles, score_chunk_files
 from flows.discover import fingerprint
 from flows.interrupts import raise_if_interrupted, remembered_interrupts
 from flows.progress import ProgressMeter
@@ -60,9 +62,17 @@ SCORING_PROCESSES = 2
 _AHEAD = SCORING_PROCESSES + 1  # chunks read and not yet written: one waits while each process scores
 
 
+@dataclass(frozen=True)
+class ScoringProcesses:
+    """Where chunks are scored: the pool, and the files that carry chunks to it."""
+
+    pool: Executor
+    files: ChunkFiles
+
+
 @task(cache_policy=NO_CACHE)
 def score_chunk(chunk: Chunk, now: datetime, tier_scheme: str, person_threshold: float,
-                benchmarks: pd.DataFrame, processes: Executor | None) -> pa.Table:
+                benchmarks: pd.DataFrame, processes: ScoringProcesses | None) -> pa.Table:
     """One chunk's scores as Arrow, in one of ``processes`` (None: in this process): the same
     pure transforms a discover batch goes through."""
     context = AuthenticityContext(benchmarks=benchmarks, snapshots=chunk.snapshots)
@@ -70,7 +80,13 @@ def score_chunk(chunk: Chunk, now: datetime, tier_scheme: str, person_threshold:
               "authenticity": context}
     if processes is None:
         return score_stored(chunk.profiles, chunk.posts, **kwargs)
-    return processes.submit(score_stored, chunk.profiles, chunk.posts, **kwargs).result()
+    paths = processes.files.write({"profiles": chunk.profiles, "posts": chunk.posts})
+    if paths is None:  # no room for the files: through the pipe
+        return processes.pool.submit(score_stored, chunk.profiles, chunk.posts, **kwargs).result()
+    try:
+        return processes.pool.submit(score_chunk_files, paths, **kwargs).result()
+    finally:
+        processes.files.remove(paths)
 
 
 def _start_scoring_process(parent_pid: int) -> None:
@@ -80,19 +96,21 @@ def _start_scoring_process(parent_pid: int) -> None:
 
 
 @contextmanager
-def _scoring_processes(chunks: int) -> Iterator[Executor | None]:
+def _scoring_processes(chunks: int) -> Iterator[ScoringProcesses | None]:
     """Processes to score in when there is more than one chunk (spawned: the flow's threads are
     not forked); None for a single chunk, which is scored sooner than a process starts. On the
     way out, chunks not yet started are dropped (a stopped rescore waits only for those running)."""
     if chunks <= 1:
         yield None
         return
-    processes = ProcessPoolExecutor(min(SCORING_PROCESSES, chunks), mp_context=get_context("spawn"),
-                                    initializer=_start_scoring_process, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(min(SCORING_PROCESSES, chunks), mp_context=get_context("spawn"),
+                               initializer=_start_scoring_process, initargs=(os.getpid(),))
+    files = ChunkFiles()
     try:
-        yield processes
+        yield ScoringProcesses(pool, files)
     finally:
-        processes.shutdown(cancel_futures=True)
+        pool.shutdown(cancel_futures=True)
+        files.close()
 
 
 def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, params: dict[str, Any],

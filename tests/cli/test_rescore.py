@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import flows.rescore
 from cli.app import app
+from flows.chunk_files import ChunkFiles
 from flows.rescore import rescore
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
 from transforms.authenticity.ad_network import RECENT_POSTS
@@ -69,10 +70,14 @@ def test_a_warehouse_of_one_chunk_is_rescored_in_the_flow_s_own_process(prefect_
     assert _latest(db) == before
 
 
+@pytest.mark.parametrize("carried", ["files", "pipe"])
 def test_a_chunked_rescore_stores_what_score_creators_gives_on_the_whole_warehouse(prefect_harness, bakers_db,
-                                                                                    tmp_path):
+                                                                                    tmp_path, monkeypatch, carried):
     """Chunks scored in other processes, each with its own creators' snapshots, store exactly
-    what one score_creators call over every stored creator gives, loaded the same way."""
+    what one score_creators call over every stored creator gives, loaded the same way; so do
+    chunks pickled through the pipe where their files find no room."""
+    if carried == "pipe":
+        monkeypatch.setattr(ChunkFiles, "write", lambda self, tables: None)
     db = bakers_db(30, bought=4)
     reference = tmp_path / "reference.duckdb"
     shutil.copy(db, reference)
@@ -110,8 +115,8 @@ def test_a_chunk_that_fails_marks_the_run_failed_and_a_rerun_scores_everyone(pre
     caller (not a failure of the clean-up), the run is marked failed, the queued chunks are
     dropped, and the next rescore scores every creator once."""
     db = bakers_db(20)
-    calls = []
-    real = flows.rescore.score_stored
+    calls, leftover = [], []
+    real = flows.rescore.score_chunk_files
 
     def first_fails(*args, **kwargs):
         calls.append(1)
@@ -121,16 +126,22 @@ def test_a_chunk_that_fails_marks_the_run_failed_and_a_rerun_scores_everyone(pre
 
     @contextmanager
     def threads(chunks):
-        with ThreadPoolExecutor(1) as pool:  # in this process, so the patched function is the one called
-            yield pool
+        files = ChunkFiles()
+        try:
+            with ThreadPoolExecutor(1) as pool:  # in this process, so the patched function is the one called
+                yield flows.rescore.ScoringProcesses(pool, files)
+        finally:
+            leftover.extend(files.directory.iterdir())  # a chunk's files, read or not, are gone once done
+            files.close()
 
-    monkeypatch.setattr(flows.rescore, "score_stored", first_fails)
+    monkeypatch.setattr(flows.rescore, "score_chunk_files", first_fails)
     monkeypatch.setattr(flows.rescore, "_scoring_processes", threads)
     with pytest.raises(RuntimeError, match="scoring broke"):
         rescore(db_path=str(db), chunk_size=3)
+    assert leftover == []
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT status FROM runs WHERE flow = 'rescore'").fetchall() == [("failed",)]
-    monkeypatch.setattr(flows.rescore, "score_stored", real)
+    monkeypatch.setattr(flows.rescore, "score_chunk_files", real)
     run = rescore(db_path=str(db), chunk_size=3)["runs"][0]
     assert run["creators"] == 20 and _scores_per_run(db)[run["run_id"]] == 20
 
