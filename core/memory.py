@@ -1,13 +1,11 @@
 """Allocator settings for a process that makes and frees large arrays over and over (a rescore's
-chunk after chunk).
+scoring process, chunk after chunk).
 
-By default glibc hands every array over 32 MiB (and, until its threshold adapts, every one over
-128 KiB) straight to the kernel and back, and pyarrow's mimalloc returns freed pages after 10 ms,
-so each chunk faults its working set in afresh: at 1M creators that was 60 s of a rescore's
-356 s of CPU spent in the kernel (7.2M page faults in the flow's process alone). Kept, the same
-pages serve the next chunk. The process's peak is unchanged (the freed memory is what the next
-chunk needs); its resident size stays at that peak until it exits, which is why only processes
-that live for one job call this.
+By default glibc hands every freed array above its mmap threshold (at most 32 MiB) back to the
+kernel, and pyarrow's mimalloc purges freed pages after 10 ms, so each chunk faulted its working
+set in afresh: at 1M creators the scoring processes spent 36 s in the kernel. Kept, the same pages
+serve the next chunk (5 s). The price: the process's resident size stays at its high-water mark
+until it exits, which is why only processes that live for one job call this.
 """
 
 from __future__ import annotations

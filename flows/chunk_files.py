@@ -2,7 +2,7 @@
 
 Pickled through the process pool's pipe, a 10,000-creator chunk (about 40 MB of Arrow) was
 serialised into a fresh bytes object, copied through the pipe and rebuilt on the other side: a
-tenth of the flow's process time and most of its page faults. Written once to a file in
+tenth of the flow's process time and two fifths of its page faults. Written once to a file in
 ``/dev/shm`` (RAM; the system's temporary directory where there is none), it is memory-mapped
 by the scoring process, which reads the tables in place and unlinks the file at once: the
 mapping keeps the data until the tables are dropped. A file the process never read (it failed

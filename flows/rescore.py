@@ -55,7 +55,7 @@ from warehouse.manifest import RunStatus
 from warehouse.rescore import Chunk
 from warehouse.warehouse import Warehouse
 
-DEFAULT_CHUNK = 10_000  # creators per chunk: 1M creators of 30 posts peak at 2.65 GiB in all (20,000: 3.65)
+DEFAULT_CHUNK = 10_000  # creators per chunk: 1M of 30 posts peak at 2.96 GiB in all (20,000: 3.65 GiB, earlier)
 MAX_CHUNK = 500_000
 # Scoring is CPU-bound pandas: one process per core of the 2-core machine it is sized for, while
 # the flow reads the next chunk and writes the last one's scores (the single writer).
