@@ -25,6 +25,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from transforms.score import score_stored
+
 SHARED_MEMORY = Path("/dev/shm")
 MIN_SHARED_MEMORY = 1 << 30  # free bytes /dev/shm needs to be used (Docker gives containers 64 MiB)
 _PREFIX = "scout-rescore-"
@@ -63,7 +65,7 @@ class ChunkFiles:
 
 
 def read_tables(paths: dict[str, str]) -> dict[str, pa.Table]:
-    """The tables of ``ChunkFiles.written``, memory-mapped (no copy) and their files unlinked."""
+    """The tables of ``ChunkFiles.write``, memory-mapped (no copy) and their files unlinked."""
     tables = {}
     for name, path in paths.items():
         with pa.memory_map(path) as source:
@@ -74,8 +76,6 @@ def read_tables(paths: dict[str, str]) -> dict[str, pa.Table]:
 
 def score_chunk_files(paths: dict[str, str], **kwargs: Any) -> pa.Table:
     """What a scoring process runs: transforms.score.score_stored over the chunk's files."""
-    from transforms.score import score_stored
-
     tables = read_tables(paths)
     return score_stored(tables["profiles"], tables["posts"], **kwargs)
 
@@ -102,6 +102,6 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # another user's process
-        return True
+    except PermissionError:  # another user's process: alive
+        pass
     return True

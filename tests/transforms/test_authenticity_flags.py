@@ -290,4 +290,5 @@ def test_captions_keep_each_texts_minhash_values_and_estimate_jaccard_as_minhash
                             num_perm=ad_network.NUM_PERM)
     assert signatures.shape == (2, ad_network.NUM_PERM) and captions.owners == ["instagram\x1fa", "instagram\x1fb"]
     assert (signatures == np.array([m.hashvalues for m in expected])).all()
-    assert ad_network._jaccard(signatures[0], signatures[1]) == expected[0].jaccard(expected[1])
+    first, second = (ad_network.sketch(row) for row in signatures)
+    assert first.jaccard(second) == expected[0].jaccard(expected[1])

@@ -159,14 +159,16 @@ class Captions:
         near-identical to it. LSH buckets and the Jaccard estimate are symmetric, so an index of
         the queried texts alone, probed with every text, finds what an index of every text would."""
         signatures = self.signatures()
+        indexed = {i: sketch(signatures[i]) for i in queried}  # few: the judged creators' sponsored posts
         lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
         with lsh.insertion_session() as session:
-            for i in queried:
-                session.insert(i, LeanMinHash(seed=MINHASH_SEED, hashvalues=signatures[i], scheme=MINHASH_SCHEME))
+            for i, indexed_sketch in indexed.items():
+                session.insert(i, indexed_sketch)
         found: dict[int, set[str]] = {i: set() for i in queried}
         for j, signature in enumerate(signatures):
-            for i in lsh.query(LeanMinHash(seed=MINHASH_SEED, hashvalues=signature, scheme=MINHASH_SCHEME)):
-                if self.owners[j] != self.owners[i] and _jaccard(signatures[i], signature) >= SIMILARITY:
+            probe = sketch(signature)
+            for i in lsh.query(probe):
+                if self.owners[j] != self.owners[i] and indexed[i].jaccard(probe) >= SIMILARITY:
                     found[i].add(self.owners[j])
         return found
 
@@ -175,9 +177,9 @@ MINHASH_SEED = 1  # datasketch's default, which MinHash.bulk hashed with ...
 MINHASH_SCHEME = MinHash(num_perm=NUM_PERM).scheme  # ... and the permutation scheme it used
 
 
-def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """MinHash's Jaccard estimate: the share of equal hash values."""
-    return float(np.count_nonzero(a == b)) / len(a)
+def sketch(signature: np.ndarray) -> LeanMinHash:
+    """One kept signature as the MinHash it came from (hash values only), for the LSH index."""
+    return LeanMinHash(seed=MINHASH_SEED, hashvalues=signature, scheme=MINHASH_SCHEME)
 
 
 def _owner(platform: pd.Series, creator_id: pd.Series) -> pd.Series:
