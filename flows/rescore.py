@@ -61,6 +61,9 @@ MAX_CHUNK = 500_000
 # the flow reads the next chunk and writes the last one's scores (the single writer).
 SCORING_PROCESSES = 2
 _AHEAD = SCORING_PROCESSES + 1  # chunks read and not yet written: one waits while each process scores
+#: Chunks read from the warehouse at once (warehouse.rescore.Chunk.pieces): most of a read's
+#: cost is comparing every stored post's creator_id with the range, whatever the range's width.
+READ_CHUNKS = 2
 
 
 @dataclass(frozen=True)
@@ -122,10 +125,11 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
                       chunk_size: int) -> dict[str, Any]:
     """One platform's run: open (or continue) it, score every unscored creator chunk by chunk.
 
-    Chunks are read ahead in creator_id order and scored in other processes, one task each; the
-    flow writes each chunk's scores in order as they come back, so at most ``_AHEAD`` chunks are
-    held at once and the writer never waits for a chunk that is still being read. Reads and
-    writes share one connection, closed every few seconds to let readers in."""
+    Chunks are read ahead in creator_id order, READ_CHUNKS per read, and scored in other
+    processes, one task each; the flow writes each chunk's scores in order as they come back, so
+    at most ``_AHEAD`` chunks (and the rest of a read) are held at once and the writer never waits
+    for a chunk that is still being read. Reads and writes share one connection, closed every
+    few seconds to let readers in."""
     started_at = utcnow()
     state, _ = warehouse.open_run(
         f"{flow_run_id}:{platform}",
@@ -134,8 +138,10 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
         fingerprint("rescore", {"platform": platform, **params}),
     )
     benchmarks = warehouse.tier_benchmarks(platform)
-    spans = warehouse.chunk_ranges(platform, state.run_id, chunk_size)
-    meter = ProgressMeter(f"rescore {platform}", [span.creators for span in spans], get_run_logger().info)
+    spans = warehouse.chunk_ranges(platform, state.run_id, chunk_size * READ_CHUNKS)
+    meter = ProgressMeter(f"rescore {platform}", [min(chunk_size, span.creators - start) for span in spans
+                                                  for start in range(0, span.creators, chunk_size)],
+                          get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}
     scoring: deque[PrefectFuture[pa.Table]] = deque()  # in chunk order
@@ -146,15 +152,16 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
         meter.batch_done(len(scores))
 
     try:
-        with _scoring_processes(len(spans)) as processes, warehouse.keeping_open():
+        with _scoring_processes(len(meter.sizes)) as processes, warehouse.keeping_open():
             for span in spans:
                 raise_if_interrupted()
-                if (chunk := warehouse.read_chunk(platform, state.run_id, span, state.started_at)) is None:
+                if (read := warehouse.read_chunk(platform, state.run_id, span, state.started_at)) is None:
                     continue  # forgotten since the ranges were cut
-                scoring.append(score_chunk.submit(quote(chunk), state.started_at, params["tier_scheme"],
-                                                  params["person_threshold"], quote(benchmarks), quote(processes)))
-                if len(scoring) >= _AHEAD:
-                    write_oldest()
+                for chunk in read.pieces(chunk_size):
+                    scoring.append(score_chunk.submit(quote(chunk), state.started_at, params["tier_scheme"],
+                                                      params["person_threshold"], quote(benchmarks), quote(processes)))
+                    if len(scoring) >= _AHEAD:
+                        write_oldest()
             while scoring:
                 raise_if_interrupted()
                 write_oldest()

@@ -65,7 +65,7 @@ def _automaton() -> _Automaton:
         next_state=np.asarray(ident.tk_nextmove, dtype=np.int64),
         row_base=np.asarray(ident.tk_row, dtype=np.int64) << 8,
         feature=np.asarray(ident.tk_output, dtype=np.int64),
-        ptc=np.asarray(ident.nb_ptc, dtype=np.float32),
+        ptc=np.ascontiguousarray(ident.nb_ptc, dtype=np.float32),  # scipy copies any other layout per product
         pc=np.asarray(ident.nb_pc, dtype=np.float32),
         classes=tuple(ident.nb_classes),
         alias_pairs=tuple(pairs),

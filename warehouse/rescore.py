@@ -10,12 +10,14 @@ the caller's connection.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from warehouse.candidate_rows import refresh_candidates
 from warehouse.db import transaction
@@ -74,6 +76,20 @@ class Chunk:
     profiles: pa.Table
     posts: pa.Table
     snapshots: pd.DataFrame
+
+    def pieces(self, size: int) -> Iterator[Chunk]:
+        """The chunk as chunks of at most ``size`` creators, in creator_id order: a read of
+        several chunks' range costs about what a read of one does (every stored post's creator_id
+        is compared either way: at 1M creators, 110 of a chunk's 135 ms of reading), and each
+        piece is scored alone, so scoring memory stays bounded by ``size``."""
+        if self.profiles.num_rows <= size:
+            yield self
+            return
+        for start in range(0, self.profiles.num_rows, size):
+            profiles = self.profiles.slice(start, size)
+            ids = profiles.column("creator_id").combine_chunks()
+            yield Chunk(profiles, self.posts.filter(pc.is_in(self.posts.column("creator_id"), value_set=ids)),
+                        self.snapshots[self.snapshots["creator_id"].isin(ids.to_pylist())])
 
 
 def read_chunk(

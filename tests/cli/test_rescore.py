@@ -191,6 +191,24 @@ def test_rescore_gives_scores_of_another_niche_model_this_ones_niches(prefect_ha
     assert all(niche in NICHES for _, _, niche in rows)
 
 
+def test_a_read_of_several_chunks_is_cut_into_pieces_that_partition_it(bakers_db):
+    db = bakers_db(30, bought=3)
+    with Warehouse(db).reader() as con:
+        (span,) = chunk_ranges(con, "bluesky", "no-such-run", 100)
+        whole = read_chunk(con, "bluesky", "no-such-run", span, T0)
+    pieces = list(whole.pieces(7))
+    ids = whole.profiles["creator_id"].to_pylist()
+    assert [p.profiles["creator_id"].to_pylist() for p in pieces] == [ids[i:i + 7] for i in range(0, 33, 7)]
+    for piece in pieces:  # each piece has exactly its own creators' posts and snapshots
+        mine = set(piece.profiles["creator_id"].to_pylist())
+        assert set(piece.posts["creator_id"].to_pylist()) <= mine
+        assert set(piece.snapshots["creator_id"]) <= mine
+    assert sorted(post for p in pieces for post in p.posts["post_id"].to_pylist()) \
+        == sorted(whole.posts["post_id"].to_pylist())
+    assert sum(len(p.snapshots) for p in pieces) == len(whole.snapshots) > 0
+    assert list(whole.pieces(33)) == [whole]  # a read no larger than a piece is scored as it is
+
+
 def test_chunk_ranges_cut_the_unscored_creators_in_order_and_a_read_skips_the_scored(bakers_db):
     db = bakers_db(30, bought=3)
     wh = Warehouse(db)
