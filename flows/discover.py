@@ -63,7 +63,7 @@ from scrapers.errors import InvalidInput
 from scrapers.http import stop_requests
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
-from transforms.authenticity.ad_network import RECENT_POSTS
+from transforms.authenticity.ad_network import NETWORK_POSTS
 from transforms.collab import with_collab_kind
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.normalize import latest_profiles
@@ -395,7 +395,7 @@ def discover(
                 meter.batch_done(len(batch), reused=n in state.batches)
             raise_if_interrupted()
             warehouse.release()  # the pass below holds every stored post: not on top of the batches' buffers
-            warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the run's creators meet every other
+            warehouse.rescore_latest(rescore_ad_network, **NETWORK_POSTS)  # the run's creators meet every other
             totals = run.finish(RunStatus.COMPLETED)
     except KeyboardInterrupt:
         stop_requests()  # fetch tasks still running end at their next request

@@ -47,7 +47,7 @@ from flows.interrupts import raise_if_interrupted, remembered_interrupts
 from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
-from transforms.authenticity.ad_network import RECENT_POSTS
+from transforms.authenticity.ad_network import NETWORK_POSTS
 from transforms.frames import errors_frame, posts_frame, profiles_frame
 from transforms.score import SCORE_VERSIONS, score_stored
 from transforms.tiers import get_scheme
@@ -210,6 +210,6 @@ def rescore(
         runs = [_rescore_platform(warehouse, flow_run_id, platform, params, chunk_size)
                 for platform in platforms]
         raise_if_interrupted()
-        changed = warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS) if runs else 0
+        changed = warehouse.rescore_latest(rescore_ad_network, **NETWORK_POSTS) if runs else 0
     get_run_logger().info("ad-network pass changed %d scores", changed)
     return {"runs": runs, "creators": sum(r["creators"] for r in runs), "ad_network_changed": changed}

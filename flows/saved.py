@@ -36,7 +36,7 @@ from flows.progress import ProgressMeter
 from scrapers.errors import InvalidInput
 from scrapers.registry import get_platform
 from transforms.authenticity import AuthenticityContext, rescore_ad_network
-from transforms.authenticity.ad_network import RECENT_POSTS
+from transforms.authenticity.ad_network import NETWORK_POSTS
 from transforms.frames import errors_frame, raw_frame
 from transforms.quarantine import without_profile
 from warehouse.forget import tombstones
@@ -202,7 +202,7 @@ def import_saved(
            "params": {"paths": paths, "tier_scheme": tier_scheme, "person_threshold": person_threshold},
            "started_at": started, "finished_at": utcnow(), "status": "completed"}
     loaded = load(db_path, run_id, frames, raws, parsed.errors, run, config)
-    warehouse.rescore_latest(rescore_ad_network, recent=RECENT_POSTS)  # the imported creators meet every other
+    warehouse.rescore_latest(rescore_ad_network, **NETWORK_POSTS)  # the imported creators meet every other
     summary = {"run_id": run_id, "platform": platform, "files": files,
                "creators": len(frames["scores"]), "posts": len(frames["posts"]),
                "errors": len(parsed.errors), "forgotten": forgotten, "loaded": loaded,

@@ -39,18 +39,24 @@ _RECENT_POSTS = """
                                 WHERE platform = $platform AND creator_id BETWEEN $first AND $last) s
           ON p.platform = s.platform AND p.creator_id = s.creator_id
         WHERE NOT p.is_repost AND p.platform = $platform AND p.creator_id BETWEEN $first AND $last),
-    ranked AS (SELECT platform, creator_id FROM mine GROUP BY ALL HAVING count(*) > $recent)
-    SELECT platform, creator_id, text, is_sponsored, is_repost FROM mine ANTI JOIN ranked USING (platform, creator_id)
-    UNION ALL
-    SELECT platform, creator_id, text, is_sponsored, is_repost FROM mine SEMI JOIN ranked USING (platform, creator_id)
-    QUALIFY row_number() OVER (PARTITION BY platform, creator_id ORDER BY published_at DESC NULLS LAST, post_id) <= $recent"""
+    ranked AS (SELECT platform, creator_id FROM mine GROUP BY ALL HAVING count(*) > $recent),
+    latest AS (
+        SELECT platform, creator_id, text, is_sponsored, is_repost FROM mine ANTI JOIN ranked USING (platform, creator_id)
+        UNION ALL
+        SELECT platform, creator_id, text, is_sponsored, is_repost FROM mine SEMI JOIN ranked USING (platform, creator_id)
+        QUALIFY row_number() OVER (PARTITION BY platform, creator_id ORDER BY published_at DESC NULLS LAST, post_id)
+                <= $recent)
+    SELECT * FROM latest WHERE {texts}"""
 
 
-def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.DataFrame, Iterator[pd.DataFrame]]:
+def network_inputs(con: duckdb.DuckDBPyConnection, recent: int, texts: str = "true"
+                   ) -> tuple[pd.DataFrame, Iterator[pd.DataFrame]]:
     """(latest scores with flags, each creator's ``recent`` latest original posts in frames of
     the posts of at most CREATOR_BATCH creators, strings Arrow-backed): read on ``con`` as they
     are consumed, so a million creators' tens of millions of posts are never in memory at once,
-    in DuckDB or in pandas."""
+    in DuckDB or in pandas. ``texts``: a SQL condition on a post's ``text`` (the caller's own
+    constant, never user input); only the recent posts meeting it are sent."""
+    query = _RECENT_POSTS.format(texts=texts)
     scores = con.execute(_LATEST_SCORES).df()
     keys = con.sql(_CREATOR_KEYS).to_arrow_table()
     platforms, ids = keys["platform"].to_pylist(), keys["creator_id"]
@@ -64,7 +70,7 @@ def network_inputs(con: duckdb.DuckDBPyConnection, recent: int) -> tuple[pd.Data
         start = stop
 
     def read(params: dict[str, Any]) -> pa.Table:
-        return con.sql(_RECENT_POSTS, params=params).to_arrow_table()
+        return con.sql(query, params=params).to_arrow_table()
 
     def frames() -> Iterator[pd.DataFrame]:
         """The next range is read on a second thread while the caller works on this one (DuckDB

@@ -150,11 +150,12 @@ class Warehouse:
             return tier_benchmarks(con, platform)
 
     def rescore_latest(self, rescore: Callable[[pd.DataFrame, Iterable[pd.DataFrame]], pd.DataFrame], *,
-                       recent: int) -> int:
+                       recent: int, texts: str = "true") -> int:
         """The ad-network pass in one transaction: ``rescore(latest scores, each creator's ``recent``
-        original posts)`` gives the scores whose flags change, written back; how many changed."""
+        original posts whose text meets the SQL condition ``texts``)`` gives the scores whose flags
+        change, written back; how many changed."""
         with self.writer() as con, transaction(con, "Updating the ad-network flags"):
-            return update_authenticity(con, rescore(*network_inputs(con, recent)))
+            return update_authenticity(con, rescore(*network_inputs(con, recent, texts)))
 
     @contextmanager
     def match_read(self, brief: Brief, products: Mapping[str, tuple[str, np.ndarray]], versions: Mapping[str, str]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -264,6 +265,24 @@ def test_the_long_text_bound_never_drops_a_text_the_cleaning_would_keep():
     counts = _word_counts(texts)
     assert ((counts >= ad_network.MIN_WORDS) <= ad_network._may_be_long(texts)).all()
     assert 0.2 < (counts >= ad_network.MIN_WORDS).mean() < 0.8  # both sides of the bound are tried
+
+
+def test_the_warehouse_side_bound_is_the_numpy_bound_on_every_text():
+    """The SQL condition the pass reads posts with (NETWORK_POSTS) keeps exactly the texts
+    _may_be_long keeps, in DuckDB: around the threshold, with punctuation, accents, emoji, CJK,
+    NULL and empty texts."""
+    rng = np.random.default_rng(11)
+    pieces = ["glow", "Serum", "20%", "a,b", "x-y-z", "José", "😀", "a😀b", "e\u0301", "日本語", "⅓", "--", "...",
+              "\u00a0", "\n", "’s", "7", "𝓜𝓪𝔂𝓪", "ＦＵＬＬ"]
+    texts = [" ".join(rng.choice(pieces, size=rng.integers(1, 12))) for _ in range(4000)]
+    texts += ["w " * n for n in range(9, 15)] + ["w" * 40, None, "", " "]
+    series = pd.Series(texts, dtype="string[pyarrow]")
+    with duckdb.connect() as con:
+        con.register("t", pd.DataFrame({"i": range(len(texts)), "text": series}))
+        sql = con.execute(f"SELECT {ad_network.NETWORK_POSTS['texts']} FROM t ORDER BY i").fetchall()
+    in_sql = np.array([bool(kept) for (kept,) in sql])
+    np.testing.assert_array_equal(in_sql, ad_network._may_be_long(series))
+    assert 0.2 < in_sql.mean() < 0.8  # both sides of the bound are tried
 
 
 def test_comparable_posts_keep_each_text_with_its_owner_when_reposts_come_first():

@@ -11,7 +11,7 @@ import pytest
 
 from core.records import Post, Profile
 from transforms.authenticity import rescore_ad_network
-from transforms.authenticity.ad_network import RECENT_POSTS
+from transforms.authenticity.ad_network import NETWORK_POSTS, RECENT_POSTS
 from transforms.frames import errors_frame, posts_frame, profiles_frame, raw_frame
 from transforms.score import score_creators
 from warehouse import ad_network
@@ -88,12 +88,13 @@ def test_the_ad_network_pass_meets_members_stored_by_other_runs_and_platforms(tm
     load_day(db, 1, {"ad2": 3000, "ad3": 2500}, texts=[a.upper() for a in ADS])
     load_day(db, 2, {"plain": 2000})
     wh = Warehouse(db)
-    assert wh.rescore_latest(rescore_ad_network, recent=RECENT_POSTS) == 3
+    assert wh.rescore_latest(rescore_ad_network, **NETWORK_POSTS) == 3
     with duckdb.connect(str(db), read_only=True) as con:
         rows = dict(con.execute("SELECT creator_id, authenticity_flags FROM latest_scores").fetchall())
     assert all('"ad_network"' in rows[cid] and "by 2 other creators" in rows[cid] for cid in ["ad1", "ad2", "ad3"])
     assert '"ad_network"' not in rows["plain"]
-    assert wh.rescore_latest(rescore_ad_network, recent=RECENT_POSTS) == 0
+    assert wh.rescore_latest(rescore_ad_network, **NETWORK_POSTS) == 0
+    assert wh.rescore_latest(rescore_ad_network, recent=RECENT_POSTS) == 0  # every text read: the same flags
 
 
 def test_the_ad_network_pass_reads_each_creators_newest_original_posts_only(tmp_path):
@@ -109,3 +110,6 @@ def test_the_ad_network_pass_reads_each_creators_newest_original_posts_only(tmp_
     read = posts.groupby("creator_id")["text"].agg(sorted).to_dict()
     assert read == {"ana": [f"ana says hello number {k}" for k in range(3)],
                     "bo": [f"bo says hello number {k}" for k in range(3)], "cy": sorted(ADS)}
+    with duckdb.connect(str(db), read_only=True) as con:  # the pass's own read: only texts that may be long
+        _, frames = ad_network.network_inputs(con, 3, NETWORK_POSTS["texts"])
+        assert sorted(pd.concat(list(frames))["text"]) == sorted(ADS)
