@@ -55,7 +55,7 @@ from warehouse.manifest import RunStatus
 from warehouse.rescore import Chunk
 from warehouse.warehouse import Warehouse
 
-DEFAULT_CHUNK = 10_000  # creators per chunk: 1M of 30 posts peak at 2.96 GiB in all (20,000: 3.65 GiB, earlier)
+DEFAULT_CHUNK = 10_000  # creators per chunk: 1M of 30 posts peak at 3.1 GiB in all (20,000: 4.25 GiB)
 MAX_CHUNK = 500_000
 # Scoring is CPU-bound pandas: one process per core of the 2-core machine it is sized for, while
 # the flow reads the next chunk and writes the last one's scores (the single writer).
@@ -139,8 +139,7 @@ def _rescore_platform(warehouse: Warehouse, flow_run_id: str, platform: str, par
     )
     benchmarks = warehouse.tier_benchmarks(platform)
     spans = warehouse.chunk_ranges(platform, state.run_id, chunk_size * READ_CHUNKS)
-    meter = ProgressMeter(f"rescore {platform}", [min(chunk_size, span.creators - start) for span in spans
-                                                  for start in range(0, span.creators, chunk_size)],
+    meter = ProgressMeter(f"rescore {platform}", [n for span in spans for n in span.piece_sizes(chunk_size)],
                           get_run_logger().info)
     empty = {"profiles": profiles_frame([], state.started_at), "posts": posts_frame([], state.started_at),
              "errors": errors_frame([])}

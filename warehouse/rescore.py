@@ -45,11 +45,18 @@ _NOT_SCORED = """NOT EXISTS (SELECT 1 FROM creator_scores s WHERE s.run_id = $ru
 @dataclass(frozen=True, slots=True)
 class ChunkRange:
     """A chunk's creators as a creator_id range (both ends included): every read of the chunk is
-    a range filter, which DuckDB answers from each row group's min/max without a full scan."""
+    a range filter. DuckDB skips a row group by its min/max only where the ids' first 8 bytes
+    differ (all it keeps of a string); Bluesky's all start ``did:plc:``, so there every stored
+    post's id is compared, whatever the range's width (see Chunk.pieces)."""
 
     first: str
     last: str
     creators: int
+
+    def piece_sizes(self, size: int) -> list[int]:
+        """The creators of each piece Chunk.pieces cuts this range's read into (while none of
+        them is forgotten or scored meanwhile)."""
+        return [min(size, self.creators - start) for start in range(0, self.creators, size)]
 
 
 def chunk_ranges(con: duckdb.DuckDBPyConnection, platform: str, run_id: str, size: int) -> list[ChunkRange]:

@@ -91,7 +91,7 @@ def may_be_long_sql(text: str) -> str:
     extra = f"{WORDS_PER_CHARACTER} * (strlen({text}) - length({text}))"
     non_ascii = " ".join(f"WHEN {extra} >= {MIN_WORDS - k} THEN {runs(k)}" for k in range(1, MIN_WORDS))
     return (f"CASE WHEN strlen({text}) = length({text}) THEN {runs(MIN_WORDS)} "  # ASCII only: most captions
-            f"WHEN {extra} >= {MIN_WORDS} THEN true {non_ascii} ELSE {runs(MIN_WORDS)} END")
+            f"WHEN {extra} >= {MIN_WORDS} THEN true {non_ascii} ELSE false END")  # ELSE: NULL text
 
 
 #: What the pass reads of each creator's posts (``Warehouse.rescore_latest``'s keywords): its
