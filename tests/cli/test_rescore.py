@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -115,14 +116,17 @@ def test_a_chunk_that_fails_marks_the_run_failed_and_a_rerun_scores_everyone(pre
     caller (not a failure of the clean-up), the run is marked failed, the queued chunks are
     dropped, and the next rescore scores every creator once."""
     db = bakers_db(20)
-    calls, leftover = [], []
+    leftover = []
     real = flows.rescore.score_chunk_files
+    with duckdb.connect(str(db), read_only=True) as con:
+        (first_creator,) = con.execute("SELECT min(creator_id) FROM creators").fetchone()
 
-    def first_fails(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("scoring broke")
-        return real(*args, **kwargs)
+    def first_fails(paths, **kwargs):
+        # the first chunk, not the first call: the chunks' tasks reach the pool in any order
+        with pa.memory_map(paths["profiles"]) as source:
+            if first_creator in pa.ipc.open_file(source).read_all()["creator_id"].to_pylist():
+                raise RuntimeError("scoring broke")
+        return real(paths, **kwargs)
 
     @contextmanager
     def threads(chunks):
@@ -199,6 +203,7 @@ def test_a_read_of_several_chunks_is_cut_into_pieces_that_partition_it(bakers_db
     pieces = list(whole.pieces(7))
     ids = whole.profiles["creator_id"].to_pylist()
     assert [p.profiles["creator_id"].to_pylist() for p in pieces] == [ids[i:i + 7] for i in range(0, 33, 7)]
+    assert span.piece_sizes(7) == [p.profiles.num_rows for p in pieces] == [7, 7, 7, 7, 5]
     for piece in pieces:  # each piece has exactly its own creators' posts and snapshots
         mine = set(piece.profiles["creator_id"].to_pylist())
         assert set(piece.posts["creator_id"].to_pylist()) <= mine
