@@ -59,8 +59,9 @@ def test_a_small_shared_memory_is_not_used(monkeypatch) -> None:
         files.close()
 
 
-def test_a_killed_rescore_s_directory_is_removed_by_the_next_and_a_running_one_s_is_kept(monkeypatch) -> None:
-    root = Path(tempfile.mkdtemp())
+def test_a_killed_rescore_s_directory_is_removed_by_the_next_and_a_running_one_s_is_kept(monkeypatch,
+                                                                                          tmp_path) -> None:
+    root = tmp_path
     monkeypatch.setattr(chunk_files, "SHARED_MEMORY", root)
     monkeypatch.setattr(chunk_files, "MIN_SHARED_MEMORY", 0)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
